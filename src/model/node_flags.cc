@@ -1,0 +1,44 @@
+#include "model/node_flags.h"
+
+#include <array>
+#include <utility>
+
+namespace tandem {
+
+namespace {
+constexpr std::array<std::pair<NodeFlags::Flag, std::string_view>, 6> kNames{{
+    {NodeFlags::kDisconnected, "DISCONNECTED"},
+    {NodeFlags::kUnhealthy, "UNHEALTHY"},
+    {NodeFlags::kDisabled, "DISABLED"},
+    {NodeFlags::kBanned, "BANNED"},
+    {NodeFlags::kDeleted, "DELETED"},
+    {NodeFlags::kStopped, "STOPPED"},
+}};
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+}  // namespace
+
+std::vector<std::string> NodeFlags::names() const {
+  std::vector<std::string> out;
+  for (const auto& [flag, name] : kNames) {
+    if (has(flag)) out.emplace_back(name);
+  }
+  return out;
+}
+
+Result<NodeFlags::Flag> NodeFlags::parse_one(std::string_view name) {
+  for (const auto& [flag, known] : kNames) {
+    if (equals_ignoring_case(name, known)) return flag;
+  }
+  return fail("", "unknown node flag '" + std::string(name) +
+                      "' (known: DISCONNECTED, UNHEALTHY, DISABLED, BANNED, DELETED, STOPPED)");
+}
+
+}  // namespace tandem

@@ -1,0 +1,88 @@
+#include "model/tunables.h"
+
+#include <array>
+
+#include "base/text.h"
+
+namespace tandem {
+
+namespace {
+
+constexpr std::array<TunableSpec, 4> kSpecs{{
+    {"IPAllocAlgorithm", &Tunables::ip_alloc_algorithm, 2, 0, 2,
+     "How groups are placed on nodes: 0 deterministic (group i on node i mod N), "
+     "1 non-deterministic (least loaded, no needless moves), 2 LCP2 (as 1, and IPs of one "
+     "subnet spread over nodes). 2 is CTDB's default and the best balance for the fewest moves."},
+    {"NoIPFailback", &Tunables::no_ip_failback, 0, 0, 1,
+     "1: a node that recovers receives no groups back; groups move only when their node "
+     "fails. Off by default so that load returns to balance after a repair."},
+    {"NoIPHostOnAllDisabled", &Tunables::no_ip_host_on_all_disabled, 1, 0, 1,
+     "1: when every node is disabled or unhealthy, none hosts IPs. 0 lets disabled nodes "
+     "host them then. On by default (as in CTDB 4): an unhealthy node often cannot serve."},
+    {"NoIPTakeover", &Tunables::no_ip_takeover, 0, 0, 1,
+     "1: no group is given to a node that does not hold it already; a failed node's "
+     "groups stay unhosted. For maintenance; off by default."},
+}};
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::span<const TunableSpec> tunable_specs() { return kSpecs; }
+
+const TunableSpec* find_tunable(std::string_view name) {
+  for (const auto& spec : kSpecs) {
+    if (equals_ignoring_case(spec.name, name)) return &spec;
+  }
+  return nullptr;
+}
+
+Result<void> set_tunable(Tunables& tunables, std::string_view name, std::uint64_t value) {
+  const TunableSpec* spec = find_tunable(name);
+  if (spec == nullptr) return fail("", "unknown tunable '" + std::string(name) + "'");
+  if (value < spec->min || value > spec->max) {
+    return fail("", "tunable " + std::string(spec->name) + " = " + std::to_string(value) +
+                        " is out of range " + std::to_string(spec->min) + ".." + std::to_string(spec->max));
+  }
+  tunables.*(spec->field) = static_cast<std::uint32_t>(value);
+  return success();
+}
+
+Result<void> set_tunable_text(Tunables& tunables, std::string_view name, std::string_view text) {
+  const TunableSpec* spec = find_tunable(name);
+  if (spec == nullptr) return fail("", "unknown tunable '" + std::string(name) + "'");
+  if (spec->field == &Tunables::ip_alloc_algorithm) {
+    for (auto algorithm : {AllocAlgorithm::kDeterministic, AllocAlgorithm::kNonDeterministic, AllocAlgorithm::kLcp2}) {
+      if (equals_ignoring_case(text, algorithm_name(algorithm))) {
+        tunables.ip_alloc_algorithm = static_cast<std::uint32_t>(algorithm);
+        return success();
+      }
+    }
+  }
+  auto value = parse_unsigned(text);
+  if (!value) {
+    return fail("", "tunable " + std::string(spec->name) + " needs a number, not '" + std::string(text) + "'" +
+                        (spec->field == &Tunables::ip_alloc_algorithm
+                             ? " (or deterministic, nondeterministic, lcp2)"
+                             : ""));
+  }
+  return set_tunable(tunables, name, *value);
+}
+
+std::string_view algorithm_name(AllocAlgorithm algorithm) {
+  switch (algorithm) {
+    case AllocAlgorithm::kDeterministic: return "deterministic";
+    case AllocAlgorithm::kNonDeterministic: return "nondeterministic";
+    case AllocAlgorithm::kLcp2: return "lcp2";
+  }
+  return "unknown";
+}
+
+}  // namespace tandem
