@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <bit>
+#include <limits>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -28,6 +30,14 @@ class GroupPlacer {
  private:
   using LoadKey = std::tuple<std::uint32_t, std::uint32_t, Index>;  // groups, IPs, node
 
+  // An IP as LCP2's inner loop reads it: contiguous per node, no indirection.
+  struct Lcp2Ip {
+    std::uint64_t high_bits;
+    std::uint64_t low_bits;
+    int bit_length;
+    Index group;
+  };
+
   struct Choice {
     Index node = kNoIndex;
     std::uint64_t cost = 0;  // LCP2 cost of adding the group there
@@ -40,7 +50,10 @@ class GroupPlacer {
   void rebalance();
   bool move_one_from(Index source);
   Choice choose_node(Index group, Index excluded, std::uint32_t groups_max) const;
-  std::uint64_t lcp2_cost(Index group, Index node) const;
+  // Stops counting once past `bound`: the caller only needs to know it lost.
+  std::uint64_t lcp2_cost(Index group, Index node,
+                          std::uint64_t bound = std::numeric_limits<std::uint64_t>::max()) const;
+  Lcp2Ip lcp2_ip(Index ip) const { return lcp2_ips_[ip]; }
   void assign(Index group, Index node);
   void unassign(Index group);
   LoadKey key(Index node) const {
@@ -54,7 +67,8 @@ class GroupPlacer {
   const bool uses_lcp2_;
   std::vector<Index> node_of_group_;
   std::vector<std::vector<Index>> groups_on_;          // per node, unordered
-  std::vector<std::vector<Index>> ips_on_;             // per node: servable IPs, for LCP2
+  std::vector<Lcp2Ip> lcp2_ips_;                       // per IP, when LCP2 is in use
+  std::vector<std::vector<Lcp2Ip>> ips_on_;            // per node: its servable IPs, for LCP2
   std::vector<std::uint32_t> ip_count_;                // per node
   std::vector<std::set<LoadKey>> by_load_;             // per class: its nodes, least loaded first
   std::set<std::pair<std::size_t, Index>> by_groups_;  // every hosting node: (groups, node)
@@ -69,6 +83,12 @@ GroupPlacer::GroupPlacer(const ClusterIndex& index, const Tunables& tunables)
       ips_on_(index.nodes.size()),
       ip_count_(index.nodes.size(), 0),
       by_load_(index.classes.size()) {
+  if (uses_lcp2_) {
+    lcp2_ips_.reserve(index.ips.size());
+    for (const auto& ip : index.ips) {
+      lcp2_ips_.push_back({ip.address.high_bits(), ip.address.low_bits(), ip.address.bit_length(), ip.group});
+    }
+  }
   for (Index n = 0; n < index.nodes.size(); ++n) {
     if (index.nodes[n].may_host) reindex(n);
   }
@@ -165,7 +185,7 @@ GroupPlacer::Choice GroupPlacer::choose_node(Index group, Index excluded, std::u
     for (const auto& [groups, ips, node] : by_load_[c]) {
       if (node == excluded) continue;
       if (std::pair{groups, ips} != lightest) break;
-      const std::uint64_t cost = uses_lcp2_ ? lcp2_cost(group, node) : 0;
+      const std::uint64_t cost = uses_lcp2_ ? lcp2_cost(group, node, best.node == kNoIndex ? std::numeric_limits<std::uint64_t>::max() : best.cost) : 0;
       if (best.node == kNoIndex || std::tie(cost, node) < std::tie(best.cost, best.node)) best = {node, cost};
       if (!uses_lcp2_) break;
     }
@@ -177,14 +197,19 @@ GroupPlacer::Choice GroupPlacer::choose_node(Index group, Index excluded, std::u
 // IPs and each IP the node has (other than the group's own). Unlike CTDB, IPv4 addresses
 // are compared as 32-bit strings and never against IPv6 ones, so unrelated IPv4 subnets do
 // not look alike through 96 shared zero bits.
-std::uint64_t GroupPlacer::lcp2_cost(Index group, Index node) const {
+std::uint64_t GroupPlacer::lcp2_cost(Index group, Index node, std::uint64_t bound) const {
   std::uint64_t cost = 0;
   for (Index ip : index_.groups[group].ips) {
-    for (Index other : ips_on_[node]) {
-      if (index_.ips[other].group == group) continue;
-      const auto length = static_cast<std::uint64_t>(common_prefix_length(index_.ips[ip].address, index_.ips[other].address));
-      cost += length * length;
+    const Lcp2Ip newcomer = lcp2_ip(ip);
+    for (const Lcp2Ip& other : ips_on_[node]) {
+      if (other.group == group || other.bit_length != newcomer.bit_length) continue;
+      const std::uint64_t high = newcomer.high_bits ^ other.high_bits;
+      const int length = std::min(
+          high != 0 ? std::countl_zero(high) : 64 + std::countl_zero(newcomer.low_bits ^ other.low_bits),
+          newcomer.bit_length);
+      cost += static_cast<std::uint64_t>(length * length);
     }
+    if (cost > bound) return cost;
   }
   return cost;
 }
@@ -233,7 +258,7 @@ void GroupPlacer::assign(Index group, Index node) {
   for (Index ip : index_.groups[group].ips) {
     if (node_class.usable_for(ip).empty()) continue;
     ++ip_count_[node];
-    if (uses_lcp2_) ips_on_[node].push_back(ip);
+    if (uses_lcp2_) ips_on_[node].push_back(lcp2_ip(ip));
   }
   reindex(node);
 }
@@ -247,8 +272,8 @@ void GroupPlacer::unassign(Index group) {
   for (Index ip : index_.groups[group].ips) {
     if (node_class.usable_for(ip).empty()) continue;
     --ip_count_[node];
-    if (uses_lcp2_) std::erase(ips_on_[node], ip);
   }
+  std::erase_if(ips_on_[node], [&](const Lcp2Ip& entry) { return entry.group == group; });
   reindex(node);
 }
 
