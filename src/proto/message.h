@@ -1,0 +1,188 @@
+// The catalogue of messages nodes exchange (docs/design/wire-protocol.md), as plain values.
+//
+// Pure data: each type is regular (copyable, ==) and knows nothing of bytes; payload.h
+// encodes and decodes them. A field added to a message in a later minor version must be
+// optional on the wire and have a default here, so older peers keep understanding newer
+// ones.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "model/cluster_view.h"
+#include "model/ids.h"
+#include "model/ip_address.h"
+#include "model/node_flags.h"
+
+namespace tandem::proto {
+
+// The message type on the wire (a u16 in the frame header). Numbers are never reused.
+enum class MessageType : std::uint16_t {
+  kHeartbeat = 1,
+  kStateReport = 2,
+  kTakeoverOrder = 3,
+  kTakeoverAck = 4,
+  kAdminRequest = 5,
+  kAdminReply = 6,
+  kVoteRequest = 7,
+  kVote = 8,
+};
+
+// Sent by every node to every peer each heartbeat interval. `last_heard_seq` echoes the
+// highest `sent_seq` this node has heard from the receiver (0: none yet), so the receiver
+// learns that contact holds in both directions and which of its own heartbeats (and so
+// which send time) a leader's heartbeat acknowledges: the lease runs from that send time.
+struct Heartbeat {
+  std::uint64_t epoch = 0;            // the highest epoch the sender has seen
+  std::optional<NodeId> leader;       // the leader the sender follows, if any
+  std::uint64_t sent_seq = 0;         // this heartbeat's number, per sender and receiver
+  std::uint64_t last_heard_seq = 0;   // the receiver's latest sent_seq heard by the sender
+  NodeFlags flags;                    // the sender's own flags
+
+  friend bool operator==(const Heartbeat&, const Heartbeat&) = default;
+};
+
+// An address a node holds now, on which interface.
+struct HeldAddress {
+  IpPrefix prefix;
+  InterfaceName interface;
+
+  friend bool operator==(const HeldAddress&, const HeldAddress&) = default;
+};
+
+// A node's state, sent to the leader when it changes and when a new leader asks.
+struct StateReport {
+  std::uint64_t epoch = 0;
+  NodeFlags flags;
+  std::map<InterfaceName, LinkState> links;
+  std::vector<HeldAddress> held;
+  bool monitor_healthy = true;        // the monitor hook's last verdict
+  std::uint64_t config_generation = 0;  // which configuration the node runs
+
+  friend bool operator==(const StateReport&, const StateReport&) = default;
+};
+
+// The steps of a takeover run, in CTDB's words: release before take; update moves an
+// address to another interface of the same node; ipreallocated ends the run.
+enum class TakeoverKind : std::uint8_t { kRelease = 1, kTake = 2, kUpdate = 3, kIpReallocated = 4 };
+
+struct TakeoverItem {
+  IpPrefix prefix;
+  InterfaceName interface;           // for update: the interface the address moves to
+  std::optional<GroupName> group;    // absent for an address in no group
+
+  friend bool operator==(const TakeoverItem&, const TakeoverItem&) = default;
+};
+
+// From the leader to one node. A node refuses an order from an epoch older than the
+// highest it has seen.
+struct TakeoverOrder {
+  std::uint64_t epoch = 0;
+  std::uint64_t run_id = 0;
+  TakeoverKind kind = TakeoverKind::kRelease;
+  std::vector<TakeoverItem> items;   // empty for ipreallocated
+
+  friend bool operator==(const TakeoverOrder&, const TakeoverOrder&) = default;
+};
+
+struct TakeoverFailure {
+  IpAddress address;
+  std::string reason;  // at most kTextMax bytes
+
+  friend bool operator==(const TakeoverFailure&, const TakeoverFailure&) = default;
+};
+
+// A node's answer to one TakeoverOrder, naming the same epoch, run and kind.
+struct TakeoverAck {
+  std::uint64_t epoch = 0;
+  std::uint64_t run_id = 0;
+  TakeoverKind kind = TakeoverKind::kRelease;
+  bool ok = true;
+  std::vector<TakeoverFailure> failures;
+
+  friend bool operator==(const TakeoverAck&, const TakeoverAck&) = default;
+};
+
+// The administrator's commands, with CTDB's names.
+enum class AdminCommandKind : std::uint8_t {
+  kDisable = 1,
+  kEnable = 2,
+  kBan = 3,
+  kUnban = 4,
+  kStop = 5,
+  kContinue = 6,
+  kMoveIp = 7,
+  kMoveGroup = 8,
+  kReloadIps = 9,
+  kSetInterfaceLink = 10,
+  kIpReallocate = 11,
+};
+
+// "disable", "moveip", "setifacelink", ...: the word the CLI takes.
+std::string_view command_word(AdminCommandKind kind);
+
+// One command and its arguments. Which arguments a kind requires:
+//   disable, enable, unban, stop, continue: node (the node it applies to)
+//   ban: node, ban_seconds           moveip: address, node (the destination)
+//   movegroup: group, node           setifacelink: node, interface, link
+//   reloadips: none (node, if given, limits it to one node)    ipreallocate: none
+// Decoding refuses a command without its required arguments; extra ones are kept.
+struct AdminCommand {
+  AdminCommandKind kind = AdminCommandKind::kIpReallocate;
+  std::optional<NodeId> node;
+  std::optional<IpAddress> address;
+  std::optional<GroupName> group;
+  std::optional<InterfaceName> interface;
+  std::optional<LinkState> link;
+  std::optional<std::uint32_t> ban_seconds;
+
+  friend bool operator==(const AdminCommand&, const AdminCommand&) = default;
+};
+
+// An admin command forwarded by the node that received it to the leader.
+struct AdminRequest {
+  std::uint64_t request_id = 0;
+  AdminCommand command;
+
+  friend bool operator==(const AdminRequest&, const AdminRequest&) = default;
+};
+
+// The leader's answer: success, or a clear refusal in `message`.
+struct AdminReply {
+  std::uint64_t request_id = 0;
+  bool ok = true;
+  std::string message;  // at most kTextMax bytes
+
+  friend bool operator==(const AdminReply&, const AdminReply&) = default;
+};
+
+// The lock-less election: a candidate asks for votes in a new epoch; a node that grants
+// its one vote of that epoch answers with a Vote naming the candidate.
+struct VoteRequest {
+  std::uint64_t epoch = 0;
+  NodeId candidate;
+
+  friend bool operator==(const VoteRequest&, const VoteRequest&) = default;
+};
+
+struct Vote {
+  std::uint64_t epoch = 0;
+  NodeId candidate;
+
+  friend bool operator==(const Vote&, const Vote&) = default;
+};
+
+using Message = std::variant<Heartbeat, StateReport, TakeoverOrder, TakeoverAck, AdminRequest,
+                             AdminReply, VoteRequest, Vote>;
+
+MessageType message_type(const Message& message);
+// "Heartbeat", "TakeoverOrder", ...: the first word of every error about a payload.
+std::string_view message_name(MessageType type);
+bool is_known_message_type(std::uint16_t type);
+
+}  // namespace tandem::proto

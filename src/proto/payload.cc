@@ -1,0 +1,328 @@
+#include "proto/payload.h"
+
+#include <string>
+
+#include "base/check.h"
+#include "proto/field_writer.h"
+#include "proto/fields.h"
+#include "proto/limits.h"
+
+namespace tandem::proto {
+
+namespace {
+
+// Field tags, per message. A tag is never reused for another meaning; see the design page.
+namespace heartbeat_tag { enum : FieldTag { kEpoch = 1, kLeader, kSentSeq, kLastHeardSeq, kFlags }; }
+namespace state_tag { enum : FieldTag { kEpoch = 1, kFlags, kLink, kHeld, kMonitorHealthy, kConfigGeneration }; }
+namespace link_tag { enum : FieldTag { kInterface = 1, kState }; }
+namespace held_tag { enum : FieldTag { kPrefix = 1, kInterface }; }
+namespace order_tag { enum : FieldTag { kEpoch = 1, kRunId, kKind, kItem }; }
+namespace item_tag { enum : FieldTag { kPrefix = 1, kInterface, kGroup }; }
+namespace ack_tag { enum : FieldTag { kEpoch = 1, kRunId, kKind, kOk, kFailure }; }
+namespace failure_tag { enum : FieldTag { kAddress = 1, kReason }; }
+namespace request_tag {
+enum : FieldTag { kRequestId = 1, kCommand, kNode, kAddress, kGroup, kInterface, kLink, kBanSeconds };
+}
+namespace reply_tag { enum : FieldTag { kRequestId = 1, kOk, kMessage }; }
+namespace vote_tag { enum : FieldTag { kEpoch = 1, kCandidate }; }
+
+// ---------------------------------------------------------------------------------------
+// Encoding
+
+void put_interface(FieldWriter& out, FieldTag tag, const InterfaceName& name) {
+  TANDEM_CHECK(!name.value().empty() && name.value().size() <= kInterfaceNameMax);
+  out.text(tag, name.value());
+}
+
+void put_group(FieldWriter& out, FieldTag tag, const GroupName& name) {
+  TANDEM_CHECK(!name.value().empty() && name.value().size() <= kGroupNameMax);
+  out.text(tag, name.value());
+}
+
+// Free text longer than the limit is cut rather than refused: a long hook message must
+// not stop an acknowledgement.
+void put_text(FieldWriter& out, FieldTag tag, const std::string& text) {
+  out.text(tag, std::string_view(text).substr(0, kTextMax));
+}
+
+void encode(const Heartbeat& message, FieldWriter& out) {
+  out.u64(heartbeat_tag::kEpoch, message.epoch);
+  if (message.leader) out.node(heartbeat_tag::kLeader, *message.leader);
+  out.u64(heartbeat_tag::kSentSeq, message.sent_seq);
+  out.u64(heartbeat_tag::kLastHeardSeq, message.last_heard_seq);
+  out.u32(heartbeat_tag::kFlags, message.flags.bits());
+}
+
+void encode(const StateReport& message, FieldWriter& out) {
+  out.u64(state_tag::kEpoch, message.epoch);
+  out.u32(state_tag::kFlags, message.flags.bits());
+  for (const auto& [interface, state] : message.links) {
+    const auto mark = out.begin_nested(state_tag::kLink);
+    put_interface(out, link_tag::kInterface, interface);
+    out.u8(link_tag::kState, static_cast<std::uint8_t>(state));
+    out.end_nested(mark);
+  }
+  for (const auto& held : message.held) {
+    const auto mark = out.begin_nested(state_tag::kHeld);
+    out.prefix(held_tag::kPrefix, held.prefix);
+    put_interface(out, held_tag::kInterface, held.interface);
+    out.end_nested(mark);
+  }
+  out.boolean(state_tag::kMonitorHealthy, message.monitor_healthy);
+  out.u64(state_tag::kConfigGeneration, message.config_generation);
+}
+
+void encode(const TakeoverOrder& message, FieldWriter& out) {
+  out.u64(order_tag::kEpoch, message.epoch);
+  out.u64(order_tag::kRunId, message.run_id);
+  out.u8(order_tag::kKind, static_cast<std::uint8_t>(message.kind));
+  for (const auto& item : message.items) {
+    const auto mark = out.begin_nested(order_tag::kItem);
+    out.prefix(item_tag::kPrefix, item.prefix);
+    put_interface(out, item_tag::kInterface, item.interface);
+    if (item.group) put_group(out, item_tag::kGroup, *item.group);
+    out.end_nested(mark);
+  }
+}
+
+void encode(const TakeoverAck& message, FieldWriter& out) {
+  out.u64(ack_tag::kEpoch, message.epoch);
+  out.u64(ack_tag::kRunId, message.run_id);
+  out.u8(ack_tag::kKind, static_cast<std::uint8_t>(message.kind));
+  out.boolean(ack_tag::kOk, message.ok);
+  for (const auto& failure : message.failures) {
+    const auto mark = out.begin_nested(ack_tag::kFailure);
+    out.address(failure_tag::kAddress, failure.address);
+    put_text(out, failure_tag::kReason, failure.reason);
+    out.end_nested(mark);
+  }
+}
+
+void encode(const AdminRequest& message, FieldWriter& out) {
+  const AdminCommand& command = message.command;
+  out.u64(request_tag::kRequestId, message.request_id);
+  out.u8(request_tag::kCommand, static_cast<std::uint8_t>(command.kind));
+  if (command.node) out.node(request_tag::kNode, *command.node);
+  if (command.address) out.address(request_tag::kAddress, *command.address);
+  if (command.group) put_group(out, request_tag::kGroup, *command.group);
+  if (command.interface) put_interface(out, request_tag::kInterface, *command.interface);
+  if (command.link) out.u8(request_tag::kLink, static_cast<std::uint8_t>(*command.link));
+  if (command.ban_seconds) out.u32(request_tag::kBanSeconds, *command.ban_seconds);
+}
+
+void encode(const AdminReply& message, FieldWriter& out) {
+  out.u64(reply_tag::kRequestId, message.request_id);
+  out.boolean(reply_tag::kOk, message.ok);
+  put_text(out, reply_tag::kMessage, message.message);
+}
+
+void encode(const VoteRequest& message, FieldWriter& out) {
+  out.u64(vote_tag::kEpoch, message.epoch);
+  out.node(vote_tag::kCandidate, message.candidate);
+}
+
+void encode(const Vote& message, FieldWriter& out) {
+  out.u64(vote_tag::kEpoch, message.epoch);
+  out.node(vote_tag::kCandidate, message.candidate);
+}
+
+// ---------------------------------------------------------------------------------------
+// Decoding: each reads its fields in a straight line; Fields keeps the first error.
+
+LinkState link_state(Fields& fields, FieldTag tag, std::string_view name) {
+  const std::uint8_t value = fields.u8(tag, name);
+  if (value > 1) fields.fail_at(name, "unknown link state " + std::to_string(value));
+  return value == 1 ? LinkState::kUp : LinkState::kDown;
+}
+
+TakeoverKind takeover_kind(Fields& fields, FieldTag tag, std::string_view name) {
+  const std::uint8_t value = fields.u8(tag, name);
+  if (fields.ok() && (value < 1 || value > 4)) {
+    fields.fail_at(name, "unknown takeover kind " + std::to_string(value));
+  }
+  return fields.ok() ? static_cast<TakeoverKind>(value) : TakeoverKind::kRelease;
+}
+
+InterfaceName interface_name(Fields& fields, FieldTag tag, std::string_view name) {
+  return InterfaceName(fields.identifier(tag, name, kInterfaceNameMax));
+}
+
+GroupName group_name(Fields& fields, FieldTag tag, std::string_view name) {
+  return GroupName(fields.identifier(tag, name, kGroupNameMax));
+}
+
+Heartbeat decode_heartbeat(Fields& fields) {
+  Heartbeat message;
+  message.epoch = fields.u64(heartbeat_tag::kEpoch, "epoch");
+  if (fields.has(heartbeat_tag::kLeader)) message.leader = fields.node(heartbeat_tag::kLeader, "leader");
+  message.sent_seq = fields.u64(heartbeat_tag::kSentSeq, "sent_seq");
+  message.last_heard_seq = fields.u64(heartbeat_tag::kLastHeardSeq, "last_heard_seq");
+  message.flags = NodeFlags(fields.u32(heartbeat_tag::kFlags, "flags"));
+  return message;
+}
+
+void decode_links(Fields& fields, StateReport& message) {
+  for (auto& item : fields.items(state_tag::kLink, "links")) {
+    auto interface = interface_name(item, link_tag::kInterface, "interface");
+    const LinkState state = link_state(item, link_tag::kState, "state");
+    if (item.ok() && !message.links.emplace(interface, state).second) {
+      item.fail_at("interface", "'" + interface.value() + "' is listed twice");
+    }
+    fields.absorb(item);
+  }
+}
+
+StateReport decode_state_report(Fields& fields) {
+  StateReport message;
+  message.epoch = fields.u64(state_tag::kEpoch, "epoch");
+  message.flags = NodeFlags(fields.u32(state_tag::kFlags, "flags"));
+  decode_links(fields, message);
+  for (auto& item : fields.items(state_tag::kHeld, "held")) {
+    HeldAddress held;
+    held.prefix = item.prefix(held_tag::kPrefix, "address");
+    held.interface = interface_name(item, held_tag::kInterface, "interface");
+    message.held.push_back(std::move(held));
+    fields.absorb(item);
+  }
+  message.monitor_healthy = fields.boolean(state_tag::kMonitorHealthy, "monitor_healthy");
+  message.config_generation = fields.u64(state_tag::kConfigGeneration, "config_generation");
+  return message;
+}
+
+TakeoverOrder decode_takeover_order(Fields& fields) {
+  TakeoverOrder message;
+  message.epoch = fields.u64(order_tag::kEpoch, "epoch");
+  message.run_id = fields.u64(order_tag::kRunId, "run_id");
+  message.kind = takeover_kind(fields, order_tag::kKind, "kind");
+  for (auto& item : fields.items(order_tag::kItem, "items")) {
+    TakeoverItem entry;
+    entry.prefix = item.prefix(item_tag::kPrefix, "address");
+    entry.interface = interface_name(item, item_tag::kInterface, "interface");
+    if (item.has(item_tag::kGroup)) entry.group = group_name(item, item_tag::kGroup, "group");
+    message.items.push_back(std::move(entry));
+    fields.absorb(item);
+  }
+  return message;
+}
+
+TakeoverAck decode_takeover_ack(Fields& fields) {
+  TakeoverAck message;
+  message.epoch = fields.u64(ack_tag::kEpoch, "epoch");
+  message.run_id = fields.u64(ack_tag::kRunId, "run_id");
+  message.kind = takeover_kind(fields, ack_tag::kKind, "kind");
+  message.ok = fields.boolean(ack_tag::kOk, "ok");
+  for (auto& item : fields.items(ack_tag::kFailure, "failures")) {
+    TakeoverFailure failure;
+    failure.address = item.address(failure_tag::kAddress, "address");
+    failure.reason = item.text(failure_tag::kReason, "reason", kTextMax);
+    message.failures.push_back(std::move(failure));
+    fields.absorb(item);
+  }
+  return message;
+}
+
+}  // namespace
+
+namespace {
+
+// The arguments an admin command must carry (see AdminCommand).
+enum Argument : unsigned { kNode = 1, kAddress = 2, kGroup = 4, kInterface = 8, kLink = 16, kSeconds = 32 };
+
+unsigned required_arguments(AdminCommandKind kind) {
+  switch (kind) {
+    case AdminCommandKind::kBan: return kNode | kSeconds;
+    case AdminCommandKind::kMoveIp: return kNode | kAddress;
+    case AdminCommandKind::kMoveGroup: return kNode | kGroup;
+    case AdminCommandKind::kSetInterfaceLink: return kNode | kInterface | kLink;
+    case AdminCommandKind::kReloadIps:
+    case AdminCommandKind::kIpReallocate: return 0;
+    default: return kNode;  // disable, enable, unban, stop, continue
+  }
+}
+
+void check_arguments(Fields& fields, const AdminCommand& command) {
+  const unsigned required = required_arguments(command.kind);
+  const std::string cause = "required by " + std::string(command_word(command.kind));
+  if ((required & kNode) && !command.node) fields.fail_at("node", cause);
+  if ((required & kAddress) && !command.address) fields.fail_at("address", cause);
+  if ((required & kGroup) && !command.group) fields.fail_at("group", cause);
+  if ((required & kInterface) && !command.interface) fields.fail_at("interface", cause);
+  if ((required & kLink) && !command.link) fields.fail_at("link", cause);
+  if ((required & kSeconds) && !command.ban_seconds) fields.fail_at("ban_seconds", cause);
+}
+
+AdminRequest decode_admin_request(Fields& fields) {
+  AdminRequest message;
+  AdminCommand& command = message.command;
+  message.request_id = fields.u64(request_tag::kRequestId, "request_id");
+  const std::uint8_t kind = fields.u8(request_tag::kCommand, "command");
+  if (!fields.ok()) return message;
+  if (kind < 1 || kind > static_cast<std::uint8_t>(AdminCommandKind::kIpReallocate)) {
+    fields.fail_at("command", "unknown admin command " + std::to_string(kind));
+    return message;
+  }
+  command.kind = static_cast<AdminCommandKind>(kind);
+  if (fields.has(request_tag::kNode)) command.node = fields.node(request_tag::kNode, "node");
+  if (fields.has(request_tag::kAddress)) command.address = fields.address(request_tag::kAddress, "address");
+  if (fields.has(request_tag::kGroup)) command.group = group_name(fields, request_tag::kGroup, "group");
+  if (fields.has(request_tag::kInterface)) {
+    command.interface = interface_name(fields, request_tag::kInterface, "interface");
+  }
+  if (fields.has(request_tag::kLink)) command.link = link_state(fields, request_tag::kLink, "link");
+  if (fields.has(request_tag::kBanSeconds)) {
+    command.ban_seconds = fields.u32(request_tag::kBanSeconds, "ban_seconds");
+  }
+  check_arguments(fields, command);
+  return message;
+}
+
+AdminReply decode_admin_reply(Fields& fields) {
+  AdminReply message;
+  message.request_id = fields.u64(reply_tag::kRequestId, "request_id");
+  message.ok = fields.boolean(reply_tag::kOk, "ok");
+  message.message = fields.text(reply_tag::kMessage, "message", kTextMax);
+  return message;
+}
+
+template <typename VoteMessage>
+VoteMessage decode_vote(Fields& fields) {
+  VoteMessage message;
+  message.epoch = fields.u64(vote_tag::kEpoch, "epoch");
+  message.candidate = fields.node(vote_tag::kCandidate, "candidate");
+  return message;
+}
+
+Message decode_fields(MessageType type, Fields& fields) {
+  switch (type) {
+    case MessageType::kHeartbeat: return decode_heartbeat(fields);
+    case MessageType::kStateReport: return decode_state_report(fields);
+    case MessageType::kTakeoverOrder: return decode_takeover_order(fields);
+    case MessageType::kTakeoverAck: return decode_takeover_ack(fields);
+    case MessageType::kAdminRequest: return decode_admin_request(fields);
+    case MessageType::kAdminReply: return decode_admin_reply(fields);
+    case MessageType::kVoteRequest: return decode_vote<VoteRequest>(fields);
+    case MessageType::kVote: return decode_vote<Vote>(fields);
+  }
+  TANDEM_CHECK(false);  // is_known_message_type() was checked first
+  return Heartbeat{};
+}
+
+}  // namespace
+
+void encode_payload(const Message& message, Writer& out) {
+  FieldWriter fields(out);
+  std::visit([&](const auto& value) { encode(value, fields); }, message);
+}
+
+Result<Message> decode_payload(std::uint16_t type, std::span<const std::uint8_t> payload) {
+  if (!is_known_message_type(type)) {
+    return fail("frame", "unknown message type " + std::to_string(type));
+  }
+  const auto known = static_cast<MessageType>(type);
+  Fields fields(payload, std::string(message_name(known)));
+  Message message = decode_fields(known, fields);
+  if (!fields.ok()) return fail(*fields.error());
+  return message;
+}
+
+}  // namespace tandem::proto

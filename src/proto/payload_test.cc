@@ -1,0 +1,181 @@
+#include "proto/payload.h"
+
+#include <gtest/gtest.h>
+
+#include "proto/field_writer.h"
+#include "proto/limits.h"
+#include "proto/test_messages.h"
+
+namespace tandem::proto {
+namespace {
+
+using testing::prefix;
+using testing::v4;
+
+Message round_trip(const Message& message) {
+  Writer out;
+  encode_payload(message, out);
+  auto decoded = decode_payload(static_cast<std::uint16_t>(message_type(message)), out.data());
+  EXPECT_TRUE(decoded.ok()) << decoded.error();
+  return decoded.ok() ? *decoded : Message{};
+}
+
+AdminCommand command(AdminCommandKind kind, std::optional<NodeId> node = std::nullopt) {
+  AdminCommand out;
+  out.kind = kind;
+  out.node = node;
+  return out;
+}
+
+std::string decode_error(MessageType type, const Writer& out) {
+  auto decoded = decode_payload(static_cast<std::uint16_t>(type), out.data());
+  return decoded.ok() ? "ok" : decoded.error().message();
+}
+
+TEST(Payload, RoundTripsEveryMessageOfTheCatalogue) {
+  for (const auto& message : testing::sample_messages()) {
+    EXPECT_EQ(round_trip(message), message) << message_name(message_type(message));
+  }
+}
+
+TEST(Payload, RoundTripsMessagesWithEmptyListsAndDefaults) {
+  for (const Message& message : std::vector<Message>{Heartbeat{}, StateReport{}, TakeoverOrder{},
+                                                     TakeoverAck{}, AdminRequest{}, AdminReply{},
+                                                     VoteRequest{}, Vote{}}) {
+    EXPECT_EQ(round_trip(message), message) << message_name(message_type(message));
+  }
+}
+
+TEST(Payload, RoundTripsIpv6AddressesInEveryPlaceTheyAppear) {
+  const auto address = IpAddress::parse("fe80::1:2:3:4").value();
+  TakeoverOrder order{1, 2, TakeoverKind::kRelease, {{IpPrefix{address, 128}, InterfaceName("bond0"), std::nullopt}}};
+  TakeoverAck ack{1, 2, TakeoverKind::kRelease, false, {{address, "busy"}}};
+  StateReport report;
+  report.held = {{IpPrefix{address, 0}, InterfaceName("bond0")}};
+  AdminRequest request{9, command(AdminCommandKind::kMoveIp, NodeId(0))};
+  request.command.address = address;
+  for (const Message& message : std::vector<Message>{order, ack, report, request}) {
+    EXPECT_EQ(round_trip(message), message) << message_name(message_type(message));
+  }
+}
+
+TEST(Payload, RoundTripsEveryAdminCommandWithItsArguments) {
+  std::vector<AdminCommand> commands = {
+      command(AdminCommandKind::kDisable, NodeId(1)),  command(AdminCommandKind::kEnable, NodeId(1)),
+      command(AdminCommandKind::kBan, NodeId(2)),      command(AdminCommandKind::kUnban, NodeId(2)),
+      command(AdminCommandKind::kStop, NodeId(0)),     command(AdminCommandKind::kContinue, NodeId(0)),
+      command(AdminCommandKind::kMoveIp, NodeId(3)),   command(AdminCommandKind::kMoveGroup, NodeId(3)),
+      command(AdminCommandKind::kReloadIps),           command(AdminCommandKind::kSetInterfaceLink, NodeId(1)),
+      command(AdminCommandKind::kIpReallocate),
+  };
+  commands[2].ban_seconds = 300;
+  commands[6].address = v4("10.0.0.1");
+  commands[7].group = GroupName("target1");
+  commands[9].interface = InterfaceName("eth2");
+  commands[9].link = LinkState::kDown;
+  for (const auto& each : commands) {
+    const Message message = AdminRequest{17, each};
+    EXPECT_EQ(round_trip(message), message) << command_word(each.kind);
+  }
+}
+
+TEST(Payload, ToleratesFieldsFromANewerMinorVersion) {
+  Writer out;
+  FieldWriter fields(out);
+  fields.u64(1, 8);             // epoch
+  fields.text(77, "future");    // unknown to this version
+  fields.node(2, NodeId(4));    // candidate
+  auto decoded = decode_payload(static_cast<std::uint16_t>(MessageType::kVote), out.data());
+  ASSERT_TRUE(decoded.ok()) << decoded.error();
+  EXPECT_EQ(std::get<Vote>(*decoded), (Vote{8, NodeId(4)}));
+}
+
+TEST(Payload, NamesTheMessageAndFieldOfAMissingRequiredField) {
+  Writer out;
+  FieldWriter(out).u64(1, 8);  // epoch only
+  EXPECT_EQ(decode_error(MessageType::kVoteRequest, out), "VoteRequest.candidate: required field is missing");
+}
+
+TEST(Payload, NamesTheListItemOfABadAddress) {
+  Writer out;
+  FieldWriter fields(out);
+  fields.u64(1, 7);
+  fields.u64(2, 1);
+  fields.u8(3, 2);
+  for (int i = 0; i < 3; ++i) {
+    const auto mark = fields.begin_nested(4);
+    if (i < 2) fields.prefix(1, prefix("10.0.0.1/24"));
+    else fields.text(1, "\x09" "abcde");
+    fields.text(2, "eth1");
+    fields.end_nested(mark);
+  }
+  EXPECT_EQ(decode_error(MessageType::kTakeoverOrder, out),
+            "TakeoverOrder.items[2].address: unknown address family 9");
+}
+
+TEST(Payload, RefusesAnUnknownTakeoverKind) {
+  Writer out;
+  FieldWriter fields(out);
+  fields.u64(1, 7);
+  fields.u64(2, 1);
+  fields.u8(3, 9);
+  EXPECT_EQ(decode_error(MessageType::kTakeoverOrder, out), "TakeoverOrder.kind: unknown takeover kind 9");
+}
+
+TEST(Payload, RefusesAnInterfaceListedTwiceInLinks) {
+  Writer out;
+  FieldWriter fields(out);
+  fields.u64(1, 7);
+  fields.u32(2, 0);
+  for (int i = 0; i < 2; ++i) {
+    const auto mark = fields.begin_nested(3);
+    fields.text(1, "eth1");
+    fields.u8(2, 1);
+    fields.end_nested(mark);
+  }
+  fields.boolean(5, true);
+  fields.u64(6, 1);
+  EXPECT_EQ(decode_error(MessageType::kStateReport, out),
+            "StateReport.links[1].interface: 'eth1' is listed twice");
+}
+
+TEST(Payload, RefusesAnAdminCommandWithoutItsRequiredArgument) {
+  AdminRequest request{3, command(AdminCommandKind::kMoveGroup, NodeId(1))};
+  Writer out;
+  encode_payload(request, out);
+  EXPECT_EQ(decode_error(MessageType::kAdminRequest, out), "AdminRequest.group: required by movegroup");
+}
+
+TEST(Payload, RefusesAnUnknownAdminCommand) {
+  Writer out;
+  FieldWriter fields(out);
+  fields.u64(1, 3);
+  fields.u8(2, 99);
+  EXPECT_EQ(decode_error(MessageType::kAdminRequest, out), "AdminRequest.command: unknown admin command 99");
+}
+
+TEST(Payload, RefusesAnUnknownLinkState) {
+  Writer out;
+  FieldWriter fields(out);
+  fields.u64(1, 3);
+  fields.u8(2, static_cast<std::uint8_t>(AdminCommandKind::kSetInterfaceLink));
+  fields.node(3, NodeId(1));
+  fields.text(6, "eth1");
+  fields.u8(7, 5);
+  EXPECT_EQ(decode_error(MessageType::kAdminRequest, out), "AdminRequest.link: unknown link state 5");
+}
+
+TEST(Payload, RefusesAnUnknownMessageType) {
+  auto decoded = decode_payload(4000, {});
+  ASSERT_FALSE(decoded.ok());
+  EXPECT_EQ(decoded.error().message(), "frame: unknown message type 4000");
+}
+
+TEST(Payload, CutsFreeTextToTheLimitWhenEncoding) {
+  const AdminReply reply{1, false, std::string(5000, 'x')};
+  const auto decoded = std::get<AdminReply>(round_trip(reply));
+  EXPECT_EQ(decoded.message, std::string(kTextMax, 'x'));
+}
+
+}  // namespace
+}  // namespace tandem::proto

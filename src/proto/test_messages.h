@@ -1,0 +1,77 @@
+// Example messages and byte helpers shared by the proto tests.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "proto/frame.h"
+#include "proto/message.h"
+
+namespace tandem::proto::testing {
+
+inline IpAddress v4(std::string_view text) { return IpAddress::parse(text).value(); }
+inline IpPrefix prefix(std::string_view text) { return IpPrefix::parse(text).value(); }
+
+inline Heartbeat sample_heartbeat() {
+  return Heartbeat{7, NodeId(2), 41, 39, NodeFlags().with(NodeFlags::kDisabled)};
+}
+
+inline StateReport sample_state_report() {
+  StateReport report;
+  report.epoch = 7;
+  report.flags = NodeFlags().with(NodeFlags::kUnhealthy);
+  report.links = {{InterfaceName("eth1"), LinkState::kUp}, {InterfaceName("eth2"), LinkState::kDown}};
+  report.held = {{prefix("198.51.100.10/24"), InterfaceName("eth1")},
+                 {prefix("2001:db8::10/64"), InterfaceName("eth1")}};
+  report.monitor_healthy = false;
+  report.config_generation = 12;
+  return report;
+}
+
+inline TakeoverOrder sample_takeover_order() {
+  TakeoverOrder order;
+  order.epoch = 7;
+  order.run_id = 1001;
+  order.kind = TakeoverKind::kTake;
+  order.items = {{prefix("198.51.100.10/24"), InterfaceName("eth1"), GroupName("target1")},
+                 {prefix("198.51.100.11/24"), InterfaceName("eth2"), GroupName("target1")},
+                 {prefix("2001:db8::20/64"), InterfaceName("eth2"), std::nullopt}};
+  return order;
+}
+
+inline TakeoverAck sample_takeover_ack() {
+  return TakeoverAck{7, 1001, TakeoverKind::kTake, false,
+                     {{v4("198.51.100.11"), "interface eth2 is down"}}};
+}
+
+inline AdminRequest sample_admin_request() {
+  AdminRequest request;
+  request.request_id = 5;
+  request.command.kind = AdminCommandKind::kMoveIp;
+  request.command.address = v4("198.51.100.10");
+  request.command.node = NodeId(3);
+  return request;
+}
+
+inline std::vector<Message> sample_messages() {
+  return {sample_heartbeat(),
+          sample_state_report(),
+          sample_takeover_order(),
+          sample_takeover_ack(),
+          sample_admin_request(),
+          AdminReply{5, false, "node 3 is banned"},
+          VoteRequest{8, NodeId(1)},
+          Vote{8, NodeId(1)}};
+}
+
+inline Envelope envelope_of(Message message) {
+  Envelope envelope;
+  envelope.sender = NodeId(1);
+  envelope.receiver = NodeId(2);
+  envelope.sequence = 99;
+  envelope.message = std::move(message);
+  return envelope;
+}
+
+}  // namespace tandem::proto::testing
