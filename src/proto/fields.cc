@@ -198,4 +198,27 @@ std::vector<Fields> Fields::items(FieldTag tag, std::string_view name) {
   return out;
 }
 
+std::vector<std::string> Fields::identifiers(FieldTag tag, std::string_view name, std::size_t max) {
+  std::vector<std::string> out;
+  if (error_) return out;
+  for (const auto& field : fields_) {
+    if (field.tag != tag) continue;
+    const std::string place_name = std::string(name) + "[" + std::to_string(out.size()) + "]";
+    if (field.value.empty() || field.value.size() > max) {
+      fail_at(place_name, "must be 1 to " + std::to_string(max) + " bytes long");
+      return {};
+    }
+    std::string value;
+    for (std::uint8_t byte : field.value) {
+      if (byte < 0x21 || byte == 0x7f) {
+        fail_at(place_name, "contains control character or blank " + std::to_string(byte));
+        return {};
+      }
+      value.push_back(static_cast<char>(byte));
+    }
+    out.push_back(std::move(value));
+  }
+  return out;
+}
+
 }  // namespace tandem::proto

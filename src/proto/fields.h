@@ -47,6 +47,8 @@ class Fields {
   // Every field with this tag, in order, each as the Fields of one list item, placed as
   // "<place>.<name>[i]". Fold each item's error back with absorb().
   std::vector<Fields> items(FieldTag tag, std::string_view name);
+  // Every occurrence of a repeated identifier field, in order.
+  std::vector<std::string> identifiers(FieldTag tag, std::string_view name, std::size_t max);
   void absorb(const Fields& item);
 
   // Records an error at "<place>.<name>" unless one is already recorded.

@@ -43,6 +43,12 @@ struct Heartbeat {
   std::uint64_t sent_seq = 0;         // this heartbeat's number, per sender and receiver
   std::uint64_t last_heard_seq = 0;   // the receiver's latest sent_seq heard by the sender
   NodeFlags flags;                    // the sender's own flags
+  // Added in 1.1 (optional on the wire, 0 when absent). A node's incarnation changes each
+  // time its daemon starts, so sequence numbers of an earlier life are never confused
+  // with this one's: `echoed_incarnation` names the receiver's incarnation that
+  // `last_heard_seq` belongs to.
+  std::uint64_t incarnation = 0;
+  std::uint64_t echoed_incarnation = 0;
 
   friend bool operator==(const Heartbeat&, const Heartbeat&) = default;
 };
@@ -63,6 +69,12 @@ struct StateReport {
   std::vector<HeldAddress> held;
   bool monitor_healthy = true;        // the monitor hook's last verdict
   std::uint64_t config_generation = 0;  // which configuration the node runs
+  // Added in 1.1 (optional on the wire): the public addresses the node may host (its
+  // public_addresses file), and the last takeover run whose orders it has carried out, so
+  // the leader knows whether `held` already reflects an order it sent.
+  std::vector<PublicAddress> addresses;
+  std::uint64_t applied_epoch = 0;
+  std::uint64_t applied_run_id = 0;
 
   friend bool operator==(const StateReport&, const StateReport&) = default;
 };

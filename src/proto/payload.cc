@@ -12,8 +12,15 @@ namespace tandem::proto {
 namespace {
 
 // Field tags, per message. A tag is never reused for another meaning; see the design page.
-namespace heartbeat_tag { enum : FieldTag { kEpoch = 1, kLeader, kSentSeq, kLastHeardSeq, kFlags }; }
-namespace state_tag { enum : FieldTag { kEpoch = 1, kFlags, kLink, kHeld, kMonitorHealthy, kConfigGeneration }; }
+namespace heartbeat_tag {
+enum : FieldTag { kEpoch = 1, kLeader, kSentSeq, kLastHeardSeq, kFlags, kIncarnation, kEchoedIncarnation };
+}
+namespace state_tag {
+enum : FieldTag {
+  kEpoch = 1, kFlags, kLink, kHeld, kMonitorHealthy, kConfigGeneration, kAddress, kAppliedEpoch, kAppliedRunId
+};
+}
+namespace address_tag { enum : FieldTag { kPrefix = 1, kInterface }; }
 namespace link_tag { enum : FieldTag { kInterface = 1, kState }; }
 namespace held_tag { enum : FieldTag { kPrefix = 1, kInterface }; }
 namespace order_tag { enum : FieldTag { kEpoch = 1, kRunId, kKind, kItem }; }
@@ -51,6 +58,8 @@ void encode(const Heartbeat& message, FieldWriter& out) {
   out.u64(heartbeat_tag::kSentSeq, message.sent_seq);
   out.u64(heartbeat_tag::kLastHeardSeq, message.last_heard_seq);
   out.u32(heartbeat_tag::kFlags, message.flags.bits());
+  if (message.incarnation != 0) out.u64(heartbeat_tag::kIncarnation, message.incarnation);
+  if (message.echoed_incarnation != 0) out.u64(heartbeat_tag::kEchoedIncarnation, message.echoed_incarnation);
 }
 
 void encode(const StateReport& message, FieldWriter& out) {
@@ -70,6 +79,14 @@ void encode(const StateReport& message, FieldWriter& out) {
   }
   out.boolean(state_tag::kMonitorHealthy, message.monitor_healthy);
   out.u64(state_tag::kConfigGeneration, message.config_generation);
+  for (const auto& address : message.addresses) {
+    const auto mark = out.begin_nested(state_tag::kAddress);
+    out.prefix(address_tag::kPrefix, address.prefix);
+    for (const auto& interface : address.interfaces) put_interface(out, address_tag::kInterface, interface);
+    out.end_nested(mark);
+  }
+  if (message.applied_epoch != 0) out.u64(state_tag::kAppliedEpoch, message.applied_epoch);
+  if (message.applied_run_id != 0) out.u64(state_tag::kAppliedRunId, message.applied_run_id);
 }
 
 void encode(const TakeoverOrder& message, FieldWriter& out) {
@@ -158,6 +175,10 @@ Heartbeat decode_heartbeat(Fields& fields) {
   message.sent_seq = fields.u64(heartbeat_tag::kSentSeq, "sent_seq");
   message.last_heard_seq = fields.u64(heartbeat_tag::kLastHeardSeq, "last_heard_seq");
   message.flags = NodeFlags(fields.u32(heartbeat_tag::kFlags, "flags"));
+  if (fields.has(heartbeat_tag::kIncarnation)) message.incarnation = fields.u64(heartbeat_tag::kIncarnation, "incarnation");
+  if (fields.has(heartbeat_tag::kEchoedIncarnation)) {
+    message.echoed_incarnation = fields.u64(heartbeat_tag::kEchoedIncarnation, "echoed_incarnation");
+  }
   return message;
 }
 
@@ -168,6 +189,19 @@ void decode_links(Fields& fields, StateReport& message) {
     if (item.ok() && !message.links.emplace(interface, state).second) {
       item.fail_at("interface", "'" + interface.value() + "' is listed twice");
     }
+    fields.absorb(item);
+  }
+}
+
+// The interfaces of one public address are a repeated field inside its nested item.
+void decode_addresses(Fields& fields, StateReport& message) {
+  for (auto& item : fields.items(state_tag::kAddress, "addresses")) {
+    PublicAddress address;
+    address.prefix = item.prefix(address_tag::kPrefix, "address");
+    for (auto& name : item.identifiers(address_tag::kInterface, "interfaces", kInterfaceNameMax)) {
+      address.interfaces.emplace_back(std::move(name));
+    }
+    message.addresses.push_back(std::move(address));
     fields.absorb(item);
   }
 }
@@ -186,6 +220,9 @@ StateReport decode_state_report(Fields& fields) {
   }
   message.monitor_healthy = fields.boolean(state_tag::kMonitorHealthy, "monitor_healthy");
   message.config_generation = fields.u64(state_tag::kConfigGeneration, "config_generation");
+  decode_addresses(fields, message);
+  if (fields.has(state_tag::kAppliedEpoch)) message.applied_epoch = fields.u64(state_tag::kAppliedEpoch, "applied_epoch");
+  if (fields.has(state_tag::kAppliedRunId)) message.applied_run_id = fields.u64(state_tag::kAppliedRunId, "applied_run_id");
   return message;
 }
 

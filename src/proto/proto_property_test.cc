@@ -77,6 +77,11 @@ StateReport any_state_report() {
   report.held = list_of(5, [] { return HeldAddress{any_prefix(), any_interface()}; });
   report.monitor_healthy = chance(50);
   report.config_generation = any<std::uint64_t>();
+  report.addresses = list_of(4, [] {
+    return PublicAddress{any_prefix(), list_of(3, [] { return any_interface(); })};
+  });
+  report.applied_epoch = any<std::uint64_t>();
+  report.applied_run_id = any<std::uint64_t>();
   return report;
 }
 
@@ -108,8 +113,8 @@ Message any_message() {
   switch (pick(0, 7)) {
     case 0: {
       auto leader = chance(50) ? std::optional<NodeId>(any_node()) : std::nullopt;
-      return Heartbeat{any<std::uint64_t>(), leader, any<std::uint64_t>(), any<std::uint64_t>(),
-                       NodeFlags(any<std::uint32_t>())};
+      return Heartbeat{any<std::uint64_t>(), leader,         any<std::uint64_t>(), any<std::uint64_t>(),
+                       NodeFlags(any<std::uint32_t>()), any<std::uint64_t>(), any<std::uint64_t>()};
     }
     case 1: return any_state_report();
     case 2: {

@@ -14,7 +14,7 @@ inline IpAddress v4(std::string_view text) { return IpAddress::parse(text).value
 inline IpPrefix prefix(std::string_view text) { return IpPrefix::parse(text).value(); }
 
 inline Heartbeat sample_heartbeat() {
-  return Heartbeat{7, NodeId(2), 41, 39, NodeFlags().with(NodeFlags::kDisabled)};
+  return Heartbeat{7, NodeId(2), 41, 39, NodeFlags().with(NodeFlags::kDisabled), 0xabcdef, 0x123456};
 }
 
 inline StateReport sample_state_report() {
@@ -26,6 +26,10 @@ inline StateReport sample_state_report() {
                  {prefix("2001:db8::10/64"), InterfaceName("eth1")}};
   report.monitor_healthy = false;
   report.config_generation = 12;
+  report.addresses = {{prefix("198.51.100.10/24"), {InterfaceName("eth1"), InterfaceName("eth2")}},
+                      {prefix("2001:db8::10/64"), {InterfaceName("eth2")}}};
+  report.applied_epoch = 7;
+  report.applied_run_id = 1000;
   return report;
 }
 
