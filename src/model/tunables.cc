@@ -8,7 +8,7 @@ namespace tandem {
 
 namespace {
 
-constexpr std::array<TunableSpec, 4> kSpecs{{
+constexpr std::array<TunableSpec, 13> kSpecs{{
     {"IPAllocAlgorithm", &Tunables::ip_alloc_algorithm, 2, 0, 2,
      "How groups are placed on nodes: 0 deterministic (group i on node i mod N), "
      "1 non-deterministic (least loaded, no needless moves), 2 LCP2 (as 1, and IPs of one "
@@ -22,6 +22,30 @@ constexpr std::array<TunableSpec, 4> kSpecs{{
     {"NoIPTakeover", &Tunables::no_ip_takeover, 0, 0, 1,
      "1: no group is given to a node that does not hold it already; a failed node's "
      "groups stay unhosted. For maintenance; off by default."},
+    {"HeartbeatIntervalMs", &Tunables::heartbeat_interval_ms, 100, 10, 10000,
+     "How often every node sends a heartbeat to every other node. 100 ms gives six chances "
+     "to be heard within DeadTimeoutMs at little cost (CTDB: KeepaliveInterval 5 s)."},
+    {"DeadTimeoutMs", &Tunables::dead_timeout_ms, 600, 30, 120000,
+     "A peer not heard from (in both directions) for this long is lost. Six heartbeats: a "
+     "few lost packets or a busy machine do not fail a node over."},
+    {"LeaseTimeoutMs", &Tunables::lease_timeout_ms, 1000, 50, 300000,
+     "A node serves public IPs only while its lease, renewed by the leader's heartbeats, "
+     "runs. Longer than DeadTimeoutMs plus an election, so a new leader renews leases before "
+     "they lapse; a failed node's IPs move after about this long."},
+    {"LeaseMarginMs", &Tunables::lease_margin_ms, 100, 0, 60000,
+     "Added to LeaseTimeoutMs when a leader waits out a lost node's lease: covers clock "
+     "drift between nodes (up to 5% of the lease at the defaults) and scheduling delay."},
+    {"TakeoverTimeoutMs", &Tunables::takeover_timeout_ms, 2000, 100, 600000,
+     "How long one phase of a takeover run waits for the nodes' acknowledgements; a node "
+     "that does not answer in time gains a ban credit (CTDB: TakeoverTimeout 9 s)."},
+    {"MonitorIntervalMs", &Tunables::monitor_interval_ms, 1000, 100, 3600000,
+     "How often the monitor hook runs; a failure makes the node UNHEALTHY."},
+    {"EventScriptTimeoutMs", &Tunables::event_script_timeout_ms, 30000, 100, 3600000,
+     "A hook running longer is killed and counts as failed (CTDB: EventScriptTimeout 30 s)."},
+    {"BanPeriodS", &Tunables::ban_period_s, 300, 1, 86400,
+     "How long a misbehaving node stays banned (CTDB: RecoveryBanPeriod 300 s)."},
+    {"BanCreditsMax", &Tunables::ban_credits_max, 3, 1, 1000,
+     "Failed or timed-out takeover steps a node may cause before it is banned."},
 }};
 
 bool equals_ignoring_case(std::string_view a, std::string_view b) {

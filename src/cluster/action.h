@@ -1,0 +1,61 @@
+// Action: what a node's state machine asks the world to do, as a value. PURE.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "model/hook_event.h"
+#include "model/ids.h"
+#include "model/ip_address.h"
+#include "proto/message.h"
+
+namespace tandem::cluster {
+
+struct SendMessage {
+  NodeId to;
+  proto::Message message;
+};
+
+struct AddAddress {
+  IpPrefix prefix;
+  InterfaceName interface;
+};
+
+struct RemoveAddress {
+  IpPrefix prefix;
+  InterfaceName interface;
+};
+
+// Gratuitous ARP or unsolicited neighbour advertisement, after every take and update.
+struct Announce {
+  IpAddress address;
+  InterfaceName interface;
+};
+
+struct RunHook {
+  std::uint64_t id = 0;  // answered by HookFinished with the same id
+  HookEvent event;
+  std::vector<std::string> arguments;
+};
+
+struct TryLock {};
+struct ReleaseLock {};
+
+struct ReplyAdmin {
+  std::uint64_t request_id = 0;
+  bool ok = true;
+  std::string message;
+};
+
+// A line for the log, in the domain's words.
+struct Log {
+  enum class Level : std::uint8_t { kInfo, kWarning, kError } level = Level::kInfo;
+  std::string text;
+};
+
+using Action = std::variant<SendMessage, AddAddress, RemoveAddress, Announce, RunHook, TryLock, ReleaseLock,
+                            ReplyAdmin, Log>;
+
+}  // namespace tandem::cluster

@@ -1,0 +1,66 @@
+// Event: everything that can happen to a node, as a value. PURE.
+//
+// The state machine (NodeMachine) changes only in answer to an Event, at a time given
+// with it. The node layer turns io callbacks into Events; the simulator makes them up.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+
+#include "model/cluster_view.h"
+#include "model/ids.h"
+#include "model/ip_address.h"
+#include "proto/message.h"
+
+namespace tandem::cluster {
+
+// The daemon starts: it cleans up stale addresses, runs `startup`, then joins.
+struct Start {
+  // What the kernel holds on the node's public interfaces now (io::NetOps::list_addresses).
+  std::vector<proto::HeldAddress> found;
+  std::map<InterfaceName, LinkState> links;
+};
+
+// A wake-up the machine asked for (next_wakeup()) has come.
+struct Tick {};
+
+struct PeerMessage {
+  NodeId from;
+  proto::Message message;
+};
+
+struct LinkChanged {
+  InterfaceName interface;
+  LinkState state;
+};
+
+enum class LockState : std::uint8_t { kHeld, kContended, kLost };
+
+struct LockChanged {
+  LockState state;
+};
+
+struct HookFinished {
+  std::uint64_t id = 0;
+  bool ok = true;
+};
+
+// An address operation the machine asked for failed (the machine assumed success).
+struct AddressFailed {
+  IpPrefix prefix;
+  InterfaceName interface;
+  bool was_add = true;
+  std::string reason;
+};
+
+// An administrator's command from the local control socket.
+struct AdminCommandReceived {
+  std::uint64_t request_id = 0;
+  proto::AdminCommand command;
+};
+
+using Event = std::variant<Start, Tick, PeerMessage, LinkChanged, LockChanged, HookFinished, AddressFailed,
+                           AdminCommandReceived>;
+
+}  // namespace tandem::cluster

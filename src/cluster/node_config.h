@@ -1,0 +1,24 @@
+// NodeConfig: what one node's state machine is configured with.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "model/ids.h"
+#include "model/ip_group.h"
+#include "model/public_address.h"
+#include "model/tunables.h"
+
+namespace tandem::cluster {
+
+struct NodeConfig {
+  NodeId self;
+  std::vector<NodeId> nodes;        // every configured node that is not deleted, with self
+  AddressList public_addresses;     // this node's own public_addresses
+  std::vector<IpGroup> groups;      // the cluster-wide ip_groups
+  Tunables tunables;
+  bool has_cluster_lock = true;     // false: leadership by majority vote alone
+  std::uint64_t random_seed = 0;    // election jitter; the only randomness, and an input
+};
+
+}  // namespace tandem::cluster

@@ -1,0 +1,66 @@
+// The world a node acts on, as interfaces: peers, addresses, hooks, the cluster lock, time.
+//
+// node::Node turns the pure state machine's actions into calls on these and feeds their
+// outcomes back as events. sys/ implements them on Linux; sim/ implements them in a
+// simulated world. Implementations report outcomes asynchronously by calling back into the
+// Node they serve (Node::handle with an Event): never from inside the call itself, so a
+// Node is never re-entered.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "base/time.h"
+#include "model/hook_event.h"
+#include "model/ids.h"
+#include "model/ip_address.h"
+#include "proto/message.h"
+
+namespace tandem::io {
+
+// Wakes the node at `when` (Event: Tick). A later call replaces an earlier one.
+class Timers {
+ public:
+  virtual ~Timers() = default;
+  virtual void wake_at(TimePoint when) = 0;
+};
+
+// Best effort, unordered across peers, may lose or duplicate: the protocol copes.
+// Delivery: Event PeerMessage{from, message}.
+class PeerTransport {
+ public:
+  virtual ~PeerTransport() = default;
+  virtual void send(NodeId to, const proto::Message& message) = 0;
+};
+
+// The node's own public addresses in the kernel. Synchronous (netlink answers at once).
+class NetOps {
+ public:
+  virtual ~NetOps() = default;
+  virtual Result<void> add_address(const IpPrefix& prefix, const InterfaceName& interface) = 0;
+  virtual Result<void> remove_address(const IpPrefix& prefix, const InterfaceName& interface) = 0;
+  // Gratuitous ARP (IPv4) or unsolicited neighbour advertisement (IPv6), repeated by the
+  // implementation as LAB-NOTES advise.
+  virtual void announce(const IpAddress& address, const InterfaceName& interface) = 0;
+  // Every address on the node's public interfaces, managed or not, for start-up clean-up.
+  virtual std::vector<proto::HeldAddress> list_addresses() = 0;
+};
+
+// Runs every hook for `event` with `arguments`; completion: Event HookFinished{id, ok}.
+// A hook that exceeds its timeout is killed and reported as failed.
+class HookRunner {
+ public:
+  virtual ~HookRunner() = default;
+  virtual void run(std::uint64_t id, HookEvent event, const std::vector<std::string>& arguments) = 0;
+};
+
+// The cluster lock. Outcomes: Event LockChanged{kHeld | kContended | kLost}.
+class ClusterLock {
+ public:
+  virtual ~ClusterLock() = default;
+  virtual void try_acquire() = 0;
+  virtual void release() = 0;
+};
+
+}  // namespace tandem::io
