@@ -46,6 +46,7 @@ class GroupPlacer {
   std::uint32_t servable(Index group, Index node) const;
   bool can_stay(Index group, Index node) const;
   void keep_or_home();
+  Index current_node(Index group) const;
   void place_unplaced();
   void rebalance();
   bool move_one_from(Index source);
@@ -117,33 +118,44 @@ bool GroupPlacer::can_stay(Index group, Index node) const {
   return tunables_.no_ip_takeover != 0 || count == index_.best_servable[group];
 }
 
-// The current node of a group is the one that holds most of its IPs now (lowest PNN on a
-// tie); the deterministic algorithm ignores history and uses the group's home node instead.
+// The deterministic algorithm puts every group it can on its home node (group i on node
+// i mod N, as CTDB does); then, for every algorithm, a group stays on its current node (the
+// one holding most of its IPs, lowest PNN on a tie) while that node serves it best. So under
+// the deterministic algorithm too, a group kept from home by a failure does not wander
+// each time something unrelated changes.
 void GroupPlacer::keep_or_home() {
   const bool is_deterministic = tunables_.algorithm() == AllocAlgorithm::kDeterministic && tunables_.no_ip_takeover == 0;
-  for (Index g = 0; g < index_.groups.size(); ++g) {
-    Index node = kNoIndex;
-    if (is_deterministic) {
-      node = index_.nodes.empty() ? kNoIndex : static_cast<Index>(g % index_.nodes.size());
-    } else {
-      std::vector<Index> holders;
-      for (Index ip : index_.groups[g].ips) {
-        if (index_.ips[ip].current_node != kNoIndex) holders.push_back(index_.ips[ip].current_node);
-      }
-      std::sort(holders.begin(), holders.end());
-      std::size_t best_run = 0;
-      for (std::size_t i = 0; i < holders.size();) {
-        std::size_t j = i;
-        while (j < holders.size() && holders[j] == holders[i]) ++j;
-        if (j - i > best_run) {
-          best_run = j - i;
-          node = holders[i];
-        }
-        i = j;
-      }
+  if (is_deterministic && !index_.nodes.empty()) {
+    for (Index g = 0; g < index_.groups.size(); ++g) {
+      const auto home = static_cast<Index>(g % index_.nodes.size());
+      if (can_stay(g, home)) assign(g, home);
     }
+  }
+  for (Index g = 0; g < index_.groups.size(); ++g) {
+    if (node_of_group_[g] != kNoIndex) continue;
+    const Index node = current_node(g);
     if (node != kNoIndex && can_stay(g, node)) assign(g, node);
   }
+}
+
+Index GroupPlacer::current_node(Index group) const {
+  std::vector<Index> holders;
+  for (Index ip : index_.groups[group].ips) {
+    if (index_.ips[ip].current_node != kNoIndex) holders.push_back(index_.ips[ip].current_node);
+  }
+  std::sort(holders.begin(), holders.end());
+  Index node = kNoIndex;
+  std::size_t best_run = 0;
+  for (std::size_t i = 0; i < holders.size();) {
+    std::size_t j = i;
+    while (j < holders.size() && holders[j] == holders[i]) ++j;
+    if (j - i > best_run) {
+      best_run = j - i;
+      node = holders[i];
+    }
+    i = j;
+  }
+  return node;
 }
 
 // The most constrained groups go first, so a group that only a few nodes can serve is not

@@ -8,10 +8,13 @@
 // Preference, strongest first:
 //   1. the group's IPs on distinct interfaces (path diversity), spreading as evenly as the
 //      up interfaces allow;
-//   2. an IP on its preferred interface (the "@IFACE" of ip_groups);
-//   3. an IP on the interface it has now (no needless moves);
-//   4. the interface with the fewest IPs of this node already (spreads single IPs too);
-//   5. the interface first in name order.
+//   2. no IP moves from the interface it has now, unless to its preferred interface (the
+//      "@IFACE" of ip_groups): an interface failing moves only its own IPs, and one coming
+//      back draws its IPs home;
+//   3. an IP alone (of its group) on its preferred interface;
+//   4. an IP on its preferred interface, even shared;
+//   5. the interface with the fewest IPs of this node already (spreads single IPs too);
+//   6. the interface first in name order.
 #pragma once
 
 #include <cstdint>
@@ -30,10 +33,17 @@ struct InterfaceCandidates {
   InterfaceId current = kNoInterface;   // where it is on this node now, if it is here
 };
 
+// Groups whose choices number at most this are searched exhaustively with the exact
+// objective above; larger ones fall back to a min-cost matching that approximates rule 2.
+inline constexpr std::size_t kExactSearchMax = 4096;
+
 // Returns one interface per IP, in the order given. `load[i]` counts the IPs the node has
 // on interface i already; the chosen interfaces are added to it. Every usable id must be
 // below load.size().
 std::vector<InterfaceId> choose_interfaces(std::span<const InterfaceCandidates> ips,
                                            std::vector<std::uint32_t>& load);
+
+// The fallback for large groups; exposed for its tests.
+std::vector<InterfaceId> match(std::span<const InterfaceCandidates> ips, const std::vector<std::uint32_t>& load);
 
 }  // namespace tandem::alloc
