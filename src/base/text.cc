@@ -40,6 +40,15 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (lower(a[i]) != lower(b[i])) return false;
+  }
+  return true;
+}
+
 std::optional<std::uint64_t> parse_unsigned(std::string_view text) {
   if (text.empty() || text.front() == '+' || text.front() == '-') return std::nullopt;
   std::uint64_t value = 0;

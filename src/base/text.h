@@ -17,6 +17,9 @@ std::vector<std::string_view> split(std::string_view text, char separator);
 
 std::string_view trim(std::string_view text);
 
+// ASCII case-insensitive equality (tunable and flag names, as CTDB compares them).
+bool equals_ignoring_case(std::string_view a, std::string_view b);
+
 // A decimal number with no sign, spaces or trailing text; nullopt if not one or too large.
 std::optional<std::uint64_t> parse_unsigned(std::string_view text);
 

@@ -1,6 +1,8 @@
 #include "model/node_flags.h"
 
 #include <array>
+
+#include "base/text.h"
 #include <utility>
 
 namespace tandem {
@@ -15,14 +17,6 @@ constexpr std::array<std::pair<NodeFlags::Flag, std::string_view>, 6> kNames{{
     {NodeFlags::kStopped, "STOPPED"},
 }};
 
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
-}
 }  // namespace
 
 std::vector<std::string> NodeFlags::names() const {
