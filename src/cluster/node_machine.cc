@@ -76,6 +76,9 @@ struct LeaderState {
   bool run_wanted = true;
   TimePoint next_run_at;
   std::map<NodeId, proto::StateReport> reports;  // this epoch's, newest applied run wins
+  std::map<NodeId, std::uint64_t> report_incarnation;  // the node's life each report is from
+  std::set<NodeId> alive;   // as of the last step: a change wants a run
+  std::set<NodeId> frozen;
   std::map<NodeId, std::uint32_t> ban_credits;
   std::map<NodeId, TimePoint> banned_until;
   // Takes sent whose effect a later report has not confirmed yet: the node may hold them.
@@ -117,6 +120,8 @@ struct NodeMachine::State {
   std::deque<OrderInProgress> orders;
   std::uint64_t applied_epoch = 0;
   std::uint64_t applied_run_id = 0;
+  std::uint64_t newest_run_epoch = 0;  // the newest run any order of the leader named
+  std::uint64_t newest_run_id = 0;
   std::map<std::uint64_t, NodeId> forwarded;  // request id -> the node we asked (admin)
 
   // ---- membership and leadership
@@ -197,6 +202,7 @@ struct NodeMachine::State {
   void give_ban_credit(NodeId node, const std::string& why);
   ClusterView leader_view() const;
   Assignment leader_current(std::set<NodeId>& frozen) const;
+  std::map<NodeId, std::vector<HeldAddress>> reported_holdings(std::set<NodeId>& frozen) const;
   bool is_frozen(NodeId node) const;
   void leader_admin(NodeId from, const proto::AdminRequest& request);
   std::optional<std::string> refuse_move(const proto::AdminCommand& command, GroupName& group) const;
@@ -255,9 +261,11 @@ TimePoint NodeMachine::State::wakeup() const {
   TimePoint when = next_heartbeat;
   if (!held.empty() && lease_until > now) when = std::min(when, lease_until);
   if (lead && lead->run) when = std::min(when, lead->run->deadline);
-  if (lead && !lead->run && lead->run_wanted) when = std::min(when, std::max(lead->next_run_at, now));
+  // A wanted run that cannot start yet (reports missing, nodes frozen) is looked at again
+  // with the next heartbeat; only a run that is merely spaced out wakes us on its own.
+  if (lead && !lead->run && lead->run_wanted && lead->next_run_at > now) when = std::min(when, lead->next_run_at);
   when = std::min(when, election_deadline);
-  when = std::min(when, next_monitor);
+  if (monitor_hook == 0 && startup_hook == 0) when = std::min(when, next_monitor);
   return when;
 }
 
@@ -369,9 +377,10 @@ void NodeMachine::State::on_lock(const LockChanged& change) {
 
 void NodeMachine::State::on_hook(const HookFinished& done) {
   if (done.id == startup_hook) {
+    startup_hook = 0;
     startup_done = done.ok;
-    if (!done.ok) log(Log::Level::kError, "startup hook failed: the node stays UNHEALTHY");
-    next_monitor = now;
+    if (!done.ok) log(Log::Level::kError, "startup hook failed: the node stays UNHEALTHY and retries it");
+    next_monitor = done.ok ? now : now + monitor_interval;
     send_report();
     return;
   }
@@ -532,7 +541,12 @@ void NodeMachine::State::step_down(const std::string& why) {
 }
 
 void NodeMachine::State::run_monitor() {
-  if (!startup_done || monitor_hook != 0 || now < next_monitor) return;
+  if (monitor_hook != 0 || startup_hook != 0 || now < next_monitor) return;
+  if (!startup_done) {  // a failed startup is retried at the monitor's pace
+    startup_hook = run_hook(HookEvent::kStartup, {});
+    next_monitor = kNever;
+    return;
+  }
   monitor_hook = run_hook(HookEvent::kMonitor, {});
   next_monitor = now + monitor_interval;
 }
@@ -610,6 +624,15 @@ void NodeMachine::State::on_order(NodeId from, const proto::TakeoverOrder& order
     return;
   }
   if (order.epoch > epoch) adopt_epoch(order.epoch, from, from);
+  // Runs of one leader only grow: an order of a run older than one already seen was
+  // overtaken, and carrying it out could undo what the newer run decided.
+  if (std::tie(order.epoch, order.run_id) < std::tie(newest_run_epoch, newest_run_id)) {
+    log(Log::Level::kWarning, "refused an order of run " + std::to_string(order.run_id) + ": run " +
+                                  std::to_string(newest_run_id) + " is newer");
+    return;
+  }
+  newest_run_epoch = order.epoch;
+  newest_run_id = order.run_id;
   OrderInProgress progress{from, order.epoch, order.run_id, order.kind, {}, {}, {}, {}};
   switch (order.kind) {
     case TakeoverKind::kRelease: carry_out_release(progress, order.items); break;
@@ -786,6 +809,22 @@ void NodeMachine::State::lead_step() {
   for (auto it = lead->banned_until.begin(); it != lead->banned_until.end();) {
     it = now >= it->second ? lead->banned_until.erase(it) : std::next(it);
   }
+  // A node lost, found, or thawed (its lease now surely lapsed) changes what to run.
+  std::set<NodeId> alive, frozen;
+  for (NodeId node : membership.nodes()) {
+    if (membership.is_alive(node, now)) alive.insert(node);
+    if (is_frozen(node)) frozen.insert(node);
+  }
+  // A node lost for longer than its lease has dropped everything: takes it never confirmed
+  // are void (the transport delivers nothing that old; see docs/design/cluster.md).
+  for (NodeId node : membership.nodes()) {
+    if (!alive.contains(node) && !frozen.contains(node)) lead->unconfirmed_takes.erase(node);
+  }
+  if (alive != lead->alive || frozen != lead->frozen) {
+    lead->alive = std::move(alive);
+    lead->frozen = std::move(frozen);
+    lead->run_wanted = true;
+  }
   if (lead->run) {
     if (now >= lead->run->deadline) {
       for (NodeId node : lead->run->waiting) give_ban_credit(node, "did not answer a takeover order in time");
@@ -798,7 +837,17 @@ void NodeMachine::State::lead_step() {
 
 void NodeMachine::State::on_report(NodeId from, const proto::StateReport& report) {
   if (!lead || report.epoch != epoch) return;
+  const PeerState* peer = membership.peer(from);
+  const std::uint64_t incarnation = peer != nullptr ? peer->incarnation : 0;
   auto it = lead->reports.find(from);
+  if (it != lead->reports.end() && lead->report_incarnation[from] != incarnation) {
+    // It restarted: its run numbers start again, and a daemon that starts removes every
+    // address it was not given, so takes its earlier life did not confirm are gone too.
+    lead->reports.erase(it);
+    lead->unconfirmed_takes.erase(from);
+    it = lead->reports.end();
+  }
+  lead->report_incarnation[from] = incarnation;
   // Reports can overtake each other: one that has seen fewer orders is older.
   if (it != lead->reports.end() &&
       std::tie(report.applied_epoch, report.applied_run_id) < std::tie(it->second.applied_epoch, it->second.applied_run_id)) {
@@ -856,27 +905,36 @@ ClusterView NodeMachine::State::leader_view() const {
   return view;
 }
 
-// What every node holds, as far as we can tell, erring towards holding more: unconfirmed
-// takes count as held; a lost node whose lease we have not waited out is frozen.
-Assignment NodeMachine::State::leader_current(std::set<NodeId>& frozen) const {
-  std::map<IpAddress, IpAssignment> current;
-  auto add = [&](NodeId node, const HeldAddress& entry) {
-    current.try_emplace(entry.prefix.address, IpAssignment{entry.prefix.address, Placement{node, entry.interface}, ""});
-  };
-  for (const auto& entry : held) add(config.self, entry);
+// What every node holds by its reports (a lost node's only while it is frozen, i.e. its
+// lease may still run); `frozen` collects the frozen nodes.
+std::map<NodeId, std::vector<HeldAddress>> NodeMachine::State::reported_holdings(std::set<NodeId>& frozen) const {
+  std::map<NodeId, std::vector<HeldAddress>> holdings;
+  if (!held.empty()) holdings[config.self] = held;
   for (const auto& [node, report] : lead->reports) {
     if (node == config.self) continue;
     const bool is_alive = membership.is_alive(node, now);
     if (!is_alive && !is_frozen(node)) continue;  // its lease has lapsed: it holds nothing
-    if (!is_alive) frozen.insert(node);
-    for (const auto& entry : report.held) add(node, entry);
-  }
-  for (const auto& [node, takes] : lead->unconfirmed_takes) {
-    if (!membership.is_alive(node, now) && !is_frozen(node)) continue;
-    for (const auto& item : takes.second) add(node, {item.prefix, item.interface});
+    holdings[node] = report.held;
   }
   for (NodeId node : membership.nodes()) {
     if (is_frozen(node)) frozen.insert(node);
+  }
+  return holdings;
+}
+
+// Where the allocation should think every IP is: what nodes hold, erring towards holding
+// more (a take not yet confirmed counts), for stickiness.
+Assignment NodeMachine::State::leader_current(std::set<NodeId>& frozen) const {
+  std::map<IpAddress, IpAssignment> current;
+  auto add = [&](NodeId node, const IpAddress& address, const InterfaceName& interface) {
+    current.try_emplace(address, IpAssignment{address, Placement{node, interface}, ""});
+  };
+  for (const auto& [node, entries] : reported_holdings(frozen)) {
+    for (const auto& entry : entries) add(node, entry.prefix.address, entry.interface);
+  }
+  for (const auto& [node, takes] : lead->unconfirmed_takes) {
+    if (!membership.is_alive(node, now) && !is_frozen(node)) continue;
+    for (const auto& item : takes.second) add(node, item.prefix.address, item.interface);
   }
   std::vector<IpAssignment> entries;
   for (auto& [address, entry] : current) entries.push_back(std::move(entry));
@@ -913,16 +971,19 @@ void NodeMachine::State::start_run() {
   const Assignment planned = alloc::allocate(view, tunables, Assignment(std::move(steered)));
 
   PlanInput input;
-  for (const auto& entry : current.ips()) {
-    if (entry.placement) input.held[entry.placement->node].push_back({IpPrefix{entry.address, 0}, entry.placement->interface});
-  }
   for (const auto& node : view.nodes) {
     for (const auto& address : *node.addresses) input.prefixes.emplace(address.address(), address.prefix);
   }
-  for (auto& [node, list] : input.held) {
-    for (auto& entry : list) {
-      if (auto it = input.prefixes.find(entry.prefix.address); it != input.prefixes.end()) entry.prefix = it->second;
-    }
+  auto with_prefix = [&](const IpAddress& address, const InterfaceName& interface) {
+    auto it = input.prefixes.find(address);
+    return HeldAddress{it != input.prefixes.end() ? it->second : IpPrefix{address, 0}, interface};
+  };
+  for (const auto& [node, held_there] : reported_holdings(frozen)) {
+    for (const auto& entry : held_there) input.held[node].push_back(with_prefix(entry.prefix.address, entry.interface));
+  }
+  for (const auto& [node, takes] : lead->unconfirmed_takes) {
+    if (!membership.is_alive(node, now) && !is_frozen(node)) continue;
+    for (const auto& item : takes.second) input.maybe_held[node].push_back(with_prefix(item.prefix.address, item.interface));
   }
   input.planned = planned;
   input.groups = config.groups;

@@ -1,6 +1,7 @@
 #include "cluster/takeover_plan.h"
 
 #include <map>
+#include <algorithm>
 #include <optional>
 
 namespace tandem::cluster {
@@ -11,6 +12,7 @@ struct Holder {
   NodeId node;
   InterfaceName interface;
   IpPrefix prefix;
+  bool is_confirmed = true;
 };
 
 struct GroupOfAddresses {
@@ -63,6 +65,7 @@ void plan_group(const GroupOfAddresses& group, const PlanInput& input,
     if (held != holders.end()) {
       for (const auto& holder : held->second) {
         if (placement && holder.node == placement->node) {
+          if (!holder.is_confirmed) continue;  // take it again: that confirms it
           is_on_target = true;
           if (holder.interface != placement->interface) {
             plan.orders[holder.node].updates.push_back({holder.prefix, placement->interface, group.name});
@@ -92,6 +95,13 @@ TakeoverPlan plan_takeover(const PlanInput& input) {
   std::map<IpAddress, std::vector<Holder>> holders;
   for (const auto& [node, held] : input.held) {
     for (const auto& entry : held) holders[entry.prefix.address].push_back({node, entry.interface, entry.prefix});
+  }
+  for (const auto& [node, held] : input.maybe_held) {
+    for (const auto& entry : held) {
+      auto& who = holders[entry.prefix.address];
+      const bool is_known = std::any_of(who.begin(), who.end(), [&](const Holder& h) { return h.node == node; });
+      if (!is_known) who.push_back({node, entry.interface, entry.prefix, false});
+    }
   }
   TakeoverPlan plan;
   for (const auto& group : all_groups(input, holders)) {

@@ -33,8 +33,12 @@ struct TakeoverPlan {
 };
 
 struct PlanInput {
-  // What every node holds (or may hold), by node.
+  // What every node holds, by node, as its reports say.
   std::map<NodeId, std::vector<proto::HeldAddress>> held;
+  // What a node may hold without having confirmed it (a take it did not acknowledge):
+  // released like held addresses wherever they should not be, and taken again (takes are
+  // idempotent) where they should.
+  std::map<NodeId, std::vector<proto::HeldAddress>> maybe_held;
   Assignment planned;
   std::vector<IpGroup> groups;            // from ip_groups; other addresses are groups of one
   std::map<IpAddress, IpPrefix> prefixes; // the prefix each address is configured with
