@@ -120,7 +120,9 @@ struct NodeMachine::State {
   std::deque<OrderInProgress> orders;
   std::uint64_t applied_epoch = 0;
   std::uint64_t applied_run_id = 0;
-  std::uint64_t newest_run_epoch = 0;  // the newest run any order of the leader named
+  NodeId newest_run_leader;             // the newest run any order of the leader named
+  std::uint64_t newest_run_incarnation = 0;
+  std::uint64_t newest_run_epoch = 0;
   std::uint64_t newest_run_id = 0;
   std::map<std::uint64_t, NodeId> forwarded;  // request id -> the node we asked (admin)
 
@@ -625,12 +627,18 @@ void NodeMachine::State::on_order(NodeId from, const proto::TakeoverOrder& order
   }
   if (order.epoch > epoch) adopt_epoch(order.epoch, from, from);
   // Runs of one leader only grow: an order of a run older than one already seen was
-  // overtaken, and carrying it out could undo what the newer run decided.
-  if (std::tie(order.epoch, order.run_id) < std::tie(newest_run_epoch, newest_run_id)) {
+  // overtaken, and carrying it out could undo what the newer run decided. (A leader that
+  // restarted numbers its runs afresh: a new incarnation starts a new sequence.)
+  const PeerState* sender = membership.peer(from);
+  const std::uint64_t incarnation = sender != nullptr ? sender->incarnation : membership.incarnation();
+  const bool same_leader_life = newest_run_leader == from && newest_run_incarnation == incarnation;
+  if (same_leader_life && std::tie(order.epoch, order.run_id) < std::tie(newest_run_epoch, newest_run_id)) {
     log(Log::Level::kWarning, "refused an order of run " + std::to_string(order.run_id) + ": run " +
                                   std::to_string(newest_run_id) + " is newer");
     return;
   }
+  newest_run_leader = from;
+  newest_run_incarnation = incarnation;
   newest_run_epoch = order.epoch;
   newest_run_id = order.run_id;
   OrderInProgress progress{from, order.epoch, order.run_id, order.kind, {}, {}, {}, {}};
