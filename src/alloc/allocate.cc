@@ -124,11 +124,15 @@ bool GroupPlacer::can_stay(Index group, Index node) const {
 // the deterministic algorithm too, a group kept from home by a failure does not wander
 // each time something unrelated changes.
 void GroupPlacer::keep_or_home() {
+  for (Index g = 0; g < index_.groups.size(); ++g) {
+    const Index pinned = index_.groups[g].pinned_node;
+    if (pinned != kNoIndex && can_stay(g, pinned)) assign(g, pinned);
+  }
   const bool is_deterministic = tunables_.algorithm() == AllocAlgorithm::kDeterministic && tunables_.no_ip_takeover == 0;
   if (is_deterministic && !index_.nodes.empty()) {
     for (Index g = 0; g < index_.groups.size(); ++g) {
       const auto home = static_cast<Index>(g % index_.nodes.size());
-      if (can_stay(g, home)) assign(g, home);
+      if (node_of_group_[g] == kNoIndex && can_stay(g, home)) assign(g, home);
     }
   }
   for (Index g = 0; g < index_.groups.size(); ++g) {
@@ -248,6 +252,7 @@ bool GroupPlacer::move_one_from(Index source) {
   using Rank = std::tuple<std::uint32_t, std::uint32_t, std::int64_t, Index>;  // groups, IPs, cost change, group
   std::optional<std::pair<Rank, Index>> best;
   for (Index g : groups_on_[source]) {
+    if (index_.groups[g].pinned_node == source) continue;  // put there by hand: it stays
     const Choice choice = choose_node(g, source, source_groups - 2);
     if (choice.node == kNoIndex) continue;
     const std::int64_t change = static_cast<std::int64_t>(choice.cost) -

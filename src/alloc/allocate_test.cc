@@ -242,6 +242,32 @@ current 203.0.113.1 0 eth1
   EXPECT_EQ(result.placement_of(ip("203.0.113.2"))->node, NodeId(1));
 }
 
+TEST(Allocate, KeepsAPinnedGroupOnItsNodeAgainstRebalancing) {
+  auto parsed = parse_case(std::string(kSixSingleIps) + R"(
+node 0 eth1=up
+node 1 eth1=up
+current 198.51.100.1 0 eth1
+current 198.51.100.2 0 eth1
+current 198.51.100.3 0 eth1
+current 198.51.100.4 0 eth1
+current 198.51.100.5 1 eth1
+current 198.51.100.6 1 eth1
+)");
+  ASSERT_TRUE(parsed.ok());
+  parsed->view.pins = {{ip("198.51.100.1"), NodeId(0)}};
+  auto result = allocate(parsed->view, parsed->tunables, parsed->current);
+  EXPECT_EQ(result.placement_of(ip("198.51.100.1"))->node, NodeId(0));
+  EXPECT_EQ(groups_per_node(result, 1), (std::map<std::uint32_t, int>{{0, 3}, {1, 3}}));
+}
+
+TEST(Allocate, APinYieldsWhenItsNodeCannotServeTheGroup) {
+  auto parsed = parse_case(std::string(kSixSingleIps) + "node 0 eth1=down\nnode 1 eth1=up\ncurrent 198.51.100.1 0 eth1\n");
+  ASSERT_TRUE(parsed.ok());
+  parsed->view.pins = {{ip("198.51.100.1"), NodeId(0)}};
+  auto result = allocate(parsed->view, parsed->tunables, parsed->current);
+  EXPECT_EQ(result.placement_of(ip("198.51.100.1"))->node, NodeId(1));
+}
+
 TEST(Allocate, KeepsTheCurrentInterfaceWhenThereIsNoPreference) {
   auto result = allocate_text(R"(
 addresses 198.51.100.1/24 eth1,eth2

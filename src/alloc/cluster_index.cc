@@ -126,6 +126,13 @@ void Builder::form_groups() {
   for (Index g = 0; g < index.groups.size(); ++g) {
     for (Index ip : index.groups[g].ips) index.ips[ip].group = g;
   }
+  for (const auto& [address, pnn] : view.pins) {
+    auto ip = ip_ids.find(address);
+    auto node = std::lower_bound(index.nodes.begin(), index.nodes.end(), pnn,
+                                 [](const NodeEntry& n, NodeId p) { return n.pnn < p; });
+    if (ip == ip_ids.end() || node == index.nodes.end() || node->pnn != pnn) continue;
+    index.groups[index.ips[ip->second].group].pinned_node = static_cast<Index>(node - index.nodes.begin());
+  }
 }
 
 void Builder::read_current(const Assignment& current) {

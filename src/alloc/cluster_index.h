@@ -35,6 +35,7 @@ struct IpEntry {
 
 struct GroupEntry {
   std::vector<Index> ips;  // ascending address
+  Index pinned_node = kNoIndex;  // where an administrator put it (ClusterView::pins)
 };
 
 struct NodeClass {

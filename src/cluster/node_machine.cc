@@ -66,6 +66,7 @@ struct TakeoverRun {
   TakeoverPlan plan;
   std::set<NodeId> waiting;  // nodes whose acknowledgement of this phase is due
   TimePoint deadline;
+  TimePoint resend_at;       // orders are idempotent: unanswered ones are sent again
   bool failed = false;
 };
 
@@ -83,7 +84,9 @@ struct LeaderState {
   std::map<NodeId, TimePoint> banned_until;
   // Takes sent whose effect a later report has not confirmed yet: the node may hold them.
   std::map<NodeId, std::pair<std::uint64_t, std::vector<TakeoverItem>>> unconfirmed_takes;
-  std::map<GroupName, NodeId> pinned;  // moveip/movegroup: where the next run must put them
+  // moveip/movegroup: groups (named by one address) put on a node by hand; a pin holds
+  // until that node can no longer serve the group as well as any other.
+  std::map<IpAddress, NodeId> pinned;
   std::vector<std::pair<NodeId, std::uint64_t>> replies_after_run;  // ipreallocate
 };
 
@@ -200,6 +203,7 @@ struct NodeMachine::State {
   bool ready_to_run() const;
   void start_run();
   void advance_run();
+  void send_phase_orders(bool only_waiting);
   void end_run(bool ok);
   void give_ban_credit(NodeId node, const std::string& why);
   ClusterView leader_view() const;
@@ -207,7 +211,8 @@ struct NodeMachine::State {
   std::map<NodeId, std::vector<HeldAddress>> reported_holdings(std::set<NodeId>& frozen) const;
   bool is_frozen(NodeId node) const;
   void leader_admin(NodeId from, const proto::AdminRequest& request);
-  std::optional<std::string> refuse_move(const proto::AdminCommand& command, GroupName& group) const;
+  // Why the move cannot be done, or nullopt and `member`: an address of the group to pin.
+  std::optional<std::string> refuse_move(const proto::AdminCommand& command, IpAddress& member) const;
 };
 
 NodeMachine::State::State(NodeConfig c)
@@ -262,7 +267,7 @@ void NodeMachine::State::drain_self_inbox() {
 TimePoint NodeMachine::State::wakeup() const {
   TimePoint when = next_heartbeat;
   if (!held.empty() && lease_until > now) when = std::min(when, lease_until);
-  if (lead && lead->run) when = std::min(when, lead->run->deadline);
+  if (lead && lead->run) when = std::min({when, lead->run->deadline, lead->run->resend_at});
   // A wanted run that cannot start yet (reports missing, nodes frozen) is looked at again
   // with the next heartbeat; only a run that is merely spaced out wakes us on its own.
   if (lead && !lead->run && lead->run_wanted && lead->next_run_at > now) when = std::min(when, lead->next_run_at);
@@ -487,8 +492,8 @@ void NodeMachine::State::seek_leadership() {
     for (NodeId node : membership.nodes()) {
       if (node < config.self && membership.is_alive(node, now)) ++rank;
     }
-    election_at = now + dead_timeout + static_cast<Duration::rep>(rank) * heartbeat_interval +
-                  random.below(heartbeat_interval);
+    // Losing the leader already took DeadTimeout to notice: stand at once, by rank.
+    election_at = now + static_cast<Duration::rep>(rank) * heartbeat_interval + random.below(heartbeat_interval);
   }
   if (now < election_at || election_deadline != kNever || now < no_votes_before) return;
   candidate_epoch = std::max({epoch, voted_epoch, membership.highest_epoch_heard()}) + 1;
@@ -726,7 +731,11 @@ void NodeMachine::State::finish_orders() {
       order.groups_to_announce.clear();
       continue;
     }
-    if (std::tie(order.epoch, order.run_id) > std::tie(applied_epoch, applied_run_id)) {
+    // Only a take can make a report stale in the dangerous direction (holding less than
+    // the leader must assume), so only takes advance what the reports say was applied: a
+    // release of the same run must not vouch for the take that follows it.
+    if (order.kind == TakeoverKind::kTake &&
+        std::tie(order.epoch, order.run_id) > std::tie(applied_epoch, applied_run_id)) {
       applied_epoch = order.epoch;
       applied_run_id = order.run_id;
     }
@@ -837,6 +846,8 @@ void NodeMachine::State::lead_step() {
     if (now >= lead->run->deadline) {
       for (NodeId node : lead->run->waiting) give_ban_credit(node, "did not answer a takeover order in time");
       end_run(false);
+    } else if (now >= lead->run->resend_at) {
+      send_phase_orders(true);
     }
     return;
   }
@@ -861,6 +872,12 @@ void NodeMachine::State::on_report(NodeId from, const proto::StateReport& report
       std::tie(report.applied_epoch, report.applied_run_id) < std::tie(it->second.applied_epoch, it->second.applied_run_id)) {
     return;
   }
+  // A ban order can be lost: say it again until the node reports itself banned.
+  if (auto ban = lead->banned_until.find(from); ban != lead->banned_until.end() && !report.flags.has(NodeFlags::kBanned)) {
+    const auto seconds = std::chrono::ceil<std::chrono::seconds>(ban->second - now).count();
+    proto::AdminCommand command{proto::AdminCommandKind::kBan, from, {}, {}, {}, {}, static_cast<std::uint32_t>(std::max<std::int64_t>(seconds, 1))};
+    send(from, proto::AdminRequest{0, command});
+  }
   const bool changed = it == lead->reports.end() || !(it->second == report);
   lead->reports[from] = report;
   auto pending = lead->unconfirmed_takes.find(from);
@@ -884,8 +901,11 @@ bool NodeMachine::State::ready_to_run() const {
 
 bool NodeMachine::State::is_frozen(NodeId node) const {
   if (node == config.self || membership.is_alive(node, now)) return false;
-  const Duration span = (config.has_cluster_lock ? 1 : 2) * (lease_timeout + lease_margin);
-  TimePoint safe = lead->since + span;
+  // A new leader cannot know which leases its predecessor renewed last: it waits a whole
+  // span from its win (two without a lock, as DESIGN.md says); a node this leader lost
+  // itself needs one span from when it was last heard.
+  const Duration span = lease_timeout + lease_margin;
+  TimePoint safe = lead->since + (config.has_cluster_lock ? 1 : 2) * span;
   if (const PeerState* peer = membership.peer(node); peer && peer->last_heard) {
     safe = std::max(safe, *peer->last_heard + span);
   }
@@ -959,24 +979,12 @@ void NodeMachine::State::start_run() {
     lead->next_run_at = now + takeover_timeout;
     return;
   }
-  // moveip/movegroup: present the pinned groups as already on their new node, so the
-  // allocation keeps them there unless that node cannot serve them.
-  std::vector<IpAssignment> steered = current.ips();
-  for (const auto& [group_name, node] : lead->pinned) {
-    for (const auto& group : config.groups) {
-      if (group.name != group_name) continue;
-      for (const auto& member : group.members) {
-        steered.erase(std::remove_if(steered.begin(), steered.end(), [&](const IpAssignment& e) { return e.address == member.address; }), steered.end());
-        steered.push_back({member.address, Placement{node, InterfaceName("")}, ""});
-      }
-    }
-  }
-  // As in CTDB, a move by hand lasts until a rebalance moves the group again; the run that
-  // carries it out does not rebalance, and NoIPFailback=1 keeps it for good.
-  Tunables tunables = config.tunables;
-  if (!lead->pinned.empty()) tunables.no_ip_failback = 1;
-  lead->pinned.clear();
-  const Assignment planned = alloc::allocate(view, tunables, Assignment(std::move(steered)));
+  for (const auto& pin : lead->pinned) view.pins.push_back(pin);
+  const Assignment planned = alloc::allocate(view, config.tunables, current);
+  std::erase_if(lead->pinned, [&](const auto& pin) {
+    const auto placement = planned.placement_of(pin.first);
+    return !placement || placement->node != pin.second;
+  });
 
   PlanInput input;
   for (const auto& node : view.nodes) {
@@ -1018,7 +1026,23 @@ void NodeMachine::State::advance_run() {
   TakeoverRun& run = *lead->run;
   run.waiting.clear();
   run.deadline = now + takeover_timeout;
+  send_phase_orders(false);
+  if (!run.waiting.empty()) return;
+  if (run.phase == TakeoverRun::Phase::kRelease) {
+    run.phase = TakeoverRun::Phase::kTake;
+    advance_run();
+    return;
+  }
+  end_run(true);
+}
+
+// All of the phase's orders, or again those not yet answered: a lost order or ack costs a
+// resend, not a ban credit (carrying out an order twice changes nothing).
+void NodeMachine::State::send_phase_orders(bool only_waiting) {
+  TakeoverRun& run = *lead->run;
+  run.resend_at = now + takeover_timeout / 4;
   for (const auto& [node, node_orders] : run.plan.orders) {
+    if (only_waiting && !run.waiting.contains(node)) continue;
     if (run.phase == TakeoverRun::Phase::kRelease) {
       if (node_orders.releases.empty()) continue;
       run.waiting.insert(node);
@@ -1030,17 +1054,9 @@ void NodeMachine::State::advance_run() {
       lead->unconfirmed_takes[node] = {run.id, node_orders.takes};
       send(node, proto::TakeoverOrder{epoch, run.id, TakeoverKind::kTake, node_orders.takes});
     }
-    if (!node_orders.updates.empty()) {
+    if (!node_orders.updates.empty() && !only_waiting) {
       send(node, proto::TakeoverOrder{epoch, run.id, TakeoverKind::kUpdate, node_orders.updates});
     }
-  }
-  if (run.waiting.empty()) {
-    if (run.phase == TakeoverRun::Phase::kRelease) {
-      run.phase = TakeoverRun::Phase::kTake;
-      advance_run();
-      return;
-    }
-    end_run(true);
   }
 }
 
@@ -1049,6 +1065,7 @@ void NodeMachine::State::on_ack(NodeId from, const proto::TakeoverAck& ack) {
   TakeoverRun& run = *lead->run;
   const bool is_current_phase = (run.phase == TakeoverRun::Phase::kRelease) == (ack.kind == TakeoverKind::kRelease);
   if (ack.kind == TakeoverKind::kUpdate || !is_current_phase || run.waiting.erase(from) == 0) return;
+  if (ack.ok) lead->ban_credits.erase(from);  // credits count failures in a row
   if (!ack.ok) {
     run.failed = true;
     // A node without a lease could not serve, which is no misbehaviour: no ban credit.
@@ -1108,19 +1125,19 @@ void NodeMachine::State::leader_admin(NodeId from, const proto::AdminRequest& re
     return;
   }
   if (command.kind == Kind::kMoveIp || command.kind == Kind::kMoveGroup) {
-    GroupName group;
-    if (auto refusal = refuse_move(command, group)) {
+    IpAddress member;
+    if (auto refusal = refuse_move(command, member)) {
       reply_admin(from, request.request_id, false, *refusal);
       return;
     }
-    lead->pinned[group] = *command.node;
+    lead->pinned[member] = *command.node;
   }
   lead->run_wanted = true;
   lead->next_run_at = now;
   lead->replies_after_run.emplace_back(from, request.request_id);
 }
 
-std::optional<std::string> NodeMachine::State::refuse_move(const proto::AdminCommand& command, GroupName& group) const {
+std::optional<std::string> NodeMachine::State::refuse_move(const proto::AdminCommand& command, IpAddress& member) const {
   if (!command.node) return "no destination node given";
   const NodeId target = *command.node;
   const IpGroup* found = nullptr;
@@ -1134,13 +1151,8 @@ std::optional<std::string> NodeMachine::State::refuse_move(const proto::AdminCom
   if (found == nullptr && command.kind == proto::AdminCommandKind::kMoveGroup) {
     return "no group named '" + (command.group ? command.group->value() : std::string()) + "'";
   }
-  if (found == nullptr) {
-    if (!command.address) return "no address given";
-    // An address in no group is a group of one, named by the address.
-    group = GroupName(command.address->to_string());
-  } else {
-    group = found->name;
-  }
+  if (found == nullptr && !command.address) return "no address given";
+  member = found != nullptr ? found->members.front().address : *command.address;
   const ClusterView view = leader_view();
   const NodeView* node = nullptr;
   for (const auto& candidate : view.nodes) {
@@ -1148,10 +1160,9 @@ std::optional<std::string> NodeMachine::State::refuse_move(const proto::AdminCom
   }
   if (node == nullptr) return "no node " + std::to_string(target.value());
   if (node->flags.is_inactive() || node->flags.is_disabled()) return "node " + std::to_string(target.value()) + " cannot host IPs now";
-  const IpAddress probe = found != nullptr ? found->members.front().address : *command.address;
   const bool lists = std::any_of(node->addresses->begin(), node->addresses->end(),
-                                 [&](const PublicAddress& a) { return a.address() == probe; });
-  if (!lists) return "node " + std::to_string(target.value()) + " cannot host " + probe.to_string();
+                                 [&](const PublicAddress& a) { return a.address() == member; });
+  if (!lists) return "node " + std::to_string(target.value()) + " cannot host " + member.to_string();
   return std::nullopt;
 }
 

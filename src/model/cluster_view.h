@@ -26,6 +26,10 @@ struct ClusterView {
   std::vector<NodeView> nodes;
   // Groups from ip_groups. An address that is in no group is a group of its own.
   std::vector<IpGroup> groups;
+  // Groups an administrator moved by hand (moveip, movegroup), named by one of their
+  // addresses: each stays on its node while that node serves it as well as any, and is
+  // never moved to rebalance.
+  std::vector<std::pair<IpAddress, NodeId>> pins;
 };
 
 }  // namespace tandem

@@ -71,7 +71,7 @@ struct StateReport {
   std::uint64_t config_generation = 0;  // which configuration the node runs
   // Added in 1.1 (optional on the wire): the public addresses the node may host (its
   // public_addresses file), and the last takeover run whose orders it has carried out, so
-  // the leader knows whether `held` already reflects an order it sent.
+  // the leader knows whether `held` already reflects a take it ordered (only takes count).
   std::vector<PublicAddress> addresses;
   std::uint64_t applied_epoch = 0;
   std::uint64_t applied_run_id = 0;

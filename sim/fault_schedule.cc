@@ -1,0 +1,206 @@
+#include "sim/fault_schedule.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace tandem::sim {
+namespace {
+
+constexpr std::uint64_t kSaltFaults = 11;
+
+proto::AdminCommand command(proto::AdminCommandKind kind, NodeIndex node) {
+  proto::AdminCommand result;
+  result.kind = kind;
+  result.node = NodeId(node);
+  return result;
+}
+
+}  // namespace
+
+FaultSchedule::FaultSchedule(SimWorld& world, std::uint64_t seed, Duration mean_gap)
+    : world_(world), rng_(mix_seed(seed, kSaltFaults)), mean_gap_(mean_gap) {}
+
+void FaultSchedule::run(TimePoint from, TimePoint until) {
+  world_.run_until(from);
+  TimePoint next_fault = from + next_gap();
+  while (!world_.has_stopped() && world_.now() < until) {
+    TimePoint step = std::min(next_fault, until);
+    if (!undos_.empty()) step = std::min(step, undos_.front().at);
+    world_.run_until(step);
+    if (world_.has_stopped()) return;
+    run_due_undos();
+    if (next_fault <= world_.now() && world_.now() < until) {
+      inject();
+      next_fault = world_.now() + next_gap();
+    }
+  }
+}
+
+Duration FaultSchedule::next_gap() {
+  const double draw = -std::log(1.0 - rng_.unit());
+  return Duration(static_cast<Duration::rep>(draw * static_cast<double>(mean_gap_.count())) + 1);
+}
+
+void FaultSchedule::later(Duration after, std::function<void()> action) {
+  const TimePoint at = world_.now() + after;
+  auto place = std::upper_bound(undos_.begin(), undos_.end(), at, [](TimePoint t, const Undo& u) { return t < u.at; });
+  undos_.insert(place, Undo{at, std::move(action)});
+}
+
+void FaultSchedule::run_due_undos() {
+  while (!undos_.empty() && undos_.front().at <= world_.now()) {
+    auto action = std::move(undos_.front().action);
+    undos_.erase(undos_.begin());
+    action();
+  }
+}
+
+void FaultSchedule::inject() {
+  const bool has_lock = world_.options().has_cluster_lock;
+  switch (rng_.below(11)) {
+    case 0: power_loss(); break;
+    case 1: if (auto node = any_running_node()) world_.crash_daemon(*node); break;
+    case 2: partition(); break;
+    case 3: one_way_cut(); break;
+    case 4: degrade_network(); break;
+    case 5: link_down(); break;
+    case 6: link_flap(); break;
+    case 7: if (has_lock) world_.lose_lock(); break;
+    case 8: monitor_failure(); break;
+    case 9: disable_for_a_while(); break;
+    default: move_something(); break;
+  }
+}
+
+NodeIndex FaultSchedule::any_node() { return static_cast<NodeIndex>(rng_.below(world_.node_count())); }
+
+std::optional<NodeIndex> FaultSchedule::any_running_node() {
+  std::vector<NodeIndex> running;
+  for (NodeIndex i = 0; i < world_.node_count(); ++i) {
+    if (world_.node(i).is_running()) running.push_back(i);
+  }
+  if (running.empty()) return std::nullopt;
+  return running[rng_.below(running.size())];
+}
+
+std::size_t FaultSchedule::powered_off_count() const {
+  std::size_t off = 0;
+  for (NodeIndex i = 0; i < world_.node_count(); ++i) off += world_.node(i).powered ? 0u : 1u;
+  return off;
+}
+
+void FaultSchedule::power_loss() {
+  const NodeIndex node = any_node();
+  if (!world_.node(node).powered || (powered_off_count() + 1) * 2 >= world_.node_count()) return;
+  world_.power_off(node);
+  later(rng_.between(std::chrono::milliseconds(1000), std::chrono::milliseconds(4000)),
+        [this, node] { world_.power_on(node); });
+}
+
+void FaultSchedule::partition() {
+  const std::size_t n = world_.node_count();
+  const std::size_t side_size = 1 + rng_.below(std::max<std::size_t>(1, (n - 1) / 2));
+  std::vector<NodeIndex> side;
+  while (side.size() < side_size) {
+    const NodeIndex node = any_node();
+    if (std::find(side.begin(), side.end(), node) == side.end()) side.push_back(node);
+  }
+  world_.partition(side);
+  later(rng_.between(std::chrono::milliseconds(500), std::chrono::milliseconds(3000)), [this] { world_.heal_network(); });
+}
+
+void FaultSchedule::one_way_cut() {
+  const NodeIndex from = any_node();
+  const NodeIndex to = any_node();
+  if (from == to) return;
+  world_.cut(from, to);
+  later(rng_.between(std::chrono::milliseconds(500), std::chrono::milliseconds(3000)), [this] { world_.heal_network(); });
+}
+
+void FaultSchedule::degrade_network() {
+  NetworkSettings bad = world_.options().network;
+  bad.delay_max = rng_.between(bad.delay_max, std::chrono::milliseconds(30));
+  bad.loss = rng_.unit() * 0.2;
+  bad.duplicate = rng_.unit() * 0.1;
+  bad.reorder = rng_.unit() * 0.3;
+  world_.set_network(bad);
+  later(rng_.between(std::chrono::milliseconds(1000), std::chrono::milliseconds(3000)),
+        [this] { world_.set_network(world_.options().network); });
+}
+
+void FaultSchedule::link_down() {
+  const NodeIndex node = any_node();
+  const auto& interfaces = world_.layout().interfaces;
+  const InterfaceName interface = interfaces[rng_.below(interfaces.size())];
+  world_.set_link(node, interface, LinkState::kDown);
+  later(rng_.between(std::chrono::milliseconds(200), std::chrono::milliseconds(3000)),
+        [this, node, interface] { world_.set_link(node, interface, LinkState::kUp); });
+}
+
+void FaultSchedule::link_flap() {
+  const NodeIndex node = any_node();
+  const auto& interfaces = world_.layout().interfaces;
+  const InterfaceName interface = interfaces[rng_.below(interfaces.size())];
+  world_.set_link(node, interface, LinkState::kDown);
+  Duration at{0};
+  const auto toggles = 2 * (1 + rng_.below(3));  // ends up
+  for (std::uint64_t i = 0; i < toggles - 1; ++i) {
+    at += rng_.between(std::chrono::milliseconds(5), std::chrono::milliseconds(200));
+    const LinkState state = i % 2 == 0 ? LinkState::kUp : LinkState::kDown;
+    later(at, [this, node, interface, state] { world_.set_link(node, interface, state); });
+  }
+}
+
+void FaultSchedule::monitor_failure() {
+  const NodeIndex node = any_node();
+  world_.set_hook_fault(node, HookEvent::kMonitor, HookFault::kFail);
+  later(rng_.between(std::chrono::milliseconds(1000), std::chrono::milliseconds(4000)),
+        [this, node] { world_.set_hook_fault(node, HookEvent::kMonitor, HookFault::kNone); });
+}
+
+void FaultSchedule::disable_for_a_while() {
+  const auto via = any_running_node();
+  if (!via) return;
+  const NodeIndex node = any_node();
+  world_.admin(*via, command(proto::AdminCommandKind::kDisable, node));
+  disabled_.push_back(node);
+  later(rng_.between(std::chrono::milliseconds(1000), std::chrono::milliseconds(3000)), [this, node] {
+    if (auto again = any_running_node()) world_.admin(*again, command(proto::AdminCommandKind::kEnable, node));
+  });
+}
+
+void FaultSchedule::move_something() {
+  const auto via = any_running_node();
+  if (!via) return;
+  const auto& groups = world_.layout().groups;
+  const IpGroup& group = groups[rng_.below(groups.size())];
+  proto::AdminCommand move = command(proto::AdminCommandKind::kMoveGroup, any_node());
+  if (rng_.chance(0.5)) {
+    move.kind = proto::AdminCommandKind::kMoveIp;
+    move.address = group.members[rng_.below(group.members.size())].address;
+  } else {
+    move.group = group.name;
+  }
+  world_.admin(*via, move);
+}
+
+void FaultSchedule::heal_all() {
+  undos_.clear();
+  world_.note("heal: every fault ends");
+  world_.heal_network();
+  world_.set_network(world_.options().network);
+  for (NodeIndex i = 0; i < world_.node_count(); ++i) {
+    if (!world_.node(i).powered) world_.power_on(i);
+    world_.set_hook_fault(i, HookEvent::kMonitor, HookFault::kNone);
+    const auto links = world_.node(i).kernel.links();  // a copy: set_link changes it
+    for (const auto& [interface, state] : links) {
+      if (state == LinkState::kDown) world_.set_link(i, interface, LinkState::kUp);
+    }
+  }
+  for (NodeIndex node : disabled_) {
+    if (auto via = any_running_node()) world_.admin(*via, command(proto::AdminCommandKind::kEnable, node));
+  }
+  disabled_.clear();
+}
+
+}  // namespace tandem::sim

@@ -1,0 +1,59 @@
+// FaultSchedule: random faults for one seed, for the sweep.
+//
+// Faults arrive at random (exponential gaps of mean `mean_gap`), each drawn from the list of
+// DESIGN.md and the issue: power loss and restart, daemon crash, symmetric and one-way
+// partitions, a degraded network (delay, loss, duplication, reordering), link down/up and
+// flapping, lock holder loss, a failing monitor, and admin commands (disable/enable,
+// moveip, movegroup). Each temporary fault is undone after a random duration. At most a
+// minority of nodes is powered off at once, so the cluster keeps a quorum to fail over to.
+// heal_all() ends every fault at once: after it, the cluster must converge (invariant 3).
+#pragma once
+
+#include <functional>
+#include <vector>
+
+#include "sim/sim_world.h"
+
+namespace tandem::sim {
+
+class FaultSchedule {
+ public:
+  FaultSchedule(SimWorld& world, std::uint64_t seed, Duration mean_gap);
+
+  // Runs the world to `until`, injecting faults from `from` on (stops early on a violation
+  // when the world stops at the first one).
+  void run(TimePoint from, TimePoint until);
+  void heal_all();
+
+ private:
+  struct Undo {
+    TimePoint at;
+    std::function<void()> action;
+  };
+
+  void inject();
+  void later(Duration after, std::function<void()> action);
+  void run_due_undos();
+  Duration next_gap();
+  NodeIndex any_node();
+  std::optional<NodeIndex> any_running_node();
+  std::size_t powered_off_count() const;
+
+  void power_loss();
+  void partition();
+  void one_way_cut();
+  void degrade_network();
+  void link_down();
+  void link_flap();
+  void monitor_failure();
+  void disable_for_a_while();
+  void move_something();
+
+  SimWorld& world_;
+  SimRng rng_;
+  Duration mean_gap_;
+  std::vector<Undo> undos_;  // in the order of their time (stable for equal times)
+  std::vector<NodeIndex> disabled_;
+};
+
+}  // namespace tandem::sim

@@ -1,0 +1,99 @@
+#include "sim/invariant_checker.h"
+
+#include <algorithm>
+
+namespace tandem::sim {
+namespace {
+
+std::string node_name(NodeIndex node) { return "node " + std::to_string(node); }
+
+}  // namespace
+
+InvariantChecker::InvariantChecker(const std::vector<IpGroup>& groups) : groups_(groups) {
+  for (std::size_t g = 0; g < groups_.size(); ++g) {
+    for (const auto& member : groups_[g].members) group_of_[member.address] = g;
+  }
+}
+
+std::vector<Violation> InvariantChecker::address_added(TimePoint at, NodeIndex node, const IpAddress& address) {
+  auto& holding = holders_[address];
+  std::vector<Violation> violations;
+  for (const auto& other : holding) {
+    if (other.node != node) {
+      violations.push_back(
+          Violation{at, kDuplicateIp, address.to_string() + " on " + node_name(other.node) + " and " + node_name(node)});
+      break;
+    }
+  }
+  if (auto split = split_check(at, node, address)) violations.push_back(std::move(*split));
+  auto mine = std::find_if(holding.begin(), holding.end(), [&](const Holding& h) { return h.node == node; });
+  if (mine == holding.end()) {
+    holding.push_back(Holding{node, 1});
+  } else {
+    ++mine->count;
+  }
+  return violations;
+}
+
+std::optional<Violation> InvariantChecker::split_check(TimePoint at, NodeIndex node, const IpAddress& address) const {
+  auto group = group_of_.find(address);
+  if (group == group_of_.end()) return std::nullopt;
+  for (const auto& member : groups_[group->second].members) {
+    if (member.address == address) continue;
+    auto found = holders_.find(member.address);
+    if (found == holders_.end()) continue;
+    for (const auto& other : found->second) {
+      if (other.node == node) continue;
+      return Violation{at, kSplitGroup,
+                       "group " + groups_[group->second].name.value() + ": " + address.to_string() + " on " +
+                           node_name(node) + " while " + member.address.to_string() + " is on " +
+                           node_name(other.node)};
+    }
+  }
+  return std::nullopt;
+}
+
+void InvariantChecker::address_removed(NodeIndex node, const IpAddress& address) {
+  auto found = holders_.find(address);
+  if (found == holders_.end()) return;
+  auto& holding = found->second;
+  auto mine = std::find_if(holding.begin(), holding.end(), [&](const Holding& h) { return h.node == node; });
+  if (mine == holding.end()) return;
+  if (--mine->count == 0) holding.erase(mine);
+}
+
+std::vector<NodeIndex> InvariantChecker::holders(const IpAddress& address) const {
+  std::vector<NodeIndex> nodes;
+  auto found = holders_.find(address);
+  if (found == holders_.end()) return nodes;
+  for (const auto& holding : found->second) nodes.push_back(holding.node);
+  return nodes;
+}
+
+std::optional<Violation> InvariantChecker::daemon_state(TimePoint at, NodeIndex node, std::uint64_t incarnation,
+                                                        std::uint64_t epoch, bool is_leader) {
+  std::optional<Violation> violation;
+  auto [seen, fresh] = epochs_.try_emplace(node, DaemonEpoch{incarnation, epoch});
+  if (!fresh && seen->second.incarnation == incarnation && epoch < seen->second.epoch) {
+    violation = Violation{at, kEpoch,
+                          node_name(node) + " went from epoch " + std::to_string(seen->second.epoch) + " back to " +
+                              std::to_string(epoch)};
+  }
+  seen->second = DaemonEpoch{incarnation, epoch};
+  if (!is_leader) {
+    leaders_.erase(node);
+    return violation;
+  }
+  leaders_[node] = epoch;
+  for (const auto& [other, other_epoch] : leaders_) {
+    if (other != node && other_epoch == epoch && !violation) {
+      violation = Violation{at, kEpoch,
+                            node_name(node) + " and " + node_name(other) + " both lead epoch " + std::to_string(epoch)};
+    }
+  }
+  return violation;
+}
+
+void InvariantChecker::daemon_gone(NodeIndex node) { leaders_.erase(node); }
+
+}  // namespace tandem::sim

@@ -1,0 +1,60 @@
+// InvariantChecker: the safety invariants, checked incrementally at every kernel change.
+//
+//   1. no public IP is configured on two nodes at the same instant;
+//   2. no group is split across nodes at any instant;
+//   4. per daemon, the epoch never decreases; no two daemons lead in the same epoch at once;
+//      a daemon handed a takeover order older than its epoch configures no address for it.
+// Kernel tables only grow by additions, so checking 1 and 2 at each addition (before any
+// other change) is checking them at every instant, including inside one Node::handle().
+// Invariant 3 (convergence) is convergence_check.h.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "model/ip_group.h"
+#include "sim/sim_event.h"
+#include "sim/violation.h"
+
+namespace tandem::sim {
+
+class InvariantChecker {
+ public:
+  explicit InvariantChecker(const std::vector<IpGroup>& groups);
+
+  // Every invariant the addition breaks (a take before a release breaks both 1 and 2).
+  std::vector<Violation> address_added(TimePoint at, NodeIndex node, const IpAddress& address);
+  void address_removed(NodeIndex node, const IpAddress& address);
+
+  // After each event a daemon handled: its epoch and whether it leads now. `incarnation`
+  // tells a restarted daemon (which may start again from epoch 0) from the one before.
+  std::optional<Violation> daemon_state(TimePoint at, NodeIndex node, std::uint64_t incarnation,
+                                        std::uint64_t epoch, bool is_leader);
+  // The daemon is gone (crash or power loss): it leads nothing any more.
+  void daemon_gone(NodeIndex node);
+
+  // The nodes that hold `address` now.
+  std::vector<NodeIndex> holders(const IpAddress& address) const;
+
+ private:
+  struct Holding {
+    NodeIndex node = 0;
+    std::uint32_t count = 0;  // on how many of the node's interfaces
+  };
+  struct DaemonEpoch {
+    std::uint64_t incarnation = 0;
+    std::uint64_t epoch = 0;
+  };
+
+  std::optional<Violation> split_check(TimePoint at, NodeIndex node, const IpAddress& address) const;
+
+  std::unordered_map<IpAddress, std::vector<Holding>> holders_;
+  std::unordered_map<IpAddress, std::size_t> group_of_;
+  std::vector<IpGroup> groups_;
+  std::map<NodeIndex, DaemonEpoch> epochs_;
+  std::map<NodeIndex, std::uint64_t> leaders_;  // node -> the epoch it leads
+};
+
+}  // namespace tandem::sim

@@ -1,0 +1,67 @@
+// SimNetOps: one simulated machine's kernel: its public interfaces with their link states
+// and the addresses configured on them.
+//
+// It outlives the daemon: a crashed daemon leaves its addresses here (they still answer)
+// until the stop clean-up removes them, and a restarted daemon finds them with
+// list_addresses(). Power loss clears it. Faults can make adds or removals fail; a
+// test-only option defers removals, to prove the invariants catch "take before release".
+// Every change is reported to a KernelObserver (the world), which checks the invariants at
+// the very instant of the change, not just after the event.
+#pragma once
+
+#include <map>
+#include <vector>
+
+#include "io/interfaces.h"
+#include "model/cluster_view.h"
+#include "sim/sim_event.h"
+
+namespace tandem::sim {
+
+class KernelObserver {
+ public:
+  virtual ~KernelObserver() = default;
+  virtual void address_added(NodeIndex node, const IpPrefix& prefix, const InterfaceName& interface) = 0;
+  virtual void address_removed(NodeIndex node, const IpPrefix& prefix, const InterfaceName& interface) = 0;
+  virtual void removal_deferred(NodeIndex node, const IpPrefix& prefix, const InterfaceName& interface) = 0;
+  virtual void announced(NodeIndex node, const IpAddress& address, const InterfaceName& interface) = 0;
+};
+
+struct KernelFaults {
+  bool adds_fail = false;
+  bool removals_fail = false;   // "a node that cannot release"
+  bool removals_late = false;   // test only: a removal reports success but happens later
+};
+
+class SimNetOps final : public io::NetOps {
+ public:
+  SimNetOps(NodeIndex node, std::vector<InterfaceName> interfaces, KernelObserver& observer);
+
+  Result<void> add_address(const IpPrefix& prefix, const InterfaceName& interface) override;
+  Result<void> remove_address(const IpPrefix& prefix, const InterfaceName& interface) override;
+  void announce(const IpAddress& address, const InterfaceName& interface) override;
+  std::vector<proto::HeldAddress> list_addresses() override { return held_; }
+
+  // For the world: outside the daemon's view.
+  const std::vector<proto::HeldAddress>& held() const { return held_; }
+  const std::map<InterfaceName, LinkState>& links() const { return links_; }
+  bool is_up(const InterfaceName& interface) const;
+  void set_link(const InterfaceName& interface, LinkState state) { links_[interface] = state; }
+  void set_faults(const KernelFaults& faults) { faults_ = faults; }
+  const KernelFaults& faults() const { return faults_; }
+  // The removal the kernel does now, whatever the faults (late removals, clean-up, power loss).
+  void remove_now(const IpPrefix& prefix, const InterfaceName& interface);
+  void clear();
+  // How many additions this kernel has made, ever: lets the world see whether an event added any.
+  std::uint64_t additions() const { return additions_; }
+
+ private:
+  NodeIndex node_;
+  KernelObserver& observer_;
+  std::map<InterfaceName, LinkState> links_;
+  std::vector<proto::HeldAddress> held_;
+  KernelFaults faults_;
+  std::uint64_t additions_ = 0;
+};
+
+}  // namespace tandem::sim

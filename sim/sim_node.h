@@ -1,0 +1,54 @@
+// SimNode: one simulated machine: its clock, its kernel, its io, and the daemon (a real
+// node::Node) when one runs.
+//
+// The machine outlives its daemons: a crash destroys the Node and keeps the kernel; power
+// loss destroys both the Node and the kernel's addresses. `incarnation` grows at every
+// crash, power loss and power-on, so events meant for an older daemon are dropped.
+#pragma once
+
+#include <map>
+#include <memory>
+
+#include "cluster/node_config.h"
+#include "node/node.h"
+#include "sim/sim_clock.h"
+#include "sim/sim_net_ops.h"
+#include "sim/sim_node_io.h"
+
+namespace tandem::sim {
+
+enum class HookFault : std::uint8_t { kNone, kFail, kHang };
+
+struct SimNode {
+  SimNode(NodeIndex node, cluster::NodeConfig node_config, SimClock node_clock,
+          std::vector<InterfaceName> interfaces, KernelObserver& observer, NodeIoPort& port)
+      : index(node),
+        config(std::move(node_config)),
+        clock(node_clock),
+        kernel(node, std::move(interfaces), observer),
+        io(node, port) {}
+
+  bool is_running() const { return powered && daemon != nullptr; }
+
+  NodeIndex index;
+  cluster::NodeConfig config;
+  SimClock clock;
+  SimNetOps kernel;
+  SimNodeIo io;
+  std::unique_ptr<node::Node> daemon;
+  bool powered = true;
+  std::uint64_t incarnation = 0;
+  std::map<HookEvent, HookFault> hook_faults;
+
+  // The timer: the daemon's latest wish (real time) and the one queued wake-up that serves
+  // it. A later wish does not queue another event: the queued one re-arms itself.
+  TimePoint wake_wanted;
+  bool wake_queued = false;
+  TimePoint wake_queued_at;
+  std::uint64_t wake_generation = 0;
+  // The instant of the last Tick: a machine whose next_wakeup() stays there after a Tick
+  // would spin forever at one instant (see SimWorld::dispatch(WakeNode)).
+  TimePoint last_tick_at = TimePoint::min();
+};
+
+}  // namespace tandem::sim

@@ -1,0 +1,158 @@
+// SimWorld: many real node::Node instances on a simulated network, clocks, links, hooks and
+// cluster lock, all driven from one seed, with the safety invariants checked at every step.
+//
+// One real time runs the world; each node sees its own drifting local clock. Everything
+// that happens later sits on one queue ordered by (time, sequence), and every random choice
+// comes from one SimRng seeded by the seed, so a seed always replays the same trace. Faults
+// (power loss, daemon crash, partitions, link changes, lock loss, hook and kernel failures)
+// and admin commands are methods, called between runs by a scenario or a fault schedule.
+#pragma once
+
+#include <memory>
+#include <ostream>
+#include <vector>
+
+#include "model/cluster_view.h"
+#include "sim/cluster_layout.h"
+#include "sim/event_queue.h"
+#include "sim/failover_meter.h"
+#include "sim/invariant_checker.h"
+#include "sim/sim_lock.h"
+#include "sim/sim_network.h"
+#include "sim/sim_node.h"
+#include "sim/sim_rng.h"
+#include "sim/trace.h"
+#include "sim/violation.h"
+#include "sim/world_options.h"
+
+namespace tandem::sim {
+
+struct AdminReplyRecord {
+  TimePoint at;
+  NodeIndex node = 0;
+  std::uint64_t request_id = 0;
+  bool ok = false;
+  std::string message;
+};
+
+struct AddressChange {
+  TimePoint at;
+  NodeIndex node = 0;
+  IpPrefix prefix;
+  InterfaceName interface;
+  bool added = false;
+};
+
+class SimWorld final : private KernelObserver, private NodeIoPort {
+ public:
+  // Fails on a cluster shape make_layout() refuses. `live_trace`: print every trace line.
+  static Result<std::unique_ptr<SimWorld>> create(const WorldOptions& options, std::ostream* live_trace = nullptr);
+  SimWorld(const WorldOptions& options, ClusterLayout layout, std::ostream* live_trace);
+  ~SimWorld() override;
+  SimWorld(const SimWorld&) = delete;
+  SimWorld& operator=(const SimWorld&) = delete;
+
+  // Runs every event up to and including `end` (real time), or until the first violation
+  // when options.stop_at_first_violation.
+  void run_until(TimePoint end);
+  void run_for(Duration span) { run_until(now_ + span); }
+  TimePoint now() const { return now_; }
+  bool has_stopped() const { return options_.stop_at_first_violation && !violations_.empty(); }
+
+  // --- the cluster, as the world sees it ---
+  const WorldOptions& options() const { return options_; }
+  const ClusterLayout& layout() const { return layout_; }
+  std::size_t node_count() const { return nodes_.size(); }
+  const SimNode& node(NodeIndex index) const { return *nodes_[index]; }
+  std::optional<NodeIndex> lock_holder() const { return lock_.holder(); }
+  const SimNetwork& network() const { return network_; }
+  SimRng& rng() { return rng_; }
+
+  // --- faults ---
+  void power_off(NodeIndex node);
+  void power_on(NodeIndex node);
+  void crash_daemon(NodeIndex node);
+  void set_link(NodeIndex node, const InterfaceName& interface, LinkState state);
+  void partition(const std::vector<NodeIndex>& side);
+  void cut(NodeIndex from, NodeIndex to);
+  void heal_network();
+  void set_network(const NetworkSettings& settings);
+  void lose_lock();
+  void set_hook_fault(NodeIndex node, HookEvent event, HookFault fault);
+  void set_kernel_faults(NodeIndex node, const KernelFaults& faults);
+  // Hands a command to the node's control socket; the reply lands in replies().
+  std::uint64_t admin(NodeIndex node, const proto::AdminCommand& command);
+
+  // --- what happened ---
+  const std::vector<AdminReplyRecord>& replies() const { return replies_; }
+  const std::vector<AddressChange>& address_history() const { return history_; }
+  const std::vector<Violation>& violations() const { return violations_; }
+  const FailoverMeter& meter() const { return meter_; }
+  std::vector<std::string> trace_tail() const { return trace_.tail(); }
+  void note(const std::string& text);
+  // Ticks a machine asked for at the instant of its previous Tick (a busy loop), and the
+  // first such; not an invariant, but a bug worth reporting.
+  std::uint64_t spin_ticks() const { return spin_ticks_; }
+  const std::string& first_spin() const { return first_spin_; }  // a line in the trace, for scenarios and schedules
+
+  // Invariant 3, now: records and returns what it finds (see convergence_check.h); after a
+  // carried-out moveip/movegroup, placement is checked only as hosted or not.
+  std::vector<Violation> check_convergence();
+  // The ground truth: every node with its links; not running: DISCONNECTED; a running
+  // daemon: the flags it reports of itself, less DISCONNECTED.
+  ClusterView ground_truth_view() const;
+  // Which nodes hold `address` now (kernels, not beliefs).
+  std::vector<NodeIndex> holders(const IpAddress& address) const { return checker_.holders(address); }
+
+ private:
+  // KernelObserver
+  void address_added(NodeIndex node, const IpPrefix& prefix, const InterfaceName& interface) override;
+  void address_removed(NodeIndex node, const IpPrefix& prefix, const InterfaceName& interface) override;
+  void removal_deferred(NodeIndex node, const IpPrefix& prefix, const InterfaceName& interface) override;
+  void announced(NodeIndex node, const IpAddress& address, const InterfaceName& interface) override;
+  // NodeIoPort
+  void wake_at(NodeIndex node, TimePoint local) override;
+  void send(NodeIndex from, NodeId to, const proto::Message& message) override;
+  void run_hook(NodeIndex node, std::uint64_t id, HookEvent event, const std::vector<std::string>& arguments) override;
+  void try_lock(NodeIndex node) override;
+  void release_lock(NodeIndex node) override;
+
+  void dispatch(DeliverMessage& event);
+  void dispatch(const WakeNode& event);
+  void dispatch(const FinishHook& event);
+  void dispatch(const AnswerLock& event);
+  void dispatch(const RunStopCleanup& event);
+  void dispatch(const RestartDaemon& event);
+  void dispatch(const FreeLock& event);
+  void dispatch(const ApplyLateRemoval& event);
+
+  void start_daemon(NodeIndex node);
+  void stop_daemon(NodeIndex node);
+  void feed(NodeIndex node, const cluster::Event& event);
+  void queue_wake(SimNode& node, TimePoint at);
+  void record(Violation violation);
+  void trace(NodeIndex node, const char* kind, std::string detail);
+  node::NodeIo io_for(SimNode& node);
+
+  WorldOptions options_;
+  ClusterLayout layout_;
+  SimRng rng_;
+  EventQueue queue_;
+  SimNetwork network_;
+  SimLock lock_;
+  InvariantChecker checker_;
+  FailoverMeter meter_;
+  Trace trace_;
+  std::vector<std::unique_ptr<SimNode>> nodes_;
+  TimePoint now_ = kTimeZero;
+  std::uint64_t next_request_id_ = 0;
+  std::vector<AdminReplyRecord> replies_;
+  std::vector<AddressChange> history_;
+  std::vector<Violation> violations_;
+  std::vector<std::uint64_t> move_requests_;  // ids of moveip/movegroup commands
+  bool placement_pinned_ = false;             // one of them was carried out
+  std::uint64_t spin_ticks_ = 0;
+  std::string first_spin_;
+};
+
+}  // namespace tandem::sim

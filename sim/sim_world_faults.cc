@@ -1,0 +1,154 @@
+// SimWorld's faults and admin commands, and the ground truth for invariant 3.
+#include "sim/convergence_check.h"
+#include "sim/sim_world.h"
+
+namespace tandem::sim {
+namespace {
+
+const char* link_word(LinkState state) { return state == LinkState::kUp ? "up" : "down"; }
+
+std::string list(const std::vector<NodeIndex>& nodes) {
+  std::string text;
+  for (NodeIndex node : nodes) text += (text.empty() ? "n" : ",n") + std::to_string(node);
+  return text;
+}
+
+}  // namespace
+
+// A machine without power serves nothing: its addresses go with it, and a restart finds an
+// empty kernel. The lock it held stays taken until the cluster filesystem notices.
+void SimWorld::power_off(NodeIndex index) {
+  SimNode& node = *nodes_[index];
+  if (!node.powered) return;
+  trace(index, "FAULT", "power off");
+  meter_.power_lost(now_, index, node.kernel.held());
+  stop_daemon(index);
+  node.powered = false;
+  node.kernel.clear();
+  if (lock_.holder() == index) {
+    lock_.orphan();
+    queue_.push(now_ + options_.lock_free_after_power_loss, FreeLock{lock_.holding()});
+  }
+}
+
+void SimWorld::power_on(NodeIndex index) {
+  SimNode& node = *nodes_[index];
+  if (node.powered) return;
+  trace(index, "FAULT", "power on");
+  meter_.fault_anywhere(now_);
+  node.powered = true;
+  ++node.incarnation;
+  start_daemon(index);
+}
+
+// The daemon dies; its addresses stay (and answer) until systemd's stop clean-up, then
+// systemd restarts it. Its lock dies with it.
+void SimWorld::crash_daemon(NodeIndex index) {
+  SimNode& node = *nodes_[index];
+  if (!node.is_running()) return;
+  trace(index, "FAULT", "daemon crash");
+  meter_.fault_anywhere(now_);
+  stop_daemon(index);
+  release_lock(index);
+  queue_.push(now_ + options_.stop_cleanup_delay, RunStopCleanup{index, node.incarnation});
+  queue_.push(now_ + options_.stop_cleanup_delay + options_.restart_delay, RestartDaemon{index, node.incarnation});
+}
+
+// The link event reaches the daemon at the instant it happens, as netlink pushes it.
+void SimWorld::set_link(NodeIndex index, const InterfaceName& interface, LinkState state) {
+  SimNode& node = *nodes_[index];
+  trace(index, "FAULT", "link " + interface.value() + " " + link_word(state));
+  if (state == LinkState::kDown) {
+    meter_.link_down(now_, index, interface, node.kernel.held());
+  } else {
+    meter_.fault(now_, index);
+  }
+  node.kernel.set_link(interface, state);
+  feed(index, cluster::LinkChanged{interface, state});
+}
+
+void SimWorld::partition(const std::vector<NodeIndex>& side) {
+  trace_.add(TraceRecord{now_, -1, "FAULT", -1, 0, 0, "partition " + list(side) + " | the rest"});
+  meter_.fault_anywhere(now_);
+  network_.partition(side);
+}
+
+void SimWorld::cut(NodeIndex from, NodeIndex to) {
+  trace_.add(TraceRecord{now_, -1, "FAULT", -1, 0, 0, "cut n" + std::to_string(from) + " -> n" + std::to_string(to)});
+  meter_.fault_anywhere(now_);
+  network_.cut(from, to);
+}
+
+void SimWorld::heal_network() {
+  trace_.add(TraceRecord{now_, -1, "FAULT", -1, 0, 0, "network healed"});
+  meter_.fault_anywhere(now_);
+  network_.heal();
+}
+
+void SimWorld::set_network(const NetworkSettings& settings) {
+  trace_.add(TraceRecord{now_, -1, "FAULT", -1, 0, 0,
+                         "network delay " + std::to_string(settings.delay_min.count() / 1000) + "-" +
+                             std::to_string(settings.delay_max.count() / 1000) + "us loss " +
+                             std::to_string(settings.loss) + " dup " + std::to_string(settings.duplicate) +
+                             " reorder " + std::to_string(settings.reorder)});
+  meter_.fault_anywhere(now_);
+  network_.set_settings(settings);
+}
+
+// The lock file is broken from under its holder (e.g. the cluster filesystem fenced it):
+// the lock is free at once and the holder hears kLost.
+void SimWorld::lose_lock() {
+  const auto holder = lock_.holder();
+  trace_.add(TraceRecord{now_, -1, "FAULT", -1, 0, 0,
+                         holder ? "lock lost by n" + std::to_string(*holder) : std::string("lock lost (not held)")});
+  meter_.fault_anywhere(now_);
+  lock_.free();
+  if (holder && nodes_[*holder]->is_running()) queue_.push(now_, AnswerLock{*holder, nodes_[*holder]->incarnation, true});
+}
+
+void SimWorld::set_hook_fault(NodeIndex index, HookEvent event, HookFault fault) {
+  const char* word = fault == HookFault::kNone ? "healthy" : fault == HookFault::kFail ? "fails" : "hangs";
+  trace(index, "FAULT", "hook " + std::string(hook_event_name(event)) + " " + word);
+  meter_.fault(now_, index);
+  nodes_[index]->hook_faults[event] = fault;
+}
+
+void SimWorld::set_kernel_faults(NodeIndex index, const KernelFaults& faults) {
+  trace(index, "FAULT",
+        std::string("kernel") + (faults.adds_fail ? " adds-fail" : "") + (faults.removals_fail ? " removals-fail" : "") +
+            (faults.removals_late ? " removals-late" : ""));
+  meter_.fault(now_, index);
+  nodes_[index]->kernel.set_faults(faults);
+}
+
+std::uint64_t SimWorld::admin(NodeIndex index, const proto::AdminCommand& command) {
+  const std::uint64_t id = ++next_request_id_;
+  trace(index, "ADMIN", std::to_string(id) + " " + std::string(proto::command_word(command.kind)));
+  meter_.fault_anywhere(now_);
+  if (command.kind == proto::AdminCommandKind::kMoveIp || command.kind == proto::AdminCommandKind::kMoveGroup) {
+    move_requests_.push_back(id);
+  }
+  feed(index, cluster::AdminCommandReceived{id, command});
+  return id;
+}
+
+ClusterView SimWorld::ground_truth_view() const {
+  ClusterView view;
+  view.groups = layout_.groups;
+  for (const auto& node : nodes_) {
+    NodeFlags flags = NodeFlags().with(NodeFlags::kDisconnected);
+    if (node->is_running()) flags = node->daemon->machine().flags().without(NodeFlags::kDisconnected);
+    view.nodes.push_back(NodeView{NodeId(node->index), flags, node->kernel.links(), layout_.addresses});
+  }
+  return view;
+}
+
+std::vector<Violation> SimWorld::check_convergence() {
+  std::vector<std::vector<proto::HeldAddress>> kernels;
+  for (const auto& node : nodes_) kernels.push_back(node->kernel.held());
+  auto found = sim::check_convergence(now_, ground_truth_view(), options_.tunables, kernels, placement_pinned_);
+  for (const auto& violation : found) record(violation);
+  return found;
+}
+
+}  // namespace tandem::sim
