@@ -14,26 +14,31 @@
 namespace tandem::bench {
 namespace {
 
-double group_spread(const ClusterView& view, const Assignment& assignment, std::size_t group_size) {
-  std::map<std::uint32_t, std::size_t> ips;
-  for (const auto& node : view.nodes) {
-    if (node.flags.is_healthy()) ips[node.pnn.value()] = 0;
-  }
+using IpsPerNode = std::map<std::uint32_t, std::size_t>;
+
+bool fewer(const IpsPerNode::value_type& a, const IpsPerNode::value_type& b) { return a.second < b.second; }
+
+// IPs hosted per node; `counted` starts at zero for the nodes that must appear anyway.
+IpsPerNode ips_per_node(const Assignment& assignment, IpsPerNode counted = {}) {
   for (const auto& entry : assignment.ips()) {
-    if (entry.placement) ++ips[entry.placement->node.value()];
+    if (entry.placement) ++counted[entry.placement->node.value()];
   }
-  auto [fewest, most] = std::minmax_element(ips.begin(), ips.end(),
-                                            [](const auto& a, const auto& b) { return a.second < b.second; });
+  return counted;
+}
+
+double group_spread(const ClusterView& view, const Assignment& assignment, std::size_t group_size) {
+  IpsPerNode healthy;
+  for (const auto& node : view.nodes) {
+    if (node.flags.is_healthy()) healthy[node.pnn.value()] = 0;
+  }
+  const IpsPerNode ips = ips_per_node(assignment, std::move(healthy));
+  auto [fewest, most] = std::minmax_element(ips.begin(), ips.end(), fewer);
   return static_cast<double>((most->second - fewest->second) / group_size);
 }
 
 NodeId busiest_node(const Assignment& assignment) {
-  std::map<std::uint32_t, std::size_t> ips;
-  for (const auto& entry : assignment.ips()) {
-    if (entry.placement) ++ips[entry.placement->node.value()];
-  }
-  auto it = std::max_element(ips.begin(), ips.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
-  return NodeId(it->first);
+  const IpsPerNode ips = ips_per_node(assignment);
+  return NodeId(std::max_element(ips.begin(), ips.end(), fewer)->first);
 }
 
 void from_empty(benchmark::State& state) {
