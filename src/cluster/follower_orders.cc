@@ -1,0 +1,132 @@
+// How a node carries out the leader's takeover orders (release, take, update,
+// ipreallocated) and answers them once their hooks are done.
+#include "cluster/node_machine_state.h"
+
+namespace tandem::cluster {
+
+// =====================================================================================
+// Orders from the leader
+
+void NodeMachine::State::on_order(NodeId from, const proto::TakeoverOrder& order) {
+  if (!started) return;
+  if (order.epoch < epoch || (order.epoch == epoch && leader != from)) {
+    log(Log::Level::kWarning, "refused an order of epoch " + std::to_string(order.epoch) + " from node " +
+                                  std::to_string(from.value()) + ": we follow epoch " + std::to_string(epoch));
+    return;
+  }
+  if (order.epoch > epoch) adopt_epoch(order.epoch, from, from);
+  // Runs of one leader only grow: an order of a run older than one already seen was
+  // overtaken, and carrying it out could undo what the newer run decided. (A leader that
+  // restarted numbers its runs afresh: a new incarnation starts a new sequence.)
+  const PeerState* sender = membership.peer(from);
+  const std::uint64_t incarnation = sender != nullptr ? sender->incarnation : membership.incarnation();
+  const bool same_leader_life = newest_run_leader == from && newest_run_incarnation == incarnation;
+  if (same_leader_life && std::tie(order.epoch, order.run_id) < std::tie(newest_run_epoch, newest_run_id)) {
+    log(Log::Level::kWarning, "refused an order of run " + std::to_string(order.run_id) + ": run " +
+                                  std::to_string(newest_run_id) + " is newer");
+    return;
+  }
+  newest_run_leader = from;
+  newest_run_incarnation = incarnation;
+  newest_run_epoch = order.epoch;
+  newest_run_id = order.run_id;
+  OrderInProgress progress{from, order.epoch, order.run_id, order.kind, {}, {}, {}, {}};
+  switch (order.kind) {
+    case TakeoverKind::kRelease: carry_out_release(progress, order.items); break;
+    case TakeoverKind::kTake: carry_out_take(progress, order.items); break;
+    case TakeoverKind::kUpdate: carry_out_update(progress, order.items); break;
+    case TakeoverKind::kIpReallocated:
+      run_hook(HookEvent::kIpReallocated, {});
+      return;
+  }
+  orders.push_back(std::move(progress));
+  finish_orders();
+}
+
+// releasegroup runs before any of the group's addresses go (the place to stop the target);
+// the addresses go once those hooks are done.
+void NodeMachine::State::carry_out_release(OrderInProgress& order, const std::vector<TakeoverItem>& items) {
+  std::set<GroupName> groups;
+  for (const auto& item : items) {
+    if (item.group) groups.insert(*item.group);
+  }
+  for (const auto& group : groups) order.hooks.insert(run_hook(HookEvent::kReleaseGroup, {group.value()}));
+  order.to_remove = items;
+}
+
+void NodeMachine::State::carry_out_take(OrderInProgress& order, const std::vector<TakeoverItem>& items) {
+  if (!has_lease() || banned_until || admin_stopped) {
+    for (const auto& item : items) order.failures.push_back({item.prefix.address, std::string(kNoLease)});
+    return;
+  }
+  std::set<GroupName> groups;
+  for (const auto& item : items) {
+    const bool is_held = std::any_of(held.begin(), held.end(), [&](const HeldAddress& entry) {
+      return entry.prefix.address == item.prefix.address;
+    });
+    if (!is_held) {
+      out.push_back(AddAddress{item.prefix, item.interface});
+      held.push_back({item.prefix, item.interface});
+    }
+    out.push_back(Announce{item.prefix.address, item.interface});
+    order.hooks.insert(run_hook(HookEvent::kTakeIp, {text_of(item.prefix), item.interface.value()}));
+    if (item.group) groups.insert(*item.group);
+  }
+  order.groups_to_announce.assign(groups.begin(), groups.end());
+}
+
+void NodeMachine::State::carry_out_update(OrderInProgress& order, const std::vector<TakeoverItem>& items) {
+  for (const auto& item : items) {
+    auto entry = std::find_if(held.begin(), held.end(),
+                              [&](const HeldAddress& h) { return h.prefix.address == item.prefix.address; });
+    if (entry == held.end()) {
+      order.failures.push_back({item.prefix.address, "not held here"});
+      continue;
+    }
+    if (entry->interface == item.interface) continue;
+    out.push_back(RemoveAddress{entry->prefix, entry->interface});
+    out.push_back(AddAddress{entry->prefix, item.interface});
+    out.push_back(Announce{entry->prefix.address, item.interface});
+    order.hooks.insert(run_hook(HookEvent::kUpdateIp, {entry->interface.value(), item.interface.value(), text_of(entry->prefix)}));
+    entry->interface = item.interface;
+  }
+}
+
+// Answers, in order, every order whose hooks are done.
+void NodeMachine::State::finish_orders() {
+  while (!orders.empty() && orders.front().hooks.empty()) {
+    OrderInProgress& order = orders.front();
+    if (!order.to_remove.empty()) {
+      for (const auto& item : order.to_remove) {
+        auto entry = std::find_if(held.begin(), held.end(),
+                                  [&](const HeldAddress& h) { return h.prefix.address == item.prefix.address; });
+        if (entry == held.end()) continue;
+        out.push_back(RemoveAddress{entry->prefix, entry->interface});
+        order.hooks.insert(run_hook(HookEvent::kReleaseIp, {text_of(entry->prefix), entry->interface.value()}));
+        held.erase(entry);
+      }
+      order.to_remove.clear();
+      continue;  // answer once the releaseip hooks are done
+    }
+    if (!order.groups_to_announce.empty()) {
+      for (const auto& group : order.groups_to_announce) {
+        order.hooks.insert(run_hook(HookEvent::kTakeGroup, {group.value()}));
+      }
+      order.groups_to_announce.clear();
+      continue;
+    }
+    // Only a take can make a report stale in the dangerous direction (holding less than
+    // the leader must assume), so only takes advance what the reports say was applied: a
+    // release of the same run must not vouch for the take that follows it.
+    if (order.kind == TakeoverKind::kTake &&
+        std::tie(order.epoch, order.run_id) > std::tie(applied_epoch, applied_run_id)) {
+      applied_epoch = order.epoch;
+      applied_run_id = order.run_id;
+    }
+    send(order.leader, proto::TakeoverAck{order.epoch, order.run_id, order.kind, order.failures.empty(), order.failures});
+    orders.pop_front();
+    send_report();
+  }
+}
+
+}  // namespace tandem::cluster

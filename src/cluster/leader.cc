@@ -1,0 +1,362 @@
+// The leader's work: reports, takeover runs (release, then take), ban credits, and the
+// cluster-wide admin commands.
+#include "cluster/node_machine_state.h"
+
+namespace tandem::cluster {
+
+// =====================================================================================
+// The leader
+
+void NodeMachine::State::lead_step() {
+  if (!membership.has_quorum(now, holds_lock)) {
+    step_down("lost contact with a majority of the nodes");
+    return;
+  }
+  if (config.has_cluster_lock && !holds_lock) {
+    step_down("does not hold the cluster lock");
+    return;
+  }
+  for (auto it = lead->banned_until.begin(); it != lead->banned_until.end();) {
+    it = now >= it->second ? lead->banned_until.erase(it) : std::next(it);
+  }
+  // A node lost, found, or thawed (its lease now surely lapsed) changes what to run.
+  std::set<NodeId> alive, frozen;
+  for (NodeId node : membership.nodes()) {
+    if (membership.is_alive(node, now)) alive.insert(node);
+    if (is_frozen(node)) frozen.insert(node);
+  }
+  // A node lost for longer than its lease has dropped everything: takes it never confirmed
+  // are void (the transport delivers nothing that old; see docs/design/cluster.md).
+  for (NodeId node : membership.nodes()) {
+    if (!alive.contains(node) && !frozen.contains(node)) lead->unconfirmed_takes.erase(node);
+  }
+  if (alive != lead->alive || frozen != lead->frozen) {
+    lead->alive = std::move(alive);
+    lead->frozen = std::move(frozen);
+    lead->run_wanted = true;
+  }
+  if (lead->run) {
+    if (now >= lead->run->deadline) {
+      for (NodeId node : lead->run->waiting) give_ban_credit(node, "did not answer a takeover order in time");
+      end_run(false);
+    } else if (now >= lead->run->resend_at) {
+      send_phase_orders(true);
+    }
+    return;
+  }
+  if (ready_to_run()) start_run();
+}
+
+void NodeMachine::State::on_report(NodeId from, const proto::StateReport& report) {
+  if (!lead || report.epoch != epoch) return;
+  const PeerState* peer = membership.peer(from);
+  const std::uint64_t incarnation = peer != nullptr ? peer->incarnation : 0;
+  auto it = lead->reports.find(from);
+  if (it != lead->reports.end() && lead->report_incarnation[from] != incarnation) {
+    // It restarted: its run numbers start again, and a daemon that starts removes every
+    // address it was not given, so takes its earlier life did not confirm are gone too.
+    lead->reports.erase(it);
+    lead->unconfirmed_takes.erase(from);
+    it = lead->reports.end();
+  }
+  lead->report_incarnation[from] = incarnation;
+  // Reports can overtake each other: one that has seen fewer orders is older.
+  if (it != lead->reports.end() &&
+      std::tie(report.applied_epoch, report.applied_run_id) < std::tie(it->second.applied_epoch, it->second.applied_run_id)) {
+    return;
+  }
+  // A ban order can be lost: say it again until the node reports itself banned.
+  if (auto ban = lead->banned_until.find(from); ban != lead->banned_until.end() && !report.flags.has(NodeFlags::kBanned)) {
+    const auto seconds = std::chrono::ceil<std::chrono::seconds>(ban->second - now).count();
+    proto::AdminCommand command{proto::AdminCommandKind::kBan, from, {}, {}, {}, {}, static_cast<std::uint32_t>(std::max<std::int64_t>(seconds, 1))};
+    send(from, proto::AdminRequest{0, command});
+  }
+  const bool changed = it == lead->reports.end() || !(it->second == report);
+  lead->reports[from] = report;
+  auto pending = lead->unconfirmed_takes.find(from);
+  if (pending != lead->unconfirmed_takes.end() && report.applied_epoch == epoch &&
+      report.applied_run_id >= pending->second.first) {
+    lead->unconfirmed_takes.erase(pending);
+  }
+  if (changed) lead->run_wanted = true;
+}
+
+bool NodeMachine::State::ready_to_run() const {
+  if (!lead->run_wanted || now < lead->next_run_at) return false;
+  // Every node that may hold addresses must have told us, in this epoch, what it holds: a
+  // node we reach, and a lost one whose lease we have not waited out yet.
+  for (NodeId node : membership.nodes()) {
+    if (node == config.self || lead->reports.contains(node)) continue;
+    if (membership.is_alive(node, now) || is_frozen(node)) return false;
+  }
+  return true;
+}
+
+bool NodeMachine::State::is_frozen(NodeId node) const {
+  if (node == config.self || membership.is_alive(node, now)) return false;
+  // A new leader cannot know which leases its predecessor renewed last: it waits a whole
+  // span from its win (two without a lock, as DESIGN.md says); a node this leader lost
+  // itself needs one span from when it was last heard.
+  const Duration span = lease_timeout + lease_margin;
+  TimePoint safe = lead->since + (config.has_cluster_lock ? 1 : 2) * span;
+  if (const PeerState* peer = membership.peer(node); peer && peer->last_heard) {
+    safe = std::max(safe, *peer->last_heard + span);
+  }
+  return now < safe;
+}
+
+ClusterView NodeMachine::State::leader_view() const {
+  ClusterView view;
+  view.groups = config.groups;
+  for (NodeId node : membership.nodes()) {
+    NodeView entry{node, NodeFlags(), {}, std::make_shared<AddressList>()};
+    if (node == config.self) {
+      entry.flags = own_flags();
+      entry.links = links;
+      entry.addresses = addresses;
+    } else if (auto it = lead->reports.find(node); it != lead->reports.end()) {
+      entry.flags = it->second.flags;
+      entry.links = it->second.links;
+      entry.addresses = std::make_shared<AddressList>(it->second.addresses);
+    }
+    if (node != config.self && !membership.is_alive(node, now)) entry.flags = entry.flags.with(NodeFlags::kDisconnected);
+    if (lead->banned_until.contains(node)) entry.flags = entry.flags.with(NodeFlags::kBanned);
+    view.nodes.push_back(std::move(entry));
+  }
+  return view;
+}
+
+// What every node holds by its reports (a lost node's only while it is frozen, i.e. its
+// lease may still run); `frozen` collects the frozen nodes.
+std::map<NodeId, std::vector<HeldAddress>> NodeMachine::State::reported_holdings(std::set<NodeId>& frozen) const {
+  std::map<NodeId, std::vector<HeldAddress>> holdings;
+  if (!held.empty()) holdings[config.self] = held;
+  for (const auto& [node, report] : lead->reports) {
+    if (node == config.self) continue;
+    const bool is_alive = membership.is_alive(node, now);
+    if (!is_alive && !is_frozen(node)) continue;  // its lease has lapsed: it holds nothing
+    holdings[node] = report.held;
+  }
+  for (NodeId node : membership.nodes()) {
+    if (is_frozen(node)) frozen.insert(node);
+  }
+  return holdings;
+}
+
+// Where the allocation should think every IP is: what nodes hold, erring towards holding
+// more (a take not yet confirmed counts), for stickiness.
+Assignment NodeMachine::State::leader_current(std::set<NodeId>& frozen) const {
+  std::map<IpAddress, IpAssignment> current;
+  auto add = [&](NodeId node, const IpAddress& address, const InterfaceName& interface) {
+    current.try_emplace(address, IpAssignment{address, Placement{node, interface}, ""});
+  };
+  for (const auto& [node, entries] : reported_holdings(frozen)) {
+    for (const auto& entry : entries) add(node, entry.prefix.address, entry.interface);
+  }
+  for (const auto& [node, takes] : lead->unconfirmed_takes) {
+    if (!membership.is_alive(node, now) && !is_frozen(node)) continue;
+    for (const auto& item : takes.second) add(node, item.prefix.address, item.interface);
+  }
+  std::vector<IpAssignment> entries;
+  for (auto& [address, entry] : current) entries.push_back(std::move(entry));
+  return Assignment(std::move(entries));
+}
+
+void NodeMachine::State::start_run() {
+  lead->run_wanted = false;
+  std::set<NodeId> frozen;
+  Assignment current = leader_current(frozen);
+  ClusterView view = leader_view();
+  if (!alloc::validate(view).ok()) {
+    log(Log::Level::kError, "takeover run skipped: " + alloc::validate(view).error().message());
+    lead->next_run_at = now + takeover_timeout;
+    return;
+  }
+  for (const auto& pin : lead->pinned) view.pins.push_back(pin);
+  const Assignment planned = alloc::allocate(view, config.tunables, current);
+  std::erase_if(lead->pinned, [&](const auto& pin) {
+    const auto placement = planned.placement_of(pin.first);
+    return !placement || placement->node != pin.second;
+  });
+
+  PlanInput input;
+  for (const auto& node : view.nodes) {
+    for (const auto& address : *node.addresses) input.prefixes.emplace(address.address(), address.prefix);
+  }
+  auto with_prefix = [&](const IpAddress& address, const InterfaceName& interface) {
+    auto it = input.prefixes.find(address);
+    return HeldAddress{it != input.prefixes.end() ? it->second : IpPrefix{address, 0}, interface};
+  };
+  for (const auto& [node, held_there] : reported_holdings(frozen)) {
+    for (const auto& entry : held_there) input.held[node].push_back(with_prefix(entry.prefix.address, entry.interface));
+  }
+  for (const auto& [node, takes] : lead->unconfirmed_takes) {
+    if (!membership.is_alive(node, now) && !is_frozen(node)) continue;
+    for (const auto& item : takes.second) input.maybe_held[node].push_back(with_prefix(item.prefix.address, item.interface));
+  }
+  input.planned = planned;
+  input.groups = config.groups;
+  input.frozen = frozen;
+  TakeoverPlan plan = plan_takeover(input);
+  if (plan.skipped_groups > 0) lead->run_wanted = true;  // again once the frozen nodes thaw
+  if (plan.empty()) {
+    lead->next_run_at = now + heartbeat_interval;
+    for (const auto& [origin, id] : lead->replies_after_run) reply_admin(origin, id, true, "nothing to move");
+    lead->replies_after_run.clear();
+    return;
+  }
+  TakeoverRun run;
+  run.id = lead->next_run_id++;
+  run.plan = std::move(plan);
+  lead->run = std::move(run);
+  log(Log::Level::kInfo, "takeover run " + std::to_string(lead->run->id) + " starts");
+  lead->run->phase = lead->run->plan.has_releases() ? TakeoverRun::Phase::kRelease : TakeoverRun::Phase::kTake;
+  advance_run();
+}
+
+// Sends the orders of the run's current phase and waits for their acknowledgements.
+void NodeMachine::State::advance_run() {
+  TakeoverRun& run = *lead->run;
+  run.waiting.clear();
+  run.deadline = now + takeover_timeout;
+  send_phase_orders(false);
+  if (!run.waiting.empty()) return;
+  if (run.phase == TakeoverRun::Phase::kRelease) {
+    run.phase = TakeoverRun::Phase::kTake;
+    advance_run();
+    return;
+  }
+  end_run(true);
+}
+
+// All of the phase's orders, or again those not yet answered: a lost order or ack costs a
+// resend, not a ban credit (carrying out an order twice changes nothing).
+void NodeMachine::State::send_phase_orders(bool only_waiting) {
+  TakeoverRun& run = *lead->run;
+  run.resend_at = now + takeover_timeout / 4;
+  for (const auto& [node, node_orders] : run.plan.orders) {
+    if (only_waiting && !run.waiting.contains(node)) continue;
+    if (run.phase == TakeoverRun::Phase::kRelease) {
+      if (node_orders.releases.empty()) continue;
+      run.waiting.insert(node);
+      send(node, proto::TakeoverOrder{epoch, run.id, TakeoverKind::kRelease, node_orders.releases});
+      continue;
+    }
+    if (!node_orders.takes.empty()) {
+      run.waiting.insert(node);
+      lead->unconfirmed_takes[node] = {run.id, node_orders.takes};
+      send(node, proto::TakeoverOrder{epoch, run.id, TakeoverKind::kTake, node_orders.takes});
+    }
+    if (!node_orders.updates.empty() && !only_waiting) {
+      send(node, proto::TakeoverOrder{epoch, run.id, TakeoverKind::kUpdate, node_orders.updates});
+    }
+  }
+}
+
+void NodeMachine::State::on_ack(NodeId from, const proto::TakeoverAck& ack) {
+  if (!lead || !lead->run || ack.epoch != epoch || ack.run_id != lead->run->id) return;
+  TakeoverRun& run = *lead->run;
+  const bool is_current_phase = (run.phase == TakeoverRun::Phase::kRelease) == (ack.kind == TakeoverKind::kRelease);
+  if (ack.kind == TakeoverKind::kUpdate || !is_current_phase || run.waiting.erase(from) == 0) return;
+  if (ack.ok) lead->ban_credits.erase(from);  // credits count failures in a row
+  if (!ack.ok) {
+    run.failed = true;
+    // A node without a lease could not serve, which is no misbehaviour: no ban credit.
+    const bool lacks_lease = !ack.failures.empty() && std::all_of(ack.failures.begin(), ack.failures.end(), [](const auto& f) {
+      return f.reason == kNoLease;
+    });
+    if (!lacks_lease) give_ban_credit(from, ack.failures.empty() ? "a takeover step failed" : ack.failures.front().reason);
+  }
+  if (!run.waiting.empty()) return;
+  if (run.failed) {
+    end_run(false);
+    return;
+  }
+  if (run.phase == TakeoverRun::Phase::kRelease) {
+    run.phase = TakeoverRun::Phase::kTake;
+    advance_run();
+    return;
+  }
+  end_run(true);
+}
+
+void NodeMachine::State::end_run(bool ok) {
+  log(ok ? Log::Level::kInfo : Log::Level::kWarning,
+      "takeover run " + std::to_string(lead->run->id) + (ok ? " done" : " failed; will run again"));
+  if (ok) {
+    for (NodeId node : membership.nodes()) {
+      if (membership.is_alive(node, now)) send(node, proto::TakeoverOrder{epoch, lead->run->id, TakeoverKind::kIpReallocated, {}});
+    }
+  }
+  for (const auto& [origin, id] : lead->replies_after_run) {
+    reply_admin(origin, id, ok, ok ? "done" : "the takeover run failed");
+  }
+  lead->replies_after_run.clear();
+  lead->run.reset();
+  lead->run_wanted = true;  // confirm the result (and retry what failed) with fresh reports
+  lead->next_run_at = now + (ok ? heartbeat_interval : takeover_timeout / 4);
+}
+
+void NodeMachine::State::give_ban_credit(NodeId node, const std::string& why) {
+  const std::uint32_t credits = ++lead->ban_credits[node];
+  log(Log::Level::kWarning, "node " + std::to_string(node.value()) + ": " + why + " (ban credit " +
+                                std::to_string(credits) + " of " + std::to_string(config.tunables.ban_credits_max) + ")");
+  if (credits < config.tunables.ban_credits_max || node == config.self) return;
+  lead->ban_credits.erase(node);
+  lead->banned_until[node] = now + std::chrono::seconds(config.tunables.ban_period_s);
+  proto::AdminCommand ban{proto::AdminCommandKind::kBan, node, {}, {}, {}, {}, config.tunables.ban_period_s};
+  send(node, proto::AdminRequest{0, ban});
+  log(Log::Level::kWarning, "banned node " + std::to_string(node.value()) + " for " +
+                                std::to_string(config.tunables.ban_period_s) + " s");
+}
+
+void NodeMachine::State::leader_admin(NodeId from, const proto::AdminRequest& request) {
+  using Kind = proto::AdminCommandKind;
+  const auto& command = request.command;
+  if (!lead) {
+    reply_admin(from, request.request_id, false, "this node is not the leader");
+    return;
+  }
+  if (command.kind == Kind::kMoveIp || command.kind == Kind::kMoveGroup) {
+    IpAddress member;
+    if (auto refusal = refuse_move(command, member)) {
+      reply_admin(from, request.request_id, false, *refusal);
+      return;
+    }
+    lead->pinned[member] = *command.node;
+  }
+  lead->run_wanted = true;
+  lead->next_run_at = now;
+  lead->replies_after_run.emplace_back(from, request.request_id);
+}
+
+std::optional<std::string> NodeMachine::State::refuse_move(const proto::AdminCommand& command, IpAddress& member) const {
+  if (!command.node) return "no destination node given";
+  const NodeId target = *command.node;
+  const IpGroup* found = nullptr;
+  for (const auto& candidate : config.groups) {
+    const bool matches = command.kind == proto::AdminCommandKind::kMoveGroup
+                             ? command.group && candidate.name == *command.group
+                             : std::any_of(candidate.members.begin(), candidate.members.end(),
+                                           [&](const GroupMember& m) { return command.address && m.address == *command.address; });
+    if (matches) found = &candidate;
+  }
+  if (found == nullptr && command.kind == proto::AdminCommandKind::kMoveGroup) {
+    return "no group named '" + (command.group ? command.group->value() : std::string()) + "'";
+  }
+  if (found == nullptr && !command.address) return "no address given";
+  member = found != nullptr ? found->members.front().address : *command.address;
+  const ClusterView view = leader_view();
+  const NodeView* node = nullptr;
+  for (const auto& candidate : view.nodes) {
+    if (candidate.pnn == target) node = &candidate;
+  }
+  if (node == nullptr) return "no node " + std::to_string(target.value());
+  if (node->flags.is_inactive() || node->flags.is_disabled()) return "node " + std::to_string(target.value()) + " cannot host IPs now";
+  const bool lists = std::any_of(node->addresses->begin(), node->addresses->end(),
+                                 [&](const PublicAddress& a) { return a.address() == member; });
+  if (!lists) return "node " + std::to_string(target.value()) + " cannot host " + member.to_string();
+  return std::nullopt;
+}
+
+}  // namespace tandem::cluster

@@ -1,0 +1,223 @@
+// NodeMachine::State and the types it is made of: private to the files of the machine
+// (node_machine.cc, follower_orders.cc, leader.cc). PURE, like them.
+#pragma once
+
+#include <algorithm>
+#include <deque>
+#include <map>
+#include <set>
+#include <string>
+
+#include "alloc/allocate.h"
+#include "base/check.h"
+#include "cluster/membership.h"
+#include "cluster/node_machine.h"
+#include "cluster/takeover_plan.h"
+
+namespace tandem::cluster {
+
+namespace detail {
+
+using proto::HeldAddress;
+using proto::TakeoverItem;
+using proto::TakeoverKind;
+
+// splitmix64: the election jitter's only source, seeded from the configuration.
+class Random {
+ public:
+  explicit Random(std::uint64_t seed) : state_(seed) {}
+  std::uint64_t next() {
+    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  Duration below(Duration limit) {
+    const auto ticks = static_cast<std::uint64_t>(std::max<Duration::rep>(limit.count(), 1));
+    return Duration(static_cast<Duration::rep>(next() % ticks));
+  }
+
+ private:
+  std::uint64_t state_;
+};
+
+inline Duration ms(std::uint32_t count) { return std::chrono::milliseconds(count); }
+
+inline constexpr TimePoint kNever = TimePoint::max();
+inline constexpr std::string_view kNoLease = "this node has no lease to serve";
+
+inline std::string text_of(const IpPrefix& prefix) { return prefix.to_string(); }
+
+// A takeover order this node is carrying out, waiting for its hooks before it answers.
+struct OrderInProgress {
+  NodeId leader;
+  std::uint64_t epoch = 0;
+  std::uint64_t run_id = 0;
+  TakeoverKind kind = TakeoverKind::kRelease;
+  std::set<std::uint64_t> hooks;  // still running
+  std::vector<proto::TakeoverFailure> failures;
+  // Addresses to remove once the releasegroup hooks have run.
+  std::vector<TakeoverItem> to_remove;
+  // Groups whose takegroup hook runs once every takeip hook is done.
+  std::vector<GroupName> groups_to_announce;
+};
+
+// One takeover run on the leader: release phase, then take phase, then ipreallocated.
+struct TakeoverRun {
+  std::uint64_t id = 0;
+  enum class Phase : std::uint8_t { kRelease, kTake } phase = Phase::kRelease;
+  TakeoverPlan plan;
+  std::set<NodeId> waiting;  // nodes whose acknowledgement of this phase is due
+  TimePoint deadline;
+  TimePoint resend_at;       // orders are idempotent: unanswered ones are sent again
+  bool failed = false;
+};
+
+struct LeaderState {
+  TimePoint since;
+  std::uint64_t next_run_id = 1;
+  std::optional<TakeoverRun> run;
+  bool run_wanted = true;
+  TimePoint next_run_at;
+  std::map<NodeId, proto::StateReport> reports;  // this epoch's, newest applied run wins
+  std::map<NodeId, std::uint64_t> report_incarnation;  // the node's life each report is from
+  std::set<NodeId> alive;   // as of the last step: a change wants a run
+  std::set<NodeId> frozen;
+  std::map<NodeId, std::uint32_t> ban_credits;
+  std::map<NodeId, TimePoint> banned_until;
+  // Takes sent whose effect a later report has not confirmed yet: the node may hold them.
+  std::map<NodeId, std::pair<std::uint64_t, std::vector<TakeoverItem>>> unconfirmed_takes;
+  // moveip/movegroup: groups (named by one address) put on a node by hand; a pin holds
+  // until that node can no longer serve the group as well as any other.
+  std::map<IpAddress, NodeId> pinned;
+  std::vector<std::pair<NodeId, std::uint64_t>> replies_after_run;  // ipreallocate
+};
+
+}  // namespace detail
+
+using namespace detail;  // NOLINT: the machine's own vocabulary, private to its files
+
+struct NodeMachine::State {
+  explicit State(NodeConfig c);
+
+  // ---- configuration
+  NodeConfig config;
+  SharedAddressList addresses;
+  Duration heartbeat_interval, dead_timeout, lease_timeout, lease_margin, takeover_timeout, monitor_interval;
+  Random random;
+
+  // ---- per call
+  TimePoint now;
+  std::vector<Action> out;
+  std::deque<std::pair<NodeId, proto::Message>> self_inbox;
+
+  // ---- this node
+  bool started = false;
+  bool startup_done = false;
+  std::map<InterfaceName, LinkState> links;
+  bool admin_disabled = false;
+  bool admin_stopped = false;
+  bool monitor_healthy = true;
+  std::optional<TimePoint> banned_until;
+  std::vector<HeldAddress> held;
+  TimePoint lease_until = kTimeZero;
+  std::uint64_t next_hook_id = 1;
+  std::uint64_t startup_hook = 0;
+  std::uint64_t monitor_hook = 0;
+  TimePoint next_monitor = kNever;
+  std::deque<OrderInProgress> orders;
+  std::uint64_t applied_epoch = 0;
+  std::uint64_t applied_run_id = 0;
+  NodeId newest_run_leader;             // the newest run any order of the leader named
+  std::uint64_t newest_run_incarnation = 0;
+  std::uint64_t newest_run_epoch = 0;
+  std::uint64_t newest_run_id = 0;
+  std::map<std::uint64_t, NodeId> forwarded;  // request id -> the node we asked (admin)
+
+  // ---- membership and leadership
+  Membership membership;
+  TimePoint next_heartbeat = kTimeZero;
+  TimePoint next_report = kNever;
+  std::uint64_t epoch = 0;
+  std::optional<NodeId> leader;
+  TimePoint leader_heard = kTimeZero;
+  bool holds_lock = false;
+  bool lock_pending = false;
+  TimePoint lock_retry_at = kTimeZero;
+  std::uint64_t voted_epoch = 0;
+  std::uint64_t candidate_epoch = 0;
+  std::set<NodeId> votes;
+  TimePoint election_at = kNever;
+  TimePoint election_deadline = kNever;
+  TimePoint no_votes_before = kTimeZero;
+  std::optional<LeaderState> lead;
+
+  // ---------------------------------------------------------------------------------
+  NodeFlags own_flags() const;
+  bool may_lead() const;
+  bool has_lease() const { return now < lease_until; }
+  void send(NodeId to, proto::Message message);
+  void log(Log::Level level, std::string text) { out.push_back(Log{level, std::move(text)}); }
+  std::uint64_t run_hook(HookEvent event, std::vector<std::string> arguments);
+  void drain_self_inbox();
+  TimePoint wakeup() const;
+
+  // events
+  void on_start(const Start& start);
+  void on_message(NodeId from, const proto::Message& message);
+  void on_heartbeat(NodeId from, const proto::Heartbeat& heartbeat);
+  void on_link(const LinkChanged& change);
+  void on_lock(const LockChanged& change);
+  void on_hook(const HookFinished& done);
+  void on_address_failed(const AddressFailed& failure);
+  void on_admin(NodeId from, const proto::AdminRequest& request);
+  void on_admin_reply(const proto::AdminReply& reply);
+  void reply_admin(NodeId to, std::uint64_t request_id, bool ok, std::string message);
+  void on_vote_request(NodeId from, const proto::VoteRequest& request);
+  void on_vote(NodeId from, const proto::Vote& vote);
+
+  // periodic
+  void step();
+  void send_heartbeats();
+  void check_lease();
+  void check_leader();
+  void seek_leadership();
+  void become_leader(std::uint64_t new_epoch);
+  void step_down(const std::string& why);
+  void adopt_epoch(std::uint64_t seen, std::optional<NodeId> claimed_leader, NodeId from);
+  void run_monitor();
+  void send_report();
+  proto::StateReport report() const;
+
+  // this node's addresses
+  void release_all(const std::string& why);
+  void relocate_locally();
+  void remove_held(const IpPrefix& prefix);
+
+  // orders from the leader
+  void on_order(NodeId from, const proto::TakeoverOrder& order);
+  void carry_out_release(OrderInProgress& order, const std::vector<TakeoverItem>& items);
+  void carry_out_take(OrderInProgress& order, const std::vector<TakeoverItem>& items);
+  void carry_out_update(OrderInProgress& order, const std::vector<TakeoverItem>& items);
+  void finish_orders();
+
+  // the leader's work
+  void lead_step();
+  void on_report(NodeId from, const proto::StateReport& report);
+  void on_ack(NodeId from, const proto::TakeoverAck& ack);
+  bool ready_to_run() const;
+  void start_run();
+  void advance_run();
+  void send_phase_orders(bool only_waiting);
+  void end_run(bool ok);
+  void give_ban_credit(NodeId node, const std::string& why);
+  ClusterView leader_view() const;
+  Assignment leader_current(std::set<NodeId>& frozen) const;
+  std::map<NodeId, std::vector<HeldAddress>> reported_holdings(std::set<NodeId>& frozen) const;
+  bool is_frozen(NodeId node) const;
+  void leader_admin(NodeId from, const proto::AdminRequest& request);
+  // Why the move cannot be done, or nullopt and `member`: an address of the group to pin.
+  std::optional<std::string> refuse_move(const proto::AdminCommand& command, IpAddress& member) const;
+};
+
+}  // namespace tandem::cluster
