@@ -1,0 +1,46 @@
+// ClusterKey: the secret every node of a cluster shares, and the frame tags made with it.
+//
+// Every frame between nodes ends with a 32-byte tag, HMAC-SHA-512/256 (libsodium's
+// crypto_auth_hmacsha512256) keyed with the cluster key, over the frame's header and
+// payload (proto::FrameView::authenticated). A frame whose tag does not verify is never
+// decoded. The key file holds exactly kClusterKeySize raw bytes (make one with
+// `head -c 32 /dev/urandom > key; chmod 600 key`); a file that group or other may access
+// is refused, since anyone who reads the key can speak for any node.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "base/result.h"
+#include "proto/frame.h"
+
+namespace tandem::sys {
+
+inline constexpr std::size_t kClusterKeySize = 32;
+
+struct ClusterKey {
+  std::array<std::uint8_t, kClusterKeySize> bytes{};
+
+  friend bool operator==(const ClusterKey&, const ClusterKey&) = default;
+};
+
+// Reads the key file at `path`. Refuses (naming the path) a file that is not a regular
+// file, whose mode allows any group or other access (naming the mode, e.g. 0644), or that
+// does not hold exactly kClusterKeySize bytes.
+Result<ClusterKey> load_cluster_key(const std::string& path);
+
+// The tag of `authenticated` (a frame's header and payload).
+proto::AuthTag compute_tag(const ClusterKey& key, std::span<const std::uint8_t> authenticated);
+
+// Whether `tag` is the tag of `authenticated`, compared in constant time.
+bool is_tag_valid(const ClusterKey& key, std::span<const std::uint8_t> authenticated,
+                  std::span<const std::uint8_t> tag);
+
+// Encodes `envelope` and writes its tag: the bytes to put on the wire.
+std::vector<std::uint8_t> encode_signed(const proto::Envelope& envelope, const ClusterKey& key);
+
+}  // namespace tandem::sys

@@ -1,0 +1,163 @@
+#include "sys/link_monitor.h"
+
+#include <net/if.h>
+#include <linux/if.h>
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <optional>
+#include <utility>
+
+#include "sys/netlink_socket.h"
+
+namespace tandem::sys {
+namespace {
+
+// One read of link events; a burst larger than this is read in several.
+constexpr std::size_t kEventBufferSize = 32 * 1024;
+constexpr std::size_t kRequestBufferSize = 128;
+
+LinkState state_of(const ifinfomsg& link) {
+  // glibc's IFF_UP and the kernel's IFF_LOWER_UP are different enum types.
+  constexpr auto kUp = static_cast<unsigned>(IFF_UP);
+  constexpr auto kCarrier = static_cast<unsigned>(IFF_LOWER_UP) | static_cast<unsigned>(IFF_RUNNING);
+  bool is_up = (link.ifi_flags & kUp) != 0;
+  bool has_carrier = (link.ifi_flags & kCarrier) != 0;
+  return is_up && has_carrier ? LinkState::kUp : LinkState::kDown;
+}
+
+int on_link_attribute(const nlattr* attribute, void* data) {
+  if (mnl_attr_get_type(attribute) == IFLA_IFNAME && mnl_attr_validate(attribute, MNL_TYPE_STRING) >= 0) {
+    *static_cast<std::optional<std::string>*>(data) = mnl_attr_get_str(attribute);
+  }
+  return MNL_CB_OK;
+}
+
+// The name and state of an RTM_NEWLINK/RTM_DELLINK message (a deleted link is down).
+std::optional<std::pair<std::string, LinkState>> parse_link(const nlmsghdr& message) {
+  if (message.nlmsg_type != RTM_NEWLINK && message.nlmsg_type != RTM_DELLINK) return std::nullopt;
+  const auto* link = static_cast<const ifinfomsg*>(mnl_nlmsg_get_payload(&message));
+  std::optional<std::string> name;
+  if (mnl_attr_parse(&message, sizeof *link, on_link_attribute, &name) != MNL_CB_OK || !name) {
+    return std::nullopt;
+  }
+  LinkState state = message.nlmsg_type == RTM_DELLINK ? LinkState::kDown : state_of(*link);
+  return std::make_pair(std::move(*name), state);
+}
+
+}  // namespace
+
+LinkMonitor::LinkMonitor(asio::io_context& context, std::vector<InterfaceName> watched,
+                         Changed changed, Log log)
+    : watched_(std::move(watched)),
+      changed_(std::move(changed)),
+      log_(std::move(log)),
+      descriptor_(context) {}
+
+LinkMonitor::~LinkMonitor() {
+  asio::error_code ignored;
+  descriptor_.close(ignored);
+}
+
+Result<void> LinkMonitor::start() {
+  auto socket = NetlinkSocket::open(RTMGRP_LINK, true);
+  if (!socket) return fail(socket.error());
+  asio::error_code error;
+  descriptor_.assign(socket->release(), error);
+  if (error) return fail("link monitor", "cannot watch the netlink socket: " + error.message());
+  // Subscribed before the dump: a change after it is seen as an event, not lost between.
+  auto links = current_links();
+  if (!links) return fail(links.error());
+  known_ = std::move(*links);
+  read_next();
+  return success();
+}
+
+Result<std::map<InterfaceName, LinkState>> LinkMonitor::current_links() const {
+  std::map<InterfaceName, LinkState> links;
+  for (const auto& interface : watched_) links[interface] = LinkState::kDown;
+  alignas(nlmsghdr) char buffer[kRequestBufferSize];
+  nlmsghdr* request = mnl_nlmsg_put_header(buffer);
+  request->nlmsg_type = RTM_GETLINK;
+  request->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  auto* header = static_cast<ifinfomsg*>(mnl_nlmsg_put_extra_header(request, sizeof(ifinfomsg)));
+  header->ifi_family = AF_UNSPEC;
+  auto socket = NetlinkSocket::open(0, false);
+  if (!socket) return fail(socket.error());
+  auto answer = socket->exchange(*request, [&](const nlmsghdr& message) {
+    auto link = parse_link(message);
+    if (!link) return;
+    auto found = links.find(InterfaceName(link->first));
+    if (found != links.end()) found->second = link->second;
+  });
+  if (!answer) return fail(answer.error());
+  if (*answer != 0) return fail("link monitor", "cannot list links: " + error_text(*answer));
+  return links;
+}
+
+void LinkMonitor::read_next() {
+  std::weak_ptr<char> alive = alive_;
+  descriptor_.async_wait(asio::posix::descriptor_base::wait_read,
+                         [this, alive](const asio::error_code& error) {
+                           if (alive.expired() || error == asio::error::operation_aborted) return;
+                           if (error) {
+                             log("cannot wait for link events: " + error.message());
+                             return;
+                           }
+                           on_readable();
+                           read_next();
+                         });
+}
+
+void LinkMonitor::on_readable() {
+  std::vector<char> buffer(kEventBufferSize);
+  for (;;) {
+    ssize_t size = ::recv(descriptor_.native_handle(), buffer.data(), buffer.size(), 0);
+    if (size < 0) {
+      if (errno == EINTR) continue;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return;
+      if (errno == ENOBUFS) {
+        // The kernel dropped events it could not queue: ask for the whole state again.
+        log("link events were lost; reading every link again");
+        resynchronise();
+        continue;
+      }
+      log("cannot read link events: " + error_text(errno));
+      return;
+    }
+    if (!for_each_netlink_message(buffer.data(), static_cast<std::size_t>(size),
+                                  [this](const nlmsghdr& message) { on_link_message(message); })) {
+      log("malformed link event ignored");
+    }
+  }
+}
+
+void LinkMonitor::on_link_message(const nlmsghdr& message) {
+  auto link = parse_link(message);
+  if (link) update(InterfaceName(link->first), link->second);
+}
+
+void LinkMonitor::update(const InterfaceName& interface, LinkState state) {
+  auto found = known_.find(interface);
+  if (found == known_.end() || found->second == state) return;  // not watched, or no change
+  found->second = state;
+  if (changed_) changed_(interface, state);
+}
+
+void LinkMonitor::resynchronise() {
+  auto links = current_links();
+  if (!links) {
+    log("cannot read links: " + links.error().message());
+    return;
+  }
+  for (const auto& [interface, state] : *links) update(interface, state);
+}
+
+void LinkMonitor::log(const std::string& line) const {
+  if (log_) log_("link monitor: " + line);
+}
+
+}  // namespace tandem::sys

@@ -1,0 +1,390 @@
+#include "sys/tcp_peer_transport.h"
+
+#include <algorithm>
+#include <array>
+#include <set>
+#include <sstream>
+#include <utility>
+
+#include "base/check.h"
+#include "proto/frame.h"
+#include "sys/inbound_stream.h"
+
+namespace tandem::sys {
+namespace {
+
+using asio::ip::tcp;
+
+std::string text(const tcp::endpoint& endpoint) {
+  std::ostringstream out;
+  out << endpoint;
+  return out.str();
+}
+
+std::string node_text(NodeId node) { return "node " + std::to_string(node.value()); }
+
+}  // namespace
+
+// One outgoing connection attempt and its socket; handlers share it, so its buffers
+// outlive any operation on it.
+struct TcpPeerTransport::Outbound {
+  explicit Outbound(asio::io_context& context) : socket(context) {}
+  tcp::socket socket;
+  std::array<std::uint8_t, 1> probe{};  // reads that only notice the peer closing
+};
+
+// Everything about one peer on the sending side.
+struct TcpPeerTransport::OutboundLink {
+  enum class State { kIdle, kConnecting, kConnected, kWaiting };
+
+  OutboundLink(asio::io_context& context, NodeId peer_id, tcp::endpoint peer_endpoint)
+      : peer(peer_id), endpoint(std::move(peer_endpoint)), timer(context) {}
+
+  NodeId peer;
+  tcp::endpoint endpoint;
+  State state = State::kIdle;
+  std::shared_ptr<Outbound> connection;  // set while connecting or connected
+  asio::steady_timer timer;              // the connect timeout, or the wait before a retry
+  std::chrono::milliseconds delay = kReconnectDelayStart;  // the next wait before a retry
+  // Bumped by every attempt and every break: a handler of an older one does nothing.
+  std::uint64_t generation = 0;
+  std::uint64_t next_sequence = 1;  // per connection, from 1 (wire-protocol.md)
+  PeerSendQueue queue;              // invariant: empty unless state == kConnected
+  bool is_writing = false;
+  std::size_t failures = 0;            // attempts failed since the last connection
+  std::size_t dropped_in_burst = 0;    // frames dropped by the queue bound since it drained
+  std::size_t refused_while_down = 0;  // messages not sent since the connection was lost
+};
+
+// One accepted connection, read until it breaks.
+struct TcpPeerTransport::Inbound {
+  Inbound(tcp::socket accepted, std::uint64_t number, InboundStream checks)
+      : socket(std::move(accepted)), id(number), stream(std::move(checks)) {}
+
+  tcp::socket socket;
+  std::uint64_t id;
+  InboundStream stream;
+  std::string remote;
+  std::array<std::uint8_t, kReadChunkSize> buffer{};
+};
+
+TcpPeerTransport::TcpPeerTransport(asio::io_context& context, TcpPeerTransportConfig config,
+                                   Deliver deliver, Log log)
+    : context_(context),
+      config_(std::move(config)),
+      deliver_(std::move(deliver)),
+      log_(std::move(log)),
+      acceptor_(context),
+      accept_retry_(context) {
+  TANDEM_CHECK(deliver_);
+  for (const auto& [peer, endpoint] : config_.peers) {
+    TANDEM_CHECK(peer != config_.self);
+    links_.emplace(peer, std::make_unique<OutboundLink>(context_, peer, endpoint));
+  }
+}
+
+TcpPeerTransport::~TcpPeerTransport() {
+  alive_.reset();
+  asio::error_code ignored;
+  acceptor_.close(ignored);
+  for (auto& [peer, link] : links_) {
+    if (link->connection) link->connection->socket.close(ignored);
+  }
+  for (auto& [id, connection] : inbound_) connection->socket.close(ignored);
+}
+
+Result<void> TcpPeerTransport::start() {
+  TANDEM_CHECK(!is_started_);
+  asio::error_code error;
+  const auto& endpoint = config_.listen;
+  acceptor_.open(endpoint.protocol(), error);
+  if (!error) acceptor_.set_option(tcp::acceptor::reuse_address(true), error);
+  if (!error) acceptor_.bind(endpoint, error);
+  if (!error) acceptor_.listen(asio::socket_base::max_listen_connections, error);
+  if (error) {
+    acceptor_.close(error);
+    return fail("listen on " + text(endpoint), error.message());
+  }
+  is_started_ = true;
+  accept_next();
+  for (auto& [peer, link] : links_) connect(*link);
+  return success();
+}
+
+tcp::endpoint TcpPeerTransport::listen_endpoint() const {
+  asio::error_code error;
+  auto endpoint = acceptor_.local_endpoint(error);
+  return error ? config_.listen : endpoint;
+}
+
+void TcpPeerTransport::set_peer_endpoint(NodeId peer, const tcp::endpoint& endpoint) {
+  TANDEM_CHECK(peer != config_.self);
+  config_.peers[peer] = endpoint;
+  auto [found, is_new] = links_.try_emplace(peer, nullptr);
+  if (is_new) found->second = std::make_unique<OutboundLink>(context_, peer, endpoint);
+  OutboundLink& link = *found->second;
+  link.endpoint = endpoint;
+  if (!is_started_) return;
+  if (link.state == OutboundLink::State::kConnected) break_link(link, "moved to " + text(endpoint));
+  link.timer.cancel();
+  link.delay = kReconnectDelayStart;
+  connect(link);
+}
+
+bool TcpPeerTransport::is_connected(NodeId peer) const {
+  auto found = links_.find(peer);
+  return found != links_.end() && found->second->state == OutboundLink::State::kConnected;
+}
+
+TcpPeerTransport::OutboundLink* TcpPeerTransport::live_link(NodeId peer, std::uint64_t generation) {
+  auto found = links_.find(peer);
+  if (found == links_.end() || found->second->generation != generation) return nullptr;
+  return found->second.get();
+}
+
+void TcpPeerTransport::log(const std::string& line) const {
+  if (log_) log_("peer mesh: " + line);
+}
+
+// --- Sending: one outgoing connection per peer ---
+
+void TcpPeerTransport::connect(OutboundLink& link) {
+  asio::error_code ignored;
+  if (link.connection) link.connection->socket.close(ignored);
+  const std::uint64_t generation = ++link.generation;
+  auto connection = std::make_shared<Outbound>(context_);
+  link.connection = connection;
+  link.state = OutboundLink::State::kConnecting;
+  std::weak_ptr<char> alive = alive_;
+  const NodeId peer = link.peer;
+  connection->socket.async_connect(
+      link.endpoint, [this, alive, peer, generation, connection](const asio::error_code& error) {
+        if (alive.expired()) return;
+        if (OutboundLink* current = live_link(peer, generation)) on_connected(*current, error);
+      });
+  link.timer.expires_after(kConnectTimeout);
+  link.timer.async_wait([this, alive, peer, generation](const asio::error_code& error) {
+    if (error || alive.expired()) return;
+    OutboundLink* current = live_link(peer, generation);
+    if (current && current->state == OutboundLink::State::kConnecting) {
+      break_link(*current, "connection attempt timed out");
+    }
+  });
+}
+
+void TcpPeerTransport::on_connected(OutboundLink& link, const asio::error_code& error) {
+  if (error) {
+    break_link(link, "cannot connect: " + error.message());
+    return;
+  }
+  link.timer.cancel();
+  asio::error_code ignored;
+  link.connection->socket.set_option(tcp::no_delay(true), ignored);
+  link.state = OutboundLink::State::kConnected;
+  link.delay = kReconnectDelayStart;
+  link.next_sequence = 1;
+  log("connected to " + node_text(link.peer) + " at " + text(link.endpoint) +
+      (link.failures > 0 ? " after " + std::to_string(link.failures) + " failed attempts" : "") +
+      (link.refused_while_down > 0
+           ? "; " + std::to_string(link.refused_while_down) + " messages were dropped meanwhile"
+           : ""));
+  link.failures = 0;
+  link.refused_while_down = 0;
+  watch_for_close(link);
+}
+
+// The peer never writes on our outgoing connection: a read completes only when it closes
+// the connection (or breaks the protocol), which tells us at once to reconnect.
+void TcpPeerTransport::watch_for_close(OutboundLink& link) {
+  std::weak_ptr<char> alive = alive_;
+  auto connection = link.connection;
+  const NodeId peer = link.peer;
+  const std::uint64_t generation = link.generation;
+  connection->socket.async_read_some(
+      asio::buffer(connection->probe),
+      [this, alive, peer, generation, connection](const asio::error_code& error, std::size_t) {
+        if (alive.expired()) return;
+        OutboundLink* current = live_link(peer, generation);
+        if (!current) return;
+        break_link(*current, error == asio::error::eof ? std::string("closed by the peer")
+                             : error ? "read failed: " + error.message()
+                                     : std::string("the peer wrote on an outgoing connection"));
+      });
+}
+
+// Closes the connection, DISCARDS everything queued for it (never delivered late over a
+// later connection), and schedules the next attempt after the current delay.
+void TcpPeerTransport::break_link(OutboundLink& link, const std::string& reason) {
+  const bool was_connected = link.state == OutboundLink::State::kConnected;
+  ++link.generation;
+  asio::error_code ignored;
+  if (link.connection) link.connection->socket.close(ignored);
+  link.connection.reset();
+  link.is_writing = false;
+  link.dropped_in_burst = 0;
+  const std::size_t discarded = link.queue.clear();
+  if (was_connected || link.failures == 0) {
+    log(node_text(link.peer) + " at " + text(link.endpoint) + ": " + reason +
+        (discarded > 0 ? "; discarded " + std::to_string(discarded) + " queued frames" : "") +
+        "; retrying every " + std::to_string(link.delay.count()) + " ms or more");
+  }
+  ++link.failures;
+  link.state = OutboundLink::State::kWaiting;
+  link.timer.expires_after(link.delay);
+  link.delay = std::min(link.delay * 2, kReconnectDelayMax);
+  std::weak_ptr<char> alive = alive_;
+  const NodeId peer = link.peer;
+  const std::uint64_t generation = link.generation;
+  link.timer.async_wait([this, alive, peer, generation](const asio::error_code& error) {
+    if (error || alive.expired()) return;
+    if (OutboundLink* current = live_link(peer, generation)) connect(*current);
+  });
+}
+
+void TcpPeerTransport::send(NodeId to, const proto::Message& message) {
+  TANDEM_CHECK(to != config_.self);  // the state machine handles its own messages
+  auto found = links_.find(to);
+  if (found == links_.end()) {
+    log("cannot send to " + node_text(to) + ": not a configured peer");
+    return;
+  }
+  OutboundLink& link = *found->second;
+  if (link.state != OutboundLink::State::kConnected) {
+    if (link.refused_while_down++ == 0) {
+      log(node_text(to) + " is not connected: dropping messages to it until it is");
+    }
+    return;
+  }
+  const proto::Envelope envelope{config_.self, to, link.next_sequence++, 0, message, {}};
+  const std::size_t dropped = link.queue.push(encode_signed(envelope, config_.key));
+  if (dropped > 0 && link.dropped_in_burst == 0) {
+    log("send queue to " + node_text(to) + " is full (" + std::to_string(kPeerQueueFramesMax) +
+        " frames or " + std::to_string(kPeerQueueBytesMax) + " bytes): dropping the oldest");
+  }
+  link.dropped_in_burst += dropped;
+  write_next(link);
+}
+
+void TcpPeerTransport::write_next(OutboundLink& link) {
+  if (link.is_writing) return;
+  if (link.queue.empty()) {
+    if (link.dropped_in_burst > 0) {
+      log("send queue to " + node_text(link.peer) + " drained; " +
+          std::to_string(link.dropped_in_burst) + " frames were dropped");
+      link.dropped_in_burst = 0;
+    }
+    return;
+  }
+  auto frame = std::make_shared<PeerSendQueue::Frame>(link.queue.pop());
+  link.is_writing = true;
+  std::weak_ptr<char> alive = alive_;
+  auto connection = link.connection;
+  const NodeId peer = link.peer;
+  const std::uint64_t generation = link.generation;
+  asio::async_write(
+      connection->socket, asio::buffer(*frame),
+      [this, alive, peer, generation, connection, frame](const asio::error_code& error,
+                                                         std::size_t) {
+        if (alive.expired()) return;
+        OutboundLink* current = live_link(peer, generation);
+        if (!current) return;
+        current->is_writing = false;
+        if (error) {
+          break_link(*current, "write failed: " + error.message());
+          return;
+        }
+        write_next(*current);
+      });
+}
+
+// --- Receiving: the peers' connections to this node ---
+
+void TcpPeerTransport::accept_next() {
+  std::weak_ptr<char> alive = alive_;
+  acceptor_.async_accept([this, alive](const asio::error_code& error, tcp::socket socket) {
+    if (alive.expired() || error == asio::error::operation_aborted) return;
+    if (!error) {
+      on_accepted(std::move(socket));
+      accept_next();
+      return;
+    }
+    // Out of descriptors, say: wait a little rather than spin.
+    log("accept failed: " + error.message());
+    accept_retry_.expires_after(kReconnectDelayStart);
+    accept_retry_.async_wait([this, alive](const asio::error_code& wait_error) {
+      if (!wait_error && !alive.expired()) accept_next();
+    });
+  });
+}
+
+void TcpPeerTransport::on_accepted(tcp::socket socket) {
+  asio::error_code error;
+  const auto remote = socket.remote_endpoint(error);
+  const std::string remote_text = error ? std::string("an unknown address") : text(remote);
+  if (inbound_.size() >= kInboundConnectionsMax) {
+    log("refused a connection from " + remote_text + ": already " +
+        std::to_string(kInboundConnectionsMax) + " incoming connections");
+    socket.close(error);
+    return;
+  }
+  std::set<NodeId> peers;
+  for (const auto& [peer, endpoint] : config_.peers) peers.insert(peer);
+  auto connection = std::make_shared<Inbound>(
+      std::move(socket), next_inbound_id_++, InboundStream(config_.key, config_.self, std::move(peers)));
+  connection->remote = remote_text;
+  inbound_.emplace(connection->id, connection);
+  read_next(connection);
+}
+
+void TcpPeerTransport::read_next(const std::shared_ptr<Inbound>& connection) {
+  std::weak_ptr<char> alive = alive_;
+  connection->socket.async_read_some(
+      asio::buffer(connection->buffer),
+      [this, alive, connection](const asio::error_code& error, std::size_t size) {
+        if (alive.expired() || !inbound_.contains(connection->id)) return;
+        if (error) {
+          close_inbound(connection->id, error == asio::error::eof
+                                            ? std::string()
+                                            : "read failed: " + error.message());
+          return;
+        }
+        on_read(connection, size);
+      });
+}
+
+void TcpPeerTransport::on_read(const std::shared_ptr<Inbound>& connection, std::size_t size) {
+  const std::optional<NodeId> known = connection->stream.peer();
+  auto batch = connection->stream.feed(std::span(connection->buffer.data(), size));
+  for (auto& received : batch.messages) deliver_(received.from, std::move(received.message));
+  for (const auto& skipped : batch.skipped) log("skipped " + skipped.message());
+  if (batch.broken) {
+    close_inbound(connection->id, "refused " + batch.broken->message());
+    return;
+  }
+  const std::optional<NodeId> peer = connection->stream.peer();
+  if (peer && !known) {
+    // A peer that reconnects leaves its old connection behind, maybe half-open: drop it.
+    std::vector<std::uint64_t> superseded;
+    for (const auto& [id, other] : inbound_) {
+      if (id != connection->id && other->stream.peer() == peer) superseded.push_back(id);
+    }
+    for (auto id : superseded) close_inbound(id, "superseded by a newer connection");
+  }
+  read_next(connection);
+}
+
+void TcpPeerTransport::close_inbound(std::uint64_t id, const std::string& reason) {
+  auto found = inbound_.find(id);
+  if (found == inbound_.end()) return;
+  const auto& connection = found->second;
+  if (!reason.empty()) {
+    const auto peer = connection->stream.peer();
+    log("dropped the connection from " + connection->remote +
+        (peer ? " (" + node_text(*peer) + ")" : "") + ": " + reason);
+  }
+  asio::error_code ignored;
+  connection->socket.close(ignored);
+  inbound_.erase(found);
+}
+
+}  // namespace tandem::sys

@@ -1,0 +1,124 @@
+// TcpPeerTransport: the TCP mesh between nodes, on an Asio event loop the caller owns.
+//
+// Each node opens one outgoing connection to every peer and sends only on it; it accepts
+// the peers' connections and only reads from them. Frames are proto frames whose tag is
+// HMAC-SHA-512/256 with the cluster key (cluster_key.h); every incoming frame passes
+// InboundStream's checks (tag, sender identity, strictly increasing per-connection
+// sequence, receiver, decoding) and a connection carrying a forged, replayed, misrouted,
+// malformed or oversize frame is logged and dropped, while every other connection keeps
+// being served. A failed or broken outgoing connection is retried after a delay that
+// doubles from kReconnectDelayStart up to kReconnectDelayMax and restarts from
+// kReconnectDelayStart once a connection is made.
+//
+// Delivery guarantees, on which the cluster protocol's safety argument relies:
+//  - a message is only ever queued onto a live connection: send() to a peer that is not
+//    connected drops the message (logged once per outage);
+//  - WHEN A CONNECTION BREAKS, EVERYTHING STILL QUEUED FOR THAT PEER IS DISCARDED: no frame
+//    meant for an old connection is ever delivered late over a new one;
+//  - the queue per peer is bounded (PeerSendQueue: kPeerQueueFramesMax frames,
+//    kPeerQueueBytesMax bytes); when full, the oldest frames are dropped, logged once per
+//    burst.
+// So messages may be lost, never delayed past the connection they were sent on.
+//
+// Single-threaded: every call and callback runs on the io_context's thread. Callbacks are
+// only made from Asio handlers, never from inside send(). The delivery callback must not
+// destroy the transport. Sending to this node itself is a bug (TANDEM_CHECK): the state
+// machine handles its own messages.
+#pragma once
+
+#include <asio.hpp>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "base/result.h"
+#include "io/interfaces.h"
+#include "model/ids.h"
+#include "proto/message.h"
+#include "sys/cluster_key.h"
+#include "sys/peer_send_queue.h"
+
+namespace tandem::sys {
+
+inline constexpr std::chrono::milliseconds kReconnectDelayStart{50};
+inline constexpr std::chrono::milliseconds kReconnectDelayMax{2000};
+// A connection attempt that has not completed by then is abandoned and retried.
+inline constexpr std::chrono::milliseconds kConnectTimeout{2000};
+// Incoming connections held at once; more are closed at once (logged).
+inline constexpr std::size_t kInboundConnectionsMax = 256;
+// Bytes read from a socket per read.
+inline constexpr std::size_t kReadChunkSize = 64 * 1024;
+
+struct TcpPeerTransportConfig {
+  NodeId self;
+  asio::ip::tcp::endpoint listen;                      // port 0: the system picks one
+  std::map<NodeId, asio::ip::tcp::endpoint> peers;     // every node but self
+  ClusterKey key;
+};
+
+class TcpPeerTransport final : public io::PeerTransport {
+ public:
+  using Deliver = std::function<void(NodeId from, proto::Message message)>;
+  using Log = std::function<void(const std::string& line)>;
+
+  TcpPeerTransport(asio::io_context& context, TcpPeerTransportConfig config, Deliver deliver,
+                   Log log);
+  // Closes every socket; handlers still pending on the io_context become no-ops.
+  ~TcpPeerTransport() override;
+  TcpPeerTransport(const TcpPeerTransport&) = delete;
+  TcpPeerTransport& operator=(const TcpPeerTransport&) = delete;
+
+  // Listens on the configured endpoint and starts connecting to every peer.
+  Result<void> start();
+
+  // Where it listens (with the port the system chose); valid after start().
+  asio::ip::tcp::endpoint listen_endpoint() const;
+
+  // Connects to `peer` at `endpoint` from now on (a new peer, or one that moved),
+  // dropping any current connection to it.
+  void set_peer_endpoint(NodeId peer, const asio::ip::tcp::endpoint& endpoint);
+
+  void send(NodeId to, const proto::Message& message) override;
+
+  // Whether the outgoing connection to `peer` is established.
+  bool is_connected(NodeId peer) const;
+
+ private:
+  struct Outbound;
+  struct OutboundLink;
+  struct Inbound;
+
+  void connect(OutboundLink& link);
+  void on_connected(OutboundLink& link, const asio::error_code& error);
+  void watch_for_close(OutboundLink& link);
+  void break_link(OutboundLink& link, const std::string& reason);
+  void write_next(OutboundLink& link);
+  OutboundLink* live_link(NodeId peer, std::uint64_t generation);
+
+  void accept_next();
+  void on_accepted(asio::ip::tcp::socket socket);
+  void read_next(const std::shared_ptr<Inbound>& connection);
+  void on_read(const std::shared_ptr<Inbound>& connection, std::size_t size);
+  void close_inbound(std::uint64_t id, const std::string& reason);
+
+  void log(const std::string& line) const;
+
+  asio::io_context& context_;
+  TcpPeerTransportConfig config_;
+  Deliver deliver_;
+  Log log_;
+  asio::ip::tcp::acceptor acceptor_;
+  asio::steady_timer accept_retry_;
+  bool is_started_ = false;
+  std::map<NodeId, std::unique_ptr<OutboundLink>> links_;
+  std::map<std::uint64_t, std::shared_ptr<Inbound>> inbound_;
+  std::uint64_t next_inbound_id_ = 1;
+  // Handlers hold a weak_ptr to this and do nothing once the transport is gone.
+  std::shared_ptr<char> alive_ = std::make_shared<char>();
+};
+
+}  // namespace tandem::sys
