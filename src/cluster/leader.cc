@@ -126,36 +126,43 @@ ClusterView NodeMachine::State::leader_view() const {
   return view;
 }
 
-// What every node holds by its reports (a lost node's only while it is frozen, i.e. its
-// lease may still run); `frozen` collects the frozen nodes.
-std::map<NodeId, std::vector<HeldAddress>> NodeMachine::State::reported_holdings(std::set<NodeId>& frozen) const {
-  std::map<NodeId, std::vector<HeldAddress>> holdings;
-  if (!held.empty()) holdings[config.self] = held;
+// Whether `node` may hold addresses now: it is alive, or lost so recently that its lease
+// may still run (frozen). A node lost for longer holds nothing.
+bool NodeMachine::State::may_hold(NodeId node) const {
+  return node == config.self || membership.is_alive(node, now) || is_frozen(node);
+}
+
+// What every node holds by its reports, and (in maybe_held) the takes it has not
+// confirmed yet; `frozen` collects the frozen nodes.
+void NodeMachine::State::gather_holdings(PlanInput& input) const {
+  auto with_prefix = [&](const IpAddress& address, const InterfaceName& interface) {
+    auto it = input.prefixes.find(address);
+    return HeldAddress{it != input.prefixes.end() ? it->second : IpPrefix{address, 0}, interface};
+  };
+  for (const auto& entry : held) input.held[config.self].push_back(with_prefix(entry.prefix.address, entry.interface));
   for (const auto& [node, report] : lead->reports) {
-    if (node == config.self) continue;
-    const bool is_alive = membership.is_alive(node, now);
-    if (!is_alive && !is_frozen(node)) continue;  // its lease has lapsed: it holds nothing
-    holdings[node] = report.held;
+    if (node == config.self || !may_hold(node)) continue;
+    for (const auto& entry : report.held) input.held[node].push_back(with_prefix(entry.prefix.address, entry.interface));
+  }
+  for (const auto& [node, takes] : lead->unconfirmed_takes) {
+    if (!may_hold(node)) continue;
+    for (const auto& item : takes.second) input.maybe_held[node].push_back(with_prefix(item.prefix.address, item.interface));
   }
   for (NodeId node : membership.nodes()) {
-    if (is_frozen(node)) frozen.insert(node);
+    if (is_frozen(node)) input.frozen.insert(node);
   }
-  return holdings;
 }
 
 // Where the allocation should think every IP is: what nodes hold, erring towards holding
 // more (a take not yet confirmed counts), for stickiness.
-Assignment NodeMachine::State::leader_current(std::set<NodeId>& frozen) const {
+static Assignment current_of(const PlanInput& input) {
   std::map<IpAddress, IpAssignment> current;
-  auto add = [&](NodeId node, const IpAddress& address, const InterfaceName& interface) {
-    current.try_emplace(address, IpAssignment{address, Placement{node, interface}, ""});
-  };
-  for (const auto& [node, entries] : reported_holdings(frozen)) {
-    for (const auto& entry : entries) add(node, entry.prefix.address, entry.interface);
-  }
-  for (const auto& [node, takes] : lead->unconfirmed_takes) {
-    if (!membership.is_alive(node, now) && !is_frozen(node)) continue;
-    for (const auto& item : takes.second) add(node, item.prefix.address, item.interface);
+  for (const auto* holdings : {&input.held, &input.maybe_held}) {
+    for (const auto& [node, entries] : *holdings) {
+      for (const auto& entry : entries) {
+        current.try_emplace(entry.prefix.address, IpAssignment{entry.prefix.address, Placement{node, entry.interface}, ""});
+      }
+    }
   }
   std::vector<IpAssignment> entries;
   for (auto& [address, entry] : current) entries.push_back(std::move(entry));
@@ -164,39 +171,25 @@ Assignment NodeMachine::State::leader_current(std::set<NodeId>& frozen) const {
 
 void NodeMachine::State::start_run() {
   lead->run_wanted = false;
-  std::set<NodeId> frozen;
-  Assignment current = leader_current(frozen);
   ClusterView view = leader_view();
-  if (!alloc::validate(view).ok()) {
-    log(Log::Level::kError, "takeover run skipped: " + alloc::validate(view).error().message());
+  if (auto valid = alloc::validate(view); !valid) {
+    log(Log::Level::kError, "takeover run skipped: " + valid.error().message());
     lead->next_run_at = now + takeover_timeout;
     return;
   }
-  for (const auto& pin : lead->pinned) view.pins.push_back(pin);
-  const Assignment planned = alloc::allocate(view, config.tunables, current);
-  std::erase_if(lead->pinned, [&](const auto& pin) {
-    const auto placement = planned.placement_of(pin.first);
-    return !placement || placement->node != pin.second;
-  });
-
   PlanInput input;
   for (const auto& node : view.nodes) {
     for (const auto& address : *node.addresses) input.prefixes.emplace(address.address(), address.prefix);
   }
-  auto with_prefix = [&](const IpAddress& address, const InterfaceName& interface) {
-    auto it = input.prefixes.find(address);
-    return HeldAddress{it != input.prefixes.end() ? it->second : IpPrefix{address, 0}, interface};
-  };
-  for (const auto& [node, held_there] : reported_holdings(frozen)) {
-    for (const auto& entry : held_there) input.held[node].push_back(with_prefix(entry.prefix.address, entry.interface));
-  }
-  for (const auto& [node, takes] : lead->unconfirmed_takes) {
-    if (!membership.is_alive(node, now) && !is_frozen(node)) continue;
-    for (const auto& item : takes.second) input.maybe_held[node].push_back(with_prefix(item.prefix.address, item.interface));
-  }
+  gather_holdings(input);
+  for (const auto& pin : lead->pinned) view.pins.push_back(pin);
+  const Assignment planned = alloc::allocate(view, config.tunables, current_of(input));
+  std::erase_if(lead->pinned, [&](const auto& pin) {
+    const auto placement = planned.placement_of(pin.first);
+    return !placement || placement->node != pin.second;
+  });
   input.planned = planned;
   input.groups = config.groups;
-  input.frozen = frozen;
   TakeoverPlan plan = plan_takeover(input);
   if (plan.skipped_groups > 0) lead->run_wanted = true;  // again once the frozen nodes thaw
   if (plan.empty()) {

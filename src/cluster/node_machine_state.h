@@ -212,8 +212,8 @@ struct NodeMachine::State {
   void end_run(bool ok);
   void give_ban_credit(NodeId node, const std::string& why);
   ClusterView leader_view() const;
-  Assignment leader_current(std::set<NodeId>& frozen) const;
-  std::map<NodeId, std::vector<HeldAddress>> reported_holdings(std::set<NodeId>& frozen) const;
+  bool may_hold(NodeId node) const;
+  void gather_holdings(PlanInput& input) const;
   bool is_frozen(NodeId node) const;
   void leader_admin(NodeId from, const proto::AdminRequest& request);
   // Why the move cannot be done, or nullopt and `member`: an address of the group to pin.
