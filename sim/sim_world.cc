@@ -205,9 +205,14 @@ node::NodeIo SimWorld::io_for(SimNode& node) {
     if (ok && was_move) placement_pinned_ = true;
     trace(index, "admin-reply", std::to_string(id) + (ok ? " ok " : " refused ") + message);
   };
+  auto status = [this, index](std::uint64_t id, const proto::StatusReply& answer) {
+    status_replies_.push_back(StatusReplyRecord{now_, index, id, answer});
+    trace(index, "status-reply", std::to_string(id) + (answer.from_leader ? " from leader " : " from node ") +
+                                     std::to_string(answer.answered_by.value()));
+  };
   auto log = [this, index](const cluster::Log& line) { trace(index, "log", line.text); };
-  return node::NodeIo{node.io,     node.io, node.kernel, node.io, options_.has_cluster_lock ? &node.io : nullptr,
-                      std::move(reply), std::move(log)};
+  io::ClusterLock* lock = options_.has_cluster_lock ? &node.io : nullptr;
+  return node::NodeIo{node.io, node.io, node.kernel, node.io, lock, std::move(reply), std::move(status), std::move(log)};
 }
 
 void SimWorld::start_daemon(NodeIndex index) {

@@ -35,6 +35,13 @@ struct AdminReplyRecord {
   std::string message;
 };
 
+struct StatusReplyRecord {
+  TimePoint at;
+  NodeIndex node = 0;
+  std::uint64_t request_id = 0;
+  proto::StatusReply status;
+};
+
 struct AddressChange {
   TimePoint at;
   NodeIndex node = 0;
@@ -82,9 +89,16 @@ class SimWorld final : private KernelObserver, private NodeIoPort {
   void set_kernel_faults(NodeIndex node, const KernelFaults& faults);
   // Hands a command to the node's control socket; the reply lands in replies().
   std::uint64_t admin(NodeIndex node, const proto::AdminCommand& command);
+  // Asks the node's control socket for the status; the answer lands in status_replies().
+  std::uint64_t status(NodeIndex node);
+  // Reloads the node's configuration (SIGHUP): its public addresses, IP groups and
+  // tunables become `config`'s, and stay so across restarts. The world's own checks
+  // (convergence, ground truth) still judge by the layout and options' tunables.
+  void reconfigure(NodeIndex node, const cluster::NodeConfig& config);
 
   // --- what happened ---
   const std::vector<AdminReplyRecord>& replies() const { return replies_; }
+  const std::vector<StatusReplyRecord>& status_replies() const { return status_replies_; }
   const std::vector<AddressChange>& address_history() const { return history_; }
   const std::vector<Violation>& violations() const { return violations_; }
   const FailoverMeter& meter() const { return meter_; }
@@ -147,6 +161,7 @@ class SimWorld final : private KernelObserver, private NodeIoPort {
   TimePoint now_ = kTimeZero;
   std::uint64_t next_request_id_ = 0;
   std::vector<AdminReplyRecord> replies_;
+  std::vector<StatusReplyRecord> status_replies_;
   std::vector<AddressChange> history_;
   std::vector<Violation> violations_;
   std::vector<std::uint64_t> move_requests_;  // ids of moveip/movegroup commands

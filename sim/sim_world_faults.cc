@@ -132,6 +132,24 @@ std::uint64_t SimWorld::admin(NodeIndex index, const proto::AdminCommand& comman
   return id;
 }
 
+std::uint64_t SimWorld::status(NodeIndex index) {
+  const std::uint64_t id = ++next_request_id_;
+  trace(index, "STATUS", std::to_string(id));
+  feed(index, cluster::StatusQuery{id});
+  return id;
+}
+
+void SimWorld::reconfigure(NodeIndex index, const cluster::NodeConfig& config) {
+  SimNode& node = *nodes_[index];
+  trace(index, "RELOAD", std::to_string(config.public_addresses.size()) + " public addresses, " +
+                             std::to_string(config.groups.size()) + " groups");
+  meter_.fault_anywhere(now_);
+  node.config.public_addresses = config.public_addresses;
+  node.config.groups = config.groups;
+  node.config.tunables = config.tunables;
+  feed(index, cluster::Reconfigure{node.config});
+}
+
 ClusterView SimWorld::ground_truth_view() const {
   ClusterView view;
   view.groups = layout_.groups;

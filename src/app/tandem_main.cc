@@ -3,13 +3,17 @@
 // Only the shell lives here: parse the command line (CLI11), read what a command needs from
 // files or stdin, write out its CommandOutput. What each command does is in ctl/, where
 // tests run it without a process. To add a command, write an add_NAME_command() below and
-// list it in main().
+// list it in main(); a verb that talks to tandemd is a line of ctl::control_verbs() instead,
+// and sys::ask() carries its request.
 #include <array>
 #include <cerrno>
+#include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +22,8 @@
 #include "base/result.h"
 #include "ctl/alloc_command.h"
 #include "ctl/command_output.h"
+#include "ctl/control_command.h"
+#include "sys/control_client.h"
 
 namespace {
 
@@ -88,6 +94,59 @@ Command add_alloc_command(CLI::App& tool) {
                  }};
 }
 
+// The options of every verb that talks to tandemd.
+struct ControlOptions {
+  std::string socket = "/run/tandem/tandemd.sock";
+  bool wants_json = false;
+  std::uint32_t timeout_ms = 15000;
+};
+
+void add_control_options(CLI::App& tool, ControlOptions& options) {
+  tool.add_option("--socket", options.socket, "The daemon's control socket (environment: TANDEM_SOCKET).")
+      ->envname("TANDEM_SOCKET")
+      ->capture_default_str();
+  tool.add_flag("--json", options.wants_json, "Print the result as JSON instead of text.");
+  tool.add_option("--timeout", options.timeout_ms, "How long to wait for the daemon's answer, in ms.")
+      ->check(CLI::Range(1u, 3600000u))
+      ->capture_default_str();
+}
+
+tandem::ctl::SocketAnswer ask_daemon(const ControlOptions& options, const std::string& request_line) {
+  using tandem::sys::AskFailure;
+  auto answer = tandem::sys::ask(options.socket, request_line, std::chrono::milliseconds(options.timeout_ms));
+  std::optional<tandem::ctl::NoAnswer> failure;
+  if (answer.failure == AskFailure::kNoDaemon) failure = tandem::ctl::NoAnswer::kNoDaemon;
+  if (answer.failure == AskFailure::kTimeout) failure = tandem::ctl::NoAnswer::kTimeout;
+  if (answer.failure == AskFailure::kFailed) failure = tandem::ctl::NoAnswer::kFailed;
+  return tandem::ctl::SocketAnswer{failure, std::move(answer.reply), std::move(answer.error)};
+}
+
+// A verb of ctl::control_verbs(): its arguments and options as the table says.
+Command add_control_command(CLI::App& tool, const tandem::ctl::VerbSpec& spec,
+                            const std::shared_ptr<const ControlOptions>& options) {
+  auto call = std::make_shared<tandem::ctl::CliCall>();
+  auto node = std::make_shared<std::string>();
+  call->verb = std::string(spec.name);
+  call->arguments.resize(spec.argument_count);
+  CLI::App* command = tool.add_subcommand(call->verb, std::string(spec.summary));
+  for (std::size_t i = 0; i < spec.argument_count; ++i) {
+    command->add_option(std::string(spec.argument_names()[i]), call->arguments[i])->required()->type_name("");
+  }
+  CLI::Option* node_option = nullptr;
+  if (spec.takes_node) {
+    node_option = command->add_option("-n,--node", *node, spec.name == "ip" ? "The node to show (a PNN, or all)."
+                                                                            : "The node (PNN); default: this node.");
+  }
+  if (spec.takes_verbose) command->add_flag("-v,--verbose", call->is_verbose, "Show more on each line.");
+  return Command{command, [call, node, node_option, options] {
+                   tandem::ctl::CliCall given = *call;
+                   if (node_option != nullptr && node_option->count() > 0) given.node = *node;
+                   given.wants_json = options->wants_json;
+                   return tandem::ctl::run_control(
+                       given, [&](const std::string& line) { return ask_daemon(*options, line); });
+                 }};
+}
+
 // What was wrong with a command line that names no known command. CLI11 says only "A
 // subcommand is required" whether the command is missing, misspelt or an unknown option.
 std::string no_command_message(const std::vector<Command>& commands, int argc, char** argv) {
@@ -131,10 +190,17 @@ int write_out(const CommandOutput& output) {
 int main(int argc, char** argv) {
   CLI::App tool("Control and inspect a Tandem cluster.", "tandem");
   tool.require_subcommand(1);
-  tool.footer("Run 'tandem COMMAND --help' for what a command reads and prints.");
-  const std::vector<Command> commands = {
+  tool.fallthrough();  // the options below may also follow the command
+  tool.footer("Run 'tandem COMMAND --help' for what a command reads and prints.\n"
+              "Exit status: 0 done; 1 refused or failed; 2 usage; 3 no daemon (or not root); 4 timeout.");
+  auto control_options = std::make_shared<ControlOptions>();
+  add_control_options(tool, *control_options);
+  std::vector<Command> commands = {
       add_alloc_command(tool),
   };
+  for (const auto& spec : tandem::ctl::control_verbs()) {
+    commands.push_back(add_control_command(tool, spec, control_options));
+  }
   try {
     tool.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

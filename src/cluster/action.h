@@ -49,6 +49,12 @@ struct ReplyAdmin {
   std::string message;
 };
 
+// The answer to a StatusQuery, for the local control socket.
+struct ReplyStatus {
+  std::uint64_t request_id = 0;
+  proto::StatusReply status;
+};
+
 // A line for the log, in the domain's words.
 struct Log {
   enum class Level : std::uint8_t { kInfo, kWarning, kError } level = Level::kInfo;
@@ -56,6 +62,6 @@ struct Log {
 };
 
 using Action = std::variant<SendMessage, AddAddress, RemoveAddress, Announce, RunHook, TryLock, ReleaseLock,
-                            ReplyAdmin, Log>;
+                            ReplyAdmin, ReplyStatus, Log>;
 
 }  // namespace tandem::cluster

@@ -8,6 +8,7 @@
 #include <string>
 #include <variant>
 
+#include "cluster/node_config.h"
 #include "model/cluster_view.h"
 #include "model/ids.h"
 #include "model/ip_address.h"
@@ -60,7 +61,20 @@ struct AdminCommandReceived {
   proto::AdminCommand command;
 };
 
+// The local control socket asks for the cluster's status; answered by one ReplyStatus with
+// the same id: the leader's view when a leader answers, else this node's own.
+struct StatusQuery {
+  std::uint64_t request_id = 0;
+};
+
+// The configuration was read again (SIGHUP, `tandem reload`) or a tunable set (`setvar`).
+// Public addresses, IP groups and tunables take effect; self, the node list, the lock
+// setting and the seed keep their running values (a change of nodes needs a restart).
+struct Reconfigure {
+  NodeConfig config;
+};
+
 using Event = std::variant<Start, Tick, PeerMessage, LinkChanged, LockChanged, HookFinished, AddressFailed,
-                           AdminCommandReceived>;
+                           AdminCommandReceived, StatusQuery, Reconfigure>;
 
 }  // namespace tandem::cluster

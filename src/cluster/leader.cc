@@ -135,18 +135,20 @@ bool NodeMachine::State::may_hold(NodeId node) const {
 // What every node holds by its reports, and (in maybe_held) the takes it has not
 // confirmed yet; `frozen` collects the frozen nodes.
 void NodeMachine::State::gather_holdings(PlanInput& input) const {
-  auto with_prefix = [&](const IpAddress& address, const InterfaceName& interface) {
-    auto it = input.prefixes.find(address);
-    return HeldAddress{it != input.prefixes.end() ? it->second : IpPrefix{address, 0}, interface};
+  // The configured prefix; for an address no node lists any more (a reload removed it),
+  // the prefix its holder has, so the release names what the holder configured.
+  auto with_prefix = [&](const IpPrefix& prefix, const InterfaceName& interface) {
+    auto it = input.prefixes.find(prefix.address);
+    return HeldAddress{it != input.prefixes.end() ? it->second : prefix, interface};
   };
-  for (const auto& entry : held) input.held[config.self].push_back(with_prefix(entry.prefix.address, entry.interface));
+  for (const auto& entry : held) input.held[config.self].push_back(with_prefix(entry.prefix, entry.interface));
   for (const auto& [node, report] : lead->reports) {
     if (node == config.self || !may_hold(node)) continue;
-    for (const auto& entry : report.held) input.held[node].push_back(with_prefix(entry.prefix.address, entry.interface));
+    for (const auto& entry : report.held) input.held[node].push_back(with_prefix(entry.prefix, entry.interface));
   }
   for (const auto& [node, takes] : lead->unconfirmed_takes) {
     if (!may_hold(node)) continue;
-    for (const auto& item : takes.second) input.maybe_held[node].push_back(with_prefix(item.prefix.address, item.interface));
+    for (const auto& item : takes.second) input.maybe_held[node].push_back(with_prefix(item.prefix, item.interface));
   }
   for (NodeId node : membership.nodes()) {
     if (is_frozen(node)) input.frozen.insert(node);
@@ -321,6 +323,32 @@ void NodeMachine::State::leader_admin(NodeId from, const proto::AdminRequest& re
   lead->run_wanted = true;
   lead->next_run_at = now;
   lead->replies_after_run.emplace_back(from, request.request_id);
+}
+
+// The leader's answer: membership for contact, this epoch's reports for the rest. A node
+// lost for longer than its lease holds nothing, whatever its last report said (as in
+// gather_holdings()).
+proto::StatusReply NodeMachine::State::leader_status(std::uint64_t request_id) const {
+  proto::StatusReply reply{request_id, epoch, config.self, true, {}};
+  for (NodeId node : membership.nodes()) {
+    if (node == config.self) {
+      reply.nodes.push_back(own_status());
+      continue;
+    }
+    proto::NodeStatus status = member_status(node);
+    if (auto it = lead->reports.find(node); it != lead->reports.end()) {
+      const proto::StateReport& report = it->second;
+      status.flags = status.connected ? report.flags : report.flags.with(NodeFlags::kDisconnected);
+      status.monitor_healthy = report.monitor_healthy;
+      status.has_report = true;
+      status.links = report.links;
+      if (may_hold(node)) status.held = report.held;
+      status.addresses = report.addresses;
+    }
+    if (lead->banned_until.contains(node)) status.flags = status.flags.with(NodeFlags::kBanned);
+    reply.nodes.push_back(std::move(status));
+  }
+  return reply;
 }
 
 std::optional<std::string> NodeMachine::State::refuse_move(const proto::AdminCommand& command, IpAddress& member) const {

@@ -42,6 +42,8 @@ class Membership {
   // The heartbeat we send `peer` now (sequence number `seq`): echoes its latest.
   proto::Heartbeat heartbeat_for(NodeId peer, std::uint64_t seq) const;
   std::uint64_t incarnation() const { return incarnation_; }
+  // DeadTimeoutMs changed at runtime (a reload or setvar).
+  void set_dead_timeout(Duration dead_timeout) { dead_timeout_ = dead_timeout; }
 
   bool is_alive(NodeId peer, TimePoint now) const;
   // Alive peers plus self.

@@ -7,14 +7,21 @@ namespace tandem::cluster {
 NodeMachine::State::State(NodeConfig c)
     : config(std::move(c)),
       addresses(std::make_shared<AddressList>(config.public_addresses)),
-      heartbeat_interval(ms(config.tunables.heartbeat_interval_ms)),
-      dead_timeout(ms(config.tunables.dead_timeout_ms)),
-      lease_timeout(ms(config.tunables.lease_timeout_ms)),
-      lease_margin(ms(config.tunables.lease_margin_ms)),
-      takeover_timeout(ms(config.tunables.takeover_timeout_ms)),
-      monitor_interval(ms(config.tunables.monitor_interval_ms)),
       random(config.random_seed),
-      membership(config.self, random.next() | 1, config.nodes, dead_timeout) {}
+      membership(config.self, random.next() | 1, config.nodes, ms(config.tunables.dead_timeout_ms)) {
+  apply_tunables();
+}
+
+void NodeMachine::State::apply_tunables() {
+  const Tunables& t = config.tunables;
+  heartbeat_interval = ms(t.heartbeat_interval_ms);
+  dead_timeout = ms(t.dead_timeout_ms);
+  lease_timeout = ms(t.lease_timeout_ms);
+  lease_margin = ms(t.lease_margin_ms);
+  takeover_timeout = ms(t.takeover_timeout_ms);
+  monitor_interval = ms(t.monitor_interval_ms);
+  membership.set_dead_timeout(dead_timeout);
+}
 
 // =====================================================================================
 // Plumbing
@@ -40,7 +47,9 @@ void NodeMachine::State::send(NodeId to, proto::Message message) {
 
 std::uint64_t NodeMachine::State::run_hook(HookEvent event, std::vector<std::string> arguments) {
   const std::uint64_t id = next_hook_id++;
-  out.push_back(RunHook{id, event, std::move(arguments)});
+  // Built in place: moving a RunHook temporary into the Action makes GCC 12 warn falsely
+  // (-Wmaybe-uninitialized) since the Message variant grew.
+  out.emplace_back(std::in_place_type<RunHook>, id, event, std::move(arguments));
   return id;
 }
 
@@ -101,6 +110,8 @@ void NodeMachine::State::on_message(NodeId from, const proto::Message& message) 
         else if constexpr (std::is_same_v<M, proto::AdminReply>) on_admin_reply(m);
         else if constexpr (std::is_same_v<M, proto::VoteRequest>) on_vote_request(from, m);
         else if constexpr (std::is_same_v<M, proto::Vote>) on_vote(from, m);
+        else if constexpr (std::is_same_v<M, proto::StatusRequest>) on_status_request(from, m);
+        else if constexpr (std::is_same_v<M, proto::StatusReply>) on_status_reply(from, m);
       },
       message);
 }
@@ -223,6 +234,7 @@ void NodeMachine::State::step() {
   }
   check_lease();
   check_leader();
+  expire_status_questions();
   if (now >= next_heartbeat) send_heartbeats();
   seek_leadership();
   if (lead) lead_step();
@@ -476,6 +488,131 @@ void NodeMachine::State::reply_admin(NodeId to, std::uint64_t request_id, bool o
 }
 
 // =====================================================================================
+// Status questions from the control socket
+
+// The leader answers at once; a follower asks its leader; a node without a leader answers
+// with what it knows itself (from_leader = false).
+void NodeMachine::State::on_status_query(const StatusQuery& query) {
+  if (lead) {
+    out.push_back(ReplyStatus{query.request_id, leader_status(query.request_id)});
+    return;
+  }
+  if (!leader) {
+    answer_status_locally(query.request_id);
+    return;
+  }
+  if (status_questions.size() >= kStatusQuestionsMax) {
+    const auto oldest = std::min_element(status_questions.begin(), status_questions.end(), [](const auto& a, const auto& b) {
+      return a.second.sent_at < b.second.sent_at;
+    });
+    log(Log::Level::kWarning, "too many status questions wait for the leader: answering the oldest locally");
+    answer_status_locally(oldest->first);
+    status_questions.erase(oldest);
+  }
+  status_questions[query.request_id] = StatusQuestion{*leader, now};
+  send(*leader, proto::StatusRequest{query.request_id});
+}
+
+// A peer takes us for its leader. If we no longer lead, it still gets an answer: ours.
+void NodeMachine::State::on_status_request(NodeId from, const proto::StatusRequest& request) {
+  send(from, lead ? leader_status(request.request_id) : local_status(request.request_id));
+}
+
+void NodeMachine::State::on_status_reply(NodeId from, const proto::StatusReply& reply) {
+  auto it = status_questions.find(reply.request_id);
+  if (it == status_questions.end() || it->second.asked != from) return;  // not ours, late, or a duplicate
+  status_questions.erase(it);
+  out.push_back(ReplyStatus{reply.request_id, reply});
+}
+
+void NodeMachine::State::answer_status_locally(std::uint64_t request_id) {
+  out.push_back(ReplyStatus{request_id, local_status(request_id)});
+}
+
+// A leader that does not answer within two takeover timeouts (it is lost, or speaks 1.1)
+// leaves the question to this node, well before the control socket's own 10 s limit.
+void NodeMachine::State::expire_status_questions() {
+  for (auto it = status_questions.begin(); it != status_questions.end();) {
+    if (now - it->second.sent_at < 2 * takeover_timeout) {
+      ++it;
+      continue;
+    }
+    answer_status_locally(it->first);
+    it = status_questions.erase(it);
+  }
+}
+
+// This node in full, and every other configured node as membership knows it.
+proto::StatusReply NodeMachine::State::local_status(std::uint64_t request_id) const {
+  proto::StatusReply reply{request_id, epoch, config.self, false, {}};
+  for (NodeId node : membership.nodes()) reply.nodes.push_back(node == config.self ? own_status() : member_status(node));
+  return reply;
+}
+
+proto::NodeStatus NodeMachine::State::own_status() const {
+  proto::NodeStatus status;
+  status.node = config.self;
+  status.connected = true;
+  status.flags = own_flags();
+  status.monitor_healthy = monitor_healthy;
+  status.has_report = true;
+  status.links = links;
+  status.held = held;
+  status.addresses = *addresses;
+  return status;
+}
+
+// What membership alone says of a peer: contact both ways, and the flags of its latest
+// heartbeat. Links, held and addresses are unknown (has_report = false).
+proto::NodeStatus NodeMachine::State::member_status(NodeId node) const {
+  proto::NodeStatus status;
+  status.node = node;
+  status.connected = membership.is_alive(node, now);
+  if (const PeerState* peer = membership.peer(node)) status.flags = peer->flags;
+  if (!status.connected) status.flags = status.flags.with(NodeFlags::kDisconnected);
+  return status;
+}
+
+// =====================================================================================
+// Configuration reload
+
+// Public addresses, IP groups and tunables take effect now; a held address this node may
+// no longer host stays until the leader's next run releases it (the fresh report tells
+// the leader). The node list and self need a restart, as CTDB's nodes file needs
+// `ctdb reloadnodes`: the mesh and membership are built from them.
+void NodeMachine::State::on_reconfigure(const Reconfigure& change) {
+  const NodeConfig& next = change.config;
+  std::vector<NodeId> running_nodes = config.nodes, next_nodes = next.nodes;
+  std::sort(running_nodes.begin(), running_nodes.end());
+  std::sort(next_nodes.begin(), next_nodes.end());
+  if (next.self != config.self || next_nodes != running_nodes) {
+    log(Log::Level::kWarning, "reload: the list of nodes changed; a change of nodes needs a restart, "
+                              "the running list stays in force");
+  }
+  const Tunables& was = config.tunables;
+  const Tunables& will = next.tunables;
+  if (was.heartbeat_interval_ms != will.heartbeat_interval_ms || was.dead_timeout_ms != will.dead_timeout_ms ||
+      was.lease_timeout_ms != will.lease_timeout_ms || was.lease_margin_ms != will.lease_margin_ms) {
+    log(Log::Level::kWarning, "reload: timing tunables changed; every node must use the same values "
+                              "(change LeaseTimeoutMs on the leader first when lengthening it)");
+  }
+  config.public_addresses = next.public_addresses;
+  config.groups = next.groups;
+  config.tunables = next.tunables;
+  addresses = std::make_shared<AddressList>(config.public_addresses);
+  apply_tunables();
+  log(Log::Level::kInfo, "reload: " + std::to_string(addresses->size()) + " public addresses, " +
+                             std::to_string(config.groups.size()) + " IP groups in force");
+  if (!started) return;
+  relocate_locally();  // an address's interfaces may have changed
+  send_report();
+  if (lead) {  // as reloadips: a run with the new configuration, at once
+    lead->run_wanted = true;
+    lead->next_run_at = now;
+  }
+}
+
+// =====================================================================================
 // NodeMachine
 
 NodeMachine::NodeMachine(NodeConfig config) : state_(std::make_unique<State>(std::move(config))) {}
@@ -497,6 +634,8 @@ std::vector<Action> NodeMachine::on(const Event& event, TimePoint now) {
         else if constexpr (std::is_same_v<E, HookFinished>) s.on_hook(e);
         else if constexpr (std::is_same_v<E, AddressFailed>) s.on_address_failed(e);
         else if constexpr (std::is_same_v<E, AdminCommandReceived>) s.on_admin(s.config.self, proto::AdminRequest{e.request_id, e.command});
+        else if constexpr (std::is_same_v<E, StatusQuery>) s.on_status_query(e);
+        else if constexpr (std::is_same_v<E, Reconfigure>) s.on_reconfigure(e);
       },
       event);
   s.drain_self_inbox();

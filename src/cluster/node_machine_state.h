@@ -73,6 +73,16 @@ struct TakeoverRun {
   bool failed = false;
 };
 
+// A status question this node forwarded to its leader for its control socket.
+struct StatusQuestion {
+  NodeId asked;      // only this node's StatusReply answers it
+  TimePoint sent_at; // unanswered after kStatusWait, it is answered with this node's view
+};
+
+// Status questions waiting for the leader at once: the control socket serves at most 32
+// connections, so more means answers were lost; the oldest is then answered locally.
+inline constexpr std::size_t kStatusQuestionsMax = 64;
+
 struct LeaderState {
   TimePoint since;
   std::uint64_t next_run_id = 1;
@@ -133,6 +143,10 @@ struct NodeMachine::State {
   std::uint64_t newest_run_epoch = 0;
   std::uint64_t newest_run_id = 0;
   std::map<std::uint64_t, NodeId> forwarded;  // request id -> the node we asked (admin)
+  // Status questions forwarded to the leader, by the control socket's request id. Kept
+  // apart from `forwarded`: a StatusReply never answers an admin command, nor the reverse,
+  // even if the daemon numbered both alike. Bounded by kStatusQuestionsMax and by age.
+  std::map<std::uint64_t, StatusQuestion> status_questions;
 
   // ---- membership and leadership
   Membership membership;
@@ -153,6 +167,7 @@ struct NodeMachine::State {
   std::optional<LeaderState> lead;
 
   // ---------------------------------------------------------------------------------
+  void apply_tunables();  // the durations derived from config.tunables
   NodeFlags own_flags() const;
   bool may_lead() const;
   bool has_lease() const { return now < lease_until; }
@@ -173,6 +188,15 @@ struct NodeMachine::State {
   void on_admin(NodeId from, const proto::AdminRequest& request);
   void on_admin_reply(const proto::AdminReply& reply);
   void reply_admin(NodeId to, std::uint64_t request_id, bool ok, std::string message);
+  void on_status_query(const StatusQuery& query);
+  void on_status_request(NodeId from, const proto::StatusRequest& request);
+  void on_status_reply(NodeId from, const proto::StatusReply& reply);
+  void answer_status_locally(std::uint64_t request_id);
+  void expire_status_questions();
+  proto::StatusReply local_status(std::uint64_t request_id) const;
+  proto::NodeStatus own_status() const;
+  proto::NodeStatus member_status(NodeId node) const;
+  void on_reconfigure(const Reconfigure& change);
   void on_vote_request(NodeId from, const proto::VoteRequest& request);
   void on_vote(NodeId from, const proto::Vote& vote);
 
@@ -216,6 +240,7 @@ struct NodeMachine::State {
   void gather_holdings(PlanInput& input) const;
   bool is_frozen(NodeId node) const;
   void leader_admin(NodeId from, const proto::AdminRequest& request);
+  proto::StatusReply leader_status(std::uint64_t request_id) const;
   // Why the move cannot be done, or nullopt and `member`: an address of the group to pin.
   std::optional<std::string> refuse_move(const proto::AdminCommand& command, IpAddress& member) const;
 };

@@ -136,13 +136,14 @@ Result<void> read_paths(const Section& section, const toml::table& table, Settin
     std::string_view key;
     std::string Paths::*field;
   };
-  static constexpr std::array<PathKey, 5> kPathKeys{{{"nodes", &Paths::nodes},
+  static constexpr std::array<PathKey, 6> kPathKeys{{{"nodes", &Paths::nodes},
                                                       {"public_addresses", &Paths::public_addresses},
                                                       {"ip_groups", &Paths::ip_groups},
                                                       {"events", &Paths::events},
-                                                      {"state", &Paths::state}}};
-  static constexpr std::array<std::string_view, 5> kKeys{"nodes", "public_addresses", "ip_groups",
-                                                         "events", "state"};
+                                                      {"state", &Paths::state},
+                                                      {"socket", &Paths::socket}}};
+  static constexpr std::array<std::string_view, 6> kKeys{"nodes", "public_addresses", "ip_groups",
+                                                         "events", "state", "socket"};
   for (const Entry& entry : in_file_order(table)) {
     const auto* key = std::find_if(kPathKeys.begin(), kPathKeys.end(),
                                    [&](const PathKey& candidate) { return candidate.key == entry.key; });

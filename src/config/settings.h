@@ -15,6 +15,7 @@
 //   ip_groups = "/etc/tandem/ip_groups"    # cluster-wide; best on the cluster filesystem
 //   events = "/etc/tandem/events.d"        # directory of event scripts (hooks)
 //   state = "/var/lib/tandem"              # directory for what must survive a restart
+//   socket = "/run/tandem/tandemd.sock"    # the control socket the `tandem` tool talks to
 //   [cluster]
 //   lock = ""                  # the cluster lock, as CTDB's "recovery lock": an absolute
 //                              # path to lock with fcntl, or "!COMMAND ARGS..." to run a
@@ -50,6 +51,7 @@ struct Paths {
   std::string ip_groups = "/etc/tandem/ip_groups";
   std::string events = "/etc/tandem/events.d";  // a directory
   std::string state = "/var/lib/tandem";         // a directory
+  std::string socket = "/run/tandem/tandemd.sock";  // the control socket (root only)
 
   friend bool operator==(const Paths&, const Paths&) = default;
 };

@@ -36,6 +36,7 @@ public_addresses = "/a/public_addresses"
 ip_groups = "/a/ip_groups"
 events = "/a/events.d"
 state = "/a/state"
+socket = "/a/tandemd.sock"
 [cluster]
 lock = "/clusterfs/tandem.lock"
 key_file = "/a/key"
@@ -46,7 +47,7 @@ NoIPFailback = 1
   ASSERT_TRUE(succeeds(settings));
   EXPECT_EQ(settings->node_address, IpAddress::parse("2001:db8::1").value());
   EXPECT_EQ(settings->paths,
-            (Paths{"/a/nodes", "/a/public_addresses", "/a/ip_groups", "/a/events.d", "/a/state"}));
+            (Paths{"/a/nodes", "/a/public_addresses", "/a/ip_groups", "/a/events.d", "/a/state", "/a/tandemd.sock"}));
   EXPECT_EQ(settings->cluster_lock, (ClusterLockSetting{ClusterLockSetting::Kind::kFile, "/clusterfs/tandem.lock", {}}));
   EXPECT_EQ(settings->key_file, "/a/key");
   EXPECT_EQ(settings->port, 5000);

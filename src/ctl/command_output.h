@@ -15,6 +15,8 @@ namespace tandem::ctl {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailed = 1;    // the command could not do its work (an unreadable input, ...)
 inline constexpr int kExitBadInput = 2;  // the command line or the input given is malformed
+inline constexpr int kExitNoDaemon = 3;  // no daemon answers on the control socket, or the caller is not root
+inline constexpr int kExitTimeout = 4;   // the daemon (or the leader behind it) did not answer in time
 
 struct CommandOutput {
   int exit_code = kExitOk;

@@ -46,6 +46,8 @@ void Node::carry_out(const cluster::Action& action, TimePoint) {
           if (io_.lock != nullptr) io_.lock->release();
         } else if constexpr (std::is_same_v<Step, cluster::ReplyAdmin>) {
           if (io_.reply) io_.reply(step.request_id, step.ok, step.message);
+        } else if constexpr (std::is_same_v<Step, cluster::ReplyStatus>) {
+          if (io_.status) io_.status(step.request_id, step.status);
         } else if constexpr (std::is_same_v<Step, cluster::Log>) {
           if (io_.log) io_.log(step);
         }

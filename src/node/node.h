@@ -21,6 +21,8 @@ struct NodeIo {
   io::ClusterLock* lock;  // null when the cluster runs without a lock
   // Answers to local admin commands (cluster::ReplyAdmin); may be empty.
   std::function<void(std::uint64_t request_id, bool ok, const std::string& message)> reply;
+  // Answers to local status questions (cluster::ReplyStatus); may be empty.
+  std::function<void(std::uint64_t request_id, const proto::StatusReply& status)> status;
   // Log lines (cluster::Log); may be empty.
   std::function<void(const cluster::Log&)> log;
 };

@@ -8,7 +8,8 @@ MessageType message_type(const Message& message) {
   static constexpr MessageType kTypes[] = {
       MessageType::kHeartbeat,    MessageType::kStateReport, MessageType::kTakeoverOrder,
       MessageType::kTakeoverAck,  MessageType::kAdminRequest, MessageType::kAdminReply,
-      MessageType::kVoteRequest,  MessageType::kVote,
+      MessageType::kVoteRequest,  MessageType::kVote,         MessageType::kStatusRequest,
+      MessageType::kStatusReply,
   };
   static_assert(std::size(kTypes) == std::variant_size_v<Message>);
   return kTypes[message.index()];
@@ -24,13 +25,15 @@ std::string_view message_name(MessageType type) {
     case MessageType::kAdminReply: return "AdminReply";
     case MessageType::kVoteRequest: return "VoteRequest";
     case MessageType::kVote: return "Vote";
+    case MessageType::kStatusRequest: return "StatusRequest";
+    case MessageType::kStatusReply: return "StatusReply";
   }
   return "unknown message";
 }
 
 bool is_known_message_type(std::uint16_t type) {
   return type >= static_cast<std::uint16_t>(MessageType::kHeartbeat) &&
-         type <= static_cast<std::uint16_t>(MessageType::kVote);
+         type <= static_cast<std::uint16_t>(MessageType::kStatusReply);
 }
 
 std::string_view command_word(AdminCommandKind kind) {

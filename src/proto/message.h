@@ -31,6 +31,8 @@ enum class MessageType : std::uint16_t {
   kAdminReply = 6,
   kVoteRequest = 7,
   kVote = 8,
+  kStatusRequest = 9,  // added in 1.2
+  kStatusReply = 10,   // added in 1.2
 };
 
 // Sent by every node to every peer each heartbeat interval. `last_heard_seq` echoes the
@@ -189,8 +191,44 @@ struct Vote {
   friend bool operator==(const Vote&, const Vote&) = default;
 };
 
+// Added in 1.2: the cluster as its leader sees it, for the CLI's status, ip, ifaces and
+// groups. A node forwards its control socket's question to the leader, as it does admin
+// commands; the leader answers from its membership and this epoch's state reports.
+struct StatusRequest {
+  std::uint64_t request_id = 0;
+
+  friend bool operator==(const StatusRequest&, const StatusRequest&) = default;
+};
+
+// One node as the answering node sees it. `connected` and `flags` come from membership;
+// the rest from the node's latest state report (empty when none has arrived).
+struct NodeStatus {
+  NodeId node;
+  bool connected = false;
+  NodeFlags flags;
+  bool monitor_healthy = true;
+  bool has_report = false;            // false: links, held and addresses are unknown
+  std::map<InterfaceName, LinkState> links;
+  std::vector<HeldAddress> held;
+  std::vector<PublicAddress> addresses;  // what it may host (its public_addresses)
+
+  friend bool operator==(const NodeStatus&, const NodeStatus&) = default;
+};
+
+struct StatusReply {
+  std::uint64_t request_id = 0;
+  std::uint64_t epoch = 0;
+  NodeId answered_by;
+  bool from_leader = false;  // false: no leader was reachable; only the answering node's own
+                             // state is known for certain
+  std::vector<NodeStatus> nodes;  // every configured node, by NodeId
+
+  friend bool operator==(const StatusReply&, const StatusReply&) = default;
+};
+
+// The order of the alternatives follows MessageType (message_type() relies on it).
 using Message = std::variant<Heartbeat, StateReport, TakeoverOrder, TakeoverAck, AdminRequest,
-                             AdminReply, VoteRequest, Vote>;
+                             AdminReply, VoteRequest, Vote, StatusRequest, StatusReply>;
 
 MessageType message_type(const Message& message);
 // "Heartbeat", "TakeoverOrder", ...: the first word of every error about a payload.

@@ -1,6 +1,9 @@
 #include "proto/payload.h"
 
+#include <algorithm>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "base/check.h"
 #include "proto/field_writer.h"
@@ -32,6 +35,11 @@ enum : FieldTag { kRequestId = 1, kCommand, kNode, kAddress, kGroup, kInterface,
 }
 namespace reply_tag { enum : FieldTag { kRequestId = 1, kOk, kMessage }; }
 namespace vote_tag { enum : FieldTag { kEpoch = 1, kCandidate }; }
+namespace status_request_tag { enum : FieldTag { kRequestId = 1 }; }
+namespace status_reply_tag { enum : FieldTag { kRequestId = 1, kEpoch, kAnsweredBy, kFromLeader, kNode }; }
+namespace node_status_tag {
+enum : FieldTag { kNode = 1, kConnected, kFlags, kMonitorHealthy, kHasReport, kLink, kHeld, kAddress };
+}
 
 // ---------------------------------------------------------------------------------------
 // Encoding
@@ -62,29 +70,42 @@ void encode(const Heartbeat& message, FieldWriter& out) {
   if (message.echoed_incarnation != 0) out.u64(heartbeat_tag::kEchoedIncarnation, message.echoed_incarnation);
 }
 
-void encode(const StateReport& message, FieldWriter& out) {
-  out.u64(state_tag::kEpoch, message.epoch);
-  out.u32(state_tag::kFlags, message.flags.bits());
-  for (const auto& [interface, state] : message.links) {
-    const auto mark = out.begin_nested(state_tag::kLink);
+// The lists a StateReport and a NodeStatus share, each item nested under `tag`.
+void put_links(FieldWriter& out, FieldTag tag, const std::map<InterfaceName, LinkState>& links) {
+  for (const auto& [interface, state] : links) {
+    const auto mark = out.begin_nested(tag);
     put_interface(out, link_tag::kInterface, interface);
     out.u8(link_tag::kState, static_cast<std::uint8_t>(state));
     out.end_nested(mark);
   }
-  for (const auto& held : message.held) {
-    const auto mark = out.begin_nested(state_tag::kHeld);
-    out.prefix(held_tag::kPrefix, held.prefix);
-    put_interface(out, held_tag::kInterface, held.interface);
+}
+
+void put_held(FieldWriter& out, FieldTag tag, const std::vector<HeldAddress>& held) {
+  for (const auto& each : held) {
+    const auto mark = out.begin_nested(tag);
+    out.prefix(held_tag::kPrefix, each.prefix);
+    put_interface(out, held_tag::kInterface, each.interface);
     out.end_nested(mark);
   }
-  out.boolean(state_tag::kMonitorHealthy, message.monitor_healthy);
-  out.u64(state_tag::kConfigGeneration, message.config_generation);
-  for (const auto& address : message.addresses) {
-    const auto mark = out.begin_nested(state_tag::kAddress);
+}
+
+void put_addresses(FieldWriter& out, FieldTag tag, const std::vector<PublicAddress>& addresses) {
+  for (const auto& address : addresses) {
+    const auto mark = out.begin_nested(tag);
     out.prefix(address_tag::kPrefix, address.prefix);
     for (const auto& interface : address.interfaces) put_interface(out, address_tag::kInterface, interface);
     out.end_nested(mark);
   }
+}
+
+void encode(const StateReport& message, FieldWriter& out) {
+  out.u64(state_tag::kEpoch, message.epoch);
+  out.u32(state_tag::kFlags, message.flags.bits());
+  put_links(out, state_tag::kLink, message.links);
+  put_held(out, state_tag::kHeld, message.held);
+  out.boolean(state_tag::kMonitorHealthy, message.monitor_healthy);
+  out.u64(state_tag::kConfigGeneration, message.config_generation);
+  put_addresses(out, state_tag::kAddress, message.addresses);
   if (message.applied_epoch != 0) out.u64(state_tag::kAppliedEpoch, message.applied_epoch);
   if (message.applied_run_id != 0) out.u64(state_tag::kAppliedRunId, message.applied_run_id);
 }
@@ -143,6 +164,30 @@ void encode(const Vote& message, FieldWriter& out) {
   out.node(vote_tag::kCandidate, message.candidate);
 }
 
+void encode(const StatusRequest& message, FieldWriter& out) {
+  out.u64(status_request_tag::kRequestId, message.request_id);
+}
+
+// Each node is a nested item whose own lists nest one level deeper (a fixed depth).
+void encode(const StatusReply& message, FieldWriter& out) {
+  out.u64(status_reply_tag::kRequestId, message.request_id);
+  out.u64(status_reply_tag::kEpoch, message.epoch);
+  out.node(status_reply_tag::kAnsweredBy, message.answered_by);
+  out.boolean(status_reply_tag::kFromLeader, message.from_leader);
+  for (const auto& node : message.nodes) {
+    const auto mark = out.begin_nested(status_reply_tag::kNode);
+    out.node(node_status_tag::kNode, node.node);
+    out.boolean(node_status_tag::kConnected, node.connected);
+    out.u32(node_status_tag::kFlags, node.flags.bits());
+    out.boolean(node_status_tag::kMonitorHealthy, node.monitor_healthy);
+    out.boolean(node_status_tag::kHasReport, node.has_report);
+    put_links(out, node_status_tag::kLink, node.links);
+    put_held(out, node_status_tag::kHeld, node.held);
+    put_addresses(out, node_status_tag::kAddress, node.addresses);
+    out.end_nested(mark);
+  }
+}
+
 // ---------------------------------------------------------------------------------------
 // Decoding: each reads its fields in a straight line; Fields keeps the first error.
 
@@ -182,45 +227,56 @@ Heartbeat decode_heartbeat(Fields& fields) {
   return message;
 }
 
-void decode_links(Fields& fields, StateReport& message) {
-  for (auto& item : fields.items(state_tag::kLink, "links")) {
+// The lists a StateReport and a NodeStatus share (see put_links and its neighbours).
+std::map<InterfaceName, LinkState> decode_links(Fields& fields, FieldTag tag) {
+  std::map<InterfaceName, LinkState> links;
+  for (auto& item : fields.items(tag, "links")) {
     auto interface = interface_name(item, link_tag::kInterface, "interface");
     const LinkState state = link_state(item, link_tag::kState, "state");
-    if (item.ok() && !message.links.emplace(interface, state).second) {
+    if (item.ok() && !links.emplace(interface, state).second) {
       item.fail_at("interface", "'" + interface.value() + "' is listed twice");
     }
     fields.absorb(item);
   }
+  return links;
+}
+
+std::vector<HeldAddress> decode_held(Fields& fields, FieldTag tag) {
+  std::vector<HeldAddress> out;
+  for (auto& item : fields.items(tag, "held")) {
+    HeldAddress held;
+    held.prefix = item.prefix(held_tag::kPrefix, "address");
+    held.interface = interface_name(item, held_tag::kInterface, "interface");
+    out.push_back(std::move(held));
+    fields.absorb(item);
+  }
+  return out;
 }
 
 // The interfaces of one public address are a repeated field inside its nested item.
-void decode_addresses(Fields& fields, StateReport& message) {
-  for (auto& item : fields.items(state_tag::kAddress, "addresses")) {
+std::vector<PublicAddress> decode_addresses(Fields& fields, FieldTag tag) {
+  std::vector<PublicAddress> out;
+  for (auto& item : fields.items(tag, "addresses")) {
     PublicAddress address;
     address.prefix = item.prefix(address_tag::kPrefix, "address");
     for (auto& name : item.identifiers(address_tag::kInterface, "interfaces", kInterfaceNameMax)) {
       address.interfaces.emplace_back(std::move(name));
     }
-    message.addresses.push_back(std::move(address));
+    out.push_back(std::move(address));
     fields.absorb(item);
   }
+  return out;
 }
 
 StateReport decode_state_report(Fields& fields) {
   StateReport message;
   message.epoch = fields.u64(state_tag::kEpoch, "epoch");
   message.flags = NodeFlags(fields.u32(state_tag::kFlags, "flags"));
-  decode_links(fields, message);
-  for (auto& item : fields.items(state_tag::kHeld, "held")) {
-    HeldAddress held;
-    held.prefix = item.prefix(held_tag::kPrefix, "address");
-    held.interface = interface_name(item, held_tag::kInterface, "interface");
-    message.held.push_back(std::move(held));
-    fields.absorb(item);
-  }
+  message.links = decode_links(fields, state_tag::kLink);
+  message.held = decode_held(fields, state_tag::kHeld);
   message.monitor_healthy = fields.boolean(state_tag::kMonitorHealthy, "monitor_healthy");
   message.config_generation = fields.u64(state_tag::kConfigGeneration, "config_generation");
-  decode_addresses(fields, message);
+  message.addresses = decode_addresses(fields, state_tag::kAddress);
   if (fields.has(state_tag::kAppliedEpoch)) message.applied_epoch = fields.u64(state_tag::kAppliedEpoch, "applied_epoch");
   if (fields.has(state_tag::kAppliedRunId)) message.applied_run_id = fields.u64(state_tag::kAppliedRunId, "applied_run_id");
   return message;
@@ -329,6 +385,40 @@ VoteMessage decode_vote(Fields& fields) {
   return message;
 }
 
+StatusRequest decode_status_request(Fields& fields) {
+  return StatusRequest{fields.u64(status_request_tag::kRequestId, "request_id")};
+}
+
+NodeStatus decode_node_status(Fields& item) {
+  NodeStatus node;
+  node.node = item.node(node_status_tag::kNode, "node");
+  node.connected = item.boolean(node_status_tag::kConnected, "connected");
+  node.flags = NodeFlags(item.u32(node_status_tag::kFlags, "flags"));
+  node.monitor_healthy = item.boolean(node_status_tag::kMonitorHealthy, "monitor_healthy");
+  node.has_report = item.boolean(node_status_tag::kHasReport, "has_report");
+  node.links = decode_links(item, node_status_tag::kLink);
+  node.held = decode_held(item, node_status_tag::kHeld);
+  node.addresses = decode_addresses(item, node_status_tag::kAddress);
+  return node;
+}
+
+StatusReply decode_status_reply(Fields& fields) {
+  StatusReply message;
+  message.request_id = fields.u64(status_reply_tag::kRequestId, "request_id");
+  message.epoch = fields.u64(status_reply_tag::kEpoch, "epoch");
+  message.answered_by = fields.node(status_reply_tag::kAnsweredBy, "answered_by");
+  message.from_leader = fields.boolean(status_reply_tag::kFromLeader, "from_leader");
+  for (auto& item : fields.items(status_reply_tag::kNode, "nodes")) {
+    NodeStatus node = decode_node_status(item);
+    const bool is_repeated = std::any_of(message.nodes.begin(), message.nodes.end(),
+                                         [&](const NodeStatus& seen) { return seen.node == node.node; });
+    if (item.ok() && is_repeated) item.fail_at("node", std::to_string(node.node.value()) + " is listed twice");
+    message.nodes.push_back(std::move(node));
+    fields.absorb(item);
+  }
+  return message;
+}
+
 Message decode_fields(MessageType type, Fields& fields) {
   switch (type) {
     case MessageType::kHeartbeat: return decode_heartbeat(fields);
@@ -339,6 +429,8 @@ Message decode_fields(MessageType type, Fields& fields) {
     case MessageType::kAdminReply: return decode_admin_reply(fields);
     case MessageType::kVoteRequest: return decode_vote<VoteRequest>(fields);
     case MessageType::kVote: return decode_vote<Vote>(fields);
+    case MessageType::kStatusRequest: return decode_status_request(fields);
+    case MessageType::kStatusReply: return decode_status_reply(fields);
   }
   TANDEM_CHECK(false);  // is_known_message_type() was checked first
   return Heartbeat{};

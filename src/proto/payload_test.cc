@@ -41,7 +41,8 @@ TEST(Payload, RoundTripsEveryMessageOfTheCatalogue) {
 TEST(Payload, RoundTripsMessagesWithEmptyListsAndDefaults) {
   for (const Message& message : std::vector<Message>{Heartbeat{}, StateReport{}, TakeoverOrder{},
                                                      TakeoverAck{}, AdminRequest{}, AdminReply{},
-                                                     VoteRequest{}, Vote{}}) {
+                                                     VoteRequest{}, Vote{}, StatusRequest{},
+                                                     StatusReply{}}) {
     EXPECT_EQ(round_trip(message), message) << message_name(message_type(message));
   }
 }
@@ -163,6 +164,116 @@ TEST(Payload, RefusesAnUnknownLinkState) {
   fields.text(6, "eth1");
   fields.u8(7, 5);
   EXPECT_EQ(decode_error(MessageType::kAdminRequest, out), "AdminRequest.link: unknown link state 5");
+}
+
+// The nodes of a StatusReply, each a nested item holding nested lists of its own.
+void put_node_status(FieldWriter& fields, std::uint32_t node, bool with_has_report) {
+  const auto mark = fields.begin_nested(5);
+  fields.u32(1, node);
+  fields.boolean(2, true);
+  fields.u32(3, 0);
+  fields.boolean(4, true);
+  if (with_has_report) fields.boolean(5, true);
+  const auto held = fields.begin_nested(7);
+  fields.prefix(1, prefix("198.51.100.10/24"));
+  fields.text(2, "eth1");
+  fields.end_nested(held);
+  fields.end_nested(mark);
+}
+
+Writer status_reply_header() {
+  Writer out;
+  FieldWriter fields(out);
+  fields.u64(1, 6);
+  fields.u64(2, 7);
+  fields.u32(3, 0);
+  fields.boolean(4, true);
+  return out;
+}
+
+TEST(Payload, RoundTripsAStatusReplyOfManyNodes) {
+  StatusReply reply = testing::sample_status_reply();
+  for (std::uint32_t i = 10; i < 40; ++i) {
+    NodeStatus node = reply.nodes.front();
+    node.node = NodeId(i);
+    reply.nodes.push_back(node);
+  }
+  EXPECT_EQ(round_trip(reply), Message(reply));
+}
+
+TEST(Payload, NamesTheNodeOfAStatusReplyThatLacksARequiredField) {
+  Writer out = status_reply_header();
+  FieldWriter fields(out);
+  put_node_status(fields, 0, true);
+  put_node_status(fields, 1, false);
+  EXPECT_EQ(decode_error(MessageType::kStatusReply, out),
+            "StatusReply.nodes[1].has_report: required field is missing");
+}
+
+TEST(Payload, NamesTheHeldAddressOfANodeInAStatusReply) {
+  Writer out = status_reply_header();
+  FieldWriter fields(out);
+  const auto mark = fields.begin_nested(5);
+  fields.u32(1, 2);
+  fields.boolean(2, true);
+  fields.u32(3, 0);
+  fields.boolean(4, true);
+  fields.boolean(5, true);
+  const auto held = fields.begin_nested(7);
+  fields.text(1, "\x09" "abcde");
+  fields.text(2, "eth1");
+  fields.end_nested(held);
+  fields.end_nested(mark);
+  EXPECT_EQ(decode_error(MessageType::kStatusReply, out),
+            "StatusReply.nodes[0].held[0].address: unknown address family 9");
+}
+
+TEST(Payload, RefusesANodeListedTwiceInAStatusReply) {
+  Writer out = status_reply_header();
+  FieldWriter fields(out);
+  put_node_status(fields, 4, true);
+  put_node_status(fields, 4, true);
+  EXPECT_EQ(decode_error(MessageType::kStatusReply, out), "StatusReply.nodes[1].node: 4 is listed twice");
+}
+
+TEST(Payload, RefusesAStatusReplyWithoutItsRequiredFields) {
+  Writer out;
+  FieldWriter(out).u64(1, 6);
+  EXPECT_EQ(decode_error(MessageType::kStatusReply, out), "StatusReply.epoch: required field is missing");
+  EXPECT_EQ(decode_error(MessageType::kStatusRequest, Writer()), "StatusRequest.request_id: required field is missing");
+}
+
+TEST(Payload, SkipsUnknownFieldsInsideANodeOfAStatusReply) {
+  Writer out = status_reply_header();
+  FieldWriter fields(out);
+  const auto mark = fields.begin_nested(5);
+  fields.u32(1, 2);
+  fields.boolean(2, false);
+  fields.u32(3, 0);
+  fields.boolean(4, true);
+  fields.boolean(5, false);
+  fields.text(99, "from a later minor version");
+  fields.end_nested(mark);
+  auto decoded = decode_payload(static_cast<std::uint16_t>(MessageType::kStatusReply), out.data());
+  ASSERT_TRUE(decoded.ok()) << decoded.error();
+  const auto& reply = std::get<StatusReply>(*decoded);
+  ASSERT_EQ(reply.nodes.size(), 1u);
+  EXPECT_EQ(reply.nodes[0].node, NodeId(2));
+  EXPECT_FALSE(reply.nodes[0].has_report);
+}
+
+// Every proper prefix of a valid payload either decodes (it ended between fields and
+// lost only list items) or fails with an error; none crashes or reads past the end.
+TEST(Payload, RefusesOrShortensEveryTruncationOfAStatusReply) {
+  Writer out;
+  encode_payload(testing::sample_status_reply(), out);
+  const std::span<const std::uint8_t> bytes(out.data());
+  for (std::size_t size = 0; size < bytes.size(); ++size) {
+    auto decoded = decode_payload(static_cast<std::uint16_t>(MessageType::kStatusReply), bytes.first(size));
+    if (decoded.ok()) {
+      EXPECT_NE(*decoded, Message(testing::sample_status_reply())) << size;
+    }
+  }
 }
 
 TEST(Payload, RefusesAnUnknownMessageType) {

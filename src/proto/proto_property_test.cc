@@ -109,8 +109,34 @@ AdminRequest any_admin_request() {
   return AdminRequest{any<std::uint64_t>(), command};
 }
 
+NodeStatus any_node_status(NodeId node) {
+  NodeStatus status;
+  status.node = node;
+  status.connected = chance(50);
+  status.flags = NodeFlags(any<std::uint32_t>());
+  status.monitor_healthy = chance(50);
+  status.has_report = chance(50);
+  for (std::size_t i = pick<std::size_t>(0, 3); i > 0; --i) status.links[any_interface()] = any_link();
+  status.held = list_of(3, [] { return HeldAddress{any_prefix(), any_interface()}; });
+  status.addresses = list_of(3, [] {
+    return PublicAddress{any_prefix(), list_of(2, [] { return any_interface(); })};
+  });
+  return status;
+}
+
+// Nodes are distinct (decoding refuses a node listed twice), so number them in order.
+StatusReply any_status_reply() {
+  StatusReply reply{any<std::uint64_t>(), any<std::uint64_t>(), any_node(), chance(50), {}};
+  std::uint32_t next = pick<std::uint32_t>(0, 100);
+  for (std::size_t i = pick<std::size_t>(0, 5); i > 0; --i) {
+    reply.nodes.push_back(any_node_status(NodeId(next)));
+    next += pick<std::uint32_t>(1, 1000);
+  }
+  return reply;
+}
+
 Message any_message() {
-  switch (pick(0, 7)) {
+  switch (pick(0, 9)) {
     case 0: {
       auto leader = chance(50) ? std::optional<NodeId>(any_node()) : std::nullopt;
       return Heartbeat{any<std::uint64_t>(), leader,         any<std::uint64_t>(), any<std::uint64_t>(),
@@ -128,7 +154,9 @@ Message any_message() {
     case 4: return any_admin_request();
     case 5: return AdminReply{any<std::uint64_t>(), chance(50), any_text(60)};
     case 6: return VoteRequest{any<std::uint64_t>(), any_node()};
-    default: return Vote{any<std::uint64_t>(), any_node()};
+    case 7: return Vote{any<std::uint64_t>(), any_node()};
+    case 8: return StatusRequest{any<std::uint64_t>()};
+    default: return any_status_reply();
   }
 }
 

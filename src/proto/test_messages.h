@@ -58,6 +58,25 @@ inline AdminRequest sample_admin_request() {
   return request;
 }
 
+// Two nodes: one fully reported, one known only from membership.
+inline StatusReply sample_status_reply() {
+  NodeStatus reported;
+  reported.node = NodeId(0);
+  reported.connected = true;
+  reported.flags = NodeFlags().with(NodeFlags::kDisabled);
+  reported.monitor_healthy = false;
+  reported.has_report = true;
+  reported.links = {{InterfaceName("eth1"), LinkState::kUp}, {InterfaceName("eth2"), LinkState::kDown}};
+  reported.held = {{prefix("198.51.100.10/24"), InterfaceName("eth1")},
+                   {prefix("2001:db8::10/64"), InterfaceName("eth1")}};
+  reported.addresses = {{prefix("198.51.100.10/24"), {InterfaceName("eth1"), InterfaceName("eth2")}},
+                        {prefix("2001:db8::10/64"), {InterfaceName("eth2")}}};
+  NodeStatus unreported;
+  unreported.node = NodeId(3);
+  unreported.flags = NodeFlags().with(NodeFlags::kDisconnected);
+  return StatusReply{6, 7, NodeId(0), true, {reported, unreported}};
+}
+
 inline std::vector<Message> sample_messages() {
   return {sample_heartbeat(),
           sample_state_report(),
@@ -66,7 +85,9 @@ inline std::vector<Message> sample_messages() {
           sample_admin_request(),
           AdminReply{5, false, "node 3 is banned"},
           VoteRequest{8, NodeId(1)},
-          Vote{8, NodeId(1)}};
+          Vote{8, NodeId(1)},
+          StatusRequest{6},
+          sample_status_reply()};
 }
 
 inline Envelope envelope_of(Message message) {

@@ -124,6 +124,30 @@ AdminReplyRecord Scenario::admin(NodeId via, const proto::AdminCommand& command)
   return AdminReplyRecord{};
 }
 
+proto::StatusReply Scenario::status(NodeId via) {
+  const std::uint64_t id = world_->status(via.value());
+  for (int step = 0; step < 500; ++step) {
+    for (const auto& reply : world_->status_replies()) {
+      if (reply.request_id == id && reply.node == via.value()) return reply.status;
+    }
+    run_for(std::chrono::milliseconds(10));
+  }
+  ADD_FAILURE() << "no status answer within 5 s (seed " << world_->options().seed << ")";
+  return proto::StatusReply{};
+}
+
+Scenario& Scenario::reconfigure(NodeId node, const std::function<void(cluster::NodeConfig&)>& edit) {
+  cluster::NodeConfig config = world_->node(node.value()).config;
+  edit(config);
+  world_->reconfigure(node.value(), config);
+  return *this;
+}
+
+Scenario& Scenario::reconfigure_all(const std::function<void(cluster::NodeConfig&)>& edit) {
+  for (NodeId node : nodes()) reconfigure(node, edit);
+  return *this;
+}
+
 // --- questions ---
 
 const IpGroup& Scenario::group(std::string_view name) const {

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -65,6 +66,11 @@ class Scenario {
   bool is_banned(NodeId node) const;
   // Sends `command` to `via`'s control socket and runs until the reply (at most 5 s).
   AdminReplyRecord admin(NodeId via, const proto::AdminCommand& command);
+  // Asks `via`'s control socket for the status and runs until the answer (at most 5 s).
+  proto::StatusReply status(NodeId via);
+  // Reloads `node`'s configuration (SIGHUP) after `edit` changed a copy of it.
+  Scenario& reconfigure(NodeId node, const std::function<void(cluster::NodeConfig&)>& edit);
+  Scenario& reconfigure_all(const std::function<void(cluster::NodeConfig&)>& edit);
 
   // --- questions ---
   IpAddress ip(std::string_view group, std::size_t member) const;

@@ -1,0 +1,288 @@
+#include "lab/lab_plan.h"
+
+#include <cstdio>
+
+#include "base/text.h"
+#include "model/tunables.h"
+
+namespace tandem::lab {
+namespace {
+
+constexpr int kFirstHost = 10;   // g0's host number; below are left for other uses
+constexpr int kLastHost = 250;   // 254 is the client
+constexpr int kPrivateFirstHost = 1;
+
+// Node-side sysctls (LAB-NOTES "ARP and routing"), set on `all` and `default` before any
+// interface moves in, so every interface inherits them:
+//  - arp_ignore=1: answer ARP only on the interface holding the address; both public
+//    networks are one broadcast domain, so otherwise every NIC would answer for every IP.
+//  - arp_announce=2: ask with the best source address of the outgoing interface.
+//  - ignore_routes_with_linkdown=1: with two interfaces on one subnet, the kernel would
+//    otherwise send replies through the first matching route even when its link has no
+//    carrier (measured: an IP moved to eth2 stops answering while eth1 holds another
+//    address of its subnet and is down).
+//  - rp_filter=0: replies and requests of one subnet may use either interface.
+std::vector<std::string> node_sysctls(bool has_ipv6) {
+  std::vector<std::string> settings;
+  for (const char* scope : {"all", "default"}) {
+    std::string conf = std::string("net.ipv4.conf.") + scope + ".";
+    settings.push_back(conf + "arp_ignore=1");
+    settings.push_back(conf + "arp_announce=2");
+    settings.push_back(conf + "ignore_routes_with_linkdown=1");
+    settings.push_back(conf + "rp_filter=0");
+    if (has_ipv6) {
+      settings.push_back(std::string("net.ipv6.conf.") + scope + ".ignore_routes_with_linkdown=1");
+    }
+  }
+  return settings;
+}
+
+// The client's addresses must be usable at once, not after duplicate address detection.
+std::vector<std::string> client_sysctls(bool has_ipv6) {
+  std::vector<std::string> settings{"net.ipv4.conf.all.rp_filter=0",
+                                    "net.ipv4.conf.default.rp_filter=0"};
+  if (has_ipv6) {
+    settings.push_back("net.ipv6.conf.all.accept_dad=0");
+    settings.push_back("net.ipv6.conf.default.accept_dad=0");
+  }
+  return settings;
+}
+
+std::string mac_of(int node, int link) {
+  char text[18];
+  std::snprintf(text, sizeof text, "02:00:00:%02x:%02x:%02x", (node >> 8) & 0xff, node & 0xff,
+                link & 0xff);
+  return text;
+}
+
+IpPrefix prefix_of(const std::string& text) { return IpPrefix::parse(text).value(); }
+
+// eth<k>'s subnet: odd k on the first public network, even k on the second.
+std::string v4_network(int interface) { return interface % 2 == 1 ? "198.51.100." : "203.0.113."; }
+std::string v6_network(int interface) {
+  return interface % 2 == 1 ? "2001:db8:100::" : "2001:db8:113::";
+}
+
+int host_of(const LabOptions& options, int group, int interface) {
+  return kFirstHost + group + options.group_count * ((interface - 1) / 2);
+}
+
+std::vector<PlannedGroup> plan_groups(const LabOptions& options) {
+  std::vector<PlannedGroup> groups;
+  for (int g = 0; g < options.group_count; ++g) {
+    PlannedGroup group{"g" + std::to_string(g), {}};
+    for (int k = 1; k <= options.public_interface_count; ++k) {
+      std::string host = std::to_string(host_of(options, g, k));
+      std::string interface = "eth" + std::to_string(k);
+      group.addresses.push_back({prefix_of(v4_network(k) + host + "/24"), group.name, interface});
+    }
+    if (options.has_ipv6) {
+      for (int k = 1; k <= options.public_interface_count; ++k) {
+        std::string host = std::to_string(host_of(options, g, k));
+        std::string interface = "eth" + std::to_string(k);
+        group.addresses.push_back({prefix_of(v6_network(k) + host + "/64"), group.name, interface});
+      }
+    }
+    groups.push_back(std::move(group));
+  }
+  return groups;
+}
+
+NodePaths node_paths(const std::string& state_dir, const std::string& name) {
+  std::string dir = state_dir + "/" + name;
+  return NodePaths{dir,
+                   dir + "/tandem.conf",
+                   dir + "/public_addresses",
+                   dir + "/events.d",
+                   dir + "/state",
+                   dir + "/tandemd.sock",
+                   dir + "/tandemd.log",
+                   dir + "/tandemd.pid",
+                   dir + "/listener.pid",
+                   dir + "/listener.log"};
+}
+
+PlannedNode plan_node(const LabOptions& options, int index) {
+  PlannedNode node;
+  node.index = index;
+  node.name = "n" + std::to_string(index);
+  node.netns = options.prefix + "-" + node.name;
+  node.private_address = prefix_of("192.0.2." + std::to_string(kPrivateFirstHost + index) + "/24");
+  for (int k = 0; k <= options.public_interface_count; ++k) {
+    std::string bridge = k == 0 ? "swp" : (k % 2 == 1 ? "swa" : "swb");
+    node.links.push_back({node.name + "e" + std::to_string(k), bridge, "eth" + std::to_string(k),
+                          mac_of(index, k)});
+  }
+  node.paths = node_paths(options.state_root + "/" + options.prefix, node.name);
+  return node;
+}
+
+std::string quoted(const std::string& text) { return "\"" + text + "\""; }
+
+// A tunable's value as TOML: a number stays a number, a name (IPAllocAlgorithm) is quoted.
+std::string toml_value(const std::string& value) {
+  return parse_unsigned(value) ? value : quoted(value);
+}
+
+std::string settings_text(const LabPlan& plan, const PlannedNode& node) {
+  std::string text = "# tandem.conf of node " + node.name + " in lab " + plan.options.prefix +
+                     " (written by tandem-lab)\n";
+  text += "[node]\naddress = " + quoted(node.private_address.address.to_string()) + "\n";
+  text += "[paths]\n";
+  text += "nodes = " + quoted(plan.nodes_file) + "\n";
+  text += "public_addresses = " + quoted(node.paths.public_addresses) + "\n";
+  text += "ip_groups = " + quoted(plan.ip_groups_file) + "\n";
+  text += "events = " + quoted(node.paths.events) + "\n";
+  text += "state = " + quoted(node.paths.state) + "\n";
+  text += "socket = " + quoted(node.paths.socket) + "\n";
+  text += "[cluster]\n";
+  text += "lock = " + quoted(plan.lock_file) + "\n";
+  text += "key_file = " + quoted(plan.key_file) + "\n";
+  if (!plan.options.tunables.empty()) {
+    text += "[tunables]\n";
+    for (const auto& [name, value] : plan.options.tunables) text += name + " = " + toml_value(value) + "\n";
+  }
+  return text;
+}
+
+std::string nodes_text(const LabPlan& plan) {
+  std::string text;
+  for (const auto& node : plan.nodes) text += node.private_address.address.to_string() + "\n";
+  return text;
+}
+
+std::string ip_groups_text(const LabPlan& plan) {
+  std::string text = "# ip_groups of lab " + plan.options.prefix + " (written by tandem-lab)\n";
+  for (const auto& group : plan.groups) {
+    text += group.name;
+    for (const auto& address : group.addresses) {
+      text += " " + address.prefix.address.to_string() + "@" + address.preferred_interface;
+    }
+    text += "\n";
+  }
+  return text;
+}
+
+// Every public IP on every public interface: a node may serve any group on any NIC.
+std::string public_addresses_text(const LabPlan& plan) {
+  std::string interfaces;
+  for (int k = 1; k <= plan.options.public_interface_count; ++k) {
+    if (!interfaces.empty()) interfaces += ",";
+    interfaces += "eth" + std::to_string(k);
+  }
+  std::string text = "# public_addresses of lab " + plan.options.prefix + " (written by tandem-lab)\n";
+  for (const auto& address : plan.public_addresses()) {
+    text += address.prefix.to_string() + " " + interfaces + "\n";
+  }
+  return text;
+}
+
+void plan_files(LabPlan& plan) {
+  plan.directories = {plan.state_dir, plan.shared_dir};
+  plan.files.push_back({plan.nodes_file, nodes_text(plan), 0644});
+  plan.files.push_back({plan.ip_groups_file, ip_groups_text(plan), 0644});
+  plan.files.push_back({plan.lock_file, "", 0600});
+  for (const auto& node : plan.nodes) {
+    plan.directories.push_back(node.paths.dir);
+    plan.directories.push_back(node.paths.events);
+    plan.directories.push_back(node.paths.state);
+    plan.files.push_back({node.paths.config, settings_text(plan, node), 0644});
+    plan.files.push_back({node.paths.public_addresses, public_addresses_text(plan), 0644});
+  }
+}
+
+Result<void> check_options(const LabOptions& options) {
+  if (auto prefix = check_prefix(options.prefix); !prefix) return prefix;
+  if (options.node_count < 1 || options.node_count > kNodeCountMax) {
+    return fail("--nodes", "must be 1 to " + std::to_string(kNodeCountMax));
+  }
+  if (options.public_interface_count < 1 || options.public_interface_count > kPublicInterfaceCountMax) {
+    return fail("--nics", "must be 1 to " + std::to_string(kPublicInterfaceCountMax));
+  }
+  int per_subnet = (options.public_interface_count + 1) / 2;
+  int group_max = (kLastHost - kFirstHost + 1) / per_subnet;
+  if (options.group_count < 0 || options.group_count > group_max) {
+    return fail("--groups", "must be 0 to " + std::to_string(group_max) + " with " +
+                                std::to_string(options.public_interface_count) + " public interfaces");
+  }
+  if (options.state_root.empty() || options.state_root.front() != '/') {
+    return fail("state root", "must be an absolute path, not \"" + options.state_root + "\"");
+  }
+  Tunables tunables;
+  for (const auto& [name, value] : options.tunables) {
+    if (auto set = set_tunable_text(tunables, name, value); !set) return fail(set.error().within("--tunable"));
+  }
+  return success();
+}
+
+}  // namespace
+
+std::vector<std::string> LabPlan::namespaces() const {
+  std::vector<std::string> names{switch_netns, client_netns};
+  for (const auto& node : nodes) names.push_back(node.netns);
+  return names;
+}
+
+std::vector<PlannedAddress> LabPlan::public_addresses() const {
+  std::vector<PlannedAddress> addresses;
+  for (const auto& group : groups) addresses.insert(addresses.end(), group.addresses.begin(), group.addresses.end());
+  return addresses;
+}
+
+const PlannedNode* LabPlan::find_node(std::string_view name) const {
+  std::string_view number = name.starts_with("n") ? name.substr(1) : name;
+  auto index = parse_unsigned(number);
+  if (!index || *index >= nodes.size()) return nullptr;
+  return &nodes[*index];
+}
+
+Result<void> check_prefix(std::string_view prefix) {
+  auto is_allowed = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'; };
+  bool is_valid = !prefix.empty() && prefix.size() <= kPrefixLengthMax && prefix.front() != '-';
+  for (char c : prefix) is_valid = is_valid && is_allowed(c);
+  if (!is_valid) {
+    return fail("--prefix", "\"" + std::string(prefix) + "\" must be 1 to 32 of a-z, 0-9 and '-', not starting with '-'");
+  }
+  return success();
+}
+
+Result<LabPlan> make_lab_plan(const LabOptions& options) {
+  if (auto checked = check_options(options); !checked) return fail(checked.error());
+  LabPlan plan;
+  plan.options = options;
+  plan.switch_netns = options.prefix + "-sw";
+  plan.client_netns = options.prefix + "-client";
+  plan.bridges = {"swa", "swb", "swp", "swq"};
+  plan.inter_switch_link = {"isl-a", "swa", "isl-b", "swb"};
+  plan.client_link = {"client", "swa", "eth0", "02:00:00:ff:ff:00"};
+  plan.client_addresses = {prefix_of("198.51.100.254/24"), prefix_of("203.0.113.254/24")};
+  if (options.has_ipv6) {
+    plan.client_addresses.push_back(prefix_of("2001:db8:100::254/64"));
+    plan.client_addresses.push_back(prefix_of("2001:db8:113::254/64"));
+  }
+  for (int i = 0; i < options.node_count; ++i) plan.nodes.push_back(plan_node(options, i));
+  plan.groups = plan_groups(options);
+  plan.node_sysctls = node_sysctls(options.has_ipv6);
+  plan.client_sysctls = client_sysctls(options.has_ipv6);
+  plan.state_dir = options.state_root + "/" + options.prefix;
+  plan.shared_dir = plan.state_dir + "/shared";
+  plan.nodes_file = plan.shared_dir + "/nodes";
+  plan.ip_groups_file = plan.shared_dir + "/ip_groups";
+  plan.lock_file = plan.shared_dir + "/cluster.lock";
+  plan.key_file = plan.shared_dir + "/cluster.key";
+  plan.lab_json = plan.state_dir + "/lab.json";
+  plan_files(plan);
+  return plan;
+}
+
+bool is_lab_namespace(std::string_view prefix, std::string_view netns) {
+  if (prefix.empty() || !netns.starts_with(prefix) || netns.size() <= prefix.size() + 1 ||
+      netns[prefix.size()] != '-') {
+    return false;
+  }
+  std::string_view rest = netns.substr(prefix.size() + 1);
+  if (rest == "sw" || rest == "client") return true;
+  return rest.size() > 1 && rest.front() == 'n' && parse_unsigned(rest.substr(1)).has_value();
+}
+
+}  // namespace tandem::lab

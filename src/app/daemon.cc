@@ -1,0 +1,198 @@
+#include "app/daemon.h"
+
+#include <random>
+
+#include "sys/cluster_key.h"
+#include "sys/file_cluster_lock.h"
+#include "sys/helper_cluster_lock.h"
+#include "sys/local_addresses.h"
+#include "sys/lock_outcome.h"
+
+namespace tandem::app {
+
+namespace {
+
+asio::ip::tcp::endpoint endpoint_of(const IpAddress& address, std::uint16_t port) {
+  return {asio::ip::make_address(address.to_string()), port};
+}
+
+std::uint64_t fresh_seed() {
+  // The election jitter only has to differ between nodes and lives; it is no secret.
+  std::random_device device;
+  return (static_cast<std::uint64_t>(device()) << 32) ^ device();
+}
+
+cluster::LockState to_lock_state(sys::LockOutcome outcome) {
+  switch (outcome) {
+    case sys::LockOutcome::kHeld: return cluster::LockState::kHeld;
+    case sys::LockOutcome::kContended: return cluster::LockState::kContended;
+    case sys::LockOutcome::kLost: return cluster::LockState::kLost;
+  }
+  return cluster::LockState::kLost;
+}
+
+}  // namespace
+
+Daemon::Daemon(asio::io_context& context, DaemonConfig config, std::shared_ptr<spdlog::logger> log,
+               StatusLine status_line)
+    : context_(context),
+      config_(std::move(config)),
+      log_(std::move(log)),
+      status_line_(std::move(status_line)),
+      timers_(context, [this] { handle(cluster::Tick{}); }),
+      net_(context, config_.public_interfaces(), [this](const std::string& line) { log_->warn("{}", line); }),
+      links_(context, config_.public_interfaces(),
+             [this](InterfaceName interface, LinkState state) {
+               handle(cluster::LinkChanged{std::move(interface), state});
+             },
+             [this](const std::string& line) { log_->warn("{}", line); }),
+      hooks_(context, config_.settings.paths.events,
+             std::chrono::milliseconds(config_.settings.tunables.event_script_timeout_ms),
+             [this](std::uint64_t id, bool ok) { handle(cluster::HookFinished{id, ok}); },
+             [this](const std::string& line) { log_->warn("{}", line); }) {}
+
+Daemon::~Daemon() = default;
+
+std::unique_ptr<io::ClusterLock> Daemon::make_lock() {
+  const auto& setting = config_.settings.cluster_lock;
+  auto on_outcome = [this](sys::LockOutcome outcome) { on_lock_outcome(to_lock_state(outcome)); };
+  auto log = [this](const std::string& line) { log_->warn("cluster lock: {}", line); };
+  switch (setting.kind) {
+    case config::ClusterLockSetting::Kind::kNone: return nullptr;
+    case config::ClusterLockSetting::Kind::kFile:
+      return std::make_unique<sys::FileClusterLock>(context_, setting.file, on_outcome, log);
+    case config::ClusterLockSetting::Kind::kHelper:
+      return std::make_unique<sys::HelperClusterLock>(context_, setting.helper, on_outcome, log);
+  }
+  return nullptr;
+}
+
+node::NodeIo Daemon::node_io() {
+  return node::NodeIo{
+      .timers = timers_,
+      .transport = *transport_,
+      .net = net_,
+      .hooks = hooks_,
+      .lock = lock_.get(),
+      .reply = [this](std::uint64_t id, bool ok, const std::string& message) { answer_admin(id, ok, message); },
+      .status = [this](std::uint64_t id, const proto::StatusReply& status) { answer_status(id, status); },
+      .log = [this](const cluster::Log& line) { log_action(line); },
+  };
+}
+
+Result<void> Daemon::start() {
+  auto key = sys::load_cluster_key(config_.settings.key_file);
+  if (!key) return fail(key.error());
+  const auto addresses = config_.node_addresses();
+  sys::TcpPeerTransportConfig mesh{.self = config_.self,
+                                   .listen = endpoint_of(addresses.at(config_.self), config_.settings.port),
+                                   .peers = {},
+                                   .key = *key};
+  for (const auto& [node, address] : addresses) {
+    if (node != config_.self) mesh.peers.emplace(node, endpoint_of(address, config_.settings.port));
+  }
+  transport_ = std::make_unique<sys::TcpPeerTransport>(
+      context_, std::move(mesh),
+      [this](NodeId from, proto::Message message) { handle(cluster::PeerMessage{from, std::move(message)}); },
+      [this](const std::string& line) { log_->warn("{}", line); });
+  lock_ = make_lock();
+  node_ = std::make_unique<node::Node>(to_node_config(config_, fresh_seed()), node_io());
+
+  control_ = std::make_unique<sys::ControlServer>(
+      context_, config_.settings.paths.socket,
+      [this](std::string request, sys::Responder responder) { on_control_request(std::move(request), std::move(responder)); },
+      [this](const std::string& line) { log_->warn("control socket: {}", line); });
+  if (auto listening = control_->start(); !listening) return fail(listening.error());
+  if (auto listening = links_.start(); !listening) return fail(listening.error());
+  auto links = links_.current_links();
+  if (!links) return fail(links.error());
+  if (auto listening = transport_->start(); !listening) return fail(listening.error());
+  handle(cluster::Start{net_.list_addresses(), *links});
+  return success();
+}
+
+void Daemon::handle(const cluster::Event& event) {
+  node_->handle(event, sys::steady_now());
+  report_status_line();
+}
+
+void Daemon::on_lock_outcome(cluster::LockState state) {
+  static constexpr std::array<std::string_view, 3> kWords{"held", "contended", "lost"};
+  log_->info("cluster lock {}", kWords[static_cast<std::size_t>(state)]);
+  handle(cluster::LockChanged{state});
+}
+
+void Daemon::log_action(const cluster::Log& line) {
+  switch (line.level) {
+    case cluster::Log::Level::kInfo: log_->info("{}", line.text); break;
+    case cluster::Log::Level::kWarning: log_->warn("{}", line.text); break;
+    case cluster::Log::Level::kError: log_->error("{}", line.text); break;
+  }
+}
+
+void Daemon::report_status_line() {
+  const auto& machine = node_->machine();
+  std::string line = machine.is_leader() ? "leader" : "follower";
+  if (const auto leader = machine.leader(); leader && !machine.is_leader()) {
+    line += " of node " + std::to_string(leader->value());
+  }
+  line += ", epoch " + std::to_string(machine.epoch()) + ", holding " + std::to_string(machine.held().size()) +
+          " public IP" + (machine.held().size() == 1 ? "" : "s");
+  if (line == last_status_line_) return;
+  last_status_line_ = line;
+  if (status_line_) status_line_(line);
+}
+
+Result<void> Daemon::reload_files() {
+  auto local = sys::local_addresses();
+  if (!local) return fail(local.error());
+  auto config = load_daemon_config(config_.path, *local);
+  if (!config) {
+    log_->error("reload refused, the running configuration stays in force: {}", config.error().message());
+    return fail(config.error());
+  }
+  if (config->nodes != config_.nodes || config->self != config_.self || config->settings.port != config_.settings.port ||
+      config->settings.key_file != config_.settings.key_file ||
+      config->settings.cluster_lock != config_.settings.cluster_lock ||
+      config->settings.paths.socket != config_.settings.paths.socket) {
+    log_->warn("reload: the nodes, the port, the key, the cluster lock or the socket changed; "
+               "they take effect at the next restart");
+  }
+  if (config->public_interfaces() != config_.public_interfaces()) {
+    log_->warn("reload: the set of public interfaces changed; interfaces new to this daemon are "
+               "watched after the next restart");
+  }
+  auto kept = std::move(config_);
+  config_ = std::move(*config);
+  // What needs a restart keeps its running value, so the state machine never sees a node
+  // list or identity that the mesh does not match.
+  config_.nodes = kept.nodes;
+  config_.self = kept.self;
+  config_.settings.port = kept.settings.port;
+  config_.settings.key_file = kept.settings.key_file;
+  config_.settings.cluster_lock = kept.settings.cluster_lock;
+  config_.settings.paths.socket = kept.settings.paths.socket;
+  apply_running_config();
+  log_->info("reload: configuration from {} in force", config_.path);
+  return success();
+}
+
+void Daemon::apply_running_config() {
+  hooks_.set_events_dir(config_.settings.paths.events);
+  hooks_.set_timeout(std::chrono::milliseconds(config_.settings.tunables.event_script_timeout_ms));
+  handle(cluster::Reconfigure{to_node_config(config_, 0)});
+}
+
+void Daemon::shutdown() {
+  for (const auto& held : node_->machine().held()) {
+    if (auto done = net_.remove_address(held.prefix, held.interface); !done) {
+      log_->error("shutdown: {}", done.error().message());
+    } else {
+      log_->info("shutdown: released {} from {}", held.prefix.to_string(), held.interface.value());
+    }
+  }
+  if (lock_) lock_->release();
+  control_.reset();
+}
+
+}  // namespace tandem::app

@@ -1,0 +1,82 @@
+// Daemon: one node's tandemd — the state machine wired to Linux on one Asio event loop.
+//
+// The only place that knows every concrete io type: it builds them from a DaemonConfig,
+// turns their callbacks into cluster Events for the Node, and serves the control socket.
+// Single-threaded: everything runs on the io_context's thread; hooks and lock helpers are
+// child processes. It must never block the loop on anything but a netlink exchange.
+#pragma once
+
+#include <asio.hpp>
+#include <spdlog/logger.h>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "app/daemon_config.h"
+#include "node/node.h"
+#include "sys/asio_timers.h"
+#include "sys/control_server.h"
+#include "sys/link_monitor.h"
+#include "sys/netlink_net_ops.h"
+#include "sys/process_hook_runner.h"
+#include "sys/tcp_peer_transport.h"
+
+namespace tandem::app {
+
+class Daemon {
+ public:
+  // Called with a STATUS= line for systemd whenever leadership or holdings change.
+  using StatusLine = std::function<void(const std::string& line)>;
+
+  Daemon(asio::io_context& context, DaemonConfig config, std::shared_ptr<spdlog::logger> log,
+         StatusLine status_line);
+  ~Daemon();
+  Daemon(const Daemon&) = delete;
+  Daemon& operator=(const Daemon&) = delete;
+
+  // Opens the control socket and the peer mesh, watches links, then starts the machine,
+  // which removes stale addresses and runs the startup hooks before it joins.
+  Result<void> start();
+
+  // SIGHUP and `tandem reload`: reads every file again. On an error ("FILE:LINE: cause",
+  // logged and returned) the running configuration stays in force.
+  Result<void> reload_files();
+
+  // SIGTERM: removes every address this node holds and gives the lock up.
+  void shutdown();
+
+ private:
+  void handle(const cluster::Event& event);
+  void on_lock_outcome(cluster::LockState state);
+  void on_control_request(std::string request, sys::Responder responder);
+  void answer_status(std::uint64_t request_id, const proto::StatusReply& status);
+  void answer_admin(std::uint64_t request_id, bool ok, const std::string& message);
+  void log_action(const cluster::Log& line);
+  void report_status_line();
+  std::unique_ptr<io::ClusterLock> make_lock();
+  void apply_running_config();
+  node::NodeIo node_io();
+
+  asio::io_context& context_;
+  DaemonConfig config_;
+  std::shared_ptr<spdlog::logger> log_;
+  StatusLine status_line_;
+  std::string last_status_line_;
+
+  sys::AsioTimers timers_;
+  sys::NetlinkNetOps net_;
+  sys::LinkMonitor links_;
+  sys::ProcessHookRunner hooks_;
+  std::unique_ptr<sys::TcpPeerTransport> transport_;
+  std::unique_ptr<io::ClusterLock> lock_;
+  std::unique_ptr<node::Node> node_;
+  std::unique_ptr<sys::ControlServer> control_;
+
+  std::uint64_t next_request_id_ = 1;
+  std::map<std::uint64_t, sys::Responder> pending_;
+};
+
+}  // namespace tandem::app

@@ -1,0 +1,106 @@
+#include "app/daemon_config.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "config/public_addresses_file.h"
+
+namespace tandem::app {
+
+std::vector<InterfaceName> DaemonConfig::public_interfaces() const {
+  std::set<InterfaceName> names;
+  for (const auto& address : public_addresses) names.insert(address.interfaces.begin(), address.interfaces.end());
+  return {names.begin(), names.end()};
+}
+
+std::map<NodeId, IpAddress> DaemonConfig::node_addresses() const {
+  std::map<NodeId, IpAddress> addresses;
+  for (const auto& node : nodes) {
+    if (!node.is_deleted()) addresses.emplace(node.pnn, *node.address);
+  }
+  return addresses;
+}
+
+Result<std::string> read_text_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return fail(path, std::string("cannot read: ") + std::strerror(errno));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return fail(path, "read error");
+  return text.str();
+}
+
+namespace {
+
+template <typename T, typename Parse>
+Result<T> read_and_parse(const std::string& path, Parse parse) {
+  auto text = read_text_file(path);
+  if (!text) return fail(text.error());
+  return parse(*text, path);
+}
+
+Result<NodeId> find_self(const config::Settings& settings, const std::vector<config::NodeEntry>& nodes,
+                         std::span<const IpAddress> local_addresses, const std::string& conf_path) {
+  if (settings.node_address) {
+    for (const auto& node : nodes) {
+      if (node.address == settings.node_address) return node.pnn;
+    }
+    return fail(conf_path, "[node] address " + settings.node_address->to_string() + " is not in the nodes file " +
+                               settings.paths.nodes);
+  }
+  std::vector<NodeId> matches;
+  for (const auto& node : nodes) {
+    if (node.address && std::find(local_addresses.begin(), local_addresses.end(), *node.address) != local_addresses.end()) {
+      matches.push_back(node.pnn);
+    }
+  }
+  if (matches.size() == 1) return matches.front();
+  const std::string advice = "; set [node] address in " + conf_path;
+  if (matches.empty()) return fail(settings.paths.nodes, "none of its addresses is on this machine" + advice);
+  return fail(settings.paths.nodes, "more than one of its addresses is on this machine" + advice);
+}
+
+}  // namespace
+
+Result<DaemonConfig> load_daemon_config(const std::string& path, std::span<const IpAddress> local_addresses) {
+  DaemonConfig config;
+  config.path = path;
+  auto settings = read_and_parse<config::Settings>(path, config::parse_settings);
+  if (!settings) return fail(settings.error());
+  config.settings = std::move(*settings);
+  const auto& paths = config.settings.paths;
+  auto nodes = read_and_parse<std::vector<config::NodeEntry>>(paths.nodes, config::parse_nodes);
+  if (!nodes) return fail(nodes.error());
+  if (nodes->empty()) return fail(paths.nodes, "lists no node");
+  config.nodes = std::move(*nodes);
+  auto addresses = read_and_parse<AddressList>(paths.public_addresses, config::parse_public_addresses);
+  if (!addresses) return fail(addresses.error());
+  config.public_addresses = std::move(*addresses);
+  auto groups = read_and_parse<config::IpGroupsFile>(paths.ip_groups, config::parse_ip_groups);
+  if (!groups) return fail(groups.error());
+  config.groups = std::move(*groups);
+  auto self = find_self(config.settings, config.nodes, local_addresses, path);
+  if (!self) return fail(self.error());
+  config.self = *self;
+  return config;
+}
+
+cluster::NodeConfig to_node_config(const DaemonConfig& config, std::uint64_t random_seed) {
+  cluster::NodeConfig node;
+  node.self = config.self;
+  for (const auto& entry : config.nodes) {
+    if (!entry.is_deleted()) node.nodes.push_back(entry.pnn);
+  }
+  node.public_addresses = config.public_addresses;
+  node.groups = config.groups.groups();
+  node.tunables = config.settings.tunables;
+  node.has_cluster_lock = config.settings.cluster_lock.kind != config::ClusterLockSetting::Kind::kNone;
+  node.random_seed = random_seed;
+  return node;
+}
+
+}  // namespace tandem::app

@@ -1,0 +1,344 @@
+// tandem-lab: a Tandem cluster on one machine, out of network namespaces (lab/).
+//
+// Only the shell lives here: the command line (CLI11) and what each verb prints. Building,
+// faults and status are lab::Lab's; the hidden verbs `listen` and `probe` run the probe
+// tools inside a namespace. Exit status: 0 done, 1 failed (the error says which command
+// and why), 2 bad usage; `exec` and `tandem` pass on their command's status.
+#include <limits.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "lab/demo.h"
+#include "lab/lab.h"
+#include "lab/netns.h"
+#include "lab/probe_listener.h"
+#include "lab/prober.h"
+
+namespace {
+
+using tandem::Result;
+using tandem::lab::Lab;
+
+constexpr int kExitFailed = 1;
+constexpr int kExitUsage = 2;
+
+struct Globals {
+  std::string prefix = "tdm-lab";
+  std::string state_root = "/run";
+};
+
+// A verb as registered: its CLI11 node and what runs when it is the one given.
+struct Verb {
+  CLI::App* app;
+  std::function<int()> run;
+};
+
+std::string own_directory() {
+  char path[PATH_MAX];
+  ssize_t length = ::readlink("/proc/self/exe", path, sizeof path - 1);
+  if (length <= 0) return ".";
+  std::string text(path, static_cast<std::size_t>(length));
+  return text.substr(0, text.rfind('/'));
+}
+
+std::string own_path() { return own_directory() + "/tandem-lab"; }
+
+int failed(const tandem::Error& error) {
+  std::cerr << "tandem-lab: " << error.message() << "\n";
+  return kExitFailed;
+}
+
+int done(const Result<void>& result) { return result ? 0 : failed(result.error()); }
+
+// Runs `body` on the lab that `up` built under the prefix.
+int with_lab(const Globals& globals, const std::function<Result<void>(const Lab&)>& body) {
+  auto lab = Lab::open(globals.prefix, globals.state_root);
+  if (!lab) return failed(lab.error());
+  return done(body(*lab));
+}
+
+// Replaces this process with `argv` (exit status passes through).
+int replace_with(const std::vector<std::string>& arguments) {
+  std::vector<char*> argv;
+  for (const auto& argument : arguments) argv.push_back(const_cast<char*>(argument.c_str()));
+  argv.push_back(nullptr);
+  ::execvp(argv[0], argv.data());
+  std::cerr << "tandem-lab: cannot run " << arguments.front() << ": " << std::strerror(errno) << "\n";
+  return 127;
+}
+
+struct UpArguments {
+  int nodes = 3;
+  int nics = 2;
+  int groups = 3;
+  std::vector<std::string> tunables;
+  std::string tandemd;
+  bool no_daemon = false;
+  bool ipv6 = false;
+  int ready_seconds = 20;
+};
+
+Result<tandem::lab::UpOptions> up_options(const Globals& globals, const UpArguments& arguments) {
+  tandem::lab::UpOptions options;
+  options.lab.prefix = globals.prefix;
+  options.lab.state_root = globals.state_root;
+  options.lab.node_count = arguments.nodes;
+  options.lab.public_interface_count = arguments.nics;
+  options.lab.group_count = arguments.groups;
+  options.lab.has_ipv6 = arguments.ipv6;
+  for (const auto& tunable : arguments.tunables) {
+    auto equals = tunable.find('=');
+    if (equals == std::string::npos) return tandem::fail("--tunable " + tunable, "expected Name=Value");
+    options.lab.tunables.emplace_back(tunable.substr(0, equals), tunable.substr(equals + 1));
+  }
+  options.has_daemons = !arguments.no_daemon;
+  options.tandemd = arguments.tandemd.empty() ? own_directory() + "/tandemd" : arguments.tandemd;
+  options.lab_program = own_path();
+  options.ready_limit = std::chrono::seconds(arguments.ready_seconds);
+  return options;
+}
+
+void print_summary(const Lab& lab) {
+  const auto& plan = lab.plan();
+  std::cout << "lab " << plan.options.prefix << " is up";
+  if (!lab.record().has_daemons) std::cout << " (network only: --no-daemon)";
+  std::cout << ". Client: namespace " << plan.client_netns << "; files and logs: " << plan.state_dir << "/\n";
+  auto status = lab.status();
+  if (status) std::cout << "\n" << tandem::lab::status_text(*status);
+  std::cout << "\nnext: tandem-lab --prefix " << plan.options.prefix
+            << " status | nic-down n0 eth1 | crash n1 | tandem n0 -- status | down\n";
+}
+
+Verb add_up(CLI::App& tool, const Globals& globals) {
+  auto arguments = std::make_shared<UpArguments>();
+  CLI::App* verb = tool.add_subcommand("up", "Build the lab (after removing any lab of the same prefix) and start a tandemd per node.");
+  verb->add_option("--nodes", arguments->nodes, "Number of nodes")->capture_default_str();
+  verb->add_option("--nics", arguments->nics, "Public interfaces per node (eth1 on switch A, eth2 on B, ...)")->capture_default_str();
+  verb->add_option("--groups", arguments->groups, "Number of IP groups (one IP per public interface each)")->capture_default_str();
+  verb->add_option("--tunable", arguments->tunables, "A tunable of every node, Name=Value (repeatable)");
+  verb->add_option("--tandemd", arguments->tandemd, "The daemon to run (default: tandemd next to tandem-lab)");
+  verb->add_flag("--no-daemon", arguments->no_daemon, "Build the network and the probe listeners only");
+  verb->add_flag("--ipv6", arguments->ipv6, "Give every group IPv6 addresses too (2001:db8:100::/64, 2001:db8:113::/64)");
+  verb->add_option("--ready-timeout", arguments->ready_seconds, "Seconds to wait for every public IP to answer")->capture_default_str();
+  return {verb, [&globals, arguments] {
+            auto options = up_options(globals, *arguments);
+            if (!options) return failed(options.error());
+            auto lab = Lab::up(*options);
+            if (!lab) return failed(lab.error());
+            print_summary(*lab);
+            return 0;
+          }};
+}
+
+Verb add_node_verb(CLI::App& tool, const Globals& globals, const std::string& name, const std::string& help,
+                   Result<void> (Lab::*method)(std::string_view) const) {
+  auto node = std::make_shared<std::string>();
+  CLI::App* verb = tool.add_subcommand(name, help);
+  verb->add_option("NODE", *node, "n0, n1, ... (or 0, 1, ...)")->required();
+  return {verb, [&globals, node, method] {
+            return with_lab(globals, [&](const Lab& lab) { return (lab.*method)(*node); });
+          }};
+}
+
+Verb add_nic_verb(CLI::App& tool, const Globals& globals, bool is_up) {
+  auto node = std::make_shared<std::string>();
+  auto interface = std::make_shared<std::string>();
+  CLI::App* verb = tool.add_subcommand(is_up ? "nic-up" : "nic-down",
+                                       is_up ? "Plug a node's cable back in (its switch port up)."
+                                             : "Pull a node's cable: its switch port goes down, the node sees NO-CARRIER.");
+  verb->add_option("NODE", *node, "n0, n1, ...")->required();
+  verb->add_option("IFACE", *interface, "eth1, eth2, ... (eth0: the private network)")->required();
+  return {verb, [&globals, node, interface, is_up] {
+            return with_lab(globals, [&](const Lab& lab) {
+              return is_up ? lab.nic_up(*node, *interface) : lab.nic_down(*node, *interface);
+            });
+          }};
+}
+
+Verb add_partition(CLI::App& tool, const Globals& globals) {
+  auto nodes = std::make_shared<std::vector<std::string>>();
+  CLI::App* verb = tool.add_subcommand("partition", "Cut the listed nodes' private network off from the others' (public links stay up).");
+  verb->add_option("NODE", *nodes, "The nodes on one side")->required();
+  return {verb, [&globals, nodes] { return with_lab(globals, [&](const Lab& lab) { return lab.partition(*nodes); }); }};
+}
+
+Verb add_heal(CLI::App& tool, const Globals& globals) {
+  CLI::App* verb = tool.add_subcommand("heal", "Join the private network again after `partition`.");
+  return {verb, [&globals] { return with_lab(globals, [](const Lab& lab) { return lab.heal(); }); }};
+}
+
+Verb add_down(CLI::App& tool, const Globals& globals) {
+  CLI::App* verb = tool.add_subcommand("down", "Kill the lab's processes, delete its namespaces and state dir (safe to repeat).");
+  return {verb, [&globals] { return done(Lab::down(globals.prefix, globals.state_root)); }};
+}
+
+Verb add_status(CLI::App& tool, const Globals& globals) {
+  auto json = std::make_shared<bool>(false);
+  CLI::App* verb = tool.add_subcommand("status", "Where every public IP is, and every link's state, read from the kernel.");
+  verb->add_flag("--json", *json, "Print JSON");
+  return {verb, [&globals, json] {
+            return with_lab(globals, [&](const Lab& lab) -> Result<void> {
+              auto status = lab.status();
+              if (!status) return tandem::fail(status.error());
+              std::cout << (*json ? tandem::lab::status_json(*status) : tandem::lab::status_text(*status));
+              return tandem::success();
+            });
+          }};
+}
+
+Verb add_exec(CLI::App& tool, const Globals& globals) {
+  auto target = std::make_shared<std::string>();
+  auto command = std::make_shared<std::vector<std::string>>();
+  CLI::App* verb = tool.add_subcommand("exec", "Run a command in a node's (or the client's) namespace: exec n0 -- ip addr");
+  verb->add_option("TARGET", *target, "n0, n1, ..., client or sw")->required();
+  verb->add_option("COMMAND", *command, "The command, after --")->required();
+  return {verb, [&globals, target, command] {
+            auto lab = Lab::open(globals.prefix, globals.state_root);
+            if (!lab) return failed(lab.error());
+            auto netns = lab->netns_of(*target);
+            if (!netns) return failed(netns.error());
+            std::vector<std::string> arguments{"ip", "netns", "exec", *netns};
+            arguments.insert(arguments.end(), command->begin(), command->end());
+            return replace_with(arguments);
+          }};
+}
+
+Verb add_tandem(CLI::App& tool, const Globals& globals) {
+  auto node = std::make_shared<std::string>();
+  auto arguments = std::make_shared<std::vector<std::string>>();
+  CLI::App* verb = tool.add_subcommand("tandem", "Run the `tandem` tool against a node's daemon: tandem n0 -- status");
+  verb->add_option("NODE", *node, "n0, n1, ...")->required();
+  verb->add_option("ARGS", *arguments, "The tool's arguments, after --")->required();
+  return {verb, [&globals, node, arguments] {
+            auto lab = Lab::open(globals.prefix, globals.state_root);
+            if (!lab) return failed(lab.error());
+            const auto* planned = lab->plan().find_node(*node);
+            if (planned == nullptr) return failed({"node " + *node, "not in this lab"});
+            ::setenv("TANDEM_SOCKET", planned->paths.socket.c_str(), 1);
+            std::vector<std::string> command{own_directory() + "/tandem", "--socket", planned->paths.socket};
+            command.insert(command.end(), arguments->begin(), arguments->end());
+            return replace_with(command);
+          }};
+}
+
+Verb add_demo(CLI::App& tool, const Globals& globals) {
+  auto keep = std::make_shared<bool>(false);
+  auto tandemd = std::make_shared<std::string>();
+  CLI::App* verb = tool.add_subcommand("demo", "A narrated tour: NIC failure and repair, node crash and return, with failover times.");
+  verb->add_flag("--keep", *keep, "Leave the lab up at the end");
+  verb->add_option("--tandemd", *tandemd, "The daemon to run (default: tandemd next to tandem-lab)");
+  return {verb, [&globals, keep, tandemd] {
+            UpArguments arguments;
+            arguments.tandemd = *tandemd;
+            auto options = up_options(globals, arguments);
+            if (!options) return failed(options.error());
+            return done(tandem::lab::run_demo({*options, *keep}, std::cout));
+          }};
+}
+
+Verb add_listen(CLI::App& tool) {
+  auto name = std::make_shared<std::string>();
+  auto port = std::make_shared<std::uint16_t>(tandem::lab::kDefaultProbePort);
+  CLI::App* verb = tool.add_subcommand("listen", "Probe listener (runs inside a node's namespace)");
+  verb->group("");  // hidden
+  verb->add_option("--name", *name, "The node's name in answers")->required();
+  verb->add_option("--port", *port, "TCP port");
+  return {verb, [name, port] {
+            auto listener = tandem::lab::ProbeListener::open(*name, *port);
+            if (!listener) return failed(listener.error());
+            std::atomic<bool> stop{false};  // runs until killed
+            return done(listener->serve(stop));
+          }};
+}
+
+struct ProbeArguments {
+  std::uint16_t port = tandem::lab::kDefaultProbePort;
+  int interval_ms = 10;
+  int timeout_ms = 100;
+  int duration_ms = 0;
+  std::vector<std::string> addresses;
+};
+
+int run_probe(const ProbeArguments& arguments) {
+  std::vector<tandem::IpAddress> addresses;
+  for (const auto& text : arguments.addresses) {
+    auto address = tandem::IpAddress::parse(text);
+    if (!address) return failed(address.error().within(text));
+    addresses.push_back(*address);
+  }
+  tandem::lab::Prober prober(addresses, {arguments.port, std::chrono::milliseconds(arguments.interval_ms),
+                                         std::chrono::milliseconds(arguments.timeout_ms)});
+  std::atomic<bool> stop{false};
+  tandem::lab::ChangeFilter changes;
+  std::int64_t end_ms = arguments.duration_ms > 0 ? tandem::lab::monotonic_ms() + arguments.duration_ms : 0;
+  return done(prober.run(stop, [&](const tandem::lab::ProbeResult& result) {
+    if (changes.is_change(result)) std::cout << tandem::lab::probe_result_json(result) << std::endl;
+    if (end_ms != 0 && result.t_ms >= end_ms) stop = true;
+  }));
+}
+
+Verb add_probe(CLI::App& tool) {
+  auto arguments = std::make_shared<ProbeArguments>();
+  CLI::App* verb = tool.add_subcommand("probe", "Prober (runs inside the client's namespace); JSON line per change");
+  verb->group("");  // hidden
+  verb->add_option("--port", arguments->port, "TCP port");
+  verb->add_option("--interval-ms", arguments->interval_ms, "A new attempt per address every so often");
+  verb->add_option("--timeout-ms", arguments->timeout_ms, "An attempt without answer by then failed");
+  verb->add_option("--duration-ms", arguments->duration_ms, "Stop after this long (0: never)");
+  verb->add_option("IP", arguments->addresses, "Addresses to probe")->required();
+  return {verb, [arguments] { return run_probe(*arguments); }};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App tool{"tandem-lab: a Tandem cluster on one machine, built from network namespaces.\n"
+                "Nodes n0.. have eth0 (private) and eth1..ethK (public: eth1 on switch A, eth2 on\n"
+                "switch B, joined); a client on switch A probes every public IP."};
+  Globals globals;
+  tool.add_option("--prefix", globals.prefix, "Names of the lab's namespaces and of its state dir /run/PREFIX")
+      ->capture_default_str();
+  tool.add_option("--state-root", globals.state_root)->group("");
+  tool.require_subcommand(1);
+  tool.fallthrough();
+  std::vector<Verb> verbs{
+      add_up(tool, globals),
+      add_down(tool, globals),
+      add_status(tool, globals),
+      add_nic_verb(tool, globals, false),
+      add_nic_verb(tool, globals, true),
+      add_node_verb(tool, globals, "crash", "Power loss: all the node's links down, then SIGKILL of its tandemd.", &Lab::crash),
+      add_node_verb(tool, globals, "restart", "Power back: public addresses flushed, links up, tandemd started.", &Lab::restart),
+      add_node_verb(tool, globals, "kill", "Daemon crash: SIGKILL, then `tandemd --release-all` (systemd's ExecStopPost).", &Lab::kill),
+      add_node_verb(tool, globals, "start", "Start a node's tandemd again.", &Lab::start),
+      add_partition(tool, globals),
+      add_heal(tool, globals),
+      add_exec(tool, globals),
+      add_tandem(tool, globals),
+      add_demo(tool, globals),
+      add_listen(tool),
+      add_probe(tool),
+  };
+  try {
+    tool.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    int code = tool.exit(error);
+    return code == 0 ? 0 : kExitUsage;
+  }
+  for (const auto& verb : verbs) {
+    if (verb.app->parsed()) return verb.run();
+  }
+  return kExitUsage;
+}

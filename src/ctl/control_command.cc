@@ -1,0 +1,263 @@
+#include "ctl/control_command.h"
+
+#include <array>
+#include <limits>
+#include <utility>
+
+#include "base/text.h"
+#include "ctl/cluster_status.h"
+#include "ctl/json_reader.h"
+#include "ctl/status_views.h"
+#include "ctl/tunable_views.h"
+
+namespace tandem::ctl {
+
+namespace {
+
+constexpr std::array<VerbSpec, 22> kVerbs{{
+    {"status", "Show every node, its flags, the epoch and the leader.", {}, 0, false, false},
+    {"ip", "Show the public IPs a node may host and who holds each (-n all: every IP).", {}, 0, true, true},
+    {"ipinfo", "Show one public IP: who holds it, on which interface, its group.", {"IP", ""}, 1, true, false},
+    {"ifaces", "Show a node's public interfaces, their links and how many IPs each holds.", {}, 0, true, false},
+    {"groups", "Show every IP group, the node holding it and where each address is.", {}, 0, false, false},
+    {"listnodes", "Show the address of every node.", {}, 0, false, false},
+    {"leader", "Show the leader's PNN.", {}, 0, false, false},
+    {"disable", "Disable a node: it keeps running but hosts no public IP.", {}, 0, true, false},
+    {"enable", "Enable a disabled node again.", {}, 0, true, false},
+    {"stop", "Stop a node: it leaves the cluster's work until 'continue'.", {}, 0, true, false},
+    {"continue", "Let a stopped node take part again.", {}, 0, true, false},
+    {"ban", "Ban a node for SECONDS: it hosts nothing until then.", {"SECONDS", ""}, 1, true, false},
+    {"unban", "Lift a node's ban.", {}, 0, true, false},
+    {"moveip", "Move the group of public IP IP to node PNN.", {"IP", "PNN"}, 2, false, false},
+    {"movegroup", "Move IP group NAME to node PNN.", {"NAME", "PNN"}, 2, false, false},
+    {"setifacelink", "Mark a node's interface IFACE up or down (LINK: up or down).", {"IFACE", "LINK"}, 2, true, false},
+    {"reloadips", "Re-read public_addresses and ip_groups and rebalance.", {}, 0, true, false},
+    {"ipreallocate", "Run a takeover run now and wait until it is done.", {}, 0, false, false},
+    {"listvars", "Show this node's tunables.", {}, 0, false, false},
+    {"getvar", "Show one tunable of this node.", {"NAME", ""}, 1, false, false},
+    {"setvar", "Set a tunable on this node until the daemon restarts or reloads.", {"NAME", "VALUE"}, 2, false, false},
+    {"reload", "Re-read every configuration file, as SIGHUP does.", {}, 0, false, false},
+}};
+
+// The verbs whose request is `status` and whose output is a view of it.
+bool is_query(std::string_view verb) {
+  return verb == "status" || verb == "ip" || verb == "ipinfo" || verb == "ifaces" || verb == "groups" ||
+         verb == "listnodes" || verb == "leader";
+}
+
+// The verbs whose output says where the status came from.
+bool warns_without_leader(std::string_view verb) { return is_query(verb) && verb != "listnodes" && verb != "leader"; }
+
+std::optional<proto::AdminCommandKind> admin_kind(std::string_view verb) {
+  for (std::uint8_t number = 1; number <= static_cast<std::uint8_t>(proto::AdminCommandKind::kIpReallocate); ++number) {
+    const auto kind = static_cast<proto::AdminCommandKind>(number);
+    if (proto::command_word(kind) == verb) return kind;
+  }
+  return std::nullopt;
+}
+
+Result<NodeId> parse_pnn(std::string_view text, std::string_view what) {
+  const auto number = parse_unsigned(text);
+  if (!number || *number > std::numeric_limits<std::uint32_t>::max()) {
+    return fail("", std::string(what) + ": expected a PNN (a node's number), got '" + std::string(text) + "'");
+  }
+  return NodeId(static_cast<std::uint32_t>(*number));
+}
+
+Result<NodeChoice> node_choice(const CliCall& call) {
+  if (!call.node) return NodeChoice{};
+  if (call.verb == "ip" && *call.node == "all") return NodeChoice{true, std::nullopt};
+  auto pnn = parse_pnn(*call.node, "-n");
+  if (!pnn) return fail(pnn.error());
+  return NodeChoice{false, pnn->value()};
+}
+
+Result<IpAddress> parse_ip_argument(std::string_view text) {
+  auto address = IpAddress::parse(text);
+  if (!address) return fail("", "IP: expected an IP address without prefix, got '" + std::string(text) + "'");
+  return *address;
+}
+
+// The admin command's arguments beyond the node, from the positional arguments.
+Result<void> add_positional(const CliCall& call, proto::AdminCommand& command) {
+  const auto& args = call.arguments;
+  switch (command.kind) {
+    case proto::AdminCommandKind::kBan: {
+      const auto seconds = parse_unsigned(args[0]);
+      if (!seconds || *seconds == 0 || *seconds > std::numeric_limits<std::uint32_t>::max()) {
+        return fail("", "SECONDS: expected a number of seconds from 1 to 4294967295, got '" + args[0] + "'");
+      }
+      command.ban_seconds = static_cast<std::uint32_t>(*seconds);
+      return success();
+    }
+    case proto::AdminCommandKind::kMoveIp:
+    case proto::AdminCommandKind::kMoveGroup: {
+      if (command.kind == proto::AdminCommandKind::kMoveIp) {
+        auto address = parse_ip_argument(args[0]);
+        if (!address) return fail(address.error());
+        command.address = *address;
+      } else {
+        if (args[0].empty()) return fail("", "NAME: expected a group's name");
+        command.group = GroupName(args[0]);
+      }
+      auto pnn = parse_pnn(args[1], "PNN");
+      if (!pnn) return fail(pnn.error());
+      command.node = *pnn;
+      return success();
+    }
+    case proto::AdminCommandKind::kSetInterfaceLink: {
+      if (!is_interface_name(args[0])) return fail("", "IFACE: expected an interface name, got '" + args[0] + "'");
+      if (args[1] != "up" && args[1] != "down") return fail("", "LINK: expected 'up' or 'down', got '" + args[1] + "'");
+      command.interface = InterfaceName(args[0]);
+      command.link = args[1] == "up" ? LinkState::kUp : LinkState::kDown;
+      return success();
+    }
+    default: return success();
+  }
+}
+
+Result<ControlRequest> admin_request(const CliCall& call, proto::AdminCommandKind kind) {
+  proto::AdminCommand command;
+  command.kind = kind;
+  if (call.node) {
+    auto pnn = parse_pnn(*call.node, "-n");
+    if (!pnn) return fail(pnn.error());
+    command.node = *pnn;
+  }
+  if (auto added = add_positional(call, command); !added) return fail(added.error());
+  return ControlRequest(Admin{std::move(command)});
+}
+
+std::string pretty(const Json& value) { return value.dump(2, ' ', false, Json::error_handler_t::replace) + "\n"; }
+
+// The output of a query verb, from the status result.
+CommandOutput render_query(const CliCall& call, const Json& result) {
+  auto status = read_cluster_status(result);
+  if (!status) return verb_failed(call.verb, "malformed reply from tandemd: " + status.error().message(), kExitFailed);
+  const NodeChoice choice = node_choice(call).value();  // checked by request_for()
+  Result<View> view = fail("", "unreachable");
+  if (call.verb == "status") view = status_view(result, *status);
+  if (call.verb == "ip") view = ip_view(result, *status, choice, call.is_verbose);
+  if (call.verb == "ipinfo") view = ipinfo_view(*status, parse_ip_argument(call.arguments[0])->to_string(), choice);
+  if (call.verb == "ifaces") view = ifaces_view(result, *status, choice);
+  if (call.verb == "groups") view = groups_view(result, *status);
+  if (call.verb == "listnodes") view = listnodes_view(*status);
+  if (call.verb == "leader") view = leader_view(*status);
+  if (!view) return verb_failed(call.verb, view.error().message(), kExitFailed);
+  CommandOutput output{kExitOk, call.wants_json ? pretty(view->json) : view->text, ""};
+  if (!status->from_leader && warns_without_leader(call.verb)) {
+    output.err = "tandem: " + call.verb + ": no leader answered: only this node's own state is certain\n";
+  }
+  return output;
+}
+
+// An admin command's or reload's result: {"message": TEXT}, printed when not empty.
+CommandOutput render_message(const CliCall& call, const Json& result) {
+  if (call.wants_json) return CommandOutput{kExitOk, pretty(result), ""};
+  const Json* message = result.is_object() ? optional_member(result, "message") : nullptr;
+  if (message == nullptr || !message->is_string()) {
+    return verb_failed(call.verb, "malformed reply from tandemd: result.message: expected a string", kExitFailed);
+  }
+  const std::string& text = message->get_ref<const std::string&>();
+  return CommandOutput{kExitOk, text.empty() ? "" : text + "\n", ""};
+}
+
+CommandOutput render_result(const CliCall& call, const Json& result) {
+  if (is_query(call.verb)) return render_query(call, result);
+  if (call.verb == "listvars" || call.verb == "getvar") {
+    if (call.wants_json) return CommandOutput{kExitOk, pretty(result), ""};
+    auto text = call.verb == "listvars" ? listvars_text(result) : getvar_text(result);
+    if (!text) return verb_failed(call.verb, "malformed reply from tandemd: " + text.error().message(), kExitFailed);
+    return CommandOutput{kExitOk, *text, ""};
+  }
+  if (call.verb == "setvar") return CommandOutput{kExitOk, call.wants_json ? pretty(result) : "", ""};
+  return render_message(call, result);
+}
+
+}  // namespace
+
+std::span<const VerbSpec> control_verbs() { return kVerbs; }
+
+const VerbSpec* find_verb(std::string_view name) {
+  for (const VerbSpec& spec : kVerbs) {
+    if (spec.name == name) return &spec;
+  }
+  return nullptr;
+}
+
+Result<ControlRequest> request_for(const CliCall& call) {
+  const VerbSpec* spec = find_verb(call.verb);
+  if (spec == nullptr) return fail("", "unknown command");
+  if (call.arguments.size() != spec->argument_count) {
+    std::string names;
+    for (auto name : spec->argument_names()) names += " " + std::string(name);
+    return fail("", "expected " + std::to_string(spec->argument_count) + " arguments:" + names);
+  }
+  if (call.node && !spec->takes_node) return fail("", "-n is not an option of " + call.verb);
+  if (call.is_verbose && !spec->takes_verbose) return fail("", "-v is not an option of " + call.verb);
+  if (auto choice = node_choice(call); !choice) return fail(choice.error());
+  if (is_query(call.verb)) {
+    if (call.verb == "ipinfo") {
+      if (auto address = parse_ip_argument(call.arguments[0]); !address) return fail(address.error());
+    }
+    return ControlRequest(Status{});
+  }
+  if (const auto kind = admin_kind(call.verb)) return admin_request(call, *kind);
+  if (call.verb == "listvars") return ControlRequest(ListVars{});
+  if (call.verb == "getvar") return ControlRequest(GetVar{call.arguments[0]});
+  if (call.verb == "setvar") return ControlRequest(SetVar{call.arguments[0], call.arguments[1]});
+  return ControlRequest(Reload{});
+}
+
+CommandOutput render_reply(const CliCall& call, std::string_view reply_line) {
+  auto reply = parse_json(reply_line, "reply");
+  if (!reply) return verb_failed(call.verb, "malformed reply from tandemd: " + reply.error().message(), kExitFailed);
+  const Json* ok = reply->is_object() ? optional_member(*reply, "ok") : nullptr;
+  if (ok == nullptr || !ok->is_boolean()) {
+    return verb_failed(call.verb, "malformed reply from tandemd: reply.ok: expected true or false", kExitFailed);
+  }
+  if (!ok->get<bool>()) {
+    const Json* code = optional_member(*reply, "code");
+    const Json* error = optional_member(*reply, "error");
+    const auto known = code && code->is_string() ? parse_code_word(code->get_ref<const std::string&>()) : std::nullopt;
+    const std::string message = error && error->is_string() ? error->get<std::string>() : "failed (no reason given)";
+    return verb_failed(call.verb, message, known ? exit_code_for(*known) : kExitFailed);
+  }
+  const Json* result = optional_member(*reply, "result");
+  if (result == nullptr) return verb_failed(call.verb, "malformed reply from tandemd: reply: missing \"result\"", kExitFailed);
+  return render_result(call, *result);
+}
+
+CommandOutput run_control(const CliCall& call, const Exchange& exchange) {
+  auto request = request_for(call);
+  if (!request) return verb_failed(call.verb, request.error().message(), kExitBadInput);
+  const SocketAnswer answer = exchange(encode_request(*request));
+  if (answer.failure) return verb_failed(call.verb, answer.error.message(), exit_code_for(*answer.failure));
+  return render_reply(call, answer.reply);
+}
+
+int exit_code_for(ReplyCode code) {
+  switch (code) {
+    case ReplyCode::kBadRequest: return kExitBadInput;
+    case ReplyCode::kRefused: return kExitFailed;
+    case ReplyCode::kTimeout: return kExitTimeout;
+    case ReplyCode::kForbidden: return kExitNoDaemon;
+    case ReplyCode::kInternal: return kExitFailed;
+  }
+  return kExitFailed;
+}
+
+int exit_code_for(NoAnswer failure) {
+  switch (failure) {
+    case NoAnswer::kNoDaemon: return kExitNoDaemon;
+    case NoAnswer::kTimeout: return kExitTimeout;
+    case NoAnswer::kFailed: return kExitFailed;
+  }
+  return kExitFailed;
+}
+
+CommandOutput verb_failed(std::string_view verb, std::string_view message, int exit_code) {
+  return CommandOutput{exit_code, "", "tandem: " + std::string(verb) + ": " + std::string(message) + "\n"};
+}
+
+}  // namespace tandem::ctl

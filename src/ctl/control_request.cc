@@ -1,0 +1,303 @@
+#include "ctl/control_request.h"
+
+#include <array>
+#include <cstdint>
+#include <limits>
+
+#include "ctl/json_reader.h"
+
+namespace tandem::ctl {
+
+namespace {
+
+constexpr std::string_view kRoot = "request";
+
+// Which arguments an admin command takes; `required` is a subset of `allowed`.
+enum Argument : std::uint8_t {
+  kNode = 1 << 0,
+  kSeconds = 1 << 1,
+  kAddress = 1 << 2,
+  kGroup = 1 << 3,
+  kInterface = 1 << 4,
+  kLink = 1 << 5,
+};
+
+struct AdminSpec {
+  proto::AdminCommandKind kind;
+  std::uint8_t allowed;
+  std::uint8_t required;
+};
+
+using Kind = proto::AdminCommandKind;
+
+constexpr std::array<AdminSpec, 11> kAdminSpecs{{
+    {Kind::kDisable, kNode, 0},
+    {Kind::kEnable, kNode, 0},
+    {Kind::kStop, kNode, 0},
+    {Kind::kContinue, kNode, 0},
+    {Kind::kUnban, kNode, 0},
+    {Kind::kBan, kNode | kSeconds, kSeconds},
+    {Kind::kMoveIp, kAddress | kNode, kAddress | kNode},
+    {Kind::kMoveGroup, kGroup | kNode, kGroup | kNode},
+    {Kind::kSetInterfaceLink, kInterface | kLink | kNode, kInterface | kLink},
+    {Kind::kReloadIps, kNode, 0},
+    {Kind::kIpReallocate, 0, 0},
+}};
+
+const AdminSpec* find_admin(std::string_view word) {
+  for (const AdminSpec& spec : kAdminSpecs) {
+    if (proto::command_word(spec.kind) == word) return &spec;
+  }
+  return nullptr;
+}
+
+std::string known_commands() {
+  std::string list = "status";
+  for (const AdminSpec& spec : kAdminSpecs) list += ", " + std::string(proto::command_word(spec.kind));
+  return list + ", listvars, getvar, setvar, reload";
+}
+
+// The argument's key in the request, e.g. "seconds" for ban_seconds.
+constexpr std::string_view key_of(Argument argument) {
+  switch (argument) {
+    case kNode: return "node";
+    case kSeconds: return "seconds";
+    case kAddress: return "address";
+    case kGroup: return "group";
+    case kInterface: return "interface";
+    case kLink: return "link";
+  }
+  return "";
+}
+
+constexpr std::array<Argument, 6> kArguments{kNode, kSeconds, kAddress, kGroup, kInterface, kLink};
+
+Result<std::uint32_t> read_u32(const Json& value, const JsonPlace& place, std::uint32_t min) {
+  auto number = read_unsigned(value, place);
+  if (!number) return fail(number.error());
+  if (*number < min || *number > std::numeric_limits<std::uint32_t>::max()) {
+    return fail(place.to_string(), "expected a whole number from " + std::to_string(min) + " to " +
+                                       std::to_string(std::numeric_limits<std::uint32_t>::max()) + ", got " +
+                                       describe(value));
+  }
+  return static_cast<std::uint32_t>(*number);
+}
+
+Result<std::string> read_word(const Json& value, const JsonPlace& place, std::string_view what) {
+  auto text = read_string(value, place);
+  if (!text) return fail(text.error());
+  if (text->empty()) return fail(place.to_string(), "expected " + std::string(what) + ", got \"\"");
+  return std::string(*text);
+}
+
+Result<InterfaceName> read_interface(const Json& value, const JsonPlace& place) {
+  auto text = read_string(value, place);
+  if (!text || !is_interface_name(*text)) {
+    return fail(place.to_string(), "expected an interface name, got " + describe(value));
+  }
+  return InterfaceName(std::string(*text));
+}
+
+Result<void> read_argument(const Json& value, const JsonPlace& place, Argument argument,
+                           proto::AdminCommand& command) {
+  switch (argument) {
+    case kNode: {
+      auto node = read_u32(value, place, 0);
+      if (!node) return fail(node.error());
+      command.node = NodeId(*node);
+      return success();
+    }
+    case kSeconds: {
+      auto seconds = read_u32(value, place, 1);
+      if (!seconds) return fail(seconds.error());
+      command.ban_seconds = *seconds;
+      return success();
+    }
+    case kAddress: {
+      auto text = read_string(value, place);
+      if (!text) return fail(text.error());
+      auto address = IpAddress::parse(*text);
+      if (!address) return fail(place.to_string(), "expected an IP address without prefix, got " + describe(value));
+      command.address = *address;
+      return success();
+    }
+    case kGroup: {
+      auto group = read_word(value, place, "a group name");
+      if (!group) return fail(group.error());
+      command.group = GroupName(std::move(*group));
+      return success();
+    }
+    case kInterface: {
+      auto interface = read_interface(value, place);
+      if (!interface) return fail(interface.error());
+      command.interface = std::move(*interface);
+      return success();
+    }
+    case kLink: {
+      auto text = read_string(value, place);
+      if (!text || (*text != "up" && *text != "down")) {
+        return fail(place.to_string(), "expected \"up\" or \"down\", got " + describe(value));
+      }
+      command.link = *text == "up" ? LinkState::kUp : LinkState::kDown;
+      return success();
+    }
+  }
+  return success();
+}
+
+Result<void> expect_keys(const Json& object, const JsonPlace& place, const AdminSpec& spec) {
+  for (const auto& [key, value] : object.items()) {
+    if (key == "command") continue;
+    bool is_known = false;
+    for (Argument argument : kArguments) is_known = is_known || ((spec.allowed & argument) && key_of(argument) == key);
+    if (is_known) continue;
+    std::string list = "command";
+    for (Argument argument : kArguments) {
+      if (spec.allowed & argument) list += ", " + std::string(key_of(argument));
+    }
+    return fail(place.member(key).to_string(), "unknown key (known here: " + list + ")");
+  }
+  return success();
+}
+
+Result<ControlRequest> parse_admin(const Json& object, const JsonPlace& place, const AdminSpec& spec) {
+  if (auto known = expect_keys(object, place, spec); !known) return fail(known.error());
+  proto::AdminCommand command;
+  command.kind = spec.kind;
+  for (Argument argument : kArguments) {
+    if (!(spec.allowed & argument)) continue;
+    const Json* value = optional_member(object, key_of(argument));
+    if (value == nullptr || (value->is_null() && !(spec.required & argument))) {
+      if (spec.required & argument) return fail(place.to_string(), "missing \"" + std::string(key_of(argument)) + "\"");
+      continue;
+    }
+    if (auto read = read_argument(*value, place.member(key_of(argument)), argument, command); !read) {
+      return fail(read.error());
+    }
+  }
+  return ControlRequest(Admin{std::move(command)});
+}
+
+Result<ControlRequest> parse_setvar(const Json& object, const JsonPlace& place) {
+  if (auto known = expect_known_keys(object, place, {"command", "name", "value"}); !known) return fail(known.error());
+  auto name_value = required_member(object, "name", place);
+  if (!name_value) return fail(name_value.error());
+  auto name = read_word(**name_value, place.member("name"), "a tunable's name");
+  if (!name) return fail(name.error());
+  auto value = required_member(object, "value", place);
+  if (!value) return fail(value.error());
+  if ((*value)->is_number_unsigned()) return ControlRequest(SetVar{*name, std::to_string((*value)->get<std::uint64_t>())});
+  if (!(*value)->is_string()) {
+    return fail(place.member("value").to_string(), "expected a number or a string, got " + describe(**value));
+  }
+  return ControlRequest(SetVar{*name, (*value)->get<std::string>()});
+}
+
+Result<ControlRequest> parse_getvar(const Json& object, const JsonPlace& place) {
+  if (auto known = expect_known_keys(object, place, {"command", "name"}); !known) return fail(known.error());
+  auto name_value = required_member(object, "name", place);
+  if (!name_value) return fail(name_value.error());
+  auto name = read_word(**name_value, place.member("name"), "a tunable's name");
+  if (!name) return fail(name.error());
+  return ControlRequest(GetVar{*name});
+}
+
+// status, listvars and reload take nothing but their command.
+template <typename Request>
+Result<ControlRequest> parse_bare(const Json& object, const JsonPlace& place) {
+  if (auto known = expect_known_keys(object, place, {"command"}); !known) return fail(known.error());
+  return ControlRequest(Request{});
+}
+
+void add_admin_arguments(const proto::AdminCommand& command, Json& out) {
+  if (command.node) out["node"] = command.node->value();
+  if (command.ban_seconds) out["seconds"] = *command.ban_seconds;
+  if (command.address) out["address"] = command.address->to_string();
+  if (command.group) out["group"] = command.group->value();
+  if (command.interface) out["interface"] = command.interface->value();
+  if (command.link) out["link"] = *command.link == LinkState::kUp ? "up" : "down";
+}
+
+std::string dump_line(const Json& value) { return value.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+}  // namespace
+
+std::string_view command_word(const ControlRequest& request) {
+  struct Word {
+    std::string_view operator()(const Status&) const { return "status"; }
+    std::string_view operator()(const Admin& admin) const { return proto::command_word(admin.command.kind); }
+    std::string_view operator()(const ListVars&) const { return "listvars"; }
+    std::string_view operator()(const GetVar&) const { return "getvar"; }
+    std::string_view operator()(const SetVar&) const { return "setvar"; }
+    std::string_view operator()(const Reload&) const { return "reload"; }
+  };
+  return std::visit(Word{}, request);
+}
+
+Json to_json(const ControlRequest& request) {
+  Json out = Json::object();
+  out["command"] = std::string(command_word(request));
+  if (const auto* admin = std::get_if<Admin>(&request)) add_admin_arguments(admin->command, out);
+  if (const auto* get = std::get_if<GetVar>(&request)) out["name"] = get->name;
+  if (const auto* set = std::get_if<SetVar>(&request)) {
+    out["name"] = set->name;
+    out["value"] = set->value;
+  }
+  return out;
+}
+
+std::string encode_request(const ControlRequest& request) { return dump_line(to_json(request)); }
+
+Result<ControlRequest> parse_control_request(std::string_view line) {
+  auto document = parse_json(line, kRoot);
+  if (!document) return fail(document.error());
+  const JsonPlace place(kRoot);
+  if (auto is_object = expect_object(*document, place); !is_object) return fail(is_object.error());
+  auto command_value = required_member(*document, "command", place);
+  if (!command_value) return fail(command_value.error());
+  auto word = read_string(**command_value, place.member("command"));
+  if (!word) return fail(word.error());
+  if (const AdminSpec* spec = find_admin(*word)) return parse_admin(*document, place, *spec);
+  if (*word == "status") return parse_bare<Status>(*document, place);
+  if (*word == "listvars") return parse_bare<ListVars>(*document, place);
+  if (*word == "reload") return parse_bare<Reload>(*document, place);
+  if (*word == "getvar") return parse_getvar(*document, place);
+  if (*word == "setvar") return parse_setvar(*document, place);
+  return fail(place.member("command").to_string(),
+              "unknown command " + describe(**command_value) + " (known: " + known_commands() + ")");
+}
+
+bool is_interface_name(std::string_view text) {
+  constexpr std::size_t kInterfaceNameMax = 15;
+  return !text.empty() && text.size() <= kInterfaceNameMax && text.find_first_of(" \t\r\n/:,") == std::string_view::npos;
+}
+
+std::string_view code_word(ReplyCode code) {
+  switch (code) {
+    case ReplyCode::kBadRequest: return "bad_request";
+    case ReplyCode::kRefused: return "refused";
+    case ReplyCode::kTimeout: return "timeout";
+    case ReplyCode::kForbidden: return "forbidden";
+    case ReplyCode::kInternal: return "internal";
+  }
+  return "internal";
+}
+
+std::optional<ReplyCode> parse_code_word(std::string_view word) {
+  for (ReplyCode code : {ReplyCode::kBadRequest, ReplyCode::kRefused, ReplyCode::kTimeout, ReplyCode::kForbidden,
+                         ReplyCode::kInternal}) {
+    if (code_word(code) == word) return code;
+  }
+  return std::nullopt;
+}
+
+std::string reply_ok(const Json& result) { return R"({"ok":true,"result":)" + dump_line(result) + "}"; }
+
+std::string reply_error(ReplyCode code, std::string_view message) {
+  return R"({"ok":false,"code":")" + std::string(code_word(code)) + R"(","error":)" +
+         dump_line(Json(std::string(message))) + "}";
+}
+
+Json message_result(std::string_view message) { return Json{{"message", std::string(message)}}; }
+
+}  // namespace tandem::ctl

@@ -1,0 +1,98 @@
+// The control socket's requests and replies as values (docs/design/control-protocol.md).
+//
+// Both ends use this file: the tool encodes a ControlRequest with to_json(), the daemon
+// reads the line with parse_control_request() and answers with reply_ok() or
+// reply_error(). Parsing is strict (an unknown key or command is an error, as in every
+// input the project reads), and every error names its place from the root "request":
+// "request.node: expected a whole number of 0 or more, got \"two\"". Pure: no IO.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include <nlohmann/json.hpp>
+
+#include "base/result.h"
+#include "proto/message.h"
+
+namespace tandem::ctl {
+
+// `status`: the cluster as the leader sees it; every query verb of the tool reads it.
+struct Status {
+  friend bool operator==(const Status&, const Status&) = default;
+};
+
+// disable, enable, stop, continue, unban, ban, moveip, movegroup, setifacelink,
+// reloadips, ipreallocate. A node left out means "this node" where the command applies to
+// one node (reloadips: every node); the daemon fills it in.
+struct Admin {
+  proto::AdminCommand command;
+
+  friend bool operator==(const Admin&, const Admin&) = default;
+};
+
+struct ListVars {
+  friend bool operator==(const ListVars&, const ListVars&) = default;
+};
+
+struct GetVar {
+  std::string name;  // as given: tunable names are case-insensitive
+
+  friend bool operator==(const GetVar&, const GetVar&) = default;
+};
+
+// `value` is text: a number, or for IPAllocAlgorithm also its name ("lcp2"), as
+// set_tunable_text() reads it. On the wire a number or a string.
+struct SetVar {
+  std::string name;
+  std::string value;
+
+  friend bool operator==(const SetVar&, const SetVar&) = default;
+};
+
+struct Reload {
+  friend bool operator==(const Reload&, const Reload&) = default;
+};
+
+using ControlRequest = std::variant<Status, Admin, ListVars, GetVar, SetVar, Reload>;
+
+// "status", "disable", "listvars", ...: the request's "command".
+std::string_view command_word(const ControlRequest& request);
+
+// {"command": "ban", "node": 2, "seconds": 60}; keys of absent arguments are left out.
+nlohmann::json to_json(const ControlRequest& request);
+
+// The request line as to_json() makes it: compact, one line, no newline.
+std::string encode_request(const ControlRequest& request);
+
+// Errors (all answered with code bad_request): not JSON or not an object, an unknown
+// command (the error lists the known ones), a missing, unknown or malformed argument.
+Result<ControlRequest> parse_control_request(std::string_view line);
+
+// Linux's rule in short (config/interface_names.h has it in full): 1 to 15 bytes, no
+// blank, '/', ':' or ','. The daemon refuses an interface it does not know; this only
+// keeps nonsense out of requests and logs.
+bool is_interface_name(std::string_view text);
+
+// The codes of an error reply; the tool's exit status follows from them.
+enum class ReplyCode : std::uint8_t {
+  kBadRequest,  // malformed JSON, unknown command, missing or bad argument: exit 2
+  kRefused,     // the cluster refused: a node not configured, no leader, ...: exit 1
+  kTimeout,     // the leader did not answer in time: exit 4
+  kForbidden,   // the caller is not root: exit 3
+  kInternal,    // the daemon dropped the request (a bug): exit 1
+};
+
+std::string_view code_word(ReplyCode code);
+std::optional<ReplyCode> parse_code_word(std::string_view word);
+
+// One line each, without the newline the server adds.
+std::string reply_ok(const nlohmann::json& result);                    // {"ok":true,"result":...}
+std::string reply_error(ReplyCode code, std::string_view message);     // {"ok":false,"code":...,"error":...}
+
+// An admin command's result, and reload's: {"message": TEXT}.
+nlohmann::json message_result(std::string_view message);
+
+}  // namespace tandem::ctl

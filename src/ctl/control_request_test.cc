@@ -1,0 +1,134 @@
+#include "ctl/control_request.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace tandem::ctl {
+namespace {
+
+using Kind = proto::AdminCommandKind;
+
+proto::AdminCommand admin(Kind kind) {
+  proto::AdminCommand command;
+  command.kind = kind;
+  return command;
+}
+
+std::string parse_error(std::string_view line) {
+  auto parsed = parse_control_request(line);
+  if (parsed) return "parsed";
+  return parsed.error().message();
+}
+
+// Every request, as the tool encodes it; parsing the line gives the request back.
+TEST(ControlRequest, EncodesEveryRequestAsOneLineThatParsesBack) {
+  auto ban = admin(Kind::kBan);
+  ban.node = NodeId(2);
+  ban.ban_seconds = 60;
+  auto moveip = admin(Kind::kMoveIp);
+  moveip.address = IpAddress::parse("2001:db8::10").value();
+  moveip.node = NodeId(1);
+  auto movegroup = admin(Kind::kMoveGroup);
+  movegroup.group = GroupName("target1");
+  movegroup.node = NodeId(0);
+  auto link = admin(Kind::kSetInterfaceLink);
+  link.interface = InterfaceName("eth2");
+  link.link = LinkState::kDown;
+  auto disable = admin(Kind::kDisable);
+  disable.node = NodeId(3);
+  const std::vector<std::pair<ControlRequest, std::string>> cases = {
+      {Status{}, R"({"command":"status"})"},
+      {Admin{disable}, R"({"command":"disable","node":3})"},
+      {Admin{admin(Kind::kEnable)}, R"({"command":"enable"})"},
+      {Admin{admin(Kind::kStop)}, R"({"command":"stop"})"},
+      {Admin{admin(Kind::kContinue)}, R"({"command":"continue"})"},
+      {Admin{admin(Kind::kUnban)}, R"({"command":"unban"})"},
+      {Admin{ban}, R"({"command":"ban","node":2,"seconds":60})"},
+      {Admin{moveip}, R"({"address":"2001:db8::10","command":"moveip","node":1})"},
+      {Admin{movegroup}, R"({"command":"movegroup","group":"target1","node":0})"},
+      {Admin{link}, R"({"command":"setifacelink","interface":"eth2","link":"down"})"},
+      {Admin{admin(Kind::kReloadIps)}, R"({"command":"reloadips"})"},
+      {Admin{admin(Kind::kIpReallocate)}, R"({"command":"ipreallocate"})"},
+      {ListVars{}, R"({"command":"listvars"})"},
+      {GetVar{"noipfailback"}, R"({"command":"getvar","name":"noipfailback"})"},
+      {SetVar{"IPAllocAlgorithm", "lcp2"}, R"({"command":"setvar","name":"IPAllocAlgorithm","value":"lcp2"})"},
+      {Reload{}, R"({"command":"reload"})"},
+  };
+  for (const auto& [request, line] : cases) {
+    EXPECT_EQ(encode_request(request), line);
+    auto parsed = parse_control_request(line);
+    ASSERT_TRUE(parsed.ok()) << line << ": " << parsed.error();
+    EXPECT_EQ(*parsed, request) << line;
+  }
+}
+
+TEST(ControlRequest, TakesANumberAsSetvarsValue) {
+  auto parsed = parse_control_request(R"({"command": "setvar", "name": "NoIPFailback", "value": 1})");
+  ASSERT_TRUE(parsed.ok()) << parsed.error();
+  EXPECT_EQ(*parsed, ControlRequest(SetVar{"NoIPFailback", "1"}));
+}
+
+TEST(ControlRequest, TakesNullForAnOptionalArgument) {
+  auto parsed = parse_control_request(R"({"command": "disable", "node": null})");
+  ASSERT_TRUE(parsed.ok()) << parsed.error();
+  EXPECT_EQ(*parsed, ControlRequest(Admin{admin(Kind::kDisable)}));
+}
+
+TEST(ControlRequest, NamesThePlaceOfEveryError) {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"", "request: not valid JSON: line 1, column 1: syntax error while parsing value - unexpected end of input; "
+           "expected '[', '{', or a literal"},
+      {"[]", "request: expected an object, got an array"},
+      {R"({"node": 1})", "request: missing \"command\""},
+      {R"({"command": 7})", "request.command: expected a string, got 7"},
+      {R"({"command": "disable", "node": "two"})",
+       "request.node: expected a whole number of 0 or more, got \"two\""},
+      {R"({"command": "disable", "node": -1})", "request.node: expected a whole number of 0 or more, got -1"},
+      {R"({"command": "disable", "node": 4294967296})",
+       "request.node: expected a whole number from 0 to 4294967295, got 4294967296"},
+      {R"({"command": "disable", "nodes": 1})", "request.nodes: unknown key (known here: command, node)"},
+      {R"({"command": "status", "node": 1})", "request.node: unknown key (known here: command)"},
+      {R"({"command": "ban", "node": 1})", "request: missing \"seconds\""},
+      {R"({"command": "ban", "seconds": 0})", "request.seconds: expected a whole number from 1 to 4294967295, got 0"},
+      {R"({"command": "moveip", "address": "203.0.113.10/24", "node": 1})",
+       "request.address: expected an IP address without prefix, got \"203.0.113.10/24\""},
+      {R"({"command": "moveip", "address": "203.0.113.10"})", "request: missing \"node\""},
+      {R"({"command": "movegroup", "group": "", "node": 1})", "request.group: expected a group name, got \"\""},
+      {R"({"command": "setifacelink", "interface": "eth1", "link": "sideways"})",
+       "request.link: expected \"up\" or \"down\", got \"sideways\""},
+      {R"({"command": "setifacelink", "interface": "eth1,eth2", "link": "up"})",
+       "request.interface: expected an interface name, got \"eth1,eth2\""},
+      {R"({"command": "getvar"})", "request: missing \"name\""},
+      {R"({"command": "setvar", "name": "NoIPFailback", "value": true})",
+       "request.value: expected a number or a string, got true"},
+      {R"({"command": "status", "command": "reload"})", "request.command: the key appears twice in one object"},
+  };
+  for (const auto& [line, error] : cases) EXPECT_EQ(parse_error(line), error) << line;
+}
+
+TEST(ControlRequest, ListsTheKnownCommandsForAnUnknownOne) {
+  EXPECT_EQ(parse_error(R"({"command": "recmaster"})"),
+            "request.command: unknown command \"recmaster\" (known: status, disable, enable, stop, continue, unban, "
+            "ban, moveip, movegroup, setifacelink, reloadips, ipreallocate, listvars, getvar, setvar, reload)");
+}
+
+TEST(ControlReply, WritesOneLineForSuccessAndForEachErrorCode) {
+  EXPECT_EQ(reply_ok(message_result("node 2 disabled")), R"({"ok":true,"result":{"message":"node 2 disabled"}})");
+  EXPECT_EQ(reply_error(ReplyCode::kRefused, "node 7 is not configured"),
+            R"({"ok":false,"code":"refused","error":"node 7 is not configured"})");
+  EXPECT_EQ(reply_error(ReplyCode::kBadRequest, "a \"quoted\"\nline"),
+            R"({"ok":false,"code":"bad_request","error":"a \"quoted\"\nline"})");
+  for (auto code : {ReplyCode::kBadRequest, ReplyCode::kRefused, ReplyCode::kTimeout, ReplyCode::kForbidden,
+                    ReplyCode::kInternal}) {
+    EXPECT_EQ(parse_code_word(code_word(code)), code);
+  }
+  EXPECT_EQ(parse_code_word("teapot"), std::nullopt);
+}
+
+TEST(ControlReply, ReplacesInvalidUtf8RatherThanThrowing) {
+  EXPECT_EQ(reply_error(ReplyCode::kRefused, "bad \xff byte"), "{\"ok\":false,\"code\":\"refused\",\"error\":\"bad \xef\xbf\xbd byte\"}");
+}
+
+}  // namespace
+}  // namespace tandem::ctl

@@ -1,0 +1,90 @@
+// FileClusterLock: the cluster lock as an fcntl lock on a file on the cluster filesystem.
+//
+// CTDB's "recovery lock" with a plain path. try_acquire() opens the file (creating it, mode
+// 0600) and tries once, without waiting, to take a write lock on its first byte; it reports
+// kHeld or kContended, and the state machine decides when to try again. While held it checks
+// every `check_interval` that the path still names the file it locked (stat(path) against
+// fstat(fd): same device and inode, as CTDB's fcntl helper does) and that the descriptor is
+// still usable; if not — the file was deleted, replaced or the filesystem went away — it
+// drops the lock and reports kLost. release() unlocks and closes.
+//
+// The lock is an open-file-description lock (F_OFD_SETLK), not a classic POSIX one: a POSIX
+// lock belongs to the process, so any close() of any descriptor of that file anywhere in
+// tandemd would silently drop it, and a second attempt from the same process would
+// "succeed" against its own lock. An OFD lock belongs to the one open() this object owns
+// (O_CLOEXEC, so no hook or helper inherits it) and conflicts with every other open of the
+// file, in this process or on another node. The cluster filesystem must support fcntl locks
+// across nodes, as CTDB requires (check with CTDB's ping_pong).
+//
+// It never crashes on the filesystem's account: a file that cannot be opened or locked is
+// kContended with a log line naming the path and errno (logged when the cause changes, not
+// at every retry). It does call open(), fcntl() and stat() on the event loop's thread, so a
+// hung cluster filesystem stalls the loop; where that matters, configure a helper instead
+// (HelperClusterLock with CTDB's ctdb_mutex_fcntl_helper takes the same lock in a child).
+//
+// Single-threaded: every call and callback runs on the io_context's thread. Outcomes are
+// reported only from Asio handlers, never from inside try_acquire() or release(); a report
+// still pending when release() or try_acquire() is called again is dropped, so the last
+// call's outcome is the one reported.
+#pragma once
+
+#include <asio.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "base/unique_fd.h"
+#include "io/interfaces.h"
+#include "sys/lock_outcome.h"
+
+namespace tandem::sys {
+
+inline constexpr std::chrono::milliseconds kLockFileCheckInterval{1000};
+
+class FileClusterLock final : public io::ClusterLock {
+ public:
+  using Log = std::function<void(const std::string& line)>;
+
+  FileClusterLock(asio::io_context& context, std::string path, LockReport report, Log log,
+                  std::chrono::milliseconds check_interval = kLockFileCheckInterval);
+  // Releases the lock if held; pending handlers become no-ops.
+  ~FileClusterLock() override;
+  FileClusterLock(const FileClusterLock&) = delete;
+  FileClusterLock& operator=(const FileClusterLock&) = delete;
+
+  // Reports kHeld (also when already held) or kContended.
+  void try_acquire() override;
+  // Unlocks and closes; nothing is reported. Harmless when not held.
+  void release() override;
+
+  bool is_held() const { return fd_.is_valid(); }
+
+ private:
+  std::optional<std::string> lock_file();  // nullopt: now held; "": contended; else the failure
+  std::optional<std::string> why_lost() const;
+  void drop();
+  void post_report(LockOutcome outcome);
+  void schedule_check();
+  void on_check(std::uint64_t hold);
+  void note_failure(const std::string& cause);
+
+  std::string path_;
+  LockReport report_;
+  Log log_;
+  std::chrono::milliseconds check_interval_;
+  asio::io_context& context_;
+  asio::steady_timer check_timer_;
+  UniqueFd fd_;  // valid exactly while the lock is held
+  // Bumped by every try_acquire(), release() and loss; a posted report carries the
+  // generation it was made in and is dropped if it has changed since.
+  std::uint64_t generation_ = 0;
+  // Bumped when a hold begins and when it ends; a check belongs to the hold it was made in.
+  std::uint64_t hold_ = 0;
+  std::string last_failure_;  // last cause logged, so a repeated failure is logged once
+  std::shared_ptr<char> alive_ = std::make_shared<char>();
+};
+
+}  // namespace tandem::sys
