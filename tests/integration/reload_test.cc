@@ -1,0 +1,80 @@
+// Reloading the configuration: a bad file is refused with FILE:LINE and the daemon goes on
+// serving with what it had; a good file takes effect.
+#include <signal.h>
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include "lab/process.h"
+#include "tests/integration/lab_fixture.h"
+
+namespace tandem::integration {
+namespace {
+
+std::string read_text(const std::string& path) {
+  std::ifstream file(path);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+void write_text(const std::string& path, const std::string& text) {
+  std::ofstream file(path, std::ios::trunc);
+  file << text;
+}
+
+std::size_t count_of(const std::string& text, const std::string& part) {
+  std::size_t count = 0;
+  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + part.size())) ++count;
+  return count;
+}
+
+class Reload : public LabTest {};
+
+TEST_F(Reload, ABadFileIsRefusedWithItsLineAndTheDaemonKeepsServingThenAGoodFileTakesEffect) {
+  ASSERT_NO_FATAL_FAILURE(bring_up());
+  const lab::PlannedNode& node = plan().nodes[0];
+  const std::string original = read_text(node.paths.public_addresses);
+  ASSERT_FALSE(original.empty());
+  const std::string place =
+      node.paths.public_addresses + ":" + std::to_string(std::count(original.begin(), original.end(), '\n') + 1);
+  const GroupPlaces before = groups_from_client();
+  const auto held_before = addresses_on(node.name);
+
+  write_text(node.paths.public_addresses, original + "198.51.100.99 eth1\n");  // no prefix length
+  ToolOutput reloaded = tandem(node.name, {"reload"});
+  EXPECT_NE(reloaded.exit_code, 0) << reloaded.out;
+  EXPECT_NE(reloaded.err.find(place), std::string::npos) << "the tool's error does not name " << place << ": "
+                                                          << reloaded.err;
+
+  const std::size_t logged = count_of(read_text(node.paths.log), place);
+  EXPECT_GE(logged, 1u) << "the log does not name " << place;
+  auto pid = lab::read_pid_file(node.paths.daemon_pid);
+  ASSERT_TRUE(pid.has_value());
+  ASSERT_EQ(::kill(*pid, SIGHUP), 0);
+  EXPECT_TRUE(wait_until(kInterfaceMoveLimit, [&] { return count_of(read_text(node.paths.log), place) > logged; }))
+      << "SIGHUP did not log " << place;
+
+  EXPECT_EQ(tandem(node.name, {"status"}).exit_code, 0) << "the daemon no longer answers";
+  EXPECT_TRUE(lab().is_daemon_running(node));
+  auto places = wait_for_groups(kInterfaceMoveLimit, [&](const GroupPlaces& p) { return p == before; });
+  EXPECT_TRUE(places) << "the groups moved: " << places_text(groups_from_client()) << ", were " << places_text(before);
+  EXPECT_EQ(addresses_on(node.name), held_before);
+
+  // A good file with one more (ungrouped) address, which only this node may host.
+  const IpAddress added = ip("198.51.100.50");
+  write_text(node.paths.public_addresses, original + "198.51.100.50/24 eth1,eth2\n");
+  reloaded = tandem(node.name, {"reload"});
+  EXPECT_EQ(reloaded.exit_code, 0) << reloaded.err;
+  EXPECT_EQ(tandem(node.name, {"ipreallocate"}).exit_code, 0);
+  auto session = lab().probe({added}, {});
+  ASSERT_TRUE(session.ok()) << session.error().message();
+  auto answer = (*session)->wait_for_answer(added, 0, kNodeMoveLimit);
+  ASSERT_TRUE(answer.has_value()) << added << " added by the reload never answered";
+  EXPECT_EQ(node_of(*answer->answer), node.name);
+  EXPECT_TRUE(wait_for_groups(kInterfaceMoveLimit, [&](const GroupPlaces& p) { return p == before; }));
+}
+
+}  // namespace
+}  // namespace tandem::integration
