@@ -23,12 +23,12 @@ constexpr std::array<TunableSpec, 13> kSpecs{{
      "1: no group is given to a node that does not hold it already; a failed node's "
      "groups stay unhosted. For maintenance; off by default."},
     {"HeartbeatIntervalMs", &Tunables::heartbeat_interval_ms, 100, 10, 10000,
-     "How often every node sends a heartbeat to every other node. 100 ms gives six chances "
+     "How often every node sends a heartbeat to every other node. 100 ms gives five chances "
      "to be heard within DeadTimeoutMs at little cost (CTDB: KeepaliveInterval 5 s)."},
-    {"DeadTimeoutMs", &Tunables::dead_timeout_ms, 600, 30, 120000,
-     "A peer not heard from (in both directions) for this long is lost. Six heartbeats: a "
+    {"DeadTimeoutMs", &Tunables::dead_timeout_ms, 500, 30, 120000,
+     "A peer not heard from (in both directions) for this long is lost. Five heartbeats: a "
      "few lost packets or a busy machine do not fail a node over."},
-    {"LeaseTimeoutMs", &Tunables::lease_timeout_ms, 1000, 50, 300000,
+    {"LeaseTimeoutMs", &Tunables::lease_timeout_ms, 800, 50, 300000,
      "A node serves public IPs only while its lease, renewed by the leader's heartbeats, "
      "runs. Longer than DeadTimeoutMs plus an election, so a new leader renews leases before "
      "they lapse; a failed node's IPs move after about this long."},

@@ -28,8 +28,8 @@ struct Tunables {
   std::uint32_t no_ip_takeover = 0;
   // Timing of the cluster protocol (docs/design/cluster.md says why each default is what it is).
   std::uint32_t heartbeat_interval_ms = 100;
-  std::uint32_t dead_timeout_ms = 600;
-  std::uint32_t lease_timeout_ms = 1000;
+  std::uint32_t dead_timeout_ms = 500;
+  std::uint32_t lease_timeout_ms = 800;
   std::uint32_t lease_margin_ms = 100;
   std::uint32_t takeover_timeout_ms = 2000;
   std::uint32_t monitor_interval_ms = 1000;
