@@ -69,7 +69,7 @@ void NodeMachine::State::carry_out_take(OrderInProgress& order, const std::vecto
       held.push_back({item.prefix, item.interface});
     }
     out.push_back(Announce{item.prefix.address, item.interface});
-    order.hooks.insert(run_hook(HookEvent::kTakeIp, {text_of(item.prefix), item.interface.value()}));
+    order.hooks.insert(run_hook(HookEvent::kTakeIp, ip_hook_arguments(item.interface, item.prefix)));
     if (item.group) groups.insert(*item.group);
   }
   order.groups_to_announce.assign(groups.begin(), groups.end());
@@ -87,7 +87,7 @@ void NodeMachine::State::carry_out_update(OrderInProgress& order, const std::vec
     out.push_back(RemoveAddress{entry->prefix, entry->interface});
     out.push_back(AddAddress{entry->prefix, item.interface});
     out.push_back(Announce{entry->prefix.address, item.interface});
-    order.hooks.insert(run_hook(HookEvent::kUpdateIp, {entry->interface.value(), item.interface.value(), text_of(entry->prefix)}));
+    order.hooks.insert(run_hook(HookEvent::kUpdateIp, update_hook_arguments(entry->interface, item.interface, entry->prefix)));
     entry->interface = item.interface;
   }
 }
@@ -102,7 +102,7 @@ void NodeMachine::State::finish_orders() {
                                   [&](const HeldAddress& h) { return h.prefix.address == item.prefix.address; });
         if (entry == held.end()) continue;
         out.push_back(RemoveAddress{entry->prefix, entry->interface});
-        order.hooks.insert(run_hook(HookEvent::kReleaseIp, {text_of(entry->prefix), entry->interface.value()}));
+        order.hooks.insert(run_hook(HookEvent::kReleaseIp, ip_hook_arguments(entry->interface, entry->prefix)));
         held.erase(entry);
       }
       order.to_remove.clear();

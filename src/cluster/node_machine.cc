@@ -390,7 +390,7 @@ void NodeMachine::State::release_all(const std::string& why) {
   log(Log::Level::kWarning, "releasing every public address: " + why);
   for (const auto& entry : held) {
     out.push_back(RemoveAddress{entry.prefix, entry.interface});
-    run_hook(HookEvent::kReleaseIp, {text_of(entry.prefix), entry.interface.value()});
+    run_hook(HookEvent::kReleaseIp, ip_hook_arguments(entry.interface, entry.prefix));
   }
   held.clear();
   send_report();
@@ -414,7 +414,7 @@ void NodeMachine::State::relocate_locally() {
     out.push_back(RemoveAddress{entry.prefix, entry.interface});
     out.push_back(AddAddress{entry.prefix, placement->interface});
     out.push_back(Announce{entry.prefix.address, placement->interface});
-    run_hook(HookEvent::kUpdateIp, {entry.interface.value(), placement->interface.value(), text_of(entry.prefix)});
+    run_hook(HookEvent::kUpdateIp, update_hook_arguments(entry.interface, placement->interface, entry.prefix));
     log(Log::Level::kInfo, "moved " + text_of(entry.prefix) + " from " + entry.interface.value() + " to " +
                                placement->interface.value());
     entry.interface = placement->interface;

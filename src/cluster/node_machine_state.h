@@ -48,6 +48,16 @@ inline constexpr std::string_view kNoLease = "this node has no lease to serve";
 
 inline std::string text_of(const IpPrefix& prefix) { return prefix.to_string(); }
 
+// Hook arguments as CTDB's event scripts take them, so that its scripts run unchanged:
+//   takeip/releaseip INTERFACE IP MASKBITS      updateip OLD_INTERFACE NEW_INTERFACE IP MASKBITS
+inline std::vector<std::string> ip_hook_arguments(const InterfaceName& interface, const IpPrefix& prefix) {
+  return {interface.value(), prefix.address.to_string(), std::to_string(prefix.length)};
+}
+inline std::vector<std::string> update_hook_arguments(const InterfaceName& from, const InterfaceName& to,
+                                                      const IpPrefix& prefix) {
+  return {from.value(), to.value(), prefix.address.to_string(), std::to_string(prefix.length)};
+}
+
 // A takeover order this node is carrying out, waiting for its hooks before it answers.
 struct OrderInProgress {
   NodeId leader;

@@ -1,7 +1,10 @@
 // Failover as a client sees it: a NIC down, both NICs of a node down, a NIC back, a power
 // loss, a daemon crash. 3 nodes x 2 public interfaces x 3 groups; group g<i> is
 // 198.51.100.(10+i)@eth1 and 203.0.113.(10+i)@eth2.
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <fstream>
 
 #include "tests/integration/lab_fixture.h"
 
@@ -98,6 +101,35 @@ TEST_F(Failover, ADaemonKillMovesItsGroupsAndItsNodeKeepsNoPublicAddress) {
   ASSERT_TRUE(places) << "groups: " << places_text(groups_from_client());
   EXPECT_EQ(groups_from_kernel(), *places);
   EXPECT_TRUE(addresses_on(node).empty());
+}
+
+}  // namespace
+}  // namespace tandem::integration
+
+namespace tandem::integration {
+namespace {
+
+// CTDB's event scripts must run unchanged: `updateip OLD_INTERFACE NEW_INTERFACE IP MASKBITS`.
+TEST_F(Failover, AnInterfaceMoveRunsUpdateIpWithCtdbsArguments) {
+  ASSERT_NO_FATAL_FAILURE(bring_up());
+  const std::string node = groups_from_client().at("g0");
+  const std::string dir = "/run/" + prefix_ + "/" + node;
+  {
+    std::ofstream hook(dir + "/events.d/10.record");
+    hook << "#!/bin/sh\necho \"$@\" >> " << dir << "/hooks.txt\n";
+  }
+  ::chmod((dir + "/events.d/10.record").c_str(), 0755);
+
+  ASSERT_TRUE(lab().nic_down(node, "eth1").ok());
+  const auto recorded = [&] {
+    std::ifstream in(dir + "/hooks.txt");
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line == "updateip eth1 eth2 198.51.100.10 24") return true;
+    }
+    return false;
+  };
+  EXPECT_TRUE(wait_until(kInterfaceMoveLimit, recorded)) << "no updateip line in " << dir << "/hooks.txt";
 }
 
 }  // namespace
