@@ -22,6 +22,13 @@ void FailoverMeter::power_lost(TimePoint at, NodeIndex node, const std::vector<p
   if (!pending.waiting.empty()) node_pending_.push_back(std::move(pending));
 }
 
+void FailoverMeter::planned_stop(TimePoint at, NodeIndex node, const std::vector<proto::HeldAddress>& held) {
+  fault_anywhere(at);
+  Pending pending{at, node, InterfaceName(), {}};
+  for (const auto& entry : held) pending.waiting.insert(entry.prefix.address);
+  if (!pending.waiting.empty()) stop_pending_.push_back(std::move(pending));
+}
+
 void FailoverMeter::fault(TimePoint at, NodeIndex node) {
   expire(at);
   std::erase_if(interface_pending_, [&](const Pending& p) { return p.node == node; });
@@ -31,11 +38,13 @@ void FailoverMeter::fault_anywhere(TimePoint at) {
   expire(at);
   interface_pending_.clear();
   node_pending_.clear();
+  stop_pending_.clear();
 }
 
 void FailoverMeter::expire(TimePoint at) {
   std::erase_if(interface_pending_, [&](const Pending& p) { return at - p.start > give_up_; });
   std::erase_if(node_pending_, [&](const Pending& p) { return at - p.start > give_up_; });
+  std::erase_if(stop_pending_, [&](const Pending& p) { return at - p.start > give_up_; });
 }
 
 void FailoverMeter::address_added(TimePoint at, NodeIndex node, const IpAddress& address,
@@ -49,11 +58,17 @@ void FailoverMeter::address_added(TimePoint at, NodeIndex node, const IpAddress&
       ++it;
     }
   }
-  for (auto it = node_pending_.begin(); it != node_pending_.end();) {
+  settle(node_pending_, node_samples_, at, node, address);
+  settle(stop_pending_, stop_samples_, at, node, address);
+}
+
+void FailoverMeter::settle(std::vector<Pending>& pending, std::vector<Duration>& samples, TimePoint at, NodeIndex node,
+                           const IpAddress& address) {
+  for (auto it = pending.begin(); it != pending.end();) {
     if (it->node != node) it->waiting.erase(address);
     if (it->waiting.empty()) {
-      node_samples_.push_back(at - it->start);
-      it = node_pending_.erase(it);
+      samples.push_back(at - it->start);
+      it = pending.erase(it);
     } else {
       ++it;
     }

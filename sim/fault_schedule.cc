@@ -17,8 +17,8 @@ proto::AdminCommand command(proto::AdminCommandKind kind, NodeIndex node) {
 
 }  // namespace
 
-FaultSchedule::FaultSchedule(SimWorld& world, std::uint64_t seed, Duration mean_gap)
-    : world_(world), rng_(mix_seed(seed, kSaltFaults)), mean_gap_(mean_gap) {}
+FaultSchedule::FaultSchedule(SimWorld& world, std::uint64_t seed, Duration mean_gap, bool planned_stops)
+    : world_(world), rng_(mix_seed(seed, kSaltFaults)), mean_gap_(mean_gap), planned_stops_(planned_stops) {}
 
 void FaultSchedule::run(TimePoint from, TimePoint until) {
   world_.run_until(from);
@@ -57,7 +57,7 @@ void FaultSchedule::run_due_undos() {
 
 void FaultSchedule::inject() {
   const bool has_lock = world_.options().has_cluster_lock;
-  switch (rng_.below(11)) {
+  switch (rng_.below(planned_stops_ ? 12 : 11)) {
     case 0: power_loss(); break;
     case 1: if (auto node = any_running_node()) world_.crash_daemon(*node); break;
     case 2: partition(); break;
@@ -68,7 +68,8 @@ void FaultSchedule::inject() {
     case 7: if (has_lock) world_.lose_lock(); break;
     case 8: monitor_failure(); break;
     case 9: disable_for_a_while(); break;
-    default: move_something(); break;
+    case 10: move_something(); break;
+    default: planned_stop(); break;
   }
 }
 
@@ -87,6 +88,15 @@ std::size_t FaultSchedule::powered_off_count() const {
   std::size_t off = 0;
   for (NodeIndex i = 0; i < world_.node_count(); ++i) off += world_.node(i).powered ? 0u : 1u;
   return off;
+}
+
+std::size_t FaultSchedule::not_running_count() const {
+  std::size_t down = 0;
+  for (NodeIndex i = 0; i < world_.node_count(); ++i) {
+    const SimNode& node = world_.node(i);
+    down += node.is_running() && !node.daemon->machine().is_shutting_down() ? 0u : 1u;
+  }
+  return down;
 }
 
 void FaultSchedule::power_loss() {
@@ -184,6 +194,13 @@ void FaultSchedule::move_something() {
   world_.admin(*via, move);
 }
 
+// systemctl restart: stop with release, start again later; a minority at most is down.
+void FaultSchedule::planned_stop() {
+  const auto node = any_running_node();
+  if (!node || (not_running_count() + 1) * 2 >= world_.node_count()) return;
+  world_.shutdown_daemon(*node, rng_.between(std::chrono::milliseconds(1000), std::chrono::milliseconds(4000)));
+}
+
 void FaultSchedule::heal_all() {
   undos_.clear();
   world_.note("heal: every fault ends");
@@ -191,6 +208,8 @@ void FaultSchedule::heal_all() {
   world_.set_network(world_.options().network);
   for (NodeIndex i = 0; i < world_.node_count(); ++i) {
     if (!world_.node(i).powered) world_.power_on(i);
+    const SimNode& node = world_.node(i);
+    if (node.is_stopped || (node.is_running() && node.daemon->machine().is_shutting_down())) world_.start(i);
     world_.set_hook_fault(i, HookEvent::kMonitor, HookFault::kNone);
     const auto links = world_.node(i).kernel.links();  // a copy: set_link changes it
     for (const auto& [interface, state] : links) {

@@ -4,7 +4,7 @@
 // DESIGN.md and the issue: power loss and restart, daemon crash, symmetric and one-way
 // partitions, a degraded network (delay, loss, duplication, reordering), link down/up and
 // flapping, lock holder loss, a failing monitor, and admin commands (disable/enable,
-// moveip, movegroup). Each temporary fault is undone after a random duration. At most a
+// moveip, movegroup) and planned stops (SIGTERM, then a restart). Each temporary fault is undone after a random duration. At most a
 // minority of nodes is powered off at once, so the cluster keeps a quorum to fail over to.
 // heal_all() ends every fault at once: after it, the cluster must converge (invariant 3).
 #pragma once
@@ -18,7 +18,7 @@ namespace tandem::sim {
 
 class FaultSchedule {
  public:
-  FaultSchedule(SimWorld& world, std::uint64_t seed, Duration mean_gap);
+  FaultSchedule(SimWorld& world, std::uint64_t seed, Duration mean_gap, bool planned_stops = true);
 
   // Runs the world to `until`, injecting faults from `from` on (stops early on a violation
   // when the world stops at the first one).
@@ -38,6 +38,7 @@ class FaultSchedule {
   NodeIndex any_node();
   std::optional<NodeIndex> any_running_node();
   std::size_t powered_off_count() const;
+  std::size_t not_running_count() const;
 
   void power_loss();
   void partition();
@@ -48,10 +49,12 @@ class FaultSchedule {
   void monitor_failure();
   void disable_for_a_while();
   void move_something();
+  void planned_stop();
 
   SimWorld& world_;
   SimRng rng_;
   Duration mean_gap_;
+  bool planned_stops_;
   std::vector<Undo> undos_;  // in the order of their time (stable for equal times)
   std::vector<NodeIndex> disabled_;
 };

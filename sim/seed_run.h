@@ -18,6 +18,9 @@ struct SweepOptions {
   Duration fault_start = std::chrono::seconds(3);
   double fault_fraction = 0.7;
   Duration mean_fault_gap = std::chrono::milliseconds(1500);
+  // Planned stops (SIGTERM, restarted 1-4 s later) among the faults. Off, the schedule is
+  // the one from before they existed, seed for seed.
+  bool planned_stops = true;
   // Invariant 3's bound after the heal; zero: default_settle_bound(world.tunables).
   Duration settle{0};
 };
@@ -36,6 +39,7 @@ struct SeedOutcome {
   std::vector<std::string> trace_tail;  // the last lines, when there was a violation
   std::vector<Duration> interface_failovers;
   std::vector<Duration> node_failovers;
+  std::vector<Duration> stop_failovers;  // planned stops (Shutdown), measured as node failovers
   std::uint64_t messages = 0;
   std::uint64_t spin_ticks = 0;  // SimWorld::spin_ticks()
   std::string first_spin;

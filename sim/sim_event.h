@@ -66,7 +66,13 @@ struct ApplyLateRemoval {
   InterfaceName interface;
 };
 
+// A daemon in a planned stop exits: it said ShutdownDone, or its hard bound passed.
+struct StopDaemon {
+  NodeIndex node = 0;
+  std::uint64_t incarnation = 0;
+};
+
 using SimEvent = std::variant<DeliverMessage, WakeNode, FinishHook, AnswerLock, RunStopCleanup, RestartDaemon,
-                              FreeLock, ApplyLateRemoval>;
+                              FreeLock, ApplyLateRemoval, StopDaemon>;
 
 }  // namespace tandem::sim

@@ -8,6 +8,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 
 #include "cluster/node_config.h"
 #include "node/node.h"
@@ -39,6 +40,10 @@ struct SimNode {
   bool powered = true;
   std::uint64_t incarnation = 0;
   std::map<HookEvent, HookFault> hook_faults;
+  // Planned stops: the daemon exited after a Shutdown and waits for a start; or, while it
+  // stops, it is started again this long after it exits (systemctl restart).
+  bool is_stopped = false;
+  std::optional<Duration> restart_after_stop;
 
   // The timer: the daemon's latest wish (real time) and the one queued wake-up that serves
   // it. A later wish does not queue another event: the queued one re-arms itself.

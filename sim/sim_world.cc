@@ -195,6 +195,25 @@ void SimWorld::dispatch(const ApplyLateRemoval& event) {
   nodes_[event.node]->kernel.remove_now(event.prefix, event.interface);
 }
 
+// The end of a planned stop, as tandemd does it: what the machine still holds (a stop cut
+// short) goes without hooks, the lock goes with the process, then systemd's ExecStopPost.
+void SimWorld::dispatch(const StopDaemon& event) {
+  SimNode& node = *nodes_[event.node];
+  if (event.incarnation != node.incarnation || !node.is_running()) return;
+  const std::vector<proto::HeldAddress> left = node.daemon->machine().held();
+  const std::optional<Duration> restart_after = node.restart_after_stop;
+  trace(event.node, "stopped", std::to_string(left.size()) + " addresses left to remove");
+  for (const auto& entry : left) (void)node.kernel.remove_address(entry.prefix, entry.interface);
+  stop_daemon(event.node);
+  release_lock(event.node);
+  queue_.push(now_ + options_.stop_cleanup_delay, RunStopCleanup{event.node, node.incarnation});
+  if (restart_after) {
+    queue_.push(now_ + *restart_after, RestartDaemon{event.node, node.incarnation});
+  } else {
+    node.is_stopped = true;
+  }
+}
+
 // --- daemons ---
 
 node::NodeIo SimWorld::io_for(SimNode& node) {
@@ -211,22 +230,31 @@ node::NodeIo SimWorld::io_for(SimNode& node) {
                                      std::to_string(answer.answered_by.value()));
   };
   auto log = [this, index](const cluster::Log& line) { trace(index, "log", line.text); };
+  // Called from inside the daemon's handle(): it exits by an event of its own.
+  auto shutdown_done = [this, index] {
+    trace(index, "shutdown-done", "");
+    queue_.push(now_, StopDaemon{index, nodes_[index]->incarnation});
+  };
   io::ClusterLock* lock = options_.has_cluster_lock ? &node.io : nullptr;
-  return node::NodeIo{node.io, node.io, node.kernel, node.io, lock, std::move(reply), std::move(status), std::move(log)};
+  return node::NodeIo{node.io, node.io, node.kernel, node.io, lock, std::move(reply), std::move(status), std::move(log),
+                      std::move(shutdown_done)};
 }
 
 void SimWorld::start_daemon(NodeIndex index) {
   SimNode& node = *nodes_[index];
   node.config.random_seed = mix_seed(options_.seed, kSaltDaemon ^ (std::uint64_t{index} << 32) ^ node.incarnation);
   node.daemon = std::make_unique<node::Node>(node.config, io_for(node));
+  node.is_stopped = false;
   trace(index, "start", std::to_string(node.kernel.held().size()) + " addresses found");
   feed(index, cluster::Start{node.kernel.list_addresses(), node.kernel.links()});
 }
 
-// The daemon is gone (crash or power loss): nothing it asked for will reach it.
+// The daemon is gone (crash, power loss, the end of a planned stop): nothing it asked for
+// will reach it.
 void SimWorld::stop_daemon(NodeIndex index) {
   SimNode& node = *nodes_[index];
   node.daemon.reset();
+  node.restart_after_stop.reset();
   ++node.incarnation;
   ++node.wake_generation;
   node.wake_queued = false;
@@ -277,6 +305,7 @@ void SimWorld::run_hook(NodeIndex index, std::uint64_t id, HookEvent event, cons
   Duration delay = rng_.between(options_.hook_min, options_.hook_max);
   // A hung hook is killed at the timeout and counts as failed, as the real runner does.
   if (kind == HookFault::kHang) delay = milliseconds(options_.tunables.event_script_timeout_ms);
+  hooks_run_.push_back(HookRecord{now_, index, event, arguments});
   if (event != HookEvent::kMonitor || kind != HookFault::kNone) {
     trace(index, "hook", std::to_string(id) + " " + std::string(hook_event_name(event)) + " " + join(arguments));
   }

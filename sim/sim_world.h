@@ -42,6 +42,13 @@ struct StatusReplyRecord {
   proto::StatusReply status;
 };
 
+struct HookRecord {
+  TimePoint at;
+  NodeIndex node = 0;
+  HookEvent event = HookEvent::kStartup;
+  std::vector<std::string> arguments;
+};
+
 struct AddressChange {
   TimePoint at;
   NodeIndex node = 0;
@@ -79,6 +86,13 @@ class SimWorld final : private KernelObserver, private NodeIoPort {
   void power_off(NodeIndex node);
   void power_on(NodeIndex node);
   void crash_daemon(NodeIndex node);
+  // A planned stop (SIGTERM): the daemon is fed Shutdown and exits once it answers
+  // ShutdownDone (or after the daemon's hard bound, EventScriptTimeoutMs + 3 s), removing
+  // what its machine still holds; systemd's ExecStopPost follows. With `restart_after` it
+  // is started again that long after it exited, else it stays stopped until start().
+  void shutdown_daemon(NodeIndex node, std::optional<Duration> restart_after = std::nullopt);
+  // Starts a stopped daemon; one still stopping is started as soon as it has exited.
+  void start(NodeIndex node);
   void set_link(NodeIndex node, const InterfaceName& interface, LinkState state);
   void partition(const std::vector<NodeIndex>& side);
   void cut(NodeIndex from, NodeIndex to);
@@ -100,6 +114,7 @@ class SimWorld final : private KernelObserver, private NodeIoPort {
   const std::vector<AdminReplyRecord>& replies() const { return replies_; }
   const std::vector<StatusReplyRecord>& status_replies() const { return status_replies_; }
   const std::vector<AddressChange>& address_history() const { return history_; }
+  const std::vector<HookRecord>& hook_history() const { return hooks_run_; }  // every hook started
   const std::vector<Violation>& violations() const { return violations_; }
   const FailoverMeter& meter() const { return meter_; }
   std::vector<std::string> trace_tail() const { return trace_.tail(); }
@@ -139,6 +154,7 @@ class SimWorld final : private KernelObserver, private NodeIoPort {
   void dispatch(const RestartDaemon& event);
   void dispatch(const FreeLock& event);
   void dispatch(const ApplyLateRemoval& event);
+  void dispatch(const StopDaemon& event);
 
   void start_daemon(NodeIndex node);
   void stop_daemon(NodeIndex node);
@@ -163,6 +179,7 @@ class SimWorld final : private KernelObserver, private NodeIoPort {
   std::vector<AdminReplyRecord> replies_;
   std::vector<StatusReplyRecord> status_replies_;
   std::vector<AddressChange> history_;
+  std::vector<HookRecord> hooks_run_;
   std::vector<Violation> violations_;
   std::vector<std::uint64_t> move_requests_;  // ids of moveip/movegroup commands
   bool placement_pinned_ = false;             // one of them was carried out

@@ -54,6 +54,31 @@ void SimWorld::crash_daemon(NodeIndex index) {
   queue_.push(now_ + options_.stop_cleanup_delay + options_.restart_delay, RestartDaemon{index, node.incarnation});
 }
 
+// The hard bound is tandemd's (app/daemon.cc): the machine's own bound, EventScriptTimeoutMs,
+// plus time to spare.
+void SimWorld::shutdown_daemon(NodeIndex index, std::optional<Duration> restart_after) {
+  SimNode& node = *nodes_[index];
+  if (!node.is_running() || node.daemon->machine().is_shutting_down()) return;
+  trace(index, "FAULT", "planned stop (SIGTERM)");
+  meter_.planned_stop(now_, index, node.kernel.held());
+  node.restart_after_stop = restart_after;
+  const Duration hard_bound = milliseconds(options_.tunables.event_script_timeout_ms) + std::chrono::seconds(3);
+  queue_.push(now_ + hard_bound, StopDaemon{index, node.incarnation});
+  feed(index, cluster::Shutdown{});
+}
+
+void SimWorld::start(NodeIndex index) {
+  SimNode& node = *nodes_[index];
+  if (node.is_running()) {
+    if (node.daemon->machine().is_shutting_down()) node.restart_after_stop = Duration(0);
+    return;
+  }
+  if (!node.powered) return;
+  trace(index, "FAULT", "daemon start");
+  meter_.fault_anywhere(now_);
+  start_daemon(index);
+}
+
 // The link event reaches the daemon at the instant it happens, as netlink pushes it.
 void SimWorld::set_link(NodeIndex index, const InterfaceName& interface, LinkState state) {
   SimNode& node = *nodes_[index];

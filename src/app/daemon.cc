@@ -49,7 +49,9 @@ Daemon::Daemon(asio::io_context& context, DaemonConfig config, std::shared_ptr<s
       hooks_(context, config_.settings.paths.events,
              std::chrono::milliseconds(config_.settings.tunables.event_script_timeout_ms),
              [this](std::uint64_t id, bool ok) { handle(cluster::HookFinished{id, ok}); },
-             [this](const std::string& line) { log_->warn("{}", line); }) {}
+             [this](const std::string& line) { log_->warn("{}", line); }),
+      shutdown_bound_(context),
+      shutdown_wait_(context) {}
 
 Daemon::~Daemon() = default;
 
@@ -61,8 +63,11 @@ std::unique_ptr<io::ClusterLock> Daemon::make_lock() {
     case config::ClusterLockSetting::Kind::kNone: return nullptr;
     case config::ClusterLockSetting::Kind::kFile:
       return std::make_unique<sys::FileClusterLock>(context_, setting.file, on_outcome, log);
-    case config::ClusterLockSetting::Kind::kHelper:
-      return std::make_unique<sys::HelperClusterLock>(context_, setting.helper, on_outcome, log);
+    case config::ClusterLockSetting::Kind::kHelper: {
+      auto helper = std::make_unique<sys::HelperClusterLock>(context_, setting.helper, on_outcome, log);
+      helper_lock_ = helper.get();
+      return helper;
+    }
   }
   return nullptr;
 }
@@ -77,6 +82,8 @@ node::NodeIo Daemon::node_io() {
       .reply = [this](std::uint64_t id, bool ok, const std::string& message) { answer_admin(id, ok, message); },
       .status = [this](std::uint64_t id, const proto::StatusReply& status) { answer_status(id, status); },
       .log = [this](const cluster::Log& line) { log_action(line); },
+      // Called from inside Node::handle(): finish outside it.
+      .shutdown_done = [this] { asio::post(context_, [this] { finish_shutdown(); }); },
   };
 }
 
@@ -181,6 +188,47 @@ void Daemon::apply_running_config() {
   hooks_.set_events_dir(config_.settings.paths.events);
   hooks_.set_timeout(std::chrono::milliseconds(config_.settings.tunables.event_script_timeout_ms));
   handle(cluster::Reconfigure{to_node_config(config_, 0)});
+}
+
+void Daemon::shutdown(std::function<void()> done) {
+  if (shutdown_done_) return;
+  shutdown_done_ = std::move(done);
+  const auto bound = std::chrono::milliseconds(config_.settings.tunables.event_script_timeout_ms) + kShutdownSpare;
+  shutdown_bound_.expires_after(bound);
+  shutdown_bound_.async_wait([this, bound](const asio::error_code& error) {
+    if (error) return;
+    log_->error("planned stop: not done within {} ms: stopping now",
+                std::chrono::duration_cast<std::chrono::milliseconds>(bound).count());
+    finish_shutdown();
+  });
+  log_->info("planned stop: releasing this node's public addresses, then leaving the cluster");
+  handle(cluster::Shutdown{});
+}
+
+void Daemon::finish_shutdown() {
+  if (is_finishing_) return;
+  is_finishing_ = true;
+  shutdown_bound_.cancel();
+  shutdown();
+  wait_for_lock_helper(sys::steady_now() + kLockHelperEndWait);
+}
+
+// A helper ends after its SIGTERM (and SIGKILL after its grace); destroying the lock while
+// one runs would SIGKILL it at once, so the loop runs on for a while. The first pause also
+// lets the last frames leave.
+void Daemon::wait_for_lock_helper(TimePoint until) {
+  shutdown_wait_.expires_after(std::chrono::milliseconds(20));
+  shutdown_wait_.async_wait([this, until](const asio::error_code& error) {
+    if (error) return;
+    const bool is_running = helper_lock_ != nullptr && helper_lock_->helpers_running() > 0;
+    if (is_running && sys::steady_now() < until) {
+      wait_for_lock_helper(until);
+      return;
+    }
+    if (is_running) log_->warn("planned stop: the cluster lock helper still runs; stopping anyway");
+    log_->info("planned stop: done");
+    if (shutdown_done_) shutdown_done_();
+  });
 }
 
 void Daemon::shutdown() {

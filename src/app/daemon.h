@@ -24,7 +24,18 @@
 #include "sys/process_hook_runner.h"
 #include "sys/tcp_peer_transport.h"
 
+namespace tandem::sys {
+class HelperClusterLock;
+}
+
 namespace tandem::app {
+
+// How much longer than the machine's own bound (EventScriptTimeoutMs) a planned stop may
+// take before the daemon stops anyway: the machine always ends it by then, so this only
+// guards against a bug.
+inline constexpr std::chrono::seconds kShutdownSpare{3};
+// How long a lock helper gets to end (and so let the cluster lock go) before the loop stops.
+inline constexpr std::chrono::milliseconds kLockHelperEndWait{1000};
 
 class Daemon {
  public:
@@ -45,7 +56,15 @@ class Daemon {
   // logged and returned) the running configuration stays in force.
   Result<void> reload_files();
 
-  // SIGTERM: removes every address this node holds and gives the lock up.
+  // SIGTERM: a planned stop (docs/design/cluster.md). The machine takes nothing more,
+  // releases with its hooks, tells the leader and steps down; once it is done (or
+  // EventScriptTimeoutMs + kShutdownSpare later) the daemon removes whatever is still held
+  // (shutdown()), lets a lock helper end (at most kLockHelperEndWait) and calls `done` on
+  // the loop's thread. A second call does nothing: to stop at once, call shutdown().
+  void shutdown(std::function<void()> done);
+
+  // The last resort, synchronous: removes every address the machine still holds, gives
+  // the lock up and closes the control socket.
   void shutdown();
 
  private:
@@ -59,6 +78,8 @@ class Daemon {
   std::unique_ptr<io::ClusterLock> make_lock();
   void apply_running_config();
   node::NodeIo node_io();
+  void finish_shutdown();
+  void wait_for_lock_helper(TimePoint until);
 
   asio::io_context& context_;
   DaemonConfig config_;
@@ -72,11 +93,18 @@ class Daemon {
   sys::ProcessHookRunner hooks_;
   std::unique_ptr<sys::TcpPeerTransport> transport_;
   std::unique_ptr<io::ClusterLock> lock_;
+  sys::HelperClusterLock* helper_lock_ = nullptr;  // lock_, when it is a helper
   std::unique_ptr<node::Node> node_;
   std::unique_ptr<sys::ControlServer> control_;
 
   std::uint64_t next_request_id_ = 1;
   std::map<std::uint64_t, sys::Responder> pending_;
+
+  // The planned stop: its callback, its hard bound, and the wait for the lock helper.
+  std::function<void()> shutdown_done_;
+  bool is_finishing_ = false;
+  asio::steady_timer shutdown_bound_;
+  asio::steady_timer shutdown_wait_;
 };
 
 }  // namespace tandem::app

@@ -32,6 +32,7 @@ struct Arguments {
   double loss = 0.0;
   bool no_lock = false;
   bool no_wire = false;
+  bool no_planned_stops = false;
 };
 
 bool parse_number(std::string_view text, std::uint64_t& value) {
@@ -51,6 +52,7 @@ std::string replay_line(const Arguments& a, std::uint64_t seed) {
   line << "tandem-sim --seed " << seed << " --nodes " << a.nodes << " --nics " << a.interfaces << " --groups "
        << a.groups << " --group-size " << a.group_size << " --sim-seconds " << a.sim_seconds << " --drift "
        << a.drift_percent << " --loss " << a.loss << (a.no_lock ? " --no-lock" : "") << (a.no_wire ? " --no-wire" : "")
+       << (a.no_planned_stops ? " --no-planned-stops" : "")
        << " --trace";
   return line.str();
 }
@@ -62,6 +64,7 @@ SweepOptions sweep_options(const Arguments& a) {
   options.world.check_wire = !a.no_wire;
   options.world.drift_max = a.drift_percent / 100.0;
   options.world.network.loss = a.loss;
+  options.planned_stops = !a.no_planned_stops;
   options.sim_time = std::chrono::duration_cast<tandem::Duration>(std::chrono::duration<double>(a.sim_seconds));
   return options;
 }
@@ -107,6 +110,8 @@ int main(int argc, char** argv) {
   app.add_option("--loss", a.loss, "base message loss probability")->check(CLI::Range(0.0, 0.9));
   app.add_flag("--no-lock", a.no_lock, "no cluster lock: leadership by majority vote");
   app.add_flag("--no-wire", a.no_wire, "skip the encode/decode round trip of every message");
+  app.add_flag("--no-planned-stops", a.no_planned_stops,
+               "no planned stops (SIGTERM) among the faults: the fault schedule of earlier versions");
   CLI11_PARSE(app, argc, argv);
 
   std::uint64_t first = a.seed;
@@ -118,6 +123,7 @@ int main(int argc, char** argv) {
   const SweepOptions options = sweep_options(a);
   std::vector<tandem::Duration> interface_failovers;
   std::vector<tandem::Duration> node_failovers;
+  std::vector<tandem::Duration> stop_failovers;
   std::uint64_t violations = 0;
   // Wall time only for the seeds-per-second figure: the simulation itself never reads a clock.
   const auto started = std::chrono::steady_clock::now();
@@ -132,6 +138,7 @@ int main(int argc, char** argv) {
     interface_failovers.insert(interface_failovers.end(), outcome.interface_failovers.begin(),
                                outcome.interface_failovers.end());
     node_failovers.insert(node_failovers.end(), outcome.node_failovers.begin(), outcome.node_failovers.end());
+    stop_failovers.insert(stop_failovers.end(), outcome.stop_failovers.begin(), outcome.stop_failovers.end());
   }
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   const auto count = last - first + 1;
@@ -139,6 +146,7 @@ int main(int argc, char** argv) {
   std::snprintf(rate, sizeof rate, "%.3g", static_cast<double>(count) / (wall > 0 ? wall : 1e-9));
   std::cout << "summary: seeds=" << count << " violations=" << violations << " nic_failover_ms "
             << percentiles(interface_failovers) << " node_failover_ms " << percentiles(node_failovers)
+            << " planned_stop_ms " << percentiles(stop_failovers)
             << " seeds_per_second=" << rate << " largest_cluster=" << a.nodes << std::endl;
   return violations == 0 ? 0 : 1;
 }

@@ -82,18 +82,27 @@ int run(const DaemonConfig& config, const std::string& path, std::shared_ptr<spd
   notifier.ready();
   notifier.start_watchdog();
   asio::signal_set signals(context, SIGHUP, SIGTERM, SIGINT);
+  bool is_stopping = false;
   std::function<void(const asio::error_code&, int)> on_signal = [&](const asio::error_code& error, int number) {
     if (error) return;
+    signals.async_wait(on_signal);
+    const char* name = number == SIGTERM ? "SIGTERM" : "SIGINT";
     if (number == SIGHUP) {
       log->info("SIGHUP: reloading {}", path);
       (void)daemon.reload_files();  // logged either way
-      signals.async_wait(on_signal);
       return;
     }
-    log->info("{}: stopping", number == SIGTERM ? "SIGTERM" : "SIGINT");
+    if (is_stopping) {  // a second SIGTERM or SIGINT: no more waiting for hooks
+      log->warn("{} again: stopping at once", name);
+      daemon.shutdown();
+      context.stop();
+      return;
+    }
+    // A planned stop: release with the hooks, tell the cluster, then leave the loop.
+    log->info("{}: stopping", name);
+    is_stopping = true;
     notifier.stopping();
-    daemon.shutdown();
-    context.stop();
+    daemon.shutdown([&context] { context.stop(); });
   };
   signals.async_wait(on_signal);
   context.run();

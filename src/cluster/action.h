@@ -61,7 +61,11 @@ struct Log {
   std::string text;
 };
 
+// The planned stop is over (see Shutdown): the daemon may exit. Emitted once. Whatever
+// held() still lists then (only when the stop was cut short) is the daemon's to remove.
+struct ShutdownDone {};
+
 using Action = std::variant<SendMessage, AddAddress, RemoveAddress, Announce, RunHook, TryLock, ReleaseLock,
-                            ReplyAdmin, ReplyStatus, Log>;
+                            ReplyAdmin, ReplyStatus, Log, ShutdownDone>;
 
 }  // namespace tandem::cluster

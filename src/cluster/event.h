@@ -74,7 +74,14 @@ struct Reconfigure {
   NodeConfig config;
 };
 
+// A planned stop (SIGTERM: systemctl stop, a planned reboot). From now on the node takes
+// nothing and may not lead; it releases what it holds with its hooks, as a release order
+// would (releasegroup, then the addresses go, then releaseip), tells its leader that it
+// holds nothing and is STOPPED, steps down if it leads, and answers with one ShutdownDone
+// (at the latest EventScriptTimeoutMs after the Shutdown). See docs/design/cluster.md.
+struct Shutdown {};
+
 using Event = std::variant<Start, Tick, PeerMessage, LinkChanged, LockChanged, HookFinished, AddressFailed,
-                           AdminCommandReceived, StatusQuery, Reconfigure>;
+                           AdminCommandReceived, StatusQuery, Reconfigure, Shutdown>;
 
 }  // namespace tandem::cluster

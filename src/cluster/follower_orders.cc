@@ -36,7 +36,7 @@ void NodeMachine::State::on_order(NodeId from, const proto::TakeoverOrder& order
     case TakeoverKind::kTake: carry_out_take(progress, order.items); break;
     case TakeoverKind::kUpdate: carry_out_update(progress, order.items); break;
     case TakeoverKind::kIpReallocated:
-      run_hook(HookEvent::kIpReallocated, {});
+      if (!shutting_down) run_hook(HookEvent::kIpReallocated, {});
       return;
   }
   orders.push_back(std::move(progress));
@@ -45,7 +45,9 @@ void NodeMachine::State::on_order(NodeId from, const proto::TakeoverOrder& order
 
 // releasegroup runs before any of the group's addresses go (the place to stop the target);
 // the addresses go once those hooks are done.
-void NodeMachine::State::carry_out_release(OrderInProgress& order, const std::vector<TakeoverItem>& items) {
+void NodeMachine::State::carry_out_release(OrderInProgress& order, const std::vector<TakeoverItem>& given) {
+  // In a planned stop, what the stop's own release already covers is not released twice.
+  const std::vector<TakeoverItem> items = shutting_down && !order.is_shutdown ? not_yet_released(given) : given;
   std::set<GroupName> groups;
   for (const auto& item : items) {
     if (item.group) groups.insert(*item.group);
@@ -55,6 +57,10 @@ void NodeMachine::State::carry_out_release(OrderInProgress& order, const std::ve
 }
 
 void NodeMachine::State::carry_out_take(OrderInProgress& order, const std::vector<TakeoverItem>& items) {
+  if (shutting_down) {
+    for (const auto& item : items) order.failures.push_back({item.prefix.address, std::string(kShuttingDown)});
+    return;
+  }
   if (!has_lease() || banned_until || admin_stopped) {
     for (const auto& item : items) order.failures.push_back({item.prefix.address, std::string(kNoLease)});
     return;
@@ -102,7 +108,9 @@ void NodeMachine::State::finish_orders() {
                                   [&](const HeldAddress& h) { return h.prefix.address == item.prefix.address; });
         if (entry == held.end()) continue;
         out.push_back(RemoveAddress{entry->prefix, entry->interface});
-        order.hooks.insert(run_hook(HookEvent::kReleaseIp, ip_hook_arguments(entry->interface, entry->prefix)));
+        const std::uint64_t hook = run_hook(HookEvent::kReleaseIp, ip_hook_arguments(entry->interface, entry->prefix));
+        order.hooks.insert(hook);
+        if (shutting_down) shutdown_releasing.emplace(hook, *entry);
         held.erase(entry);
       }
       order.to_remove.clear();
@@ -113,6 +121,12 @@ void NodeMachine::State::finish_orders() {
         order.hooks.insert(run_hook(HookEvent::kTakeGroup, {group.value()}));
       }
       order.groups_to_announce.clear();
+      continue;
+    }
+    if (order.is_shutdown) {
+      const std::size_t failures = order.failures.size();
+      orders.pop_front();
+      on_shutdown_released(failures);
       continue;
     }
     // Only a take can make a report stale in the dangerous direction (holding less than

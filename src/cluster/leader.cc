@@ -37,6 +37,7 @@ void NodeMachine::State::lead_step() {
   }
   if (lead->run) {
     if (now >= lead->run->deadline) {
+      lead->run->retry_soon = false;
       for (NodeId node : lead->run->waiting) give_ban_credit(node, "did not answer a takeover order in time");
       end_run(false);
     } else if (now >= lead->run->resend_at) {
@@ -60,11 +61,13 @@ void NodeMachine::State::on_report(NodeId from, const proto::StateReport& report
     it = lead->reports.end();
   }
   lead->report_incarnation[from] = incarnation;
-  // Reports can overtake each other: one that has seen fewer orders is older.
+  // Reports can overtake each other: one that has seen fewer orders is older, and so is
+  // one sent before a planned stop that was already reported (a life never leaves it).
   if (it != lead->reports.end() &&
       std::tie(report.applied_epoch, report.applied_run_id) < std::tie(it->second.applied_epoch, it->second.applied_run_id)) {
     return;
   }
+  if (it != lead->reports.end() && it->second.shutting_down && !report.shutting_down) return;
   // A ban order can be lost: say it again until the node reports itself banned.
   if (auto ban = lead->banned_until.find(from); ban != lead->banned_until.end() && !report.flags.has(NodeFlags::kBanned)) {
     const auto seconds = std::chrono::ceil<std::chrono::seconds>(ban->second - now).count();
@@ -79,6 +82,7 @@ void NodeMachine::State::on_report(NodeId from, const proto::StateReport& report
     lead->unconfirmed_takes.erase(pending);
   }
   if (changed) lead->run_wanted = true;
+  if (report.shutting_down) on_stop_report(from, report);
 }
 
 bool NodeMachine::State::ready_to_run() const {
@@ -141,7 +145,7 @@ void NodeMachine::State::gather_holdings(PlanInput& input) const {
     auto it = input.prefixes.find(prefix.address);
     return HeldAddress{it != input.prefixes.end() ? it->second : prefix, interface};
   };
-  for (const auto& entry : held) input.held[config.self].push_back(with_prefix(entry.prefix, entry.interface));
+  for (const auto& entry : reported_held()) input.held[config.self].push_back(with_prefix(entry.prefix, entry.interface));
   for (const auto& [node, report] : lead->reports) {
     if (node == config.self || !may_hold(node)) continue;
     for (const auto& entry : report.held) input.held[node].push_back(with_prefix(entry.prefix, entry.interface));
@@ -195,6 +199,7 @@ void NodeMachine::State::start_run() {
   TakeoverPlan plan = plan_takeover(input);
   if (plan.skipped_groups > 0) lead->run_wanted = true;  // again once the frozen nodes thaw
   if (plan.empty()) {
+    if (shutting_down) shutdown_run_pending = false;  // nothing of ours to move
     lead->next_run_at = now + heartbeat_interval;
     for (const auto& [origin, id] : lead->replies_after_run) reply_admin(origin, id, true, "nothing to move");
     lead->replies_after_run.clear();
@@ -202,6 +207,7 @@ void NodeMachine::State::start_run() {
   }
   TakeoverRun run;
   run.id = lead->next_run_id++;
+  run.sees_shutdown = shutting_down;
   run.plan = std::move(plan);
   lead->run = std::move(run);
   log(Log::Level::kInfo, "takeover run " + std::to_string(lead->run->id) + " starts");
@@ -256,11 +262,15 @@ void NodeMachine::State::on_ack(NodeId from, const proto::TakeoverAck& ack) {
   if (ack.ok) lead->ban_credits.erase(from);  // credits count failures in a row
   if (!ack.ok) {
     run.failed = true;
-    // A node without a lease could not serve, which is no misbehaviour: no ban credit.
-    const bool lacks_lease = !ack.failures.empty() && std::all_of(ack.failures.begin(), ack.failures.end(), [](const auto& f) {
-      return f.reason == kNoLease;
-    });
+    // A node without a lease, or in a planned stop, could not serve, which is no
+    // misbehaviour: no ban credit.
+    auto only = [&](auto is_reason) {
+      return !ack.failures.empty() && std::all_of(ack.failures.begin(), ack.failures.end(), is_reason);
+    };
+    const bool is_stop = only([](const auto& f) { return f.reason == kShuttingDown; });
+    const bool lacks_lease = is_stop || only([](const auto& f) { return f.reason == kNoLease || f.reason == kShuttingDown; });
     if (!lacks_lease) give_ban_credit(from, ack.failures.empty() ? "a takeover step failed" : ack.failures.front().reason);
+    if (!is_stop) run.retry_soon = false;
   }
   if (!run.waiting.empty()) return;
   if (run.failed) {
@@ -276,6 +286,7 @@ void NodeMachine::State::on_ack(NodeId from, const proto::TakeoverAck& ack) {
 }
 
 void NodeMachine::State::end_run(bool ok) {
+  if (ok && lead->run->sees_shutdown) shutdown_run_pending = false;  // our groups have moved
   log(ok ? Log::Level::kInfo : Log::Level::kWarning,
       "takeover run " + std::to_string(lead->run->id) + (ok ? " done" : " failed; will run again"));
   if (ok) {
@@ -287,9 +298,10 @@ void NodeMachine::State::end_run(bool ok) {
     reply_admin(origin, id, ok, ok ? "done" : "the takeover run failed");
   }
   lead->replies_after_run.clear();
+  const bool soon = ok || lead->run->retry_soon;
   lead->run.reset();
   lead->run_wanted = true;  // confirm the result (and retry what failed) with fresh reports
-  lead->next_run_at = now + (ok ? heartbeat_interval : takeover_timeout / 4);
+  lead->next_run_at = now + (soon ? heartbeat_interval : takeover_timeout / 4);
 }
 
 void NodeMachine::State::give_ban_credit(NodeId node, const std::string& why) {

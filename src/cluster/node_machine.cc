@@ -29,13 +29,13 @@ void NodeMachine::State::apply_tunables() {
 NodeFlags NodeMachine::State::own_flags() const {
   NodeFlags flags;
   if (admin_disabled) flags = flags.with(NodeFlags::kDisabled);
-  if (admin_stopped) flags = flags.with(NodeFlags::kStopped);
+  if (admin_stopped || shutting_down) flags = flags.with(NodeFlags::kStopped);
   if (!monitor_healthy || !startup_done) flags = flags.with(NodeFlags::kUnhealthy);
   if (banned_until) flags = flags.with(NodeFlags::kBanned);
   return flags;
 }
 
-bool NodeMachine::State::may_lead() const { return started && !admin_stopped && !banned_until; }
+bool NodeMachine::State::may_lead() const { return started && !admin_stopped && !shutting_down && !banned_until; }
 
 void NodeMachine::State::send(NodeId to, proto::Message message) {
   if (to == config.self) {
@@ -70,7 +70,8 @@ TimePoint NodeMachine::State::wakeup() const {
   // with the next heartbeat; only a run that is merely spaced out wakes us on its own.
   if (lead && !lead->run && lead->run_wanted && lead->next_run_at > now) when = std::min(when, lead->next_run_at);
   when = std::min(when, election_deadline);
-  if (monitor_hook == 0 && startup_hook == 0) when = std::min(when, next_monitor);
+  if (monitor_hook == 0 && startup_hook == 0 && !shutting_down) when = std::min(when, next_monitor);
+  if (shutting_down && !shutdown_done) when = std::min({when, shutdown_deadline, linger_until});
   return when;
 }
 
@@ -120,7 +121,17 @@ void NodeMachine::State::on_heartbeat(NodeId from, const proto::Heartbeat& heart
   if (!started) return;
   membership.record_heard(from, heartbeat, now);
   adopt_epoch(heartbeat.epoch, heartbeat.leader, from);
-  if (!leader || *leader != from || heartbeat.leader != from || heartbeat.epoch != epoch) return;
+  if (!leader || *leader != from || heartbeat.epoch != epoch) return;
+  if (heartbeat.leader != from) {
+    // Our leader says, in its newest heartbeat, that it leads no more (a planned stop, a
+    // lost lock or quorum): look for the next leader now rather than after DeadTimeout.
+    // The lease stays as the leader last renewed it; the next leader waits it out.
+    const PeerState* peer = membership.peer(from);
+    if (peer == nullptr || peer->last_seq_heard != heartbeat.sent_seq) return;  // an overtaken one
+    log(Log::Level::kInfo, "leader " + std::to_string(from.value()) + " stepped down");
+    leader.reset();
+    return;
+  }
   leader_heard = now;
   // The lease runs from when we sent the heartbeat the leader acknowledges.
   if (heartbeat.echoed_incarnation != membership.incarnation()) return;
@@ -183,6 +194,7 @@ void NodeMachine::State::on_lock(const LockChanged& change) {
 }
 
 void NodeMachine::State::on_hook(const HookFinished& done) {
+  shutdown_releasing.erase(done.id);
   if (done.id == startup_hook) {
     startup_hook = 0;
     startup_done = done.ok;
@@ -237,9 +249,11 @@ void NodeMachine::State::step() {
   expire_status_questions();
   if (now >= next_heartbeat) send_heartbeats();
   seek_leadership();
+  advance_shutdown();
   if (lead) lead_step();
   run_monitor();
   if (now >= next_report) send_report();
+  finish_shutdown();
 }
 
 void NodeMachine::State::send_heartbeats() {
@@ -349,7 +363,7 @@ void NodeMachine::State::step_down(const std::string& why) {
 }
 
 void NodeMachine::State::run_monitor() {
-  if (monitor_hook != 0 || startup_hook != 0 || now < next_monitor) return;
+  if (monitor_hook != 0 || startup_hook != 0 || now < next_monitor || shutting_down) return;
   if (!startup_done) {  // a failed startup is retried at the monitor's pace
     startup_hook = run_hook(HookEvent::kStartup, {});
     next_monitor = kNever;
@@ -364,22 +378,37 @@ proto::StateReport NodeMachine::State::report() const {
   report.epoch = epoch;
   report.flags = own_flags();
   report.links = links;
-  report.held = held;
+  report.held = reported_held();
   report.monitor_healthy = monitor_healthy;
   report.addresses = *addresses;
   report.applied_epoch = applied_epoch;
   report.applied_run_id = applied_run_id;
+  report.shutting_down = shutting_down;
   return report;
 }
 
 void NodeMachine::State::send_report() {
   next_report = now + 5 * heartbeat_interval;
   if (!started || !leader) return;
+  if (shutting_down) shutdown_reported_at = now;
   send(*leader, report());
 }
 
 // =====================================================================================
 // This node's addresses
+
+// What reports say this node holds: held, and what a stopping node removed whose releaseip
+// hook still runs (see shutdown_releasing).
+std::vector<HeldAddress> NodeMachine::State::reported_held() const {
+  std::vector<HeldAddress> all = held;
+  for (const auto& [hook, entry] : shutdown_releasing) {
+    const bool is_listed = std::any_of(all.begin(), all.end(), [&](const HeldAddress& h) {
+      return h.prefix.address == entry.prefix.address;
+    });
+    if (!is_listed) all.push_back(entry);
+  }
+  return all;
+}
 
 void NodeMachine::State::remove_held(const IpPrefix& prefix) {
   std::erase_if(held, [&](const HeldAddress& entry) { return entry.prefix.address == prefix.address; });
@@ -390,7 +419,8 @@ void NodeMachine::State::release_all(const std::string& why) {
   log(Log::Level::kWarning, "releasing every public address: " + why);
   for (const auto& entry : held) {
     out.push_back(RemoveAddress{entry.prefix, entry.interface});
-    run_hook(HookEvent::kReleaseIp, ip_hook_arguments(entry.interface, entry.prefix));
+    const std::uint64_t hook = run_hook(HookEvent::kReleaseIp, ip_hook_arguments(entry.interface, entry.prefix));
+    if (shutting_down) shutdown_releasing.emplace(hook, entry);  // see reported_held()
   }
   held.clear();
   send_report();
@@ -399,7 +429,7 @@ void NodeMachine::State::release_all(const std::string& why) {
 // Recomputes the interfaces of what this node holds with the leader's own function: a
 // one-node cluster of this node, where no group may be taken, only kept.
 void NodeMachine::State::relocate_locally() {
-  if (held.empty()) return;
+  if (held.empty() || shutting_down) return;  // a stopping node moves nothing but out
   ClusterView view;
   view.nodes.push_back(NodeView{config.self, NodeFlags(), links, addresses});
   view.groups = config.groups;
@@ -557,7 +587,7 @@ proto::NodeStatus NodeMachine::State::own_status() const {
   status.monitor_healthy = monitor_healthy;
   status.has_report = true;
   status.links = links;
-  status.held = held;
+  status.held = reported_held();
   status.addresses = *addresses;
   return status;
 }
@@ -636,6 +666,7 @@ std::vector<Action> NodeMachine::on(const Event& event, TimePoint now) {
         else if constexpr (std::is_same_v<E, AdminCommandReceived>) s.on_admin(s.config.self, proto::AdminRequest{e.request_id, e.command});
         else if constexpr (std::is_same_v<E, StatusQuery>) s.on_status_query(e);
         else if constexpr (std::is_same_v<E, Reconfigure>) s.on_reconfigure(e);
+        else if constexpr (std::is_same_v<E, Shutdown>) s.on_shutdown();
       },
       event);
   s.drain_self_inbox();
@@ -652,5 +683,6 @@ bool NodeMachine::is_leader() const { return state_->lead.has_value(); }
 bool NodeMachine::has_lease(TimePoint now) const { return now < state_->lease_until; }
 const std::vector<proto::HeldAddress>& NodeMachine::held() const { return state_->held; }
 NodeFlags NodeMachine::flags() const { return state_->own_flags(); }
+bool NodeMachine::is_shutting_down() const { return state_->shutting_down; }
 
 }  // namespace tandem::cluster

@@ -39,6 +39,7 @@ class NodeMachine {
   bool has_lease(TimePoint now) const;
   const std::vector<proto::HeldAddress>& held() const;  // what this node believes it holds
   NodeFlags flags() const;
+  bool is_shutting_down() const;  // a Shutdown came (ShutdownDone may have too)
 
  private:
   struct State;

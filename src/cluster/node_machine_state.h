@@ -45,6 +45,8 @@ inline Duration ms(std::uint32_t count) { return std::chrono::milliseconds(count
 
 inline constexpr TimePoint kNever = TimePoint::max();
 inline constexpr std::string_view kNoLease = "this node has no lease to serve";
+// A take refused by a node in a planned stop: no misbehaviour either (no ban credit).
+inline constexpr std::string_view kShuttingDown = "this node is shutting down";
 
 inline std::string text_of(const IpPrefix& prefix) { return prefix.to_string(); }
 
@@ -70,6 +72,8 @@ struct OrderInProgress {
   std::vector<TakeoverItem> to_remove;
   // Groups whose takegroup hook runs once every takeip hook is done.
   std::vector<GroupName> groups_to_announce;
+  // The release of a planned stop (Shutdown): answered with the final report, not an ack.
+  bool is_shutdown = false;
 };
 
 // One takeover run on the leader: release phase, then take phase, then ipreallocated.
@@ -81,6 +85,9 @@ struct TakeoverRun {
   TimePoint deadline;
   TimePoint resend_at;       // orders are idempotent: unanswered ones are sent again
   bool failed = false;
+  // Failed only because nodes in a planned stop refused takes: run again soon, without them.
+  bool retry_soon = true;
+  bool sees_shutdown = false;  // started after this leader's own Shutdown: plans its groups away
 };
 
 // A status question this node forwarded to its leader for its control socket.
@@ -158,6 +165,21 @@ struct NodeMachine::State {
   // even if the daemon numbered both alike. Bounded by kStatusQuestionsMax and by age.
   std::map<std::uint64_t, StatusQuestion> status_questions;
 
+  // ---- planned stop (Shutdown; planned_stop.cc)
+  bool shutting_down = false;            // takes nothing, may not lead, STOPPED in its flags
+  bool shutdown_release_started = false; // the stop's own release order was queued
+  bool shutdown_released = false;        // ... and carried out: the final report went out
+  bool shutdown_run_pending = false;     // a leader owes a run, started after its Shutdown, that ends well
+  bool shutdown_done = false;            // ShutdownDone was emitted
+  TimePoint shutdown_deadline = kNever;  // EventScriptTimeoutMs after the Shutdown
+  TimePoint linger_until = kNever;       // waits this long at most for a leader to have our report
+  TimePoint shutdown_reported_at = kNever;  // our latest report to a leader since the Shutdown
+  // Addresses removed since the Shutdown whose releaseip hooks still run, by hook id. Reports
+  // list them as held until then: a removal the kernel refused is heard (AddressFailed)
+  // only after the batch that asked for it, and a hook always ends in a later event; so a
+  // report of a stopping node never lists less than the node may hold.
+  std::map<std::uint64_t, HeldAddress> shutdown_releasing;
+
   // ---- membership and leadership
   Membership membership;
   TimePoint next_heartbeat = kTimeZero;
@@ -209,6 +231,7 @@ struct NodeMachine::State {
   void on_reconfigure(const Reconfigure& change);
   void on_vote_request(NodeId from, const proto::VoteRequest& request);
   void on_vote(NodeId from, const proto::Vote& vote);
+  void on_shutdown();
 
   // periodic
   void step();
@@ -227,6 +250,16 @@ struct NodeMachine::State {
   void release_all(const std::string& why);
   void relocate_locally();
   void remove_held(const IpPrefix& prefix);
+  std::vector<HeldAddress> reported_held() const;  // held, and what a planned stop is releasing
+
+  // a planned stop (planned_stop.cc)
+  void advance_shutdown();      // in step(), before the leader's work
+  void finish_shutdown();       // in step(), after it
+  void start_shutdown_release();
+  void on_shutdown_released(std::size_t failures);  // the stop's release order is done
+  void cut_shutdown_short();
+  bool leader_has_report() const;
+  std::vector<TakeoverItem> not_yet_released(const std::vector<TakeoverItem>& items) const;
 
   // orders from the leader
   void on_order(NodeId from, const proto::TakeoverOrder& order);
@@ -239,6 +272,7 @@ struct NodeMachine::State {
   void lead_step();
   void on_report(NodeId from, const proto::StateReport& report);
   void on_ack(NodeId from, const proto::TakeoverAck& ack);
+  void on_stop_report(NodeId from, const proto::StateReport& report);  // planned_stop.cc
   bool ready_to_run() const;
   void start_run();
   void advance_run();

@@ -50,6 +50,8 @@ void Node::carry_out(const cluster::Action& action, TimePoint) {
           if (io_.status) io_.status(step.request_id, step.status);
         } else if constexpr (std::is_same_v<Step, cluster::Log>) {
           if (io_.log) io_.log(step);
+        } else if constexpr (std::is_same_v<Step, cluster::ShutdownDone>) {
+          if (io_.shutdown_done) io_.shutdown_done();
         }
         // AddAddress and RemoveAddress are carried out in handle(), where failures are fed back.
       },

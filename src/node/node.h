@@ -25,6 +25,10 @@ struct NodeIo {
   std::function<void(std::uint64_t request_id, const proto::StatusReply& status)> status;
   // Log lines (cluster::Log); may be empty.
   std::function<void(const cluster::Log&)> log;
+  // A planned stop is over (cluster::ShutdownDone): the owner may end the daemon, after it
+  // removed whatever machine().held() still lists. Called from inside handle(), once: the
+  // owner must not destroy the Node from inside the call. May be empty.
+  std::function<void()> shutdown_done;
 };
 
 class Node {

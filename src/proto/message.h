@@ -77,6 +77,10 @@ struct StateReport {
   std::vector<PublicAddress> addresses;
   std::uint64_t applied_epoch = 0;
   std::uint64_t applied_run_id = 0;
+  // Added in 1.3 (optional on the wire, false when absent): the node is in a planned stop.
+  // It takes nothing ever again in this life, so `held` lists everything it may hold; the
+  // flags say STOPPED too, which is all a 1.2 leader goes by.
+  bool shutting_down = false;
 
   friend bool operator==(const StateReport&, const StateReport&) = default;
 };

@@ -20,7 +20,8 @@ enum : FieldTag { kEpoch = 1, kLeader, kSentSeq, kLastHeardSeq, kFlags, kIncarna
 }
 namespace state_tag {
 enum : FieldTag {
-  kEpoch = 1, kFlags, kLink, kHeld, kMonitorHealthy, kConfigGeneration, kAddress, kAppliedEpoch, kAppliedRunId
+  kEpoch = 1, kFlags, kLink, kHeld, kMonitorHealthy, kConfigGeneration, kAddress, kAppliedEpoch, kAppliedRunId,
+  kShuttingDown
 };
 }
 namespace address_tag { enum : FieldTag { kPrefix = 1, kInterface }; }
@@ -108,6 +109,7 @@ void encode(const StateReport& message, FieldWriter& out) {
   put_addresses(out, state_tag::kAddress, message.addresses);
   if (message.applied_epoch != 0) out.u64(state_tag::kAppliedEpoch, message.applied_epoch);
   if (message.applied_run_id != 0) out.u64(state_tag::kAppliedRunId, message.applied_run_id);
+  if (message.shutting_down) out.boolean(state_tag::kShuttingDown, true);
 }
 
 void encode(const TakeoverOrder& message, FieldWriter& out) {
@@ -279,6 +281,7 @@ StateReport decode_state_report(Fields& fields) {
   message.addresses = decode_addresses(fields, state_tag::kAddress);
   if (fields.has(state_tag::kAppliedEpoch)) message.applied_epoch = fields.u64(state_tag::kAppliedEpoch, "applied_epoch");
   if (fields.has(state_tag::kAppliedRunId)) message.applied_run_id = fields.u64(state_tag::kAppliedRunId, "applied_run_id");
+  if (fields.has(state_tag::kShuttingDown)) message.shutting_down = fields.boolean(state_tag::kShuttingDown, "shutting_down");
   return message;
 }
 

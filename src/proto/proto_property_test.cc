@@ -82,6 +82,7 @@ StateReport any_state_report() {
   });
   report.applied_epoch = any<std::uint64_t>();
   report.applied_run_id = any<std::uint64_t>();
+  report.shutting_down = chance(50);
   return report;
 }
 

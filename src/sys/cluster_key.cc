@@ -91,11 +91,4 @@ bool is_tag_valid(const ClusterKey& key, std::span<const std::uint8_t> authentic
                                           key.bytes.data()) == 0;
 }
 
-std::vector<std::uint8_t> encode_signed(const proto::Envelope& envelope, const ClusterKey& key) {
-  std::vector<std::uint8_t> frame = proto::encode(envelope);
-  const std::span<const std::uint8_t> authenticated(frame.data(), frame.size() - proto::kTagSize);
-  proto::write_tag(frame, compute_tag(key, authenticated));
-  return frame;
-}
-
 }  // namespace tandem::sys

@@ -1,11 +1,12 @@
-// ClusterKey: the secret every node of a cluster shares, and the frame tags made with it.
+// ClusterKey: the secret every node of a cluster shares, and the tags made with keys.
 //
-// Every frame between nodes ends with a 32-byte tag, HMAC-SHA-512/256 (libsodium's
-// crypto_auth_hmacsha512256) keyed with the cluster key, over the frame's header and
-// payload (proto::FrameView::authenticated). A frame whose tag does not verify is never
-// decoded. The key file holds exactly kClusterKeySize raw bytes (make one with
-// `head -c 32 /dev/urandom > key; chmod 600 key`); a file that group or other may access
-// is refused, since anyone who reads the key can speak for any node.
+// Tags are HMAC-SHA-512/256 (libsodium's crypto_auth_hmacsha512256). The cluster key tags
+// each connection's challenge and derives that connection's key, which tags its hello and
+// every frame (peer_handshake.h): frames are never tagged with the cluster key itself. A
+// frame whose tag does not verify is never decoded. The key file holds exactly
+// kClusterKeySize raw bytes (make one with `head -c 32 /dev/urandom > key; chmod 600 key`);
+// a file that group or other may access is refused, since anyone who reads the key can
+// speak for any node.
 #pragma once
 
 #include <array>
@@ -13,7 +14,6 @@
 #include <cstdint>
 #include <span>
 #include <string>
-#include <vector>
 
 #include "base/result.h"
 #include "proto/frame.h"
@@ -33,14 +33,11 @@ struct ClusterKey {
 // does not hold exactly kClusterKeySize bytes.
 Result<ClusterKey> load_cluster_key(const std::string& path);
 
-// The tag of `authenticated` (a frame's header and payload).
+// The tag of `authenticated` (a handshake message, or a frame's header and payload).
 proto::AuthTag compute_tag(const ClusterKey& key, std::span<const std::uint8_t> authenticated);
 
 // Whether `tag` is the tag of `authenticated`, compared in constant time.
 bool is_tag_valid(const ClusterKey& key, std::span<const std::uint8_t> authenticated,
                   std::span<const std::uint8_t> tag);
-
-// Encodes `envelope` and writes its tag: the bytes to put on the wire.
-std::vector<std::uint8_t> encode_signed(const proto::Envelope& envelope, const ClusterKey& key);
 
 }  // namespace tandem::sys

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <utility>
@@ -9,6 +10,7 @@
 #include "base/check.h"
 #include "proto/frame.h"
 #include "sys/inbound_stream.h"
+#include "sys/peer_handshake.h"
 
 namespace tandem::sys {
 namespace {
@@ -30,12 +32,14 @@ std::string node_text(NodeId node) { return "node " + std::to_string(node.value(
 struct TcpPeerTransport::Outbound {
   explicit Outbound(asio::io_context& context) : socket(context) {}
   tcp::socket socket;
+  std::array<std::uint8_t, kChallengeSize> challenge{};  // the acceptor's first and only bytes
   std::array<std::uint8_t, 1> probe{};  // reads that only notice the peer closing
 };
 
 // Everything about one peer on the sending side.
 struct TcpPeerTransport::OutboundLink {
-  enum class State { kIdle, kConnecting, kConnected, kWaiting };
+  // kHandshaking: TCP is up, the challenge not yet checked; sends are queued, not written.
+  enum class State { kIdle, kConnecting, kHandshaking, kConnected, kWaiting };
 
   OutboundLink(asio::io_context& context, NodeId peer_id, tcp::endpoint peer_endpoint)
       : peer(peer_id), endpoint(std::move(peer_endpoint)), timer(context) {}
@@ -49,23 +53,34 @@ struct TcpPeerTransport::OutboundLink {
   // Bumped by every attempt and every break: a handler of an older one does nothing.
   std::uint64_t generation = 0;
   std::uint64_t next_sequence = 1;  // per connection, from 1 (wire-protocol.md)
-  PeerSendQueue queue;              // invariant: empty unless state == kConnected
+  ConnectionKey key;                // tags this connection's frames; set once challenged
+  // Unsigned frames, tagged with `key` as they are written. Invariant: empty unless the
+  // state is kHandshaking or kConnected.
+  PeerSendQueue queue;
   bool is_writing = false;
   std::size_t failures = 0;            // attempts failed since the last connection
   std::size_t dropped_in_burst = 0;    // frames dropped by the queue bound since it drained
   std::size_t refused_while_down = 0;  // messages not sent since the connection was lost
 };
 
-// One accepted connection, read until it breaks.
+// One accepted connection, challenged once and then read until it breaks.
 struct TcpPeerTransport::Inbound {
-  Inbound(tcp::socket accepted, std::uint64_t number, InboundStream checks)
-      : socket(std::move(accepted)), id(number), stream(std::move(checks)) {}
+  Inbound(asio::io_context& context, tcp::socket accepted, std::uint64_t number,
+          InboundStream checks, std::vector<std::uint8_t> challenge_bytes)
+      : socket(std::move(accepted)),
+        hello_deadline(context),
+        id(number),
+        stream(std::move(checks)),
+        challenge(std::move(challenge_bytes)) {}
 
   tcp::socket socket;
-  std::uint64_t id;
+  asio::steady_timer hello_deadline;
+  std::uint64_t id;  // also the order of acceptance
   InboundStream stream;
   std::string remote;
-  std::array<std::uint8_t, kReadChunkSize> buffer{};
+  std::vector<std::uint8_t> challenge;  // kept until written
+  // Only one hello's worth until the peer has proven itself, then kReadChunkSize.
+  std::vector<std::uint8_t> buffer = std::vector<std::uint8_t>(kHelloSize);
 };
 
 TcpPeerTransport::TcpPeerTransport(asio::io_context& context, TcpPeerTransportConfig config,
@@ -90,7 +105,10 @@ TcpPeerTransport::~TcpPeerTransport() {
   for (auto& [peer, link] : links_) {
     if (link->connection) link->connection->socket.close(ignored);
   }
-  for (auto& [id, connection] : inbound_) connection->socket.close(ignored);
+  for (auto& [id, connection] : inbound_) {
+    connection->socket.close(ignored);
+    connection->hello_deadline.cancel();
+  }
 }
 
 Result<void> TcpPeerTransport::start() {
@@ -125,7 +143,10 @@ void TcpPeerTransport::set_peer_endpoint(NodeId peer, const tcp::endpoint& endpo
   OutboundLink& link = *found->second;
   link.endpoint = endpoint;
   if (!is_started_) return;
-  if (link.state == OutboundLink::State::kConnected) break_link(link, "moved to " + text(endpoint));
+  if (link.state == OutboundLink::State::kConnected ||
+      link.state == OutboundLink::State::kHandshaking) {
+    break_link(link, "moved to " + text(endpoint));
+  }
   link.timer.cancel();
   link.delay = kReconnectDelayStart;
   connect(link);
@@ -149,6 +170,7 @@ void TcpPeerTransport::log(const std::string& line) const {
 // --- Sending: one outgoing connection per peer ---
 
 void TcpPeerTransport::connect(OutboundLink& link) {
+  TANDEM_CHECK(link.queue.empty());  // nothing may outlive the connection it was sent on
   asio::error_code ignored;
   if (link.connection) link.connection->socket.close(ignored);
   const std::uint64_t generation = ++link.generation;
@@ -162,13 +184,22 @@ void TcpPeerTransport::connect(OutboundLink& link) {
         if (alive.expired()) return;
         if (OutboundLink* current = live_link(peer, generation)) on_connected(*current, error);
       });
-  link.timer.expires_after(kConnectTimeout);
-  link.timer.async_wait([this, alive, peer, generation](const asio::error_code& error) {
+  arm_timeout(link, kConnectTimeout, "connection attempt timed out");
+}
+
+// Breaks the link if it is still in its present state (connecting or handshaking) after
+// `duration`.
+void TcpPeerTransport::arm_timeout(OutboundLink& link, std::chrono::milliseconds duration,
+                                   const std::string& reason) {
+  std::weak_ptr<char> alive = alive_;
+  const NodeId peer = link.peer;
+  const std::uint64_t generation = link.generation;
+  const OutboundLink::State state = link.state;
+  link.timer.expires_after(duration);
+  link.timer.async_wait([this, alive, peer, generation, state, reason](const asio::error_code& error) {
     if (error || alive.expired()) return;
     OutboundLink* current = live_link(peer, generation);
-    if (current && current->state == OutboundLink::State::kConnecting) {
-      break_link(*current, "connection attempt timed out");
-    }
+    if (current && current->state == state) break_link(*current, reason);
   });
 }
 
@@ -177,12 +208,54 @@ void TcpPeerTransport::on_connected(OutboundLink& link, const asio::error_code& 
     break_link(link, "cannot connect: " + error.message());
     return;
   }
-  link.timer.cancel();
   asio::error_code ignored;
   link.connection->socket.set_option(tcp::no_delay(true), ignored);
+  link.state = OutboundLink::State::kHandshaking;
+  link.next_sequence = 1;
+  arm_timeout(link, config_.handshake_timeout,
+              "no challenge within " + std::to_string(config_.handshake_timeout.count()) +
+                  " ms (is it a node without the connection handshake?)");
+  read_challenge(link);
+}
+
+void TcpPeerTransport::read_challenge(OutboundLink& link) {
+  std::weak_ptr<char> alive = alive_;
+  auto connection = link.connection;
+  const NodeId peer = link.peer;
+  const std::uint64_t generation = link.generation;
+  asio::async_read(
+      connection->socket, asio::buffer(connection->challenge),
+      [this, alive, peer, generation, connection](const asio::error_code& error, std::size_t) {
+        if (alive.expired()) return;
+        OutboundLink* current = live_link(peer, generation);
+        if (!current) return;
+        if (error) {
+          break_link(*current, error == asio::error::eof
+                                   ? std::string("closed by the peer before its challenge")
+                                   : "cannot read the challenge: " + error.message());
+          return;
+        }
+        on_challenge(*current);
+      });
+}
+
+// Checks the challenge; only then does anything get written on the connection: the hello
+// first, then what was queued meanwhile, all tagged with this connection's key.
+void TcpPeerTransport::on_challenge(OutboundLink& link) {
+  auto challenge = parse_challenge(config_.key, link.connection->challenge);
+  if (!challenge) {
+    break_link(link, "refused its " + challenge.error().message());
+    return;
+  }
+  if (challenge->acceptor != link.peer) {
+    break_link(link, "the node listening there is node " +
+                         std::to_string(challenge->acceptor.value()) + ", not the one dialled");
+    return;
+  }
+  link.timer.cancel();
+  link.key = connection_key(config_.key, link.peer, challenge->nonce);
   link.state = OutboundLink::State::kConnected;
   link.delay = kReconnectDelayStart;
-  link.next_sequence = 1;
   log("connected to " + node_text(link.peer) + " at " + text(link.endpoint) +
       (link.failures > 0 ? " after " + std::to_string(link.failures) + " failed attempts" : "") +
       (link.refused_while_down > 0
@@ -191,10 +264,13 @@ void TcpPeerTransport::on_connected(OutboundLink& link, const asio::error_code& 
   link.failures = 0;
   link.refused_while_down = 0;
   watch_for_close(link);
+  write_bytes(link, std::make_shared<std::vector<std::uint8_t>>(
+                        encode_hello(link.key, config_.self, link.peer)));
 }
 
-// The peer never writes on our outgoing connection: a read completes only when it closes
-// the connection (or breaks the protocol), which tells us at once to reconnect.
+// After its challenge the peer never writes on our outgoing connection: a read completes
+// only when it closes the connection (or breaks the protocol), which tells us at once to
+// reconnect.
 void TcpPeerTransport::watch_for_close(OutboundLink& link) {
   std::weak_ptr<char> alive = alive_;
   auto connection = link.connection;
@@ -208,7 +284,7 @@ void TcpPeerTransport::watch_for_close(OutboundLink& link) {
         if (!current) return;
         break_link(*current, error == asio::error::eof ? std::string("closed by the peer")
                              : error ? "read failed: " + error.message()
-                                     : std::string("the peer wrote on an outgoing connection"));
+                                     : std::string("the peer wrote after its challenge"));
       });
 }
 
@@ -249,14 +325,16 @@ void TcpPeerTransport::send(NodeId to, const proto::Message& message) {
     return;
   }
   OutboundLink& link = *found->second;
-  if (link.state != OutboundLink::State::kConnected) {
+  if (link.state != OutboundLink::State::kConnected &&
+      link.state != OutboundLink::State::kHandshaking) {
     if (link.refused_while_down++ == 0) {
       log(node_text(to) + " is not connected: dropping messages to it until it is");
     }
     return;
   }
+  // Tagged when written: the connection key is not known before the challenge.
   const proto::Envelope envelope{config_.self, to, link.next_sequence++, 0, message, {}};
-  const std::size_t dropped = link.queue.push(encode_signed(envelope, config_.key));
+  const std::size_t dropped = link.queue.push(proto::encode(envelope));
   if (dropped > 0 && link.dropped_in_burst == 0) {
     log("send queue to " + node_text(to) + " is full (" + std::to_string(kPeerQueueFramesMax) +
         " frames or " + std::to_string(kPeerQueueBytesMax) + " bytes): dropping the oldest");
@@ -266,7 +344,7 @@ void TcpPeerTransport::send(NodeId to, const proto::Message& message) {
 }
 
 void TcpPeerTransport::write_next(OutboundLink& link) {
-  if (link.is_writing) return;
+  if (link.is_writing || link.state != OutboundLink::State::kConnected) return;
   if (link.queue.empty()) {
     if (link.dropped_in_burst > 0) {
       log("send queue to " + node_text(link.peer) + " drained; " +
@@ -276,14 +354,21 @@ void TcpPeerTransport::write_next(OutboundLink& link) {
     return;
   }
   auto frame = std::make_shared<PeerSendQueue::Frame>(link.queue.pop());
+  sign_frame(*frame, link.key);
+  write_bytes(link, std::move(frame));
+}
+
+// Writes `bytes` (the hello or one frame), then the next queued frame.
+void TcpPeerTransport::write_bytes(OutboundLink& link, std::shared_ptr<std::vector<std::uint8_t>> bytes) {
+  TANDEM_CHECK(!link.is_writing);
   link.is_writing = true;
   std::weak_ptr<char> alive = alive_;
   auto connection = link.connection;
   const NodeId peer = link.peer;
   const std::uint64_t generation = link.generation;
   asio::async_write(
-      connection->socket, asio::buffer(*frame),
-      [this, alive, peer, generation, connection, frame](const asio::error_code& error,
+      connection->socket, asio::buffer(*bytes),
+      [this, alive, peer, generation, connection, bytes](const asio::error_code& error,
                                                          std::size_t) {
         if (alive.expired()) return;
         OutboundLink* current = live_link(peer, generation);
@@ -321,6 +406,7 @@ void TcpPeerTransport::on_accepted(tcp::socket socket) {
   asio::error_code error;
   const auto remote = socket.remote_endpoint(error);
   const std::string remote_text = error ? std::string("an unknown address") : text(remote);
+  evict_oldest_unproven();
   if (inbound_.size() >= kInboundConnectionsMax) {
     log("refused a connection from " + remote_text + ": already " +
         std::to_string(kInboundConnectionsMax) + " incoming connections");
@@ -329,23 +415,67 @@ void TcpPeerTransport::on_accepted(tcp::socket socket) {
   }
   std::set<NodeId> peers;
   for (const auto& [peer, endpoint] : config_.peers) peers.insert(peer);
+  const Nonce nonce = fresh_nonce();
   auto connection = std::make_shared<Inbound>(
-      std::move(socket), next_inbound_id_++, InboundStream(config_.key, config_.self, std::move(peers)));
+      context_, std::move(socket), next_inbound_id_++,
+      InboundStream(config_.key, config_.self, std::move(peers), nonce),
+      encode_challenge(config_.key, Challenge{config_.self, nonce}));
   connection->remote = remote_text;
   inbound_.emplace(connection->id, connection);
+  send_challenge(connection);
+  arm_hello_deadline(connection);
   read_next(connection);
+}
+
+// Makes room for one more connection that has not proven itself, by dropping the oldest.
+void TcpPeerTransport::evict_oldest_unproven() {
+  std::size_t unproven = 0;
+  std::optional<std::uint64_t> oldest;
+  for (const auto& [id, connection] : inbound_) {
+    if (connection->stream.is_proven()) continue;
+    ++unproven;
+    if (!oldest) oldest = id;  // the map is ordered by id, the order of acceptance
+  }
+  if (unproven < kUnprovenInboundMax) return;
+  close_inbound(*oldest, "already " + std::to_string(kUnprovenInboundMax) +
+                             " connections without a hello; dropping the oldest");
+}
+
+void TcpPeerTransport::send_challenge(const std::shared_ptr<Inbound>& connection) {
+  std::weak_ptr<char> alive = alive_;
+  asio::async_write(connection->socket, asio::buffer(connection->challenge),
+                    [this, alive, connection](const asio::error_code& error, std::size_t) {
+                      if (alive.expired() || !error) return;
+                      close_inbound(connection->id, "cannot send the challenge: " + error.message());
+                    });
+}
+
+void TcpPeerTransport::arm_hello_deadline(const std::shared_ptr<Inbound>& connection) {
+  std::weak_ptr<char> alive = alive_;
+  const std::uint64_t id = connection->id;
+  const auto timeout = config_.handshake_timeout;
+  connection->hello_deadline.expires_after(timeout);
+  connection->hello_deadline.async_wait([this, alive, id, timeout](const asio::error_code& error) {
+    if (error || alive.expired()) return;
+    auto found = inbound_.find(id);
+    if (found == inbound_.end() || found->second->stream.is_proven()) return;
+    close_inbound(id, "no valid hello within " + std::to_string(timeout.count()) + " ms");
+  });
 }
 
 void TcpPeerTransport::read_next(const std::shared_ptr<Inbound>& connection) {
   std::weak_ptr<char> alive = alive_;
+  const std::size_t limit = std::min(connection->buffer.size(), connection->stream.read_limit());
   connection->socket.async_read_some(
-      asio::buffer(connection->buffer),
+      asio::buffer(connection->buffer.data(), limit),
       [this, alive, connection](const asio::error_code& error, std::size_t size) {
         if (alive.expired() || !inbound_.contains(connection->id)) return;
         if (error) {
-          close_inbound(connection->id, error == asio::error::eof
-                                            ? std::string()
-                                            : "read failed: " + error.message());
+          const bool is_proven = connection->stream.is_proven();
+          close_inbound(connection->id,
+                        error != asio::error::eof ? "read failed: " + error.message()
+                        : is_proven              ? std::string()
+                                                 : std::string("closed before its hello"));
           return;
         }
         on_read(connection, size);
@@ -353,7 +483,7 @@ void TcpPeerTransport::read_next(const std::shared_ptr<Inbound>& connection) {
 }
 
 void TcpPeerTransport::on_read(const std::shared_ptr<Inbound>& connection, std::size_t size) {
-  const std::optional<NodeId> known = connection->stream.peer();
+  const bool was_proven = connection->stream.is_proven();
   auto batch = connection->stream.feed(std::span(connection->buffer.data(), size));
   for (auto& received : batch.messages) deliver_(received.from, std::move(received.message));
   for (const auto& skipped : batch.skipped) log("skipped " + skipped.message());
@@ -362,7 +492,9 @@ void TcpPeerTransport::on_read(const std::shared_ptr<Inbound>& connection, std::
     return;
   }
   const std::optional<NodeId> peer = connection->stream.peer();
-  if (peer && !known) {
+  if (peer && !was_proven) {
+    connection->hello_deadline.cancel();
+    connection->buffer.resize(kReadChunkSize);
     // A peer that reconnects leaves its old connection behind, maybe half-open: drop it.
     std::vector<std::uint64_t> superseded;
     for (const auto& [id, other] : inbound_) {
@@ -384,6 +516,7 @@ void TcpPeerTransport::close_inbound(std::uint64_t id, const std::string& reason
   }
   asio::error_code ignored;
   connection->socket.close(ignored);
+  connection->hello_deadline.cancel();
   inbound_.erase(found);
 }
 

@@ -1,20 +1,31 @@
 // TcpPeerTransport: the TCP mesh between nodes, on an Asio event loop the caller owns.
 //
 // Each node opens one outgoing connection to every peer and sends only on it; it accepts
-// the peers' connections and only reads from them. Frames are proto frames whose tag is
-// HMAC-SHA-512/256 with the cluster key (cluster_key.h); every incoming frame passes
-// InboundStream's checks (tag, sender identity, strictly increasing per-connection
-// sequence, receiver, decoding) and a connection carrying a forged, replayed, misrouted,
-// malformed or oversize frame is logged and dropped, while every other connection keeps
-// being served. A failed or broken outgoing connection is retried after a delay that
-// doubles from kReconnectDelayStart up to kReconnectDelayMax and restarts from
-// kReconnectDelayStart once a connection is made.
+// the peers' connections and only reads from them, but for one challenge it writes first.
+// The handshake (peer_handshake.h, docs/design/wire-protocol.md) binds each connection to
+// a fresh nonce: the acceptor sends a challenge {its node, a random nonce} tagged with the
+// cluster key; the connector checks it (the node it dialled, the cluster key) and only then
+// sends its hello and its frames, all tagged with a key derived from the cluster key and
+// the nonce, so bytes recorded on one connection are refused on any other. Every incoming
+// byte passes InboundStream's checks (hello, tag, sender identity, strictly increasing
+// per-connection sequence, receiver, decoding); a connection carrying garbage, a forged,
+// replayed, misrouted, malformed or oversize hello or frame is logged and dropped at once,
+// while every other connection keeps being served. A connection must prove itself with a
+// valid hello within TcpPeerTransportConfig::handshake_timeout or it is dropped (logged);
+// until it has, this node reads at most one hello's bytes from it (kHelloSize), at most
+// kUnprovenInboundMax such connections are held (a new one evicts the oldest), and at most
+// kInboundConnectionsMax connections in all. A failed or broken outgoing connection (or
+// handshake) is retried after a delay that doubles from kReconnectDelayStart up to
+// kReconnectDelayMax and restarts from kReconnectDelayStart once a handshake completes.
 //
 // Delivery guarantees, on which the cluster protocol's safety argument relies:
-//  - a message is only ever queued onto a live connection: send() to a peer that is not
-//    connected drops the message (logged once per outage);
+//  - a message is only ever queued onto a live connection: send() to a peer whose TCP
+//    connection is not established drops the message (logged once per outage). Messages
+//    sent while the connection waits for its challenge are queued on it and written after
+//    the hello; nothing is written on a connection before its challenge has been checked;
 //  - WHEN A CONNECTION BREAKS, EVERYTHING STILL QUEUED FOR THAT PEER IS DISCARDED: no frame
-//    meant for an old connection is ever delivered late over a new one;
+//    meant for an old connection is ever delivered late over a new one (frames are tagged
+//    for one connection only when they are written);
 //  - the queue per peer is bounded (PeerSendQueue: kPeerQueueFramesMax frames,
 //    kPeerQueueBytesMax bytes); when full, the oldest frames are dropped, logged once per
 //    burst.
@@ -34,6 +45,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "base/result.h"
 #include "io/interfaces.h"
@@ -48,8 +60,14 @@ inline constexpr std::chrono::milliseconds kReconnectDelayStart{50};
 inline constexpr std::chrono::milliseconds kReconnectDelayMax{2000};
 // A connection attempt that has not completed by then is abandoned and retried.
 inline constexpr std::chrono::milliseconds kConnectTimeout{2000};
+// How long a new connection may take to complete its handshake (the default of
+// TcpPeerTransportConfig::handshake_timeout).
+inline constexpr std::chrono::milliseconds kHandshakeTimeout{2000};
 // Incoming connections held at once; more are closed at once (logged).
 inline constexpr std::size_t kInboundConnectionsMax = 256;
+// Incoming connections held at once that have not yet sent a valid hello; a new one past
+// this evicts the oldest (logged), so a flood of silent connections cannot lock peers out.
+inline constexpr std::size_t kUnprovenInboundMax = 32;
 // Bytes read from a socket per read.
 inline constexpr std::size_t kReadChunkSize = 64 * 1024;
 
@@ -58,6 +76,8 @@ struct TcpPeerTransportConfig {
   asio::ip::tcp::endpoint listen;                      // port 0: the system picks one
   std::map<NodeId, asio::ip::tcp::endpoint> peers;     // every node but self
   ClusterKey key;
+  // The acceptor's wait for a valid hello and the connector's wait for the challenge.
+  std::chrono::milliseconds handshake_timeout = kHandshakeTimeout;
 };
 
 class TcpPeerTransport final : public io::PeerTransport {
@@ -84,7 +104,7 @@ class TcpPeerTransport final : public io::PeerTransport {
 
   void send(NodeId to, const proto::Message& message) override;
 
-  // Whether the outgoing connection to `peer` is established.
+  // Whether the outgoing connection to `peer` is established and its handshake done.
   bool is_connected(NodeId peer) const;
 
  private:
@@ -93,14 +113,21 @@ class TcpPeerTransport final : public io::PeerTransport {
   struct Inbound;
 
   void connect(OutboundLink& link);
+  void arm_timeout(OutboundLink& link, std::chrono::milliseconds duration, const std::string& reason);
   void on_connected(OutboundLink& link, const asio::error_code& error);
+  void read_challenge(OutboundLink& link);
+  void on_challenge(OutboundLink& link);
   void watch_for_close(OutboundLink& link);
   void break_link(OutboundLink& link, const std::string& reason);
   void write_next(OutboundLink& link);
+  void write_bytes(OutboundLink& link, std::shared_ptr<std::vector<std::uint8_t>> bytes);
   OutboundLink* live_link(NodeId peer, std::uint64_t generation);
 
   void accept_next();
   void on_accepted(asio::ip::tcp::socket socket);
+  void evict_oldest_unproven();
+  void send_challenge(const std::shared_ptr<Inbound>& connection);
+  void arm_hello_deadline(const std::shared_ptr<Inbound>& connection);
   void read_next(const std::shared_ptr<Inbound>& connection);
   void on_read(const std::shared_ptr<Inbound>& connection, std::size_t size);
   void close_inbound(std::uint64_t id, const std::string& reason);

@@ -74,6 +74,14 @@ Scenario& Scenario::crash_daemon(NodeId node) {
   world_->crash_daemon(node.value());
   return *this;
 }
+Scenario& Scenario::shutdown(NodeId node) {
+  world_->shutdown_daemon(node.value());
+  return *this;
+}
+Scenario& Scenario::start(NodeId node) {
+  world_->start(node.value());
+  return *this;
+}
 Scenario& Scenario::partition(const std::vector<NodeId>& side) {
   std::vector<NodeIndex> indexes;
   for (NodeId node : side) indexes.push_back(node.value());
@@ -210,6 +218,8 @@ std::vector<NodeId> Scenario::nodes() const {
   for (NodeIndex i = 0; i < world_->node_count(); ++i) all.emplace_back(i);
   return all;
 }
+
+bool Scenario::is_running(NodeId node) const { return world_->node(node.value()).is_running(); }
 
 // --- expectations ---
 

@@ -47,6 +47,9 @@ class Scenario {
   Scenario& power_off(NodeId node);
   Scenario& power_on(NodeId node);
   Scenario& crash_daemon(NodeId node);
+  // A planned stop (SIGTERM): the daemon releases with its hooks, tells the leader and exits.
+  Scenario& shutdown(NodeId node);
+  Scenario& start(NodeId node);  // starts a stopped daemon again
   Scenario& partition(const std::vector<NodeId>& side);  // from every other node, both ways
   Scenario& cut(NodeId from, NodeId to);                 // one way
   Scenario& heal();
@@ -81,6 +84,7 @@ class Scenario {
   std::optional<TimePoint> last_added(const IpAddress& address, NodeId node) const;
   std::optional<TimePoint> last_removed(const IpAddress& address, NodeId node) const;
   std::vector<NodeId> nodes() const;
+  bool is_running(NodeId node) const;
   SimWorld& world() { return *world_; }
 
   // --- expectations (gtest failures naming the seed) ---
