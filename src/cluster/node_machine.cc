@@ -151,6 +151,9 @@ void NodeMachine::State::adopt_epoch(std::uint64_t seen, std::optional<NodeId> c
     epoch = seen;
     leader.reset();
   }
+  // Another node claims the epoch we lead: it won the lock just before us and lost it, or
+  // we both counted ourselves winners. Neither may go on leading it: a new epoch settles it.
+  if (is_claim && lead) step_down("node " + std::to_string(from.value()) + " claims epoch " + std::to_string(epoch) + " too");
   if (is_claim && (!leader || *leader != from)) {
     leader = from;
     leader_heard = now;

@@ -249,6 +249,18 @@ TEST(PlannedStop, ALeaderStepsDownReleasesTheLockAndSaysSoInItsHeartbeats) {
   EXPECT_TRUE(all_of<TryLock>(l.machine.on(Tick{}, l.now + 2s)).empty()) << "a stopping node never leads again";
 }
 
+// Not a planned stop, but found by the sweep that planned stops reshuffled: a leader that
+// hears another node claim its own epoch (a stale claim: that node won the lock just
+// before and lost it) steps down instead of leading while following another.
+TEST(EpochClaims, ALeaderHearingAnotherClaimOfItsEpochStepsDown) {
+  Leader l;
+  ASSERT_TRUE(l.machine.is_leader());
+  proto::Heartbeat stale{l.machine.epoch(), NodeId(1), 2, 1, NodeFlags(), 71, l.incarnation};
+  const auto actions = l.machine.on(PeerMessage{NodeId(1), stale}, l.now + 1ms);
+  EXPECT_FALSE(l.machine.is_leader());
+  EXPECT_EQ(all_of<ReleaseLock>(actions).size(), 1u);
+}
+
 TEST(PlannedStop, ALeaderTakesTheFinalReportOfAStoppingNodeForTheReleaseItOwes) {
   Leader l;
   proto::StateReport early;  // node 1 stops, holding kAddress too: the leader orders its release
