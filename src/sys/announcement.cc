@@ -90,17 +90,26 @@ Result<MacAddress> interface_mac(const InterfaceName& interface) {
   return mac;
 }
 
+Result<UniqueFd> open_packet_socket() {
+  // Protocol 0: this socket only sends, and receives nothing.
+  UniqueFd fd(::socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
+  if (!fd.is_valid()) return fail("packet socket", "cannot open: " + error_text(errno));
+  return fd;
+}
+
 Result<void> send_gratuitous_arp(ArpForm form, const IpAddress& address,
+                                 const InterfaceName& interface) {
+  auto fd = open_packet_socket();
+  if (!fd) return interface_failure(interface, fd.error().message());
+  return send_gratuitous_arp(*fd, form, address, interface);
+}
+
+Result<void> send_gratuitous_arp(const UniqueFd& packet_socket, ArpForm form, const IpAddress& address,
                                  const InterfaceName& interface) {
   auto index = interface_index(interface);
   if (!index) return fail(index.error());
   auto mac = interface_mac(interface);
   if (!mac) return fail(mac.error());
-  // Protocol 0: this socket only sends, and receives nothing.
-  UniqueFd fd(::socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0));
-  if (!fd.is_valid()) {
-    return interface_failure(interface, "cannot open a packet socket: " + error_text(errno));
-  }
   sockaddr_ll destination{};
   destination.sll_family = AF_PACKET;
   destination.sll_protocol = htons(ETH_P_ARP);
@@ -108,7 +117,7 @@ Result<void> send_gratuitous_arp(ArpForm form, const IpAddress& address,
   destination.sll_halen = ETH_ALEN;
   std::fill_n(destination.sll_addr, ETH_ALEN, std::uint8_t{0xff});  // broadcast
   auto packet = gratuitous_arp_packet(form, *mac, address);
-  if (::sendto(fd.get(), packet.data(), packet.size(), 0,
+  if (::sendto(packet_socket.get(), packet.data(), packet.size(), 0,
                reinterpret_cast<const sockaddr*>(&destination), sizeof destination) < 0) {
     return interface_failure(interface, "cannot send a gratuitous ARP for " + address.to_string() +
                                             ": " + error_text(errno));

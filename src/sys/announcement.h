@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "base/unique_fd.h"
 #include "model/ids.h"
 #include "model/ip_address.h"
 
@@ -36,6 +37,13 @@ Result<MacAddress> interface_mac(const InterfaceName& interface);
 
 // One gratuitous ARP in `form`, broadcast out of `interface` (AF_PACKET socket).
 Result<void> send_gratuitous_arp(ArpForm form, const IpAddress& address,
+                                 const InterfaceName& interface);
+
+// The same through a packet socket the caller keeps open. A daemon must: closing an
+// AF_PACKET socket waits for the kernel (an RCU grace period, 8-16 ms measured here), which
+// would stall the event loop for every announcement.
+Result<UniqueFd> open_packet_socket();
+Result<void> send_gratuitous_arp(const UniqueFd& packet_socket, ArpForm form, const IpAddress& address,
                                  const InterfaceName& interface);
 
 // One unsolicited neighbour advertisement to all nodes (ff02::1) out of `interface`, from

@@ -153,8 +153,16 @@ void NetlinkNetOps::announce(const IpAddress& address, const InterfaceName& inte
 
 void NetlinkNetOps::send_announcement(const IpAddress& address, const InterfaceName& interface) {
   if (address.is_v4()) {
+    if (!packet_socket_.is_valid()) {
+      auto opened = open_packet_socket();
+      if (!opened) {
+        log(opened.error().message());
+        return;
+      }
+      packet_socket_ = std::move(*opened);
+    }
     for (ArpForm form : {ArpForm::kRequest, ArpForm::kReply}) {
-      auto sent = send_gratuitous_arp(form, address, interface);
+      auto sent = send_gratuitous_arp(packet_socket_, form, address, interface);
       if (!sent) log(sent.error().message());
     }
   } else {

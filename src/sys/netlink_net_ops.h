@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "base/unique_fd.h"
 #include "io/interfaces.h"
 #include "model/ids.h"
 #include "model/ip_address.h"
@@ -77,6 +78,8 @@ class NetlinkNetOps final : public io::NetOps {
   // Timers of announcements still to be repeated; handlers hold a weak_ptr to alive_ and do
   // nothing once this object is gone.
   std::vector<std::shared_ptr<asio::steady_timer>> timers_;
+  // Opened at the first IPv4 announcement and kept: see open_packet_socket().
+  UniqueFd packet_socket_;
   std::shared_ptr<char> alive_ = std::make_shared<char>();
 };
 
