@@ -1,5 +1,8 @@
 #include "sys/tcp_peer_transport.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
 #include <algorithm>
 #include <array>
 #include <optional>
@@ -210,6 +213,11 @@ void TcpPeerTransport::on_connected(OutboundLink& link, const asio::error_code& 
   }
   asio::error_code ignored;
   link.connection->socket.set_option(tcp::no_delay(true), ignored);
+  // Heartbeats keep data in flight, so a peer that lost power (no RST ever comes) shows as
+  // unacknowledged data: without a limit Linux retransmits for minutes, the connection
+  // stays "up" and the peer, rebooted, cannot rejoin until it breaks (10 s seen in the lab).
+  using UserTimeout = asio::detail::socket_option::integer<IPPROTO_TCP, TCP_USER_TIMEOUT>;
+  link.connection->socket.set_option(UserTimeout(static_cast<int>(kPeerUserTimeout.count())), ignored);
   link.state = OutboundLink::State::kHandshaking;
   link.next_sequence = 1;
   arm_timeout(link, config_.handshake_timeout,

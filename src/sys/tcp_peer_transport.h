@@ -58,6 +58,9 @@ namespace tandem::sys {
 
 inline constexpr std::chrono::milliseconds kReconnectDelayStart{50};
 inline constexpr std::chrono::milliseconds kReconnectDelayMax{2000};
+// An outgoing connection whose sent data stays unacknowledged this long is broken
+// (TCP_USER_TIMEOUT), so a peer that lost power is dropped and can rejoin when it returns.
+inline constexpr std::chrono::milliseconds kPeerUserTimeout{1000};
 // A connection attempt that has not completed by then is abandoned and retried.
 inline constexpr std::chrono::milliseconds kConnectTimeout{2000};
 // How long a new connection may take to complete its handshake (the default of
