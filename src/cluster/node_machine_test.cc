@@ -4,8 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include "cluster/action_test_support.h"
+
 namespace tandem::cluster {
 namespace {
+
+using testing::all_of;
+using testing::sent;
 
 using namespace std::chrono_literals;
 
@@ -23,24 +28,7 @@ NodeConfig config_of(std::uint32_t self) {
   return config;
 }
 
-template <typename T>
-std::vector<T> all_of(const std::vector<Action>& actions) {
-  std::vector<T> found;
-  for (const auto& action : actions) {
-    if (const auto* each = std::get_if<T>(&action)) found.push_back(*each);
-  }
-  return found;
-}
 
-// What `actions` send to `to`, of message type M.
-template <typename M>
-std::vector<M> sent(const std::vector<Action>& actions, NodeId to) {
-  std::vector<M> found;
-  for (const auto& send : all_of<SendMessage>(actions)) {
-    if (const auto* message = std::get_if<M>(&send.message); message && send.to == to) found.push_back(*message);
-  }
-  return found;
-}
 
 struct Harness {
   explicit Harness(NodeConfig config = config_of(0)) : machine(std::move(config)) {
