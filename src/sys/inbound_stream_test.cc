@@ -7,23 +7,17 @@
 #include "proto/frame.h"
 #include "proto/limits.h"
 #include "proto/test_messages.h"
+#include "sys/mesh_test_support.h"
 
 namespace tandem::sys {
 namespace {
 
+using mesh_testing::key_of;
+using mesh_testing::nonce_of;
+
 using proto::testing::sample_heartbeat;
 
-ClusterKey key_of(std::uint8_t fill) {
-  ClusterKey key;
-  key.bytes.fill(fill);
-  return key;
-}
 
-Nonce nonce_of(std::uint8_t fill) {
-  Nonce nonce;
-  nonce.fill(fill);
-  return nonce;
-}
 
 // The nonce node 2 challenged the connection under test with; another connection's is 6.
 const Nonce kNonce = nonce_of(5);

@@ -7,21 +7,15 @@
 #include "proto/frame.h"
 #include "proto/limits.h"
 #include "proto/test_messages.h"
+#include "sys/mesh_test_support.h"
 
 namespace tandem::sys {
 namespace {
 
-ClusterKey key_of(std::uint8_t fill) {
-  ClusterKey key;
-  key.bytes.fill(fill);
-  return key;
-}
+using mesh_testing::key_of;
+using mesh_testing::nonce_of;
 
-Nonce nonce_of(std::uint8_t fill) {
-  Nonce nonce;
-  nonce.fill(fill);
-  return nonce;
-}
+
 
 bool fails_with(const Error& error, const std::string& words) {
   return error.message().find(words) != std::string::npos;

@@ -18,20 +18,18 @@
 #include "proto/test_messages.h"
 #include "sys/inbound_stream.h"
 #include "sys/peer_handshake.h"
+#include "sys/mesh_test_support.h"
 
 namespace tandem::sys {
 namespace {
+
+using mesh_testing::key_of;
 
 using asio::ip::tcp;
 using namespace std::chrono_literals;
 
 constexpr auto kLimit = 900ms;
 
-ClusterKey key_of(std::uint8_t fill) {
-  ClusterKey key;
-  key.bytes.fill(fill);
-  return key;
-}
 
 proto::Message heartbeat(std::uint64_t sent_seq) {
   auto message = proto::testing::sample_heartbeat();
