@@ -285,4 +285,10 @@ bool is_lab_namespace(std::string_view prefix, std::string_view netns) {
   return rest.size() > 1 && rest.front() == 'n' && parse_unsigned(rest.substr(1)).has_value();
 }
 
+Result<std::pair<std::string, std::string>> parse_tunable_argument(std::string_view text) {
+  const auto equals = text.find('=');
+  if (equals == std::string_view::npos) return fail("--tunable " + std::string(text), "expected Name=Value");
+  return std::pair<std::string, std::string>(text.substr(0, equals), text.substr(equals + 1));
+}
+
 }  // namespace tandem::lab

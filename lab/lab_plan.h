@@ -162,6 +162,10 @@ struct LabPlan {
 // with a letter or digit.
 Result<void> check_prefix(std::string_view prefix);
 
+// A `--tunable Name=Value` argument, split at its first '='; the error names the argument.
+// Whether the name and value are valid is the tunables table's question.
+Result<std::pair<std::string, std::string>> parse_tunable_argument(std::string_view text);
+
 Result<LabPlan> make_lab_plan(const LabOptions& options);
 
 // Whether `netns` is one that a lab with this prefix makes (P-sw, P-client, P-n<digits>).

@@ -39,6 +39,19 @@ std::vector<std::string> interface_names(const LabPlan& plan) {
   return names;
 }
 
+TEST(TunableArgument, SplitsAtTheFirstEqualsSign) {
+  auto assignment = parse_tunable_argument("DeadTimeoutMs=150");
+  ASSERT_TRUE(assignment.ok());
+  EXPECT_EQ(*assignment, (std::pair<std::string, std::string>("DeadTimeoutMs", "150")));
+  EXPECT_EQ(parse_tunable_argument("A=b=c")->second, "b=c");
+}
+
+TEST(TunableArgument, WithoutEqualsSignIsRefusedNamingTheArgument) {
+  auto assignment = parse_tunable_argument("DeadTimeoutMs");
+  ASSERT_FALSE(assignment.ok());
+  EXPECT_EQ(assignment.error().message(), "--tunable DeadTimeoutMs: expected Name=Value");
+}
+
 TEST(LabPlan, NamesEveryNamespaceFromThePrefix) {
   LabOptions options;
   options.prefix = "tdm-t123";

@@ -83,12 +83,11 @@ Result<lab::UpOptions> up_options(const Arguments& arguments, Tunables& tunables
   options.lab.public_interface_count = arguments.nics;
   options.lab.group_count = arguments.groups;
   for (const auto& tunable : arguments.tunables) {
-    auto equals = tunable.find('=');
-    if (equals == std::string::npos) return fail("--tunable " + tunable, "expected Name=Value");
-    std::string name = tunable.substr(0, equals);
-    std::string value = tunable.substr(equals + 1);
+    auto assignment = lab::parse_tunable_argument(tunable);
+    if (!assignment) return fail(assignment.error());
+    const auto& [name, value] = *assignment;
     if (auto set = set_tunable_text(tunables, name, value); !set) return fail("--tunable " + tunable, set.error().cause);
-    options.lab.tunables.emplace_back(name, value);
+    options.lab.tunables.push_back(*assignment);
   }
   options.tandemd = arguments.tandemd;
   options.lab_program = arguments.lab_program;

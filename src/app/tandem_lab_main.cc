@@ -99,9 +99,9 @@ Result<tandem::lab::UpOptions> up_options(const Globals& globals, const UpArgume
   options.lab.group_count = arguments.groups;
   options.lab.has_ipv6 = arguments.ipv6;
   for (const auto& tunable : arguments.tunables) {
-    auto equals = tunable.find('=');
-    if (equals == std::string::npos) return tandem::fail("--tunable " + tunable, "expected Name=Value");
-    options.lab.tunables.emplace_back(tunable.substr(0, equals), tunable.substr(equals + 1));
+    auto assignment = tandem::lab::parse_tunable_argument(tunable);
+    if (!assignment) return tandem::fail(assignment.error());
+    options.lab.tunables.push_back(std::move(*assignment));
   }
   options.has_daemons = !arguments.no_daemon;
   options.tandemd = arguments.tandemd.empty() ? own_directory() + "/tandemd" : arguments.tandemd;
