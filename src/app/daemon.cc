@@ -45,7 +45,8 @@ Daemon::Daemon(asio::io_context& context, DaemonConfig config, std::shared_ptr<s
              [this](InterfaceName interface, LinkState state) {
                handle(cluster::LinkChanged{std::move(interface), state});
              },
-             [this](const std::string& line) { log_->warn("{}", line); }),
+             [this](const std::string& line) { log_->warn("{}", line); },
+             [this](const Error& error) { stop_on_fatal_error(error); }),
       hooks_(context, config_.settings.paths.events,
              std::chrono::milliseconds(config_.settings.tunables.event_script_timeout_ms),
              [this](std::uint64_t id, bool ok) { handle(cluster::HookFinished{id, ok}); },
@@ -54,6 +55,14 @@ Daemon::Daemon(asio::io_context& context, DaemonConfig config, std::shared_ptr<s
       shutdown_wait_(context) {}
 
 Daemon::~Daemon() = default;
+
+// A part without which the node cannot keep its promises (it would no longer see a link
+// fail) ends the daemon with a planned stop and exit code 1, so systemd restarts it.
+void Daemon::stop_on_fatal_error(const Error& error) {
+  log_->error("{}; stopping the daemon", error.message());
+  has_failed_ = true;
+  shutdown([this] { context_.stop(); });
+}
 
 std::unique_ptr<io::ClusterLock> Daemon::make_lock() {
   const auto& setting = config_.settings.cluster_lock;

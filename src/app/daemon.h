@@ -67,7 +67,11 @@ class Daemon {
   // the lock up and closes the control socket.
   void shutdown();
 
+  // True once a fatal error stopped the daemon (tandemd then exits 1).
+  bool has_failed() const { return has_failed_; }
+
  private:
+  void stop_on_fatal_error(const Error& error);
   void handle(const cluster::Event& event);
   void on_lock_outcome(cluster::LockState state);
   void on_control_request(std::string request, sys::Responder responder);
@@ -103,6 +107,7 @@ class Daemon {
   // The planned stop: its callback, its hard bound, and the wait for the lock helper.
   std::function<void()> shutdown_done_;
   bool is_finishing_ = false;
+  bool has_failed_ = false;
   asio::steady_timer shutdown_bound_;
   asio::steady_timer shutdown_wait_;
 };

@@ -106,7 +106,7 @@ int run(const DaemonConfig& config, const std::string& path, std::shared_ptr<spd
   };
   signals.async_wait(on_signal);
   context.run();
-  return 0;
+  return daemon.has_failed() ? 1 : 0;
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstring>
 #include <optional>
+#include <string>
 #include <utility>
 
 #include "sys/netlink_socket.h"
@@ -51,10 +52,11 @@ std::optional<std::pair<std::string, LinkState>> parse_link(const nlmsghdr& mess
 }  // namespace
 
 LinkMonitor::LinkMonitor(asio::io_context& context, std::vector<InterfaceName> watched,
-                         Changed changed, Log log)
+                         Changed changed, Log log, Failed failed)
     : watched_(std::move(watched)),
       changed_(std::move(changed)),
       log_(std::move(log)),
+      failed_(std::move(failed)),
       descriptor_(context) {}
 
 LinkMonitor::~LinkMonitor() {
@@ -62,17 +64,29 @@ LinkMonitor::~LinkMonitor() {
   descriptor_.close(ignored);
 }
 
-Result<void> LinkMonitor::start() {
-  auto socket = NetlinkSocket::open(RTMGRP_LINK, true);
-  if (!socket) return fail(socket.error());
-  asio::error_code error;
-  descriptor_.assign(socket->release(), error);
-  if (error) return fail("link monitor", "cannot watch the netlink socket: " + error.message());
+Result<void> LinkMonitor::start(int receive_buffer_bytes) {
+  receive_buffer_bytes_ = receive_buffer_bytes;
+  if (auto opened = open_socket(); !opened) return opened;
   // Subscribed before the dump: a change after it is seen as an event, not lost between.
   auto links = current_links();
   if (!links) return fail(links.error());
   known_ = std::move(*links);
   read_next();
+  return success();
+}
+
+Result<void> LinkMonitor::open_socket() {
+  asio::error_code ignored;
+  descriptor_.close(ignored);
+  auto socket = NetlinkSocket::open(RTMGRP_LINK, true);
+  if (!socket) return fail(socket.error());
+  if (receive_buffer_bytes_ > 0 &&
+      ::setsockopt(socket->fd(), SOL_SOCKET, SO_RCVBUF, &receive_buffer_bytes_, sizeof receive_buffer_bytes_) != 0) {
+    return fail("link monitor", "cannot size the netlink socket's queue: " + error_text(errno));
+  }
+  asio::error_code error;
+  descriptor_.assign(socket->release(), error);
+  if (error) return fail("link monitor", "cannot watch the netlink socket: " + error.message());
   return success();
 }
 
@@ -103,31 +117,33 @@ void LinkMonitor::read_next() {
   descriptor_.async_wait(asio::posix::descriptor_base::wait_read,
                          [this, alive](const asio::error_code& error) {
                            if (alive.expired() || error == asio::error::operation_aborted) return;
-                           if (error) {
-                             log("cannot wait for link events: " + error.message());
-                             return;
-                           }
-                           on_readable();
-                           read_next();
+                           if (error) return recover("cannot wait for link events: " + error.message());
+                           if (on_readable()) read_next();
                          });
 }
 
-void LinkMonitor::on_readable() {
+bool LinkMonitor::on_readable() {
   std::vector<char> buffer(kEventBufferSize);
   for (;;) {
     ssize_t size = ::recv(descriptor_.native_handle(), buffer.data(), buffer.size(), 0);
     if (size < 0) {
       if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) return;
+      if (errno == EAGAIN || errno == EWOULDBLOCK) return true;
       if (errno == ENOBUFS) {
-        // The kernel dropped events it could not queue: ask for the whole state again.
+        // The kernel dropped events it could not queue. What is still queued is older than
+        // the state read next, and would undo it: drop it, then read the whole state again.
         log("link events were lost; reading every link again");
-        resynchronise();
+        discard_queued_events(buffer);
+        if (auto read = resynchronise(); !read) {
+          recover("cannot read links: " + read.error().message());
+          return false;
+        }
         continue;
       }
-      log("cannot read link events: " + error_text(errno));
-      return;
+      recover("cannot read link events: " + error_text(errno));
+      return false;
     }
+    recoveries_in_a_row_ = 0;
     if (!for_each_netlink_message(buffer.data(), static_cast<std::size_t>(size),
                                   [this](const nlmsghdr& message) { on_link_message(message); })) {
       log("malformed link event ignored");
@@ -147,13 +163,34 @@ void LinkMonitor::update(const InterfaceName& interface, LinkState state) {
   if (changed_) changed_(interface, state);
 }
 
-void LinkMonitor::resynchronise() {
-  auto links = current_links();
-  if (!links) {
-    log("cannot read links: " + links.error().message());
-    return;
+void LinkMonitor::discard_queued_events(std::vector<char>& buffer) {
+  while (::recv(descriptor_.native_handle(), buffer.data(), buffer.size(), 0) > 0 || errno == EINTR) {
   }
+}
+
+Result<void> LinkMonitor::resynchronise() {
+  auto links = current_links();
+  if (!links) return fail(links.error());
   for (const auto& [interface, state] : *links) update(interface, state);
+  return success();
+}
+
+// A new socket, subscribed before the links are read again, so nothing falls between; a
+// failure to recover, or too many in a row, is the owner's to act on.
+void LinkMonitor::recover(const std::string& cause) {
+  if (has_failed_) return;
+  log(cause + "; opening a new link socket and reading every link again");
+  Result<void> recovered = ++recoveries_in_a_row_ > kRecoveriesMax
+                               ? fail("link monitor", cause + " (" + std::to_string(kRecoveriesMax) +
+                                                          " recoveries in a row failed)")
+                               : open_socket();
+  if (recovered) recovered = resynchronise();
+  if (recovered) return read_next();
+  has_failed_ = true;
+  asio::error_code ignored;
+  descriptor_.close(ignored);
+  if (failed_) return failed_(recovered.error());
+  log("link changes can no longer be seen: " + recovered.error().message());
 }
 
 void LinkMonitor::log(const std::string& line) const {

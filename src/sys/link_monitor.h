@@ -7,6 +7,11 @@
 // the interfaces it watches, each change once. Single-threaded (the io_context's thread);
 // the callback must not destroy the monitor. Acts in the network namespace of the thread
 // that calls start().
+//
+// It never goes deaf silently: when the kernel drops events (ENOBUFS) it reads every link
+// again; when its socket fails it opens a new one and reads every link again, saying so in
+// the log; and when it cannot (kRecoveriesMax failures in a row), it calls `failed`, after
+// which it reports nothing: the owner must stop, since link changes would go unseen.
 #pragma once
 
 #include <asio.hpp>
@@ -28,16 +33,22 @@ class LinkMonitor {
  public:
   using Changed = std::function<void(InterfaceName interface, LinkState state)>;
   using Log = std::function<void(const std::string& line)>;
+  using Failed = std::function<void(const Error& error)>;
+
+  // Socket failures in a row (without one good read between) before `failed` is called.
+  static constexpr int kRecoveriesMax = 3;
 
   LinkMonitor(asio::io_context& context, std::vector<InterfaceName> watched, Changed changed,
-              Log log);
+              Log log, Failed failed = nullptr);
   ~LinkMonitor();
   LinkMonitor(const LinkMonitor&) = delete;
   LinkMonitor& operator=(const LinkMonitor&) = delete;
 
   // Subscribes to link events, then learns the current states (reported by current_links,
-  // not by the callback): from then on every change is reported.
-  Result<void> start();
+  // not by the callback): from then on every change is reported. receive_buffer_bytes
+  // sizes the socket's queue of unread events (0: the kernel's default); an overflow loses
+  // events, which the monitor makes up for by reading every link again.
+  Result<void> start(int receive_buffer_bytes = 0);
 
   // Every watched interface's state now, from one RTM_GETLINK dump; an interface that does
   // not exist is down.
@@ -45,15 +56,22 @@ class LinkMonitor {
 
  private:
   void read_next();
-  void on_readable();
+  bool on_readable();  // false: it failed and called recover()
   void on_link_message(const nlmsghdr& message);
   void update(const InterfaceName& interface, LinkState state);
-  void resynchronise();
+  Result<void> open_socket();
+  void discard_queued_events(std::vector<char>& buffer);
+  Result<void> resynchronise();
+  void recover(const std::string& cause);
   void log(const std::string& line) const;
 
   std::vector<InterfaceName> watched_;
   Changed changed_;
   Log log_;
+  Failed failed_;
+  int receive_buffer_bytes_ = 0;
+  int recoveries_in_a_row_ = 0;
+  bool has_failed_ = false;
   asio::posix::stream_descriptor descriptor_;
   std::map<InterfaceName, LinkState> known_;  // last state reported, per watched interface
   // Handlers hold a weak_ptr to this and do nothing once the monitor is gone.

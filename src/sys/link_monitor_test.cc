@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <utility>
@@ -19,6 +20,10 @@ using Report = std::pair<InterfaceName, LinkState>;
 // Bounds the wait for a kernel event, so a missing event fails the test instead of hanging
 // it; the event itself comes within milliseconds (veth carrier changes are urgent events).
 constexpr std::chrono::seconds kEventWaitMax{3};
+
+// Long enough to read a queue that is already full (microseconds), with room for a loaded
+// machine; a run that reads everything stops no earlier, since there is no last event.
+constexpr std::chrono::milliseconds kBurstReadTime{1000};
 
 class LinkMonitorTest : public NetnsTest {};
 
@@ -75,6 +80,41 @@ TEST_F(LinkMonitorTest, ReportsAnAdministrativeDownOfTheWatchedInterface) {
     ASSERT_TRUE(netns_.ip("link set node0 down"));
     context.run_for(kEventWaitMax);
     EXPECT_EQ(reports, (std::vector<Report>{{node_side(), LinkState::kDown}}));
+  });
+}
+
+// With the smallest queue the kernel allows, a burst of changes read late overflows it
+// (ENOBUFS): the monitor says so and reads every link again, so the last state is still
+// reported and it goes on hearing later changes.
+TEST_F(LinkMonitorTest, ReadsEveryLinkAgainWhenTheKernelDroppedEvents) {
+  in_namespace([&] {
+    asio::io_context context;
+    std::vector<Report> reports;
+    std::vector<std::string> lines;
+    LinkMonitor monitor(
+        context, {node_side()},
+        [&](InterfaceName interface, LinkState state) { reports.emplace_back(std::move(interface), state); },
+        [&](const std::string& line) { lines.push_back(line); },
+        [](const Error& error) { ADD_FAILURE() << "failed: " << error; });
+    ASSERT_TRUE(monitor.start(1).ok());  // the kernel rounds 1 up to its minimum
+    constexpr int kFlaps = 40;
+    for (int flap = 0; flap < kFlaps; ++flap) {
+      ASSERT_TRUE(netns_.ip("link set sw0 down"));
+      ASSERT_TRUE(netns_.ip("link set sw0 up"));
+    }
+    ASSERT_TRUE(netns_.ip("link set sw0 down"));  // ends down, after an overflowed queue
+    context.run_for(kBurstReadTime);
+
+    ASSERT_FALSE(reports.empty());
+    EXPECT_EQ(reports.back(), (Report{node_side(), LinkState::kDown}));
+    EXPECT_NE(std::find(lines.begin(), lines.end(), "link monitor: link events were lost; reading every link again"),
+              lines.end());
+
+    reports.clear();
+    context.restart();
+    ASSERT_TRUE(netns_.ip("link set sw0 up"));
+    context.run_for(kBurstReadTime);
+    EXPECT_EQ(reports, (std::vector<Report>{{node_side(), LinkState::kUp}}));
   });
 }
 
