@@ -42,8 +42,7 @@ std::vector<std::string> address_add(const IpPrefix& prefix, const std::string& 
 std::vector<Command> setup_commands(const LabPlan& plan) {
   std::vector<Command> commands;
   for (const auto& netns : plan.namespaces()) commands.push_back({{"ip", "netns", "add", netns}});
-  commands.push_back(sysctl_command(plan.client_netns, plan.client_sysctls));
-  for (const auto& node : plan.nodes) commands.push_back(sysctl_command(node.netns, plan.node_sysctls));
+  if (!plan.client_sysctls.empty()) commands.push_back(sysctl_command(plan.client_netns, plan.client_sysctls));
   for (const auto& netns : plan.namespaces()) commands.push_back(ip_in(netns, {"link", "set", "lo", "up"}));
   add_bridges(plan, commands);
   for (const auto& node : plan.nodes) {

@@ -13,8 +13,9 @@
 
 namespace tandem::lab {
 
-// Everything that `up` runs, in order: namespaces, sysctls (before any interface moves in,
-// so that every interface inherits them from `default`), bridges, the inter-switch link,
+// Everything that `up` runs, in order: namespaces, the client's sysctls (before any
+// interface moves in, so that its interface inherits them from `default`; the nodes get
+// none: tandemd sets theirs), bridges, the inter-switch link,
 // every node's and the client's veth pairs, and the private and client addresses. Public
 // IPs are not added: they are the daemons' (or a test's) to add.
 std::vector<Command> setup_commands(const LabPlan& plan);

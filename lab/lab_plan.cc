@@ -12,35 +12,15 @@ constexpr int kFirstHost = 10;   // g0's host number; below are left for other u
 constexpr int kLastHost = 250;   // 254 is the client
 constexpr int kPrivateFirstHost = 1;
 
-// Node-side sysctls (LAB-NOTES "ARP and routing"), set on `all` and `default` before any
-// interface moves in, so every interface inherits them:
-//  - arp_ignore=1: answer ARP only on the interface holding the address; both public
-//    networks are one broadcast domain, so otherwise every NIC would answer for every IP.
-//  - arp_announce=2: ask with the best source address of the outgoing interface.
-//  - ignore_routes_with_linkdown=1: with two interfaces on one subnet, the kernel would
-//    otherwise send replies through the first matching route even when its link has no
-//    carrier (measured: an IP moved to eth2 stops answering while eth1 holds another
-//    address of its subnet and is down).
-//  - rp_filter=0: replies and requests of one subnet may use either interface.
-std::vector<std::string> node_sysctls(bool has_ipv6) {
-  std::vector<std::string> settings;
-  for (const char* scope : {"all", "default"}) {
-    std::string conf = std::string("net.ipv4.conf.") + scope + ".";
-    settings.push_back(conf + "arp_ignore=1");
-    settings.push_back(conf + "arp_announce=2");
-    settings.push_back(conf + "ignore_routes_with_linkdown=1");
-    settings.push_back(conf + "rp_filter=0");
-    if (has_ipv6) {
-      settings.push_back(std::string("net.ipv6.conf.") + scope + ".ignore_routes_with_linkdown=1");
-    }
-  }
-  return settings;
-}
-
-// The client's addresses must be usable at once, not after duplicate address detection.
+// The nodes get no sysctl from the lab: they start as a stock host would, and tandemd sets
+// what its public interfaces need (docs/design/network-paths.md); the integration tests
+// are the proof that it does.
+//
+// The client models a host on the storage network, so it gets only what a lab needs of it:
+// its IPv6 addresses usable at once, not after duplicate address detection (a real client
+// waits for DAD once, at boot, long before any test starts).
 std::vector<std::string> client_sysctls(bool has_ipv6) {
-  std::vector<std::string> settings{"net.ipv4.conf.all.rp_filter=0",
-                                    "net.ipv4.conf.default.rp_filter=0"};
+  std::vector<std::string> settings;
   if (has_ipv6) {
     settings.push_back("net.ipv6.conf.all.accept_dad=0");
     settings.push_back("net.ipv6.conf.default.accept_dad=0");
@@ -138,6 +118,7 @@ std::string settings_text(const LabPlan& plan, const PlannedNode& node) {
   text += "[cluster]\n";
   text += "lock = " + quoted(plan.lock_file) + "\n";
   text += "key_file = " + quoted(plan.key_file) + "\n";
+  if (!plan.options.manages_host_settings) text += "[network]\nmanage_host_settings = false\n";
   if (!plan.options.tunables.empty()) {
     text += "[tunables]\n";
     for (const auto& [name, value] : plan.options.tunables) text += name + " = " + toml_value(value) + "\n";
@@ -262,7 +243,6 @@ Result<LabPlan> make_lab_plan(const LabOptions& options) {
   }
   for (int i = 0; i < options.node_count; ++i) plan.nodes.push_back(plan_node(options, i));
   plan.groups = plan_groups(options);
-  plan.node_sysctls = node_sysctls(options.has_ipv6);
   plan.client_sysctls = client_sysctls(options.has_ipv6);
   plan.state_dir = options.state_root + "/" + options.prefix;
   plan.shared_dir = plan.state_dir + "/shared";

@@ -1,7 +1,7 @@
 // LabPlan: everything a tandem-lab cluster is made of, decided before anything is made.
 //
 // Pure: make_lab_plan() turns the options (nodes, public interfaces per node, groups,
-// prefix, tunables) into every network namespace, bridge, veth pair, address and sysctl,
+// prefix, tunables) into every network namespace, bridge, veth pair, address and client sysctl,
 // and the text of every configuration file, without touching the kernel or the disk. The
 // executor (lab.h) carries the plan out; tests read it. The same options always give the
 // same plan, which is how later verbs (`nic-down`, `status`, `down`) find what `up` made:
@@ -49,6 +49,9 @@ struct LabOptions {
   int public_interface_count = 2;  // K: eth1..ethK
   int group_count = 3;
   bool has_ipv6 = false;
+  // false: every node's tandem.conf says [network] manage_host_settings = false, so the
+  // daemons leave the sysctls as a stock host has them (and warn).
+  bool manages_host_settings = true;
   std::vector<std::pair<std::string, std::string>> tunables;  // [tunables] of every node
   std::string state_root = "/run";                            // the state dir is root/prefix
   std::uint16_t probe_port = kDefaultProbePort;
@@ -137,8 +140,7 @@ struct LabPlan {
   std::vector<IpPrefix> client_addresses;
   std::vector<PlannedNode> nodes;
   std::vector<PlannedGroup> groups;
-  std::vector<std::string> node_sysctls;         // "key=value", before any interface
-  std::vector<std::string> client_sysctls;
+  std::vector<std::string> client_sysctls;       // "key=value", before any interface; nodes get none
 
   std::string state_dir;    // root/P
   std::string shared_dir;   // the "cluster filesystem"

@@ -179,6 +179,17 @@ TEST(LabPlan, WritesTandemConfPointingIntoTheStateDir) {
   EXPECT_EQ(settings->tunables.algorithm(), AllocAlgorithm::kDeterministic);
 }
 
+TEST(LabPlan, LetsTheDaemonsManageTheHostSettingsUnlessTurnedOff) {
+  auto on = plan_of(LabOptions{});
+  EXPECT_TRUE(config::parse_settings(file_at(on, on.nodes[0].paths.config).text, "tandem.conf")->manage_host_settings);
+  LabOptions options;
+  options.manages_host_settings = false;
+  auto off = plan_of(options);
+  auto settings = config::parse_settings(file_at(off, off.nodes[0].paths.config).text, "tandem.conf");
+  ASSERT_TRUE(settings.ok()) << settings.error().message();
+  EXPECT_FALSE(settings->manage_host_settings);
+}
+
 TEST(LabPlan, MakesEveryDirectoryBeforeTheFilesInIt) {
   auto plan = default_plan();
   for (const auto& file : plan.files) {
@@ -261,25 +272,34 @@ TEST(SetupCommands, TouchOnlyTheLabsOwnNamespaces) {
   }
 }
 
-TEST(SetupCommands, SetSysctlsBeforeAnyInterfaceMovesIn) {
-  auto plan = default_plan();
-  auto commands = setup_commands(plan);
+TEST(SetupCommands, LeaveTheNodesSysctlsToTheDaemon) {
+  // A stock host: tandemd sets what its public interfaces need (docs/design/network-paths.md).
+  for (const bool has_ipv6 : {false, true}) {
+    auto options = default_plan().options;
+    options.has_ipv6 = has_ipv6;
+    auto commands = setup_commands(make_lab_plan(options).value());
+    for (const auto& command : commands) {
+      const std::string text = command.text();
+      EXPECT_TRUE(text.find("sysctl") == std::string::npos || text.find("tdm-lab-client") != std::string::npos)
+          << text;
+    }
+  }
+}
+
+TEST(SetupCommands, SetTheClientsSysctlsBeforeAnyInterfaceMovesIn) {
+  auto options = default_plan().options;
+  options.has_ipv6 = true;
+  auto commands = setup_commands(make_lab_plan(options).value());
   auto text_index = [&](const std::string& needle) {
     for (std::size_t i = 0; i < commands.size(); ++i) {
       if (commands[i].text().find(needle) != std::string::npos) return i;
     }
     return commands.size();
   };
-  std::size_t sysctl = text_index("ip netns exec tdm-lab-n1 sysctl -q -w");
-  std::size_t first_link = text_index("type veth peer name eth0");
+  std::size_t sysctl = text_index("ip netns exec tdm-lab-client sysctl -q -w");
   ASSERT_LT(sysctl, commands.size());
-  EXPECT_LT(sysctl, first_link);
-  std::string settings = commands[sysctl].text();
-  for (const char* needed : {"net.ipv4.conf.all.arp_ignore=1", "net.ipv4.conf.all.arp_announce=2",
-                             "net.ipv4.conf.all.ignore_routes_with_linkdown=1",
-                             "net.ipv4.conf.default.ignore_routes_with_linkdown=1"}) {
-    EXPECT_NE(settings.find(needed), std::string::npos) << needed;
-  }
+  EXPECT_LT(sysctl, text_index("type veth peer name eth0"));
+  EXPECT_NE(commands[sysctl].text().find("net.ipv6.conf.default.accept_dad=0"), std::string::npos);
 }
 
 TEST(SetupCommands, CreateEachNodeLinkAsAVethPairIntoTheNode) {

@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include "app/host_settings.h"
 #include "sys/cluster_key.h"
 #include "sys/file_cluster_lock.h"
 #include "sys/helper_cluster_lock.h"
@@ -97,6 +98,8 @@ node::NodeIo Daemon::node_io() {
 }
 
 Result<void> Daemon::start() {
+  apply_host_settings(config_.public_addresses, config_.settings.manage_host_settings,
+                      host_settings_place(config_.settings.paths.state), *log_);
   auto key = sys::load_cluster_key(config_.settings.key_file);
   if (!key) return fail(key.error());
   const auto addresses = config_.node_addresses();
@@ -188,6 +191,8 @@ Result<void> Daemon::reload_files() {
   config_.settings.key_file = kept.settings.key_file;
   config_.settings.cluster_lock = kept.settings.cluster_lock;
   config_.settings.paths.socket = kept.settings.paths.socket;
+  apply_host_settings(config_.public_addresses, config_.settings.manage_host_settings,
+                      host_settings_place(config_.settings.paths.state), *log_);
   apply_running_config();
   log_->info("reload: configuration from {} in force", config_.path);
   return success();
@@ -248,6 +253,7 @@ void Daemon::shutdown() {
       log_->info("shutdown: released {} from {}", held.prefix.to_string(), held.interface.value());
     }
   }
+  (void)restore_host_settings(host_settings_place(config_.settings.paths.state), *log_);  // logged
   if (lock_) lock_->release();
   control_.reset();
 }

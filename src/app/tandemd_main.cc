@@ -12,6 +12,7 @@
 
 #include "app/daemon.h"
 #include "app/daemon_config.h"
+#include "app/host_settings.h"
 #include "sys/local_addresses.h"
 #include "sys/netlink_net_ops.h"
 #include "sys/systemd_notifier.h"
@@ -50,7 +51,8 @@ tandem::Result<DaemonConfig> load(const std::string& path) {
   return tandem::app::load_daemon_config(path, *local);
 }
 
-// systemd's ExecStopPost: whatever state the daemon died in, no public address stays.
+// systemd's ExecStopPost: whatever state the daemon died in, no public address stays, and
+// the host settings it changed are as they were before it started.
 int release_all(const DaemonConfig& config, spdlog::logger& log) {
   asio::io_context context;
   tandem::sys::NetlinkNetOps net(context, config.public_interfaces(), [&log](const std::string& line) {
@@ -68,6 +70,7 @@ int release_all(const DaemonConfig& config, spdlog::logger& log) {
       log.info("release-all: removed {} from {}", held.prefix.to_string(), held.interface.value());
     }
   }
+  failures += tandem::app::restore_host_settings(tandem::app::host_settings_place(config.settings.paths.state), log);
   return failures == 0 ? 0 : 1;
 }
 

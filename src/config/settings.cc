@@ -194,6 +194,17 @@ Result<void> read_cluster(const Section& section, const toml::table& table, Sett
   return success();
 }
 
+Result<void> read_network(const Section& section, const toml::table& table, Settings& settings) {
+  static constexpr std::array<std::string_view, 1> kKeys{"manage_host_settings"};
+  for (const Entry& entry : in_file_order(table)) {
+    if (entry.key != kKeys[0]) return section.unknown_key(entry, kKeys);
+    const auto* flag = entry.value->as_boolean();
+    if (flag == nullptr) return section.wrong_type(entry, "true or false");
+    settings.manage_host_settings = flag->get();
+  }
+  return success();
+}
+
 // The cause of a tunable's value error, or success; `spec` is the tunable the key names.
 Result<void> set_tunable_value(const TunableSpec& spec, const toml::node& value, Tunables& tunables) {
   if (const auto* number = value.as_integer()) {
@@ -240,9 +251,10 @@ struct SectionSpec {
   SectionReader read;
 };
 
-constexpr std::array<SectionSpec, 4> kSections{{{"node", &read_node},
+constexpr std::array<SectionSpec, 5> kSections{{{"node", &read_node},
                                                 {"paths", &read_paths},
                                                 {"cluster", &read_cluster},
+                                                {"network", &read_network},
                                                 {"tunables", &read_tunables}}};
 
 std::string known_sections() {

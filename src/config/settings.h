@@ -22,6 +22,10 @@
 //                              # CTDB-style mutex helper; "" (the default) means no lock
 //   key_file = "/etc/tandem/cluster.key"   # shared secret that authenticates peers
 //   port = 4379                # TCP port of the peer protocol, 1 to 65535
+//   [network]
+//   manage_host_settings = true  # tandemd sets (and restores) the sysctls its public
+//                              # interfaces need (config/host_settings.h); false: it only
+//                              # warns about each wrong one
 //   [tunables]                 # by CTDB's names, case-insensitive (model/tunables.h)
 //   IPAllocAlgorithm = "lcp2"  # or 0, 1, 2, "deterministic", "nondeterministic"
 //   NoIPFailback = 0           # 0/1 tunables also take false/true
@@ -76,6 +80,7 @@ struct Settings {
   ClusterLockSetting cluster_lock;        // [cluster] lock
   std::string key_file = "/etc/tandem/cluster.key";
   std::uint16_t port = kDefaultPort;
+  bool manage_host_settings = true;       // [network] manage_host_settings
   Tunables tunables;
 
   friend bool operator==(const Settings&, const Settings&) = default;

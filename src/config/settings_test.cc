@@ -70,8 +70,29 @@ TEST(Settings, RejectsInvalidUtf8AsInvalidToml) {
 }
 
 TEST(Settings, RejectsAnUnknownSectionListingTheKnownOnes) {
-  EXPECT_TRUE(fails_at(parse("[node]\n[network]\nport = 1\n"), "tandem.conf:2",
-                       "unknown section [network]; the known sections are [node], [paths], [cluster], [tunables]"));
+  EXPECT_TRUE(fails_at(parse("[node]\n[networks]\nport = 1\n"), "tandem.conf:2",
+                       "unknown section [networks]; the known sections are [node], [paths], [cluster], [network], "
+                       "[tunables]"));
+}
+
+TEST(Settings, ManagesTheHostSettingsUnlessTurnedOff) {
+  EXPECT_TRUE(parse("")->manage_host_settings);
+  EXPECT_TRUE(parse("[network]\nmanage_host_settings = true\n")->manage_host_settings);
+  auto off = parse("[network]\nmanage_host_settings = false\n");
+  ASSERT_TRUE(succeeds(off));
+  EXPECT_FALSE(off->manage_host_settings);
+}
+
+TEST(Settings, RejectsAManageHostSettingsThatIsNotABoolean) {
+  EXPECT_TRUE(fails_at(parse("[network]\n\nmanage_host_settings = \"yes\"\n"), "tandem.conf:3",
+                       "network.manage_host_settings must be true or false, not a string"));
+  EXPECT_TRUE(fails_at(parse("[network]\nmanage_host_settings = 1\n"), "tandem.conf:2",
+                       "network.manage_host_settings must be true or false, not an integer"));
+}
+
+TEST(Settings, RejectsAnUnknownKeyInNetwork) {
+  EXPECT_TRUE(fails_at(parse("[network]\nmanage_sysctls = false\n"), "tandem.conf:2",
+                       "unknown key 'manage_sysctls' in [network]; the known keys are manage_host_settings"));
 }
 
 TEST(Settings, RejectsAKeyOutsideAnySection) {

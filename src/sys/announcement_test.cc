@@ -112,6 +112,30 @@ TEST_F(AnnouncementTest, GratuitousArpRequestAndReplyReachTheSwitchSide) {
   });
 }
 
+TEST_F(AnnouncementTest, ARemovedAddressIsNoLongerAnnounced) {
+  // Else a repetition due after a move would send clients back to the interface it left.
+  in_namespace([&] {
+    asio::io_context context;
+    NetlinkNetOps ops(context, {node_side()},
+                      [](const std::string& line) { ADD_FAILURE() << "logged: " << line; },
+                      kFastSchedule);
+    Capture capture(switch_side(), ETH_P_ARP);
+    ASSERT_TRUE(capture.is_ready());
+    IpAddress announced = address("192.0.2.10");
+    ASSERT_TRUE(ops.add_address({announced, 24}, node_side()).ok());
+
+    ops.announce(announced, node_side());
+    ASSERT_TRUE(ops.remove_address({announced, 24}, node_side()).ok());
+    context.run();
+
+    int sent = 0;
+    for (const auto& packet : capture.packets()) {
+      if (bytes_equal(packet, 14, announced.bytes().data(), 4)) ++sent;
+    }
+    EXPECT_EQ(sent, 2) << "the first request and reply only";
+  });
+}
+
 TEST_F(AnnouncementTest, UnsolicitedNeighbourAdvertisementReachesTheSwitchSide) {
   in_namespace([&] {
     asio::io_context context;

@@ -104,6 +104,7 @@ Result<void> NetlinkNetOps::add_address(const IpPrefix& prefix, const InterfaceN
 }
 
 Result<void> NetlinkNetOps::remove_address(const IpPrefix& prefix, const InterfaceName& interface) {
+  ++announcement_generation_[prefix.address];  // no more repetitions for it
   return change_address(false, prefix, interface);
 }
 
@@ -147,8 +148,9 @@ Result<void> NetlinkNetOps::change_address(bool is_add, const IpPrefix& prefix,
 }
 
 void NetlinkNetOps::announce(const IpAddress& address, const InterfaceName& interface) {
+  const std::uint64_t generation = ++announcement_generation_[address];
   send_announcement(address, interface);
-  if (schedule_.count > 1) schedule_announcement(address, interface, schedule_.count - 1);
+  if (schedule_.count > 1) schedule_announcement(address, interface, schedule_.count - 1, generation);
 }
 
 void NetlinkNetOps::send_announcement(const IpAddress& address, const InterfaceName& interface) {
@@ -172,16 +174,16 @@ void NetlinkNetOps::send_announcement(const IpAddress& address, const InterfaceN
 }
 
 void NetlinkNetOps::schedule_announcement(const IpAddress& address, const InterfaceName& interface,
-                                          int remaining) {
+                                          int remaining, std::uint64_t generation) {
   auto timer = std::make_shared<asio::steady_timer>(context_, schedule_.spacing);
   timers_.push_back(timer);
   std::weak_ptr<char> alive = alive_;
-  timer->async_wait([this, alive, timer, address, interface, remaining](const asio::error_code& error) {
+  timer->async_wait([this, alive, timer, address, interface, remaining, generation](const asio::error_code& error) {
     if (alive.expired()) return;
     std::erase(timers_, timer);
-    if (error) return;
+    if (error || announcement_generation_[address] != generation) return;
     send_announcement(address, interface);
-    if (remaining > 1) schedule_announcement(address, interface, remaining - 1);
+    if (remaining > 1) schedule_announcement(address, interface, remaining - 1, generation);
   });
 }
 

@@ -12,6 +12,7 @@
 #include <asio.hpp>
 #include <chrono>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -57,7 +58,9 @@ class NetlinkNetOps final : public io::NetOps {
   // exist, succeeds: either way the interface does not hold it.
   Result<void> remove_address(const IpPrefix& prefix, const InterfaceName& interface) override;
   // IPv4: a gratuitous ARP request and reply; IPv6: an unsolicited neighbour advertisement
-  // with the override flag. Sent schedule.count times; failures are logged.
+  // with the override flag. Sent schedule.count times; failures are logged. A repetition
+  // still due when the address is announced again (it moved to another interface) or
+  // removed is dropped: it would send clients back to the interface it left.
   void announce(const IpAddress& address, const InterfaceName& interface) override;
   // Addresses on the public interfaces, except IPv6 link-local ones (the kernel's own, never
   // a public IP). An interface that does not exist has none; a failure is logged and gives
@@ -68,7 +71,7 @@ class NetlinkNetOps final : public io::NetOps {
   Result<void> change_address(bool is_add, const IpPrefix& prefix, const InterfaceName& interface);
   void send_announcement(const IpAddress& address, const InterfaceName& interface);
   void schedule_announcement(const IpAddress& address, const InterfaceName& interface,
-                             int remaining);
+                             int remaining, std::uint64_t generation);
   void log(const std::string& line) const;
 
   asio::io_context& context_;
@@ -78,6 +81,9 @@ class NetlinkNetOps final : public io::NetOps {
   // Timers of announcements still to be repeated; handlers hold a weak_ptr to alive_ and do
   // nothing once this object is gone.
   std::vector<std::shared_ptr<asio::steady_timer>> timers_;
+  // Per address, the generation of its latest announce() or removal; a repetition of an
+  // older generation is not sent. One entry per public IP ever announced here.
+  std::map<IpAddress, std::uint64_t> announcement_generation_;
   // Opened at the first IPv4 announcement and kept: see open_packet_socket().
   UniqueFd packet_socket_;
   std::shared_ptr<char> alive_ = std::make_shared<char>();
