@@ -87,6 +87,7 @@ struct UpArguments {
   std::string tandemd;
   bool no_daemon = false;
   bool ipv6 = false;
+  bool routed = false;
   int ready_seconds = 20;
 };
 
@@ -98,6 +99,7 @@ Result<tandem::lab::UpOptions> up_options(const Globals& globals, const UpArgume
   options.lab.public_interface_count = arguments.nics;
   options.lab.group_count = arguments.groups;
   options.lab.has_ipv6 = arguments.ipv6;
+  options.lab.is_routed = arguments.routed;
   for (const auto& tunable : arguments.tunables) {
     auto assignment = tandem::lab::parse_tunable_argument(tunable);
     if (!assignment) return tandem::fail(assignment.error());
@@ -131,6 +133,8 @@ Verb add_up(CLI::App& tool, const Globals& globals) {
   verb->add_option("--tandemd", arguments->tandemd, "The daemon to run (default: tandemd next to tandem-lab)");
   verb->add_flag("--no-daemon", arguments->no_daemon, "Build the network and the probe listeners only");
   verb->add_flag("--ipv6", arguments->ipv6, "Give every group IPv6 addresses too (2001:db8:100::/64, 2001:db8:113::/64)");
+  verb->add_flag("--routed", arguments->routed,
+                 "Put the client behind a router (P-router) and give every node per-IP source routing");
   verb->add_option("--ready-timeout", arguments->ready_seconds, "Seconds to wait for every public IP to answer")->capture_default_str();
   return {verb, [&globals, arguments] {
             auto options = up_options(globals, *arguments);

@@ -14,6 +14,7 @@
 #include "app/daemon_config.h"
 #include "sys/local_addresses.h"
 #include "sys/netlink_net_ops.h"
+#include "sys/netlink_source_routes.h"
 #include "sys/systemd_notifier.h"
 
 namespace {
@@ -67,6 +68,14 @@ int release_all(const DaemonConfig& config, spdlog::logger& log) {
     } else {
       log.info("release-all: removed {} from {}", held.prefix.to_string(), held.interface.value());
     }
+  }
+  // Source rules and routes are all marked as tandemd's: remove every one of them.
+  tandem::sys::NetlinkSourceRoutes routes;
+  if (auto removed = routes.remove_all(); !removed) {
+    log.error("release-all: {}", removed.error().message());
+    ++failures;
+  } else if (*removed > 0) {
+    log.info("release-all: removed {} source rules and routes", *removed);
   }
   return failures == 0 ? 0 : 1;
 }
