@@ -59,9 +59,16 @@ std::uint8_t short_table(std::uint32_t table) {
   return table < 256 ? static_cast<std::uint8_t>(table) : static_cast<std::uint8_t>(RT_TABLE_UNSPEC);
 }
 
-Result<int> exchange(nlmsghdr& request, const NetlinkSocket::OnMessage& on_message) {
+// `is_filtered`: ask the kernel to apply the dump request's filters (a table), so that a
+// host with a large main table does not send all of it for every move. A kernel without
+// strict checking ignores the request; list_routes() filters again anyway.
+Result<int> exchange(nlmsghdr& request, const NetlinkSocket::OnMessage& on_message, bool is_filtered = false) {
   auto socket = NetlinkSocket::open(0, false);
   if (!socket) return fail(socket.error());
+  if (is_filtered) {
+    const int one = 1;
+    (void)::setsockopt(socket->fd(), SOL_NETLINK, NETLINK_GET_STRICT_CHK, &one, sizeof one);
+  }
   return socket->exchange(request, on_message);
 }
 
@@ -110,6 +117,10 @@ Result<std::vector<ListedRoute>> NetlinkSourceRoutes::list_routes(std::optional<
   request->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
   auto* header = static_cast<rtmsg*>(mnl_nlmsg_put_extra_header(request, sizeof(rtmsg)));
   header->rtm_family = AF_UNSPEC;
+  if (table) {
+    header->rtm_table = short_table(*table);
+    mnl_attr_put_u32(request, RTA_TABLE, *table);
+  }
   std::vector<ListedRoute> routes;
   auto on_message = [&](const nlmsghdr& message) {
     if (message.nlmsg_type != RTM_NEWROUTE) return;
@@ -127,7 +138,7 @@ Result<std::vector<ListedRoute>> NetlinkSourceRoutes::list_routes(std::optional<
     entry.interface_index = found[RTA_OIF] != nullptr ? mnl_attr_get_u32(found[RTA_OIF]) : 0;
     routes.push_back(entry);
   };
-  auto answer = exchange(*request, on_message);
+  auto answer = exchange(*request, on_message, table.has_value());
   if (!answer) return fail(answer.error().within("routes"));
   if (*answer != 0) return fail("routes", "cannot list: " + error_text(*answer));
   return routes;
