@@ -37,12 +37,26 @@ std::vector<std::string> address_add(const IpPrefix& prefix, const std::string& 
   return arguments;
 }
 
+// The router of a routed lab and the client's default routes through it.
+void add_router(const LabPlan& plan, std::vector<Command>& commands) {
+  if (plan.router_netns.empty()) return;
+  for (const auto& link : plan.router_links) add_link(plan, plan.router_netns, link, commands);
+  for (const auto& address : plan.router_addresses) {
+    commands.push_back(ip_in(plan.router_netns, address_add(address.prefix, address.interface)));
+  }
+  for (const auto& gateway : plan.client_gateways) {
+    const bool is_v4 = gateway.find(':') == std::string::npos;
+    commands.push_back(ip_in(plan.client_netns, {is_v4 ? "-4" : "-6", "route", "add", "default", "via", gateway}));
+  }
+}
+
 }  // namespace
 
 std::vector<Command> setup_commands(const LabPlan& plan) {
   std::vector<Command> commands;
   for (const auto& netns : plan.namespaces()) commands.push_back({{"ip", "netns", "add", netns}});
   if (!plan.client_sysctls.empty()) commands.push_back(sysctl_command(plan.client_netns, plan.client_sysctls));
+  if (!plan.router_netns.empty()) commands.push_back(sysctl_command(plan.router_netns, plan.router_sysctls));
   for (const auto& netns : plan.namespaces()) commands.push_back(ip_in(netns, {"link", "set", "lo", "up"}));
   add_bridges(plan, commands);
   for (const auto& node : plan.nodes) {
@@ -53,6 +67,7 @@ std::vector<Command> setup_commands(const LabPlan& plan) {
   for (const auto& address : plan.client_addresses) {
     commands.push_back(ip_in(plan.client_netns, address_add(address, plan.client_link.interface)));
   }
+  add_router(plan, commands);
   return commands;
 }
 

@@ -28,6 +28,22 @@ std::vector<std::string> client_sysctls(bool has_ipv6) {
   return settings;
 }
 
+// The router forwards between its legs; arp_ignore=1 because swa and swb are one broadcast
+// domain (the inter-switch link), so each leg answers only for its own address.
+std::vector<std::string> router_sysctls(bool has_ipv6) {
+  std::vector<std::string> settings{"net.ipv4.ip_forward=1"};
+  for (const char* scope : {"all", "default"}) {
+    std::string conf = std::string("net.ipv4.conf.") + scope + ".";
+    settings.push_back(conf + "arp_ignore=1");
+    settings.push_back(conf + "rp_filter=0");
+    if (has_ipv6) {
+      settings.push_back(std::string("net.ipv6.conf.") + scope + ".forwarding=1");
+      settings.push_back(std::string("net.ipv6.conf.") + scope + ".accept_dad=0");
+    }
+  }
+  return settings;
+}
+
 std::string mac_of(int node, int link) {
   char text[18];
   std::snprintf(text, sizeof text, "02:00:00:%02x:%02x:%02x", (node >> 8) & 0xff, node & 0xff,
@@ -87,7 +103,9 @@ PlannedNode plan_node(const LabOptions& options, int index) {
   node.index = index;
   node.name = "n" + std::to_string(index);
   node.netns = options.prefix + "-" + node.name;
-  node.private_address = prefix_of("192.0.2." + std::to_string(kPrivateFirstHost + index) + "/24");
+  // Routed, the upper half of 192.0.2.0/24 is the client's network.
+  node.private_address = prefix_of("192.0.2." + std::to_string(kPrivateFirstHost + index) +
+                                   (options.is_routed ? "/25" : "/24"));
   for (int k = 0; k <= options.public_interface_count; ++k) {
     std::string bridge = k == 0 ? "swp" : (k % 2 == 1 ? "swa" : "swb");
     node.links.push_back({node.name + "e" + std::to_string(k), bridge, "eth" + std::to_string(k),
@@ -122,6 +140,13 @@ std::string settings_text(const LabPlan& plan, const PlannedNode& node) {
   if (!plan.options.tunables.empty()) {
     text += "[tunables]\n";
     for (const auto& [name, value] : plan.options.tunables) text += name + " = " + toml_value(value) + "\n";
+  }
+  if (plan.options.is_routed) {
+    text += "[routing]\nnetworks = [\"198.51.100.0/24 via 198.51.100.1\", \"203.0.113.0/24 via 203.0.113.1\"";
+    if (plan.options.has_ipv6) {
+      text += ",\n            \"2001:db8:100::/64 via 2001:db8:100::1\", \"2001:db8:113::/64 via 2001:db8:113::1\"";
+    }
+    text += "]\n";
   }
   return text;
 }
@@ -174,8 +199,9 @@ void plan_files(LabPlan& plan) {
 
 Result<void> check_options(const LabOptions& options) {
   if (auto prefix = check_prefix(options.prefix); !prefix) return prefix;
-  if (options.node_count < 1 || options.node_count > kNodeCountMax) {
-    return fail("--nodes", "must be 1 to " + std::to_string(kNodeCountMax));
+  const int node_max = options.is_routed ? kRoutedNodeCountMax : kNodeCountMax;
+  if (options.node_count < 1 || options.node_count > node_max) {
+    return fail("--nodes", "must be 1 to " + std::to_string(node_max) + (options.is_routed ? " with --routed" : ""));
   }
   if (options.public_interface_count < 1 || options.public_interface_count > kPublicInterfaceCountMax) {
     return fail("--nics", "must be 1 to " + std::to_string(kPublicInterfaceCountMax));
@@ -200,6 +226,7 @@ Result<void> check_options(const LabOptions& options) {
 
 std::vector<std::string> LabPlan::namespaces() const {
   std::vector<std::string> names{switch_netns, client_netns};
+  if (!router_netns.empty()) names.push_back(router_netns);
   for (const auto& node : nodes) names.push_back(node.netns);
   return names;
 }
@@ -227,6 +254,37 @@ Result<void> check_prefix(std::string_view prefix) {
   return success();
 }
 
+namespace {
+
+// The router between the public networks and the client's network swc, and the client
+// moved behind it.
+void plan_routed_client(LabPlan& plan) {
+  const bool has_ipv6 = plan.options.has_ipv6;
+  plan.router_netns = plan.options.prefix + "-router";
+  plan.bridges.push_back("swc");
+  plan.router_links = {{"rtr-a", "swa", "ra", "02:00:00:fe:fe:01"},
+                       {"rtr-b", "swb", "rb", "02:00:00:fe:fe:02"},
+                       {"rtr-c", "swc", "rc", "02:00:00:fe:fe:03"}};
+  plan.router_addresses = {{prefix_of("198.51.100.1/24"), "ra"},
+                           {prefix_of("203.0.113.1/24"), "rb"},
+                           {prefix_of("192.0.2.129/25"), "rc"}};
+  if (has_ipv6) {
+    plan.router_addresses.push_back({prefix_of("2001:db8:100::1/64"), "ra"});
+    plan.router_addresses.push_back({prefix_of("2001:db8:113::1/64"), "rb"});
+    plan.router_addresses.push_back({prefix_of("2001:db8:c1::1/64"), "rc"});
+  }
+  plan.router_sysctls = router_sysctls(has_ipv6);
+  plan.client_link.bridge = "swc";
+  plan.client_addresses = {prefix_of("192.0.2.254/25")};
+  plan.client_gateways = {"192.0.2.129"};
+  if (has_ipv6) {
+    plan.client_addresses.push_back(prefix_of("2001:db8:c1::254/64"));
+    plan.client_gateways.push_back("2001:db8:c1::1");
+  }
+}
+
+}  // namespace
+
 Result<LabPlan> make_lab_plan(const LabOptions& options) {
   if (auto checked = check_options(options); !checked) return fail(checked.error());
   LabPlan plan;
@@ -244,6 +302,7 @@ Result<LabPlan> make_lab_plan(const LabOptions& options) {
   for (int i = 0; i < options.node_count; ++i) plan.nodes.push_back(plan_node(options, i));
   plan.groups = plan_groups(options);
   plan.client_sysctls = client_sysctls(options.has_ipv6);
+  if (options.is_routed) plan_routed_client(plan);
   plan.state_dir = options.state_root + "/" + options.prefix;
   plan.shared_dir = plan.state_dir + "/shared";
   plan.nodes_file = plan.shared_dir + "/nodes";
@@ -261,7 +320,7 @@ bool is_lab_namespace(std::string_view prefix, std::string_view netns) {
     return false;
   }
   std::string_view rest = netns.substr(prefix.size() + 1);
-  if (rest == "sw" || rest == "client") return true;
+  if (rest == "sw" || rest == "client" || rest == "router") return true;
   return rest.size() > 1 && rest.front() == 'n' && parse_unsigned(rest.substr(1)).has_value();
 }
 

@@ -23,6 +23,15 @@
 // configured on every public interface of every node. With IPv6 each group also holds
 // 2001:db8:100::N and 2001:db8:113::N (N the IPv4 host number, written in decimal digits).
 //
+// With `--routed` (a client reached only through a router, docs/design/routing.md):
+//   P-router  legs ra on swa (198.51.100.1/24), rb on swb (203.0.113.1/24) and rc on swc
+//             (192.0.2.129/25), forwarding; with IPv6 also 2001:db8:100::1/64,
+//             2001:db8:113::1/64 and 2001:db8:c1::1/64.
+//   P-client  on swc only: 192.0.2.254/25 (and 2001:db8:c1::254/64), default route via the
+//             router: no route of its own to the public networks.
+//   nodes     eth0 has 192.0.2.(1+i)/25 (at most 126 nodes), and tandem.conf gives both
+//             public networks their gateway on the router.
+//
 // Every interface name is at most 15 characters (IFNAMSIZ - 1): switch-side ports are
 // named n<i>e<k> (the node-side interface eth<k> of node i), whatever the prefix.
 #pragma once
@@ -39,6 +48,7 @@
 namespace tandem::lab {
 
 inline constexpr int kNodeCountMax = 200;
+inline constexpr int kRoutedNodeCountMax = 126;  // 192.0.2.1-126/25: the rest is the client's network
 inline constexpr int kPublicInterfaceCountMax = 8;
 inline constexpr std::size_t kPrefixLengthMax = 32;
 inline constexpr std::uint16_t kDefaultProbePort = 7000;
@@ -52,6 +62,9 @@ struct LabOptions {
   // false: every node's tandem.conf says [network] manage_host_settings = false, so the
   // daemons leave the sysctls as a stock host has them (and warn).
   bool manages_host_settings = true;
+  // A routed client (`--routed`): the client sits behind a router instead of on swa, and
+  // every node's tandem.conf has a [routing] section (per-IP source routing).
+  bool is_routed = false;
   std::vector<std::pair<std::string, std::string>> tunables;  // [tunables] of every node
   std::string state_root = "/run";                            // the state dir is root/prefix
   std::uint16_t probe_port = kDefaultProbePort;
@@ -86,6 +99,14 @@ struct PlannedAddress {
   std::string preferred_interface;  // eth<k>
 
   friend bool operator==(const PlannedAddress&, const PlannedAddress&) = default;
+};
+
+// An address on an interface of the router or the client.
+struct PlannedAddressOn {
+  IpPrefix prefix;
+  std::string interface;
+
+  friend bool operator==(const PlannedAddressOn&, const PlannedAddressOn&) = default;
 };
 
 struct PlannedGroup {
@@ -138,6 +159,11 @@ struct LabPlan {
   PlannedSwitchLink inter_switch_link;
   PlannedLink client_link;                       // "client" on swa, eth0 in the client
   std::vector<IpPrefix> client_addresses;
+  std::vector<std::string> client_gateways;      // default routes of the client (routed only)
+  std::string router_netns;                      // P-router; empty unless routed
+  std::vector<PlannedLink> router_links;         // ra, rb, rc
+  std::vector<PlannedAddressOn> router_addresses;
+  std::vector<std::string> router_sysctls;
   std::vector<PlannedNode> nodes;
   std::vector<PlannedGroup> groups;
   std::vector<std::string> client_sysctls;       // "key=value", before any interface; nodes get none
@@ -152,7 +178,7 @@ struct LabPlan {
   std::vector<std::string> directories;  // made before the files, in order
   std::vector<PlannedFile> files;        // every configuration file but the key
 
-  // Every namespace of the lab: the switch, the client, then the nodes.
+  // Every namespace of the lab: the switch, the client, the router (if any), then the nodes.
   std::vector<std::string> namespaces() const;
   // Every public IP, group by group.
   std::vector<PlannedAddress> public_addresses() const;
@@ -170,7 +196,8 @@ Result<std::pair<std::string, std::string>> parse_tunable_argument(std::string_v
 
 Result<LabPlan> make_lab_plan(const LabOptions& options);
 
-// Whether `netns` is one that a lab with this prefix makes (P-sw, P-client, P-n<digits>).
+// Whether `netns` is one that a lab with this prefix makes (P-sw, P-client, P-router,
+// P-n<digits>).
 // A lab named "tdm-lab" never claims "tdm-lab-2-sw", another lab's switch.
 bool is_lab_namespace(std::string_view prefix, std::string_view netns);
 

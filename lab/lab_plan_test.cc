@@ -117,6 +117,73 @@ TEST(LabPlan, AddsIpv6AddressesAndClientAddressesWhenAsked) {
   EXPECT_EQ(plan.client_addresses.size(), 4u);
 }
 
+LabPlan routed_plan(bool has_ipv6) {
+  LabOptions options;
+  options.prefix = "tdm-r1";
+  options.is_routed = true;
+  options.has_ipv6 = has_ipv6;
+  return plan_of(options);
+}
+
+TEST(LabPlan, RoutedPutsTheClientBehindARouterWithALegOnEverySwitch) {
+  auto plan = routed_plan(false);
+  EXPECT_EQ(plan.router_netns, "tdm-r1-router");
+  EXPECT_EQ(plan.namespaces()[2], "tdm-r1-router");
+  EXPECT_TRUE(is_lab_namespace("tdm-r1", "tdm-r1-router"));
+  EXPECT_EQ(plan.client_link.bridge, "swc");
+  std::vector<std::string> bridges;
+  for (const auto& link : plan.router_links) bridges.push_back(link.bridge);
+  EXPECT_EQ(bridges, (std::vector<std::string>{"swa", "swb", "swc"}));
+  EXPECT_EQ(plan.router_addresses,
+            (std::vector<PlannedAddressOn>{{IpPrefix::parse("198.51.100.1/24").value(), "ra"},
+                                           {IpPrefix::parse("203.0.113.1/24").value(), "rb"},
+                                           {IpPrefix::parse("192.0.2.129/25").value(), "rc"}}));
+  EXPECT_NE(std::find(plan.router_sysctls.begin(), plan.router_sysctls.end(), "net.ipv4.ip_forward=1"),
+            plan.router_sysctls.end());
+}
+
+TEST(LabPlan, RoutedClientHasNoAddressOnThePublicNetworksOnlyADefaultRoute) {
+  auto plan = routed_plan(true);
+  EXPECT_EQ(plan.client_addresses, (std::vector<IpPrefix>{IpPrefix::parse("192.0.2.254/25").value(),
+                                                          IpPrefix::parse("2001:db8:c1::254/64").value()}));
+  EXPECT_EQ(plan.client_gateways, (std::vector<std::string>{"192.0.2.129", "2001:db8:c1::1"}));
+  const auto commands = setup_commands(plan);
+  const bool routes_by_router = std::any_of(commands.begin(), commands.end(), [](const Command& c) {
+    return c.text() == "ip -n tdm-r1-client -4 route add default via 192.0.2.129";
+  });
+  EXPECT_TRUE(routes_by_router);
+}
+
+TEST(LabPlan, RoutedNodesKeepTheClientNetworkOutOfTheirPrivateSubnet) {
+  auto plan = routed_plan(false);
+  EXPECT_EQ(plan.nodes[2].private_address, IpPrefix::parse("192.0.2.3/25").value());
+  LabOptions too_many;
+  too_many.is_routed = true;
+  too_many.node_count = kRoutedNodeCountMax + 1;
+  EXPECT_FALSE(make_lab_plan(too_many).ok());
+}
+
+TEST(LabPlan, RoutedNodesGetAGatewayForEveryPublicNetwork) {
+  auto plan = routed_plan(true);
+  auto settings = config::parse_settings(file_at(plan, plan.nodes[0].paths.config).text, "tandem.conf");
+  ASSERT_TRUE(settings.ok()) << settings.error().message();
+  const auto& routing = settings->routing;
+  ASSERT_EQ(routing.networks.size(), 4u);
+  EXPECT_EQ(routing.networks[0].gateway, IpAddress::parse("198.51.100.1").value());
+  EXPECT_EQ(routing.networks[3].gateway, IpAddress::parse("2001:db8:113::1").value());
+  for (const auto& address : plan.public_addresses()) {
+    EXPECT_TRUE(config::routing_table_of(routing, address.prefix.address).has_value()) << address.prefix.to_string();
+  }
+}
+
+TEST(LabPlan, UnroutedNodesHaveNoRouting) {
+  auto plan = default_plan();
+  EXPECT_TRUE(plan.router_netns.empty());
+  auto settings = config::parse_settings(file_at(plan, plan.nodes[0].paths.config).text, "tandem.conf");
+  ASSERT_TRUE(settings.ok());
+  EXPECT_FALSE(settings->routing.is_enabled());
+}
+
 TEST(LabPlan, WritesTheNodesFileInNodeOrder) {
   auto plan = default_plan();
   EXPECT_EQ(file_at(plan, plan.nodes_file).text, "192.0.2.1\n192.0.2.2\n192.0.2.3\n");

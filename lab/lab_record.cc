@@ -20,6 +20,7 @@ std::string lab_record_json(const LabRecord& record) {
                               {"groups", options.group_count},
                               {"ipv6", options.has_ipv6},
                               {"host_settings", options.manages_host_settings},
+                              {"routed", options.is_routed},
                               {"tunables", tunables},
                               {"state_root", options.state_root},
                               {"probe_port", options.probe_port},
@@ -43,6 +44,7 @@ Result<LabRecord> parse_lab_record(std::string_view text, std::string_view file_
     options.group_count = json.at("groups").get<int>();
     options.has_ipv6 = json.at("ipv6").get<bool>();
     options.manages_host_settings = json.value("host_settings", true);  // absent before it existed
+    options.is_routed = json.value("routed", false);  // absent in records of older labs
     for (const auto& pair : json.at("tunables")) {
       options.tunables.emplace_back(pair.at(0).get<std::string>(), pair.at(1).get<std::string>());
     }

@@ -13,6 +13,7 @@ TEST(LabRecord, ReadsBackWhatItWrote) {
   record.options.group_count = 7;
   record.options.has_ipv6 = true;
   record.options.manages_host_settings = false;
+  record.options.is_routed = true;
   record.options.tunables = {{"NoIPFailback", "1"}, {"IPAllocAlgorithm", "lcp2"}};
   record.options.state_root = "/tmp/labs";
   record.options.probe_port = 7100;

@@ -42,6 +42,14 @@ Daemon::Daemon(asio::io_context& context, DaemonConfig config, std::shared_ptr<s
       status_line_(std::move(status_line)),
       timers_(context, [this] { handle(cluster::Tick{}); }),
       net_(context, config_.public_interfaces(), [this](const std::string& line) { log_->warn("{}", line); }),
+      routed_net_(net_, source_routes_, config_.settings.routing,
+                  [this](bool is_error, const std::string& line) {
+                    if (is_error) {
+                      log_->error("{}", line);
+                    } else {
+                      log_->info("{}", line);
+                    }
+                  }),
       links_(context, config_.public_interfaces(),
              [this](InterfaceName interface, LinkState state) {
                handle(cluster::LinkChanged{std::move(interface), state});
@@ -86,7 +94,7 @@ node::NodeIo Daemon::node_io() {
   return node::NodeIo{
       .timers = timers_,
       .transport = *transport_,
-      .net = net_,
+      .net = routed_net_,
       .hooks = hooks_,
       .lock = lock_.get(),
       .reply = [this](std::uint64_t id, bool ok, const std::string& message) { answer_admin(id, ok, message); },
@@ -126,6 +134,9 @@ Result<void> Daemon::start() {
   auto links = links_.current_links();
   if (!links) return fail(links.error());
   if (auto listening = transport_->start(); !listening) return fail(listening.error());
+  // Rules and routes a crashed daemon left behind go before anything is taken, as stale
+  // addresses do (the machine removes those).
+  routed_net_.remove_all_routes("start");
   handle(cluster::Start{net_.list_addresses(), *links});
   return success();
 }
@@ -194,6 +205,10 @@ Result<void> Daemon::reload_files() {
   apply_host_settings(config_.public_addresses, config_.settings.manage_host_settings,
                       host_settings_place(config_.settings.paths.state), *log_);
   apply_running_config();
+  if (config_.settings.routing != kept.settings.routing) {
+    log_->info("reload: [routing] changed: installing the source routing of every held public IP again");
+    for (const auto& held : node_->machine().held()) routed_net_.reinstall(held.prefix, held.interface);
+  }
   log_->info("reload: configuration from {} in force", config_.path);
   return success();
 }
@@ -247,12 +262,13 @@ void Daemon::wait_for_lock_helper(TimePoint until) {
 
 void Daemon::shutdown() {
   for (const auto& held : node_->machine().held()) {
-    if (auto done = net_.remove_address(held.prefix, held.interface); !done) {
+    if (auto done = routed_net_.remove_address(held.prefix, held.interface); !done) {
       log_->error("shutdown: {}", done.error().message());
     } else {
       log_->info("shutdown: released {} from {}", held.prefix.to_string(), held.interface.value());
     }
   }
+  routed_net_.remove_all_routes("shutdown");
   (void)restore_host_settings(host_settings_place(config_.settings.paths.state), *log_);  // logged
   if (lock_) lock_->release();
   control_.reset();

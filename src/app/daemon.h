@@ -16,11 +16,13 @@
 #include <string>
 
 #include "app/daemon_config.h"
+#include "app/source_routed_net_ops.h"
 #include "node/node.h"
 #include "sys/asio_timers.h"
 #include "sys/control_server.h"
 #include "sys/link_monitor.h"
 #include "sys/netlink_net_ops.h"
+#include "sys/netlink_source_routes.h"
 #include "sys/process_hook_runner.h"
 #include "sys/tcp_peer_transport.h"
 
@@ -93,6 +95,8 @@ class Daemon {
 
   sys::AsioTimers timers_;
   sys::NetlinkNetOps net_;
+  sys::NetlinkSourceRoutes source_routes_;
+  SourceRoutedNetOps routed_net_;  // net_ with per-IP source routing: what the node uses
   sys::LinkMonitor links_;
   sys::ProcessHookRunner hooks_;
   std::unique_ptr<sys::TcpPeerTransport> transport_;

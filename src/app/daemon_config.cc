@@ -80,6 +80,11 @@ Result<DaemonConfig> load_daemon_config(const std::string& path, std::span<const
   auto addresses = read_and_parse<AddressList>(paths.public_addresses, config::parse_public_addresses);
   if (!addresses) return fail(addresses.error());
   config.public_addresses = std::move(*addresses);
+  if (auto tables = config::check_distinct_tables(config.settings.routing, config.public_addresses,
+                                                   paths.public_addresses);
+      !tables) {
+    return fail(tables.error());
+  }
   auto groups = read_and_parse<config::IpGroupsFile>(paths.ip_groups, config::parse_ip_groups);
   if (!groups) return fail(groups.error());
   config.groups = std::move(*groups);

@@ -26,6 +26,21 @@ bool applies_to_one_node(proto::AdminCommandKind kind) {
   }
 }
 
+// The table of every routed address the reply names: a function of the address and this
+// node's [routing] section, the same on every node that has the same section.
+std::map<IpAddress, std::uint32_t> routing_tables_of(const proto::StatusReply& status,
+                                                     const config::RoutingSettings& routing) {
+  std::map<IpAddress, std::uint32_t> tables;
+  auto note = [&](const IpAddress& address) {
+    if (auto table = config::routing_table_of(routing, address)) tables.emplace(address, *table);
+  };
+  for (const auto& node : status.nodes) {
+    for (const auto& address : node.addresses) note(address.address());
+    for (const auto& held : node.held) note(held.prefix.address);
+  }
+  return tables;
+}
+
 }  // namespace
 
 void Daemon::on_control_request(std::string request, sys::Responder responder) {
@@ -77,6 +92,7 @@ void Daemon::answer_admin(std::uint64_t request_id, bool ok, const std::string& 
                             : ctl::reply_error(ctl::ReplyCode::kRefused, message));
 }
 
+
 void Daemon::answer_status(std::uint64_t request_id, const proto::StatusReply& status) {
   auto pending = pending_.extract(request_id);
   if (pending.empty()) return;
@@ -85,7 +101,8 @@ void Daemon::answer_status(std::uint64_t request_id, const proto::StatusReply& s
                                    .leader = machine.leader(),
                                    .epoch = machine.epoch(),
                                    .node_addresses = config_.node_addresses(),
-                                   .groups = config_.groups.groups()};
+                                   .groups = config_.groups.groups(),
+                                   .routing_tables = routing_tables_of(status, config_.settings.routing)};
   pending.mapped().reply(ctl::reply_ok(ctl::status_to_json(status, context)));
 }
 

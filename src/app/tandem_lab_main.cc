@@ -88,6 +88,7 @@ struct UpArguments {
   bool no_daemon = false;
   bool ipv6 = false;
   bool no_host_settings = false;
+  bool routed = false;
   int ready_seconds = 20;
 };
 
@@ -100,6 +101,7 @@ Result<tandem::lab::UpOptions> up_options(const Globals& globals, const UpArgume
   options.lab.group_count = arguments.groups;
   options.lab.has_ipv6 = arguments.ipv6;
   options.lab.manages_host_settings = !arguments.no_host_settings;
+  options.lab.is_routed = arguments.routed;
   for (const auto& tunable : arguments.tunables) {
     auto assignment = tandem::lab::parse_tunable_argument(tunable);
     if (!assignment) return tandem::fail(assignment.error());
@@ -135,6 +137,8 @@ Verb add_up(CLI::App& tool, const Globals& globals) {
   verb->add_flag("--ipv6", arguments->ipv6, "Give every group IPv6 addresses too (2001:db8:100::/64, 2001:db8:113::/64)");
   verb->add_flag("--no-host-settings", arguments->no_host_settings,
                  "The daemons leave the nodes' sysctls alone ([network] manage_host_settings = false)");
+  verb->add_flag("--routed", arguments->routed,
+                 "Put the client behind a router (P-router) and give every node per-IP source routing");
   verb->add_option("--ready-timeout", arguments->ready_seconds, "Seconds to wait for every public IP to answer")->capture_default_str();
   return {verb, [&globals, arguments] {
             auto options = up_options(globals, *arguments);

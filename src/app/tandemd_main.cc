@@ -15,6 +15,7 @@
 #include "app/host_settings.h"
 #include "sys/local_addresses.h"
 #include "sys/netlink_net_ops.h"
+#include "sys/netlink_source_routes.h"
 #include "sys/systemd_notifier.h"
 
 namespace {
@@ -71,6 +72,14 @@ int release_all(const DaemonConfig& config, spdlog::logger& log) {
     }
   }
   failures += tandem::app::restore_host_settings(tandem::app::host_settings_place(config.settings.paths.state), log);
+  // Source rules and routes are all marked as tandemd's: remove every one of them.
+  tandem::sys::NetlinkSourceRoutes routes;
+  if (auto removed = routes.remove_all(); !removed) {
+    log.error("release-all: {}", removed.error().message());
+    ++failures;
+  } else if (*removed > 0) {
+    log.info("release-all: removed {} source rules and routes", *removed);
+  }
   return failures == 0 ? 0 : 1;
 }
 

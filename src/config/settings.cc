@@ -9,6 +9,7 @@
 
 #include "base/text.h"
 #include "config/lines.h"
+#include "config/routing_section.h"
 
 // Debian's libtomlplusplus is built with exceptions and exports only that flavour of
 // toml::parse (toml::v3::ex), so this file must see TOML_EXCEPTIONS too. The one throw the
@@ -68,6 +69,8 @@ std::string joined(std::span<const std::string_view> names) {
 class Section {
  public:
   Section(std::string_view file_name, std::string_view name) : file_name_(file_name), name_(name) {}
+
+  std::string_view file_name() const { return file_name_; }
 
   std::string key_name(const Entry& entry) const {
     return std::string(name_) + "." + printable(entry.key, kQuoteMax);
@@ -244,6 +247,13 @@ Result<void> read_tunables(const Section& section, const toml::table& table, Set
   return success();
 }
 
+Result<void> read_routing(const Section& section, const toml::table& table, Settings& settings) {
+  auto routing = read_routing_section(table, section.file_name());
+  if (!routing) return fail(routing.error());
+  settings.routing = std::move(*routing);
+  return success();
+}
+
 using SectionReader = Result<void> (*)(const Section&, const toml::table&, Settings&);
 
 struct SectionSpec {
@@ -251,11 +261,12 @@ struct SectionSpec {
   SectionReader read;
 };
 
-constexpr std::array<SectionSpec, 5> kSections{{{"node", &read_node},
+constexpr std::array<SectionSpec, 6> kSections{{{"node", &read_node},
                                                 {"paths", &read_paths},
                                                 {"cluster", &read_cluster},
                                                 {"network", &read_network},
-                                                {"tunables", &read_tunables}}};
+                                                {"tunables", &read_tunables},
+                                                {"routing", &read_routing}}};
 
 std::string known_sections() {
   std::string out;

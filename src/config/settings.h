@@ -29,6 +29,8 @@
 //   [tunables]                 # by CTDB's names, case-insensitive (model/tunables.h)
 //   IPAllocAlgorithm = "lcp2"  # or 0, 1, 2, "deterministic", "nondeterministic"
 //   NoIPFailback = 0           # 0/1 tunables also take false/true
+//   [routing]                  # per-IP source routing: config/routing.h
+//   networks = ["198.51.100.0/24 via 198.51.100.1"]
 //
 // Every error is "FILE:LINE: cause": TOML syntax, an unknown section or key (the message
 // lists the known ones), a value of the wrong type, a value out of range. The whole file
@@ -43,6 +45,7 @@
 
 #include "base/result.h"
 #include "model/ip_address.h"
+#include "config/routing.h"
 #include "model/tunables.h"
 
 namespace tandem::config {
@@ -82,6 +85,7 @@ struct Settings {
   std::uint16_t port = kDefaultPort;
   bool manage_host_settings = true;       // [network] manage_host_settings
   Tunables tunables;
+  RoutingSettings routing;                // [routing]
 
   friend bool operator==(const Settings&, const Settings&) = default;
 };

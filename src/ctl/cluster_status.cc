@@ -42,6 +42,12 @@ class Fields {
     return std::string(keep(read_string(*value, place_.member(key)), std::string_view()));
   }
 
+  std::optional<std::uint64_t> optional_number(std::string_view key) {
+    const Json* value = optional(key);
+    if (value == nullptr || value->is_null()) return std::nullopt;
+    return number(key);
+  }
+
   std::optional<std::string> optional_text(std::string_view key) {
     const Json* value = optional(key);
     if (value == nullptr || value->is_null()) return std::nullopt;
@@ -184,6 +190,7 @@ Result<StatusAddress> read_address(const Json& value, const JsonPlace& place) {
   if (node) out.holder = StatusHolding{*node, interface.value_or("")};
   read_all(fields, "also_on", out.also_on, read_holding, /*is_required=*/false);
   out.group = fields.optional_text("group");
+  out.table = fields.optional_number("table");
   read_all(fields, "candidates", out.candidates, read_candidate);
   if (!fields.ok()) return fail(fields.error());
   return out;

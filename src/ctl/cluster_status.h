@@ -60,6 +60,7 @@ struct StatusAddress {
   std::optional<StatusHolding> holder;  // "node" and "interface"; none when not hosted
   std::vector<StatusHolding> also_on;   // other nodes that hold it too: a fault
   std::optional<std::string> group;
+  std::optional<std::uint64_t> table;   // its source-routing table ([routing]); none: not routed
   std::vector<StatusCandidate> candidates;
 
   // Whether `pnn` may host it or holds it.

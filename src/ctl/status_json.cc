@@ -78,7 +78,8 @@ std::map<IpAddress, AddressFacts> gather_addresses(const std::vector<const proto
   return facts;
 }
 
-Json address_json(const IpAddress& address, const AddressFacts& facts, const std::map<IpAddress, GroupName>& groups) {
+Json address_json(const IpAddress& address, const AddressFacts& facts, const std::map<IpAddress, GroupName>& groups,
+                  const std::map<IpAddress, std::uint32_t>& tables) {
   Json candidates = Json::array();
   for (const auto& [node, interfaces] : facts.candidates) {
     Json names = Json::array();
@@ -86,11 +87,13 @@ Json address_json(const IpAddress& address, const AddressFacts& facts, const std
     candidates.push_back({{"pnn", node.value()}, {"interfaces", std::move(names)}});
   }
   const auto group = groups.find(address);
+  const auto table = tables.find(address);
   Json out{{"address", address.to_string()},
            {"prefix", static_cast<unsigned>(facts.prefix.value_or(address.bit_length()))},
            {"node", facts.holders.empty() ? Json(nullptr) : Json(facts.holders.front().first.value())},
            {"interface", facts.holders.empty() ? Json(nullptr) : Json(facts.holders.front().second.value())},
            {"group", group == groups.end() ? Json(nullptr) : Json(group->second.value())},
+           {"table", table == tables.end() ? Json(nullptr) : Json(table->second)},
            {"candidates", std::move(candidates)}};
   if (facts.holders.size() > 1) {
     Json also_on = Json::array();
@@ -132,7 +135,7 @@ Json status_to_json(const proto::StatusReply& reply, const StatusContext& contex
   }
   const auto facts = gather_addresses(nodes);
   Json addresses = Json::array();
-  for (const auto& [address, known] : facts) addresses.push_back(address_json(address, known, group_of));
+  for (const auto& [address, known] : facts) addresses.push_back(address_json(address, known, group_of, context.routing_tables));
 
   Json groups = Json::array();
   for (const auto& group : context.groups) groups.push_back(group_json(group, facts));

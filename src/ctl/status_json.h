@@ -29,6 +29,9 @@ struct StatusContext {
   std::uint64_t epoch = 0;                     // the highest epoch this node has seen
   std::map<NodeId, IpAddress> node_addresses;  // the nodes file; a node missing here has "address": null
   std::vector<IpGroup> groups;                 // ip_groups, in file order
+  // The source-routing table of each routed address ([routing], config/routing.h): "table"
+  // in the result; an address missing here has "table": null.
+  std::map<IpAddress, std::uint32_t> routing_tables;
 };
 
 nlohmann::json status_to_json(const proto::StatusReply& reply, const StatusContext& context);

@@ -32,16 +32,16 @@ TEST(StatusToJson, GivesTheDocumentedSchemaWithDuplicatesAndUnhostedGroupsShown)
        "healthy": true, "has_report": false, "this_node": false, "interfaces": []}
     ],
     "addresses": [
-      {"address": "198.51.100.10", "prefix": 24, "node": 0, "interface": "eth2", "group": "g1",
+      {"address": "198.51.100.10", "prefix": 24, "node": 0, "interface": "eth2", "group": "g1", "table": 1020,
        "candidates": [{"pnn": 0, "interfaces": ["eth2", "eth1"]}, {"pnn": 1, "interfaces": ["eth2", "eth1"]}]},
-      {"address": "198.51.100.20", "prefix": 24, "node": null, "interface": null, "group": "g2",
+      {"address": "198.51.100.20", "prefix": 24, "node": null, "interface": null, "group": "g2", "table": null,
        "candidates": [{"pnn": 0, "interfaces": ["eth2"]}, {"pnn": 1, "interfaces": ["eth2"]}]},
-      {"address": "203.0.113.10", "prefix": 24, "node": 0, "interface": "eth1", "group": "g1",
+      {"address": "203.0.113.10", "prefix": 24, "node": 0, "interface": "eth1", "group": "g1", "table": null,
        "candidates": [{"pnn": 0, "interfaces": ["eth1", "eth2"]}, {"pnn": 1, "interfaces": ["eth1", "eth2"]},
                       {"pnn": 2, "interfaces": ["eth1"]}]},
-      {"address": "203.0.113.20", "prefix": 24, "node": null, "interface": null, "group": "g2",
+      {"address": "203.0.113.20", "prefix": 24, "node": null, "interface": null, "group": "g2", "table": null,
        "candidates": [{"pnn": 0, "interfaces": ["eth1"]}, {"pnn": 1, "interfaces": ["eth1"]}]},
-      {"address": "203.0.113.30", "prefix": 24, "node": 1, "interface": "eth1", "group": "g3",
+      {"address": "203.0.113.30", "prefix": 24, "node": 1, "interface": "eth1", "group": "g3", "table": null,
        "candidates": [{"pnn": 0, "interfaces": ["eth1"]}, {"pnn": 1, "interfaces": ["eth1"]},
                       {"pnn": 2, "interfaces": ["eth1"]}],
        "also_on": [{"pnn": 2, "interface": "eth1"}]}
@@ -79,8 +79,8 @@ TEST(StatusToJson, ListsAHeldAddressThatNoNodeMayHostAndItsUnreportedInterface) 
   EXPECT_EQ(actual["nodes"][0]["interfaces"], json::parse(R"([{"name": "eth1", "link": "up", "addresses": 1},
                                                               {"name": "eth9", "link": "unknown", "addresses": 1}])"));
   EXPECT_EQ(actual["addresses"], json::parse(R"([
-    {"address": "198.51.100.99", "prefix": 24, "node": 0, "interface": "eth1", "group": null, "candidates": []},
-    {"address": "2001:db8::5", "prefix": 64, "node": 0, "interface": "eth9", "group": null, "candidates": []}])"));
+    {"address": "198.51.100.99", "prefix": 24, "node": 0, "interface": "eth1", "group": null, "table": null, "candidates": []},
+    {"address": "2001:db8::5", "prefix": 64, "node": 0, "interface": "eth9", "group": null, "table": null, "candidates": []}])"));
   EXPECT_EQ(actual["groups"], json::array());
 }
 

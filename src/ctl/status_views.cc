@@ -82,6 +82,7 @@ std::string verbose_line(const StatusAddress& address, const StatusNode& node) {
   std::string line = address.address + " node[" + pnn_text(address.holder) + "] active[" +
                      (address.holder ? address.holder->interface : "") + "] available[" + joined(available, ",") +
                      "] configured[" + joined(configured, ",") + "] group[" + address.group.value_or("") + "]";
+  if (address.table) line += " table[" + std::to_string(*address.table) + "]";
   if (!address.also_on.empty()) line += " also_on[" + also_on_text(address, true) + "]";
   return line;
 }
@@ -95,6 +96,7 @@ std::string verbose_line_all(const StatusAddress& address) {
   std::string line = address.address + " node[" + pnn_text(address.holder) + "] active[" +
                      (address.holder ? address.holder->interface : "") + "] group[" + address.group.value_or("") +
                      "] candidates[" + joined(candidates, ";") + "]";
+  if (address.table) line += " table[" + std::to_string(*address.table) + "]";
   if (!address.also_on.empty()) line += " also_on[" + also_on_text(address, true) + "]";
   return line;
 }

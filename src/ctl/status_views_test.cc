@@ -72,7 +72,7 @@ TEST_F(StatusViews, IpForAnotherNodeShowsOnlyWhatItMayHostOrHolds) {
 TEST_F(StatusViews, IpVerboseAddsInterfacesAndGroupRelativeToTheNode) {
   EXPECT_EQ(text(ip_view(result_, status_, node(1), true)),
             "Public IPs on node 1\n"
-            "198.51.100.10 node[0] active[eth2] available[eth1] configured[eth2,eth1] group[g1]\n"
+            "198.51.100.10 node[0] active[eth2] available[eth1] configured[eth2,eth1] group[g1] table[1020]\n"
             "198.51.100.20 node[-1] active[] available[] configured[eth2] group[g2]\n"
             "203.0.113.10 node[0] active[eth1] available[eth1] configured[eth1,eth2] group[g1]\n"
             "203.0.113.20 node[-1] active[] available[eth1] configured[eth1] group[g2]\n"
@@ -89,7 +89,7 @@ TEST_F(StatusViews, IpForAllNodesListsEveryAddressAndItsCandidates) {
             "203.0.113.30 1 also_on:2\n");
   EXPECT_EQ(text(ip_view(result_, status_, all(), true)),
             "Public IPs on ALL nodes\n"
-            "198.51.100.10 node[0] active[eth2] group[g1] candidates[0:eth2,eth1;1:eth2,eth1]\n"
+            "198.51.100.10 node[0] active[eth2] group[g1] candidates[0:eth2,eth1;1:eth2,eth1] table[1020]\n"
             "198.51.100.20 node[-1] active[] group[g2] candidates[0:eth2;1:eth2]\n"
             "203.0.113.10 node[0] active[eth1] group[g1] candidates[0:eth1,eth2;1:eth1,eth2;2:eth1]\n"
             "203.0.113.20 node[-1] active[] group[g2] candidates[0:eth1;1:eth1]\n"

@@ -76,6 +76,7 @@ inline StatusContext sample_status_context() {
                             {NodeId(1), ip("192.0.2.2")},
                             {NodeId(2), ip("192.0.2.3")},
                             {NodeId(3), ip("192.0.2.4")}};
+  context.routing_tables = {{IpAddress::parse("198.51.100.10").value(), 1020}};
   context.groups = {
       IpGroup{GroupName("g1"), {{ip("203.0.113.10"), name("eth1")}, {ip("198.51.100.10"), name("eth2")}}},
       IpGroup{GroupName("g2"), {{ip("203.0.113.20"), std::nullopt}, {ip("198.51.100.20"), std::nullopt}}},
