@@ -1,5 +1,6 @@
 #include "cluster/node_machine.h"
 
+#include "base/overloaded.h"
 #include "cluster/node_machine_state.h"
 
 namespace tandem::cluster {
@@ -84,22 +85,21 @@ void NodeMachine::State::on_start(const Start& start) {
   next_heartbeat = now;
 }
 
+// Exhaustive: a message type added to proto::Message that is not handled here fails to compile.
 void NodeMachine::State::on_message(NodeId from, const proto::Message& message) {
-  std::visit(
-      [&](const auto& m) {
-        using M = std::decay_t<decltype(m)>;
-        if constexpr (std::is_same_v<M, proto::Heartbeat>) on_heartbeat(from, m);
-        else if constexpr (std::is_same_v<M, proto::StateReport>) on_report(from, m);
-        else if constexpr (std::is_same_v<M, proto::TakeoverOrder>) on_order(from, m);
-        else if constexpr (std::is_same_v<M, proto::TakeoverAck>) on_ack(from, m);
-        else if constexpr (std::is_same_v<M, proto::AdminRequest>) on_admin(from, m);
-        else if constexpr (std::is_same_v<M, proto::AdminReply>) on_admin_reply(m);
-        else if constexpr (std::is_same_v<M, proto::VoteRequest>) on_vote_request(from, m);
-        else if constexpr (std::is_same_v<M, proto::Vote>) on_vote(from, m);
-        else if constexpr (std::is_same_v<M, proto::StatusRequest>) on_status_request(from, m);
-        else if constexpr (std::is_same_v<M, proto::StatusReply>) on_status_reply(from, m);
-      },
-      message);
+  std::visit(Overloaded{
+                 [&](const proto::Heartbeat& m) { on_heartbeat(from, m); },
+                 [&](const proto::StateReport& m) { on_report(from, m); },
+                 [&](const proto::TakeoverOrder& m) { on_order(from, m); },
+                 [&](const proto::TakeoverAck& m) { on_ack(from, m); },
+                 [&](const proto::AdminRequest& m) { on_admin(from, m); },
+                 [&](const proto::AdminReply& m) { on_admin_reply(m); },
+                 [&](const proto::VoteRequest& m) { on_vote_request(from, m); },
+                 [&](const proto::Vote& m) { on_vote(from, m); },
+                 [&](const proto::StatusRequest& m) { on_status_request(from, m); },
+                 [&](const proto::StatusReply& m) { on_status_reply(from, m); },
+             },
+             message);
 }
 
 void NodeMachine::State::on_heartbeat(NodeId from, const proto::Heartbeat& heartbeat) {
@@ -606,24 +606,28 @@ std::vector<Action> NodeMachine::on(const Event& event, TimePoint now) {
   State& s = *state_;
   s.now = now;
   s.out.clear();
-  std::visit(
-      [&](const auto& e) {
-        using E = std::decay_t<decltype(e)>;
-        if constexpr (std::is_same_v<E, Start>) s.on_start(e);
-        else if constexpr (std::is_same_v<E, PeerMessage>) s.on_message(e.from, e.message);
-        else if constexpr (std::is_same_v<E, LinkChanged>) s.on_link(e);
-        else if constexpr (std::is_same_v<E, LockChanged>) s.on_lock(e);
-        else if constexpr (std::is_same_v<E, HookFinished>) s.on_hook(e);
-        else if constexpr (std::is_same_v<E, AddressFailed>) s.on_address_failed(e);
-        else if constexpr (std::is_same_v<E, AdminCommandReceived>) s.on_admin(s.config.self, proto::AdminRequest{e.request_id, e.command});
-        else if constexpr (std::is_same_v<E, StatusQuery>) s.on_status_query(e);
-        else if constexpr (std::is_same_v<E, Reconfigure>) s.on_reconfigure(e);
-        else if constexpr (std::is_same_v<E, Shutdown>) s.on_shutdown();
-      },
-      event);
+  const State::CallStart start = s.call_start();
+  // Exhaustive: an event added to Event that is not handled here fails to compile.
+  std::visit(Overloaded{
+                 [&](const Start& e) { s.on_start(e); },
+                 [&](const Tick&) {},  // step() below does the periodic work
+                 [&](const PeerMessage& e) { s.on_message(e.from, e.message); },
+                 [&](const LinkChanged& e) { s.on_link(e); },
+                 [&](const LockChanged& e) { s.on_lock(e); },
+                 [&](const HookFinished& e) { s.on_hook(e); },
+                 [&](const AddressFailed& e) { s.on_address_failed(e); },
+                 [&](const AdminCommandReceived& e) {
+                   s.on_admin(s.config.self, proto::AdminRequest{e.request_id, e.command});
+                 },
+                 [&](const StatusQuery& e) { s.on_status_query(e); },
+                 [&](const Reconfigure& e) { s.on_reconfigure(e); },
+                 [&](const Shutdown&) { s.on_shutdown(); },
+             },
+             event);
   s.drain_self_inbox();
   if (s.started) s.step();
   s.drain_self_inbox();
+  s.check_invariants(start);
   return std::move(s.out);
 }
 

@@ -130,6 +130,15 @@ struct NodeMachine::State {
   void drain_self_inbox();
   TimePoint wakeup() const;
 
+  // What check_invariants() compares the end of a call with.
+  struct CallStart {
+    std::uint64_t epoch = 0;
+    std::set<IpAddress> held;
+  };
+  CallStart call_start() const;
+  void check_invariants(const CallStart& start);  // invariants.cc
+  void check_leader_invariants(const Leader& lead) const;
+
   // events
   void on_start(const Start& start);
   void on_message(NodeId from, const proto::Message& message);
