@@ -53,11 +53,11 @@ void NodeMachine::State::carry_out_release(OrderInProgress& order, const std::ve
 
 void NodeMachine::State::carry_out_take(OrderInProgress& order, const std::vector<TakeoverItem>& items) {
   if (shutting_down()) {
-    for (const auto& item : items) order.failures.push_back({item.prefix.address, std::string(kShuttingDown)});
+    for (const auto& item : items) order.failures.push_back({item.prefix.address, proto::FailureCause::kShuttingDown, std::string(kShuttingDown)});
     return;
   }
   if (!has_lease() || banned_until || admin_stopped) {
-    for (const auto& item : items) order.failures.push_back({item.prefix.address, std::string(kNoLease)});
+    for (const auto& item : items) order.failures.push_back({item.prefix.address, proto::FailureCause::kNoLease, std::string(kNoLease)});
     return;
   }
   std::set<GroupName> groups;
@@ -81,7 +81,7 @@ void NodeMachine::State::carry_out_update(OrderInProgress& order, const std::vec
     auto entry = std::find_if(held.begin(), held.end(),
                               [&](const HeldAddress& h) { return h.prefix.address == item.prefix.address; });
     if (entry == held.end()) {
-      order.failures.push_back({item.prefix.address, "not held here"});
+      order.failures.push_back({item.prefix.address, proto::FailureCause::kNotHeld, "not held here"});
       continue;
     }
     if (entry->interface == item.interface) continue;

@@ -260,11 +260,14 @@ void NodeMachine::State::on_ack(NodeId from, const proto::TakeoverAck& ack) {
     run.failed = true;
     // A node without a lease, or in a planned stop, could not serve, which is no
     // misbehaviour: no ban credit.
-    auto only = [&](auto is_reason) {
-      return !ack.failures.empty() && std::all_of(ack.failures.begin(), ack.failures.end(), is_reason);
+    // Decided by the failures' causes, never their text.
+    auto only = [&](auto is_cause) {
+      return !ack.failures.empty() && std::all_of(ack.failures.begin(), ack.failures.end(), [&](const auto& f) {
+        return is_cause(f.cause);
+      });
     };
-    const bool is_stop = only([](const auto& f) { return f.reason == kShuttingDown; });
-    const bool lacks_lease = is_stop || only([](const auto& f) { return f.reason == kNoLease || f.reason == kShuttingDown; });
+    const bool is_stop = only([](proto::FailureCause cause) { return cause == proto::FailureCause::kShuttingDown; });
+    const bool lacks_lease = is_stop || only(proto::is_no_misbehaviour);
     if (!lacks_lease) give_ban_credit(lead, from, ack.failures.empty() ? "a takeover step failed" : ack.failures.front().reason);
     if (!is_stop) run.retry_soon = false;
   }

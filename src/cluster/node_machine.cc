@@ -206,7 +206,7 @@ void NodeMachine::State::on_address_failed(const AddressFailed& failure) {
     // The kernel still has it: so do we.
     held.push_back({failure.prefix, failure.interface});
   }
-  executor.fail_all({failure.prefix.address, failure.reason});
+  executor.fail_all({failure.prefix.address, proto::FailureCause::kAddressFailed, failure.reason});
   send_report();
 }
 
@@ -428,8 +428,16 @@ void NodeMachine::State::relocate_locally() {
 void NodeMachine::State::on_admin(NodeId from, const proto::AdminRequest& request) {
   using Kind = proto::AdminCommandKind;
   const auto& command = request.command;
-  const bool is_node_command = command.node && command.kind != Kind::kMoveIp && command.kind != Kind::kMoveGroup &&
-                               command.kind != Kind::kReloadIps;
+  if (command.node && !proto::may_name_node(command.kind)) {
+    reply_admin(from, request.request_id, false,
+                std::string(proto::command_word(command.kind)) + " acts on the whole cluster: it takes no node");
+    return;
+  }
+  const bool is_node_command = proto::acts_on_node(command.kind);
+  if (is_node_command && !command.node) {
+    reply_admin(from, request.request_id, false, std::string(proto::command_word(command.kind)) + " names no node");
+    return;
+  }
   // Node commands go to the node they name; cluster commands to the leader.
   const std::optional<NodeId> target = is_node_command ? command.node : leader();
   if (!target) {
@@ -449,7 +457,7 @@ void NodeMachine::State::on_admin(NodeId from, const proto::AdminRequest& reques
     leader_admin(from, request);
     return;
   }
-  std::string message = "done";
+  const std::string message = "done";
   switch (command.kind) {
     case Kind::kDisable: admin_disabled = true; break;
     case Kind::kEnable: admin_disabled = false; break;
@@ -468,7 +476,10 @@ void NodeMachine::State::on_admin(NodeId from, const proto::AdminRequest& reques
       }
       on_link(LinkChanged{*command.interface, *command.link});
       break;
-    default: message = "not a node command"; break;
+    case Kind::kMoveIp:
+    case Kind::kMoveGroup:
+    case Kind::kReloadIps:
+    case Kind::kIpReallocate: TANDEM_CHECK(false); break;  // not node commands (acts_on_node)
   }
   send_report();
   reply_admin(from, request.request_id, true, message);

@@ -19,7 +19,7 @@ void OrderExecutor::record_applied(std::uint64_t epoch, std::uint64_t run_id) {
 bool OrderExecutor::on_hook(std::uint64_t hook, bool ok) {
   for (auto& order : orders_) {
     if (order.hooks.erase(hook) == 0) continue;
-    if (!ok) order.failures.push_back({IpAddress(), "a hook failed"});
+    if (!ok) order.failures.push_back({IpAddress(), proto::FailureCause::kHookFailed, "a hook failed"});
     return true;
   }
   return false;

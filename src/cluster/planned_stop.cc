@@ -183,7 +183,7 @@ void NodeMachine::State::on_stop_report(Leader& lead, NodeId from, const proto::
   auto ordered = run.plan.orders.find(from);
   if (ordered == run.plan.orders.end()) return;
   if (run.phase == TakeoverRun::Phase::kTake) {
-    on_ack(from, proto::TakeoverAck{epoch(), run.id, TakeoverKind::kTake, false, {{IpAddress(), std::string(kShuttingDown)}}});
+    on_ack(from, proto::TakeoverAck{epoch(), run.id, TakeoverKind::kTake, false, {{IpAddress(), proto::FailureCause::kShuttingDown, std::string(kShuttingDown)}}});
     return;
   }
   for (const auto& item : ordered->second.releases) {

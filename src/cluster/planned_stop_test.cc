@@ -132,6 +132,7 @@ TEST(PlannedStop, RefusesEveryTakeFromTheShutdownOn) {
   EXPECT_FALSE(acks[0].ok);
   ASSERT_EQ(acks[0].failures.size(), 1u);
   EXPECT_EQ(acks[0].failures[0].reason, "this node is shutting down");
+  EXPECT_EQ(acks[0].failures[0].cause, proto::FailureCause::kShuttingDown);
   EXPECT_TRUE(f.machine.held().empty());
 }
 
