@@ -3,6 +3,7 @@
 #include <type_traits>
 
 #include "app/daemon.h"
+#include "base/overloaded.h"
 #include "ctl/control_request.h"
 #include "ctl/status_json.h"
 #include "ctl/tunables_json.h"
@@ -11,20 +12,9 @@ namespace tandem::app {
 
 namespace {
 
-// Commands that act on one node act on this one when the request names none.
-bool applies_to_one_node(proto::AdminCommandKind kind) {
-  using Kind = proto::AdminCommandKind;
-  switch (kind) {
-    case Kind::kDisable:
-    case Kind::kEnable:
-    case Kind::kBan:
-    case Kind::kUnban:
-    case Kind::kStop:
-    case Kind::kContinue:
-    case Kind::kSetInterfaceLink: return true;
-    default: return false;
-  }
-}
+// Commands that act on one node (proto::acts_on_node) act on this one when the request
+// names none.
+bool applies_to_one_node(proto::AdminCommandKind kind) { return proto::acts_on_node(kind); }
 
 // The table of every routed address the reply names: a function of the address and this
 // node's [routing] section, the same on every node that has the same section.
@@ -80,6 +70,8 @@ void Daemon::on_control_request(std::string request, sys::Responder responder) {
           auto done = reload_files();
           responder.reply(done ? ctl::reply_ok(ctl::message_result("configuration reloaded from " + config_.path))
                                : ctl::reply_error(ctl::ReplyCode::kRefused, done.error().message()));
+        } else {
+          static_assert(kUnhandled<Request>, "a control request nobody handles");
         }
       },
       *parsed);

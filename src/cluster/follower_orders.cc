@@ -9,37 +9,32 @@ namespace tandem::cluster {
 
 void NodeMachine::State::on_order(NodeId from, const proto::TakeoverOrder& order) {
   if (!started) return;
-  if (order.epoch < epoch || (order.epoch == epoch && leader != from)) {
+  if (order.epoch < epoch() || (order.epoch == epoch() && leader() != from)) {
     log(Log::Level::kWarning, "refused an order of epoch " + std::to_string(order.epoch) + " from node " +
-                                  std::to_string(from.value()) + ": we follow epoch " + std::to_string(epoch));
+                                  std::to_string(from.value()) + ": we follow epoch " + std::to_string(epoch()));
     return;
   }
-  if (order.epoch > epoch) adopt_epoch(order.epoch, from, from);
+  if (order.epoch > epoch()) adopt_epoch(order.epoch, from, from);
   // Runs of one leader only grow: an order of a run older than one already seen was
   // overtaken, and carrying it out could undo what the newer run decided. (A leader that
   // restarted numbers its runs afresh: a new incarnation starts a new sequence.)
   const PeerState* sender = membership.peer(from);
   const std::uint64_t incarnation = sender != nullptr ? sender->incarnation : membership.incarnation();
-  const bool same_leader_life = newest_run_leader == from && newest_run_incarnation == incarnation;
-  if (same_leader_life && std::tie(order.epoch, order.run_id) < std::tie(newest_run_epoch, newest_run_id)) {
+  if (!executor.admit(RunStamp{from, incarnation, order.epoch, order.run_id})) {
     log(Log::Level::kWarning, "refused an order of run " + std::to_string(order.run_id) + ": run " +
-                                  std::to_string(newest_run_id) + " is newer");
+                                  std::to_string(executor.newest()->run_id) + " is newer");
     return;
   }
-  newest_run_leader = from;
-  newest_run_incarnation = incarnation;
-  newest_run_epoch = order.epoch;
-  newest_run_id = order.run_id;
   OrderInProgress progress{from, order.epoch, order.run_id, order.kind, {}, {}, {}, {}};
   switch (order.kind) {
     case TakeoverKind::kRelease: carry_out_release(progress, order.items); break;
     case TakeoverKind::kTake: carry_out_take(progress, order.items); break;
     case TakeoverKind::kUpdate: carry_out_update(progress, order.items); break;
     case TakeoverKind::kIpReallocated:
-      if (!shutting_down) run_hook(HookEvent::kIpReallocated, {});
+      if (!shutting_down()) run_hook(HookEvent::kIpReallocated, {});
       return;
   }
-  orders.push_back(std::move(progress));
+  executor.orders().push_back(std::move(progress));
   finish_orders();
 }
 
@@ -47,7 +42,7 @@ void NodeMachine::State::on_order(NodeId from, const proto::TakeoverOrder& order
 // the addresses go once those hooks are done.
 void NodeMachine::State::carry_out_release(OrderInProgress& order, const std::vector<TakeoverItem>& given) {
   // In a planned stop, what the stop's own release already covers is not released twice.
-  const std::vector<TakeoverItem> items = shutting_down && !order.is_shutdown ? not_yet_released(given) : given;
+  const std::vector<TakeoverItem> items = shutting_down() && !order.is_shutdown ? not_yet_released(given) : given;
   std::set<GroupName> groups;
   for (const auto& item : items) {
     if (item.group) groups.insert(*item.group);
@@ -57,12 +52,12 @@ void NodeMachine::State::carry_out_release(OrderInProgress& order, const std::ve
 }
 
 void NodeMachine::State::carry_out_take(OrderInProgress& order, const std::vector<TakeoverItem>& items) {
-  if (shutting_down) {
-    for (const auto& item : items) order.failures.push_back({item.prefix.address, std::string(kShuttingDown)});
+  if (shutting_down()) {
+    for (const auto& item : items) order.failures.push_back({item.prefix.address, proto::FailureCause::kShuttingDown, std::string(kShuttingDown)});
     return;
   }
   if (!has_lease() || banned_until || admin_stopped) {
-    for (const auto& item : items) order.failures.push_back({item.prefix.address, std::string(kNoLease)});
+    for (const auto& item : items) order.failures.push_back({item.prefix.address, proto::FailureCause::kNoLease, std::string(kNoLease)});
     return;
   }
   std::set<GroupName> groups;
@@ -86,7 +81,7 @@ void NodeMachine::State::carry_out_update(OrderInProgress& order, const std::vec
     auto entry = std::find_if(held.begin(), held.end(),
                               [&](const HeldAddress& h) { return h.prefix.address == item.prefix.address; });
     if (entry == held.end()) {
-      order.failures.push_back({item.prefix.address, "not held here"});
+      order.failures.push_back({item.prefix.address, proto::FailureCause::kNotHeld, "not held here"});
       continue;
     }
     if (entry->interface == item.interface) continue;
@@ -100,6 +95,7 @@ void NodeMachine::State::carry_out_update(OrderInProgress& order, const std::vec
 
 // Answers, in order, every order whose hooks are done.
 void NodeMachine::State::finish_orders() {
+  auto& orders = executor.orders();
   while (!orders.empty() && orders.front().hooks.empty()) {
     OrderInProgress& order = orders.front();
     if (!order.to_remove.empty()) {
@@ -110,7 +106,7 @@ void NodeMachine::State::finish_orders() {
         out.push_back(RemoveAddress{entry->prefix, entry->interface});
         const std::uint64_t hook = run_hook(HookEvent::kReleaseIp, ip_hook_arguments(entry->interface, entry->prefix));
         order.hooks.insert(hook);
-        if (shutting_down) shutdown_releasing.emplace(hook, *entry);
+        if (shutting_down()) stop.releasing(hook, *entry);
         held.erase(entry);
       }
       order.to_remove.clear();
@@ -132,11 +128,7 @@ void NodeMachine::State::finish_orders() {
     // Only a take can make a report stale in the dangerous direction (holding less than
     // the leader must assume), so only takes advance what the reports say was applied: a
     // release of the same run must not vouch for the take that follows it.
-    if (order.kind == TakeoverKind::kTake &&
-        std::tie(order.epoch, order.run_id) > std::tie(applied_epoch, applied_run_id)) {
-      applied_epoch = order.epoch;
-      applied_run_id = order.run_id;
-    }
+    if (order.kind == TakeoverKind::kTake) executor.record_applied(order.epoch, order.run_id);
     send(order.leader, proto::TakeoverAck{order.epoch, order.run_id, order.kind, order.failures.empty(), order.failures});
     orders.pop_front();
     send_report();

@@ -1,27 +1,16 @@
 #include "cluster/node_machine.h"
 
+#include "base/overloaded.h"
 #include "cluster/node_machine_state.h"
 
 namespace tandem::cluster {
 
 NodeMachine::State::State(NodeConfig c)
-    : config(std::move(c)),
-      addresses(std::make_shared<AddressList>(config.public_addresses)),
-      random(config.random_seed),
-      membership(config.self, random.next() | 1, config.nodes, ms(config.tunables.dead_timeout_ms)) {
-  apply_tunables();
-}
-
-void NodeMachine::State::apply_tunables() {
-  const Tunables& t = config.tunables;
-  heartbeat_interval = ms(t.heartbeat_interval_ms);
-  dead_timeout = ms(t.dead_timeout_ms);
-  lease_timeout = ms(t.lease_timeout_ms);
-  lease_margin = ms(t.lease_margin_ms);
-  takeover_timeout = ms(t.takeover_timeout_ms);
-  monitor_interval = ms(t.monitor_interval_ms);
-  membership.set_dead_timeout(dead_timeout);
-}
+    : config{c.self, std::move(c.groups), c.tunables, c.has_cluster_lock},
+      addresses(std::make_shared<AddressList>(std::move(c.public_addresses))),
+      random(c.random_seed),
+      membership(c.self, random.next() | 1, std::move(c.nodes), ms(c.tunables.dead_timeout_ms)),
+      leadership(c.self) {}
 
 // =====================================================================================
 // Plumbing
@@ -29,13 +18,13 @@ void NodeMachine::State::apply_tunables() {
 NodeFlags NodeMachine::State::own_flags() const {
   NodeFlags flags;
   if (admin_disabled) flags = flags.with(NodeFlags::kDisabled);
-  if (admin_stopped || shutting_down) flags = flags.with(NodeFlags::kStopped);
-  if (!monitor_healthy || !startup_done) flags = flags.with(NodeFlags::kUnhealthy);
+  if (admin_stopped || shutting_down()) flags = flags.with(NodeFlags::kStopped);
+  if (!health.is_healthy()) flags = flags.with(NodeFlags::kUnhealthy);
   if (banned_until) flags = flags.with(NodeFlags::kBanned);
   return flags;
 }
 
-bool NodeMachine::State::may_lead() const { return started && !admin_stopped && !shutting_down && !banned_until; }
+bool NodeMachine::State::may_lead() const { return started && !admin_stopped && !shutting_down() && !banned_until; }
 
 void NodeMachine::State::send(NodeId to, proto::Message message) {
   if (to == config.self) {
@@ -64,14 +53,11 @@ void NodeMachine::State::drain_self_inbox() {
 
 TimePoint NodeMachine::State::wakeup() const {
   TimePoint when = next_heartbeat;
-  if (!held.empty() && lease_until > now) when = std::min(when, lease_until);
-  if (lead && lead->run) when = std::min({when, lead->run->deadline, lead->run->resend_at});
-  // A wanted run that cannot start yet (reports missing, nodes frozen) is looked at again
-  // with the next heartbeat; only a run that is merely spaced out wakes us on its own.
-  if (lead && !lead->run && lead->run_wanted && lead->next_run_at > now) when = std::min(when, lead->next_run_at);
-  when = std::min(when, election_deadline);
-  if (monitor_hook == 0 && startup_hook == 0 && !shutting_down) when = std::min(when, next_monitor);
-  if (shutting_down && !shutdown_done) when = std::min({when, shutdown_deadline, linger_until});
+  if (!held.empty() && lease.until() > now) when = std::min(when, lease.until());
+  if (const Leader* leading = lead()) when = std::min(when, leading->runs.wakeup(now));
+  if (const Candidate* candidate = leadership.standing()) when = std::min(when, candidate->deadline);
+  if (!shutting_down()) when = std::min(when, health.next_check());
+  if (stop.is_under_way()) when = std::min(when, stop.wakeup());
   return when;
 }
 
@@ -92,36 +78,36 @@ void NodeMachine::State::on_start(const Start& start) {
     out.push_back(RemoveAddress{found.prefix, found.interface});
     log(Log::Level::kInfo, "removed stale address " + text_of(found.prefix) + " from " + found.interface.value());
   }
-  startup_hook = run_hook(HookEvent::kStartup, {});
+  health.startup_started(run_hook(HookEvent::kStartup, {}));
   // Votes cast in an earlier life are forgotten; sitting out one election round keeps this
   // node from voting twice in one epoch.
-  no_votes_before = now + 2 * dead_timeout;
+  leadership.no_votes_before(now + 2 * dead_timeout());
   next_heartbeat = now;
 }
 
+// Exhaustive: a message type added to proto::Message that is not handled here fails to compile.
 void NodeMachine::State::on_message(NodeId from, const proto::Message& message) {
-  std::visit(
-      [&](const auto& m) {
-        using M = std::decay_t<decltype(m)>;
-        if constexpr (std::is_same_v<M, proto::Heartbeat>) on_heartbeat(from, m);
-        else if constexpr (std::is_same_v<M, proto::StateReport>) on_report(from, m);
-        else if constexpr (std::is_same_v<M, proto::TakeoverOrder>) on_order(from, m);
-        else if constexpr (std::is_same_v<M, proto::TakeoverAck>) on_ack(from, m);
-        else if constexpr (std::is_same_v<M, proto::AdminRequest>) on_admin(from, m);
-        else if constexpr (std::is_same_v<M, proto::AdminReply>) on_admin_reply(m);
-        else if constexpr (std::is_same_v<M, proto::VoteRequest>) on_vote_request(from, m);
-        else if constexpr (std::is_same_v<M, proto::Vote>) on_vote(from, m);
-        else if constexpr (std::is_same_v<M, proto::StatusRequest>) on_status_request(from, m);
-        else if constexpr (std::is_same_v<M, proto::StatusReply>) on_status_reply(from, m);
-      },
-      message);
+  std::visit(Overloaded{
+                 [&](const proto::Heartbeat& m) { on_heartbeat(from, m); },
+                 [&](const proto::StateReport& m) { on_report(from, m); },
+                 [&](const proto::TakeoverOrder& m) { on_order(from, m); },
+                 [&](const proto::TakeoverAck& m) { on_ack(from, m); },
+                 [&](const proto::AdminRequest& m) { on_admin(from, m); },
+                 [&](const proto::AdminReply& m) { on_admin_reply(m); },
+                 [&](const proto::VoteRequest& m) { on_vote_request(from, m); },
+                 [&](const proto::Vote& m) { on_vote(from, m); },
+                 [&](const proto::StatusRequest& m) { on_status_request(from, m); },
+                 [&](const proto::StatusReply& m) { on_status_reply(from, m); },
+             },
+             message);
 }
 
 void NodeMachine::State::on_heartbeat(NodeId from, const proto::Heartbeat& heartbeat) {
   if (!started) return;
   membership.record_heard(from, heartbeat, now);
   adopt_epoch(heartbeat.epoch, heartbeat.leader, from);
-  if (!leader || *leader != from || heartbeat.epoch != epoch) return;
+  Follower* follower = leadership.following();
+  if (follower == nullptr || follower->leader != from || heartbeat.epoch != epoch()) return;
   if (heartbeat.leader != from) {
     // Our leader says, in its newest heartbeat, that it leads no more (a planned stop, a
     // lost lock or quorum): look for the next leader now rather than after DeadTimeout.
@@ -129,14 +115,14 @@ void NodeMachine::State::on_heartbeat(NodeId from, const proto::Heartbeat& heart
     const PeerState* peer = membership.peer(from);
     if (peer == nullptr || peer->last_seq_heard != heartbeat.sent_seq) return;  // an overtaken one
     log(Log::Level::kInfo, "leader " + std::to_string(from.value()) + " stepped down");
-    leader.reset();
+    leadership.lose_leader();
     return;
   }
-  leader_heard = now;
+  follower->leader_heard = now;
   // The lease runs from when we sent the heartbeat the leader acknowledges.
   if (heartbeat.echoed_incarnation != membership.incarnation()) return;
   if (auto sent = membership.sent_at(heartbeat.last_heard_seq)) {
-    lease_until = std::max(lease_until, *sent + lease_timeout);
+    lease.extend_to(*sent + lease_timeout());
   }
 }
 
@@ -144,22 +130,18 @@ void NodeMachine::State::on_heartbeat(NodeId from, const proto::Heartbeat& heart
 // own heartbeat, becomes our leader; a newer epoch heard second-hand only stops us
 // following (and acting for) an older leader.
 void NodeMachine::State::adopt_epoch(std::uint64_t seen, std::optional<NodeId> claimed_leader, NodeId from) {
-  if (seen < epoch) return;
+  if (seen < epoch()) return;
   const bool is_claim = claimed_leader && *claimed_leader == from;
-  if (seen > epoch) {
-    if (lead) step_down("epoch " + std::to_string(seen) + " is newer than ours");
-    epoch = seen;
-    leader.reset();
+  if (seen > epoch()) {
+    if (lead()) step_down("epoch " + std::to_string(seen) + " is newer than ours");
+    leadership.raise_epoch(seen);
   }
   // Another node claims the epoch we lead: it won the lock just before us and lost it, or
   // we both counted ourselves winners. Neither may go on leading it: a new epoch settles it.
-  if (is_claim && lead) step_down("node " + std::to_string(from.value()) + " claims epoch " + std::to_string(epoch) + " too");
-  if (is_claim && (!leader || *leader != from)) {
-    leader = from;
-    leader_heard = now;
-    election_at = kNever;
-    election_deadline = kNever;
-    log(Log::Level::kInfo, "following leader " + std::to_string(from.value()) + " in epoch " + std::to_string(epoch));
+  if (is_claim && lead()) step_down("node " + std::to_string(from.value()) + " claims epoch " + std::to_string(epoch()) + " too");
+  if (is_claim && leader() != from) {
+    leadership.follow(from, now);
+    log(Log::Level::kInfo, "following leader " + std::to_string(from.value()) + " in epoch " + std::to_string(epoch()));
     send_report();
   }
 }
@@ -174,53 +156,43 @@ void NodeMachine::State::on_link(const LinkChanged& change) {
 }
 
 void NodeMachine::State::on_lock(const LockChanged& change) {
-  lock_pending = false;
+  lock.on_result(change.state);
   switch (change.state) {
     case LockState::kHeld:
-      holds_lock = true;
-      if (!may_lead() || (leader && *leader != config.self) || !membership.has_quorum(now, true)) {
-        holds_lock = false;
+      if (!may_lead() || (leader() && *leader() != config.self) || !membership.has_quorum(now, true)) {
+        (void)lock.give_up();
         out.push_back(ReleaseLock{});
-        lock_retry_at = now + heartbeat_interval + random.below(heartbeat_interval);
+        lock.retry_after(now + heartbeat_interval() + random.below(heartbeat_interval()));
         return;
       }
-      become_leader(std::max(epoch, membership.highest_epoch_heard()) + 1);
+      become_leader(std::max(epoch(), membership.highest_epoch_heard()) + 1);
       return;
     case LockState::kContended:
-      lock_retry_at = now + heartbeat_interval + random.below(heartbeat_interval);
+      lock.retry_after(now + heartbeat_interval() + random.below(heartbeat_interval()));
       return;
     case LockState::kLost:
-      holds_lock = false;
-      if (lead) step_down("the cluster lock was lost");
+      if (lead()) step_down("the cluster lock was lost");
       return;
   }
 }
 
 void NodeMachine::State::on_hook(const HookFinished& done) {
-  shutdown_releasing.erase(done.id);
-  if (done.id == startup_hook) {
-    startup_hook = 0;
-    startup_done = done.ok;
-    if (!done.ok) log(Log::Level::kError, "startup hook failed: the node stays UNHEALTHY and retries it");
-    next_monitor = done.ok ? now : now + monitor_interval;
-    send_report();
-    return;
-  }
-  if (done.id == monitor_hook) {
-    monitor_hook = 0;
-    if (monitor_healthy != done.ok) {
-      monitor_healthy = done.ok;
+  stop.hook_done(done.id);
+  switch (health.on_hook(done.id, done.ok, now, monitor_interval())) {
+    case Health::Outcome::kStartupFailed:
+      log(Log::Level::kError, "startup hook failed: the node stays UNHEALTHY and retries it");
+      send_report();
+      return;
+    case Health::Outcome::kStartupPassed: send_report(); return;
+    case Health::Outcome::kMonitorChanged:
       log(done.ok ? Log::Level::kInfo : Log::Level::kWarning,
           done.ok ? "monitor passes: node is healthy" : "monitor fails: node is UNHEALTHY");
       send_report();
-    }
-    return;
+      return;
+    case Health::Outcome::kMonitorSame: return;
+    case Health::Outcome::kNotOurs: break;
   }
-  for (auto& order : orders) {
-    if (order.hooks.erase(done.id) == 0) continue;
-    if (!done.ok) order.failures.push_back({IpAddress(), "a hook failed"});
-    break;
-  }
+  (void)executor.on_hook(done.id, done.ok);
   finish_orders();
 }
 
@@ -234,7 +206,7 @@ void NodeMachine::State::on_address_failed(const AddressFailed& failure) {
     // The kernel still has it: so do we.
     held.push_back({failure.prefix, failure.interface});
   }
-  for (auto& order : orders) order.failures.push_back({failure.prefix.address, failure.reason});
+  executor.fail_all({failure.prefix.address, proto::FailureCause::kAddressFailed, failure.reason});
   send_report();
 }
 
@@ -253,7 +225,7 @@ void NodeMachine::State::step() {
   if (now >= next_heartbeat) send_heartbeats();
   seek_leadership();
   advance_shutdown();
-  if (lead) lead_step();
+  if (Leader* leading = lead()) lead_step(*leading);
   run_monitor();
   if (now >= next_report) send_report();
   finish_shutdown();
@@ -264,19 +236,19 @@ void NodeMachine::State::send_heartbeats() {
   for (NodeId peer : membership.nodes()) {
     if (peer == config.self) continue;
     proto::Heartbeat heartbeat = membership.heartbeat_for(peer, seq);
-    heartbeat.epoch = epoch;
-    heartbeat.leader = leader;
+    heartbeat.epoch = epoch();
+    heartbeat.leader = leader();
     heartbeat.flags = own_flags();
     // A banned node gets no acknowledgement from the leader, so its lease lapses even if
     // the ban order is lost.
-    if (lead && lead->banned_until.contains(peer)) {
+    if (lead() && lead()->bans.is_banned(peer)) {
       heartbeat.last_heard_seq = 0;
       heartbeat.echoed_incarnation = 0;
     }
     out.push_back(SendMessage{peer, heartbeat});
   }
-  if (lead && membership.has_quorum(now, holds_lock)) lease_until = std::max(lease_until, now + lease_timeout);
-  next_heartbeat = now + heartbeat_interval;
+  if (lead() && membership.has_quorum(now, lock.is_held())) lease.extend_to(now + lease_timeout());
+  next_heartbeat = now + heartbeat_interval();
 }
 
 void NodeMachine::State::check_lease() {
@@ -285,126 +257,122 @@ void NodeMachine::State::check_lease() {
 }
 
 void NodeMachine::State::check_leader() {
-  if (!leader || *leader == config.self) return;
-  if (now - leader_heard < dead_timeout) return;
-  log(Log::Level::kWarning, "leader " + std::to_string(leader->value()) + " lost");
-  leader.reset();
+  const Follower* follower = leadership.following();
+  if (follower == nullptr || !follower->leader) return;
+  if (now - follower->leader_heard < dead_timeout()) return;
+  log(Log::Level::kWarning, "leader " + std::to_string(follower->leader->value()) + " lost");
+  leadership.lose_leader();
 }
 
 void NodeMachine::State::seek_leadership() {
-  if (lead || leader || !may_lead()) return;
+  if (leader() || !may_lead()) return;
   if (config.has_cluster_lock) {
-    if (!lock_pending && !holds_lock && now >= lock_retry_at && membership.has_quorum(now, true)) {
-      lock_pending = true;
-      out.push_back(TryLock{});
-    }
+    seek_lock();
     return;
   }
-  if (election_deadline != kNever && now >= election_deadline) {
-    election_deadline = kNever;
-    election_at = now + heartbeat_interval + random.below(4 * heartbeat_interval);
+  if (const Candidate* candidate = leadership.standing(); candidate && now >= candidate->deadline) {
+    leadership.give_up(now + heartbeat_interval() + random.below(4 * heartbeat_interval()));
   }
-  if (election_at == kNever) {
+  Follower* follower = leadership.following();
+  if (follower == nullptr) return;  // standing: the votes or the deadline decide
+  if (follower->election_at == kNever) {
     // Wait for a leader first; the lowest-numbered live node stands first.
     std::size_t rank = 0;
     for (NodeId node : membership.nodes()) {
       if (node < config.self && membership.is_alive(node, now)) ++rank;
     }
     // Losing the leader already took DeadTimeout to notice: stand at once, by rank.
-    election_at = now + static_cast<Duration::rep>(rank) * heartbeat_interval + random.below(heartbeat_interval);
+    follower->election_at =
+        now + static_cast<Duration::rep>(rank) * heartbeat_interval() + random.below(heartbeat_interval());
   }
-  if (now < election_at || election_deadline != kNever || now < no_votes_before) return;
-  candidate_epoch = std::max({epoch, voted_epoch, membership.highest_epoch_heard()}) + 1;
-  voted_epoch = candidate_epoch;
-  votes = {config.self};
-  election_deadline = now + dead_timeout;
+  if (now < follower->election_at || now < leadership.no_votes_before()) return;
+  const std::uint64_t candidate_epoch =
+      std::max({epoch(), leadership.voted_epoch(), membership.highest_epoch_heard()}) + 1;
+  leadership.stand(candidate_epoch, now + dead_timeout());
   for (NodeId peer : membership.nodes()) {
     if (peer != config.self) out.push_back(SendMessage{peer, proto::VoteRequest{candidate_epoch, config.self}});
   }
 }
 
+void NodeMachine::State::seek_lock() {
+  if (lock.may_try(now) && membership.has_quorum(now, true)) {
+    lock.start_try();
+    out.push_back(TryLock{});
+  }
+}
+
 void NodeMachine::State::on_vote_request(NodeId from, const proto::VoteRequest& request) {
-  if (!started || request.candidate != from || now < no_votes_before) return;
-  if (request.epoch <= voted_epoch || request.epoch <= epoch) return;
+  if (!started || request.candidate != from || !leadership.may_vote(request.epoch, now)) return;
   // A node that follows a live leader does not help unseat it.
-  if (leader && (*leader == config.self || now - leader_heard < dead_timeout)) return;
-  voted_epoch = request.epoch;
+  if (lead()) return;
+  if (const Follower* follower = leadership.following();
+      follower && follower->leader && now - follower->leader_heard < dead_timeout()) {
+    return;
+  }
+  leadership.record_vote(request.epoch);
   send(from, proto::Vote{request.epoch, from});
 }
 
 void NodeMachine::State::on_vote(NodeId from, const proto::Vote& vote) {
-  if (lead || vote.candidate != config.self || vote.epoch != candidate_epoch || election_deadline == kNever) return;
-  votes.insert(from);
-  if (2 * votes.size() > membership.configured()) {
-    election_deadline = kNever;
-    become_leader(candidate_epoch);
-  }
+  const Candidate* candidate = leadership.standing();
+  if (candidate == nullptr || vote.candidate != config.self || vote.epoch != candidate->epoch) return;
+  if (2 * leadership.count_vote(from) > membership.configured()) become_leader(vote.epoch);
 }
 
 void NodeMachine::State::become_leader(std::uint64_t new_epoch) {
-  epoch = std::max(epoch, new_epoch);
-  leader = config.self;
-  lead.emplace();
-  lead->since = now;
-  lead->next_run_at = now;
-  election_at = kNever;
-  log(Log::Level::kInfo, "became leader in epoch " + std::to_string(epoch));
+  leadership.become_leader(new_epoch, now);
+  log(Log::Level::kInfo, "became leader in epoch " + std::to_string(epoch()));
   next_heartbeat = now;  // tell everyone at once
   send_report();
 }
 
 void NodeMachine::State::step_down(const std::string& why) {
   log(Log::Level::kWarning, "stepping down as leader: " + why);
-  lead.reset();
-  if (leader && *leader == config.self) leader.reset();
-  if (holds_lock) {
-    holds_lock = false;
-    out.push_back(ReleaseLock{});
-  }
-  lock_retry_at = now + dead_timeout;
-  election_at = kNever;
+  leadership.step_down();
+  if (lock.give_up()) out.push_back(ReleaseLock{});
+  lock.retry_after(now + dead_timeout());
 }
 
 void NodeMachine::State::run_monitor() {
-  if (monitor_hook != 0 || startup_hook != 0 || now < next_monitor || shutting_down) return;
-  if (!startup_done) {  // a failed startup is retried at the monitor's pace
-    startup_hook = run_hook(HookEvent::kStartup, {});
-    next_monitor = kNever;
-    return;
+  if (shutting_down()) return;
+  switch (health.due(now)) {
+    case Health::Due::kNothing: return;
+    case Health::Due::kStartup: health.startup_started(run_hook(HookEvent::kStartup, {})); return;
+    case Health::Due::kMonitor:
+      health.monitor_started(run_hook(HookEvent::kMonitor, {}), now, monitor_interval());
+      return;
   }
-  monitor_hook = run_hook(HookEvent::kMonitor, {});
-  next_monitor = now + monitor_interval;
 }
 
 proto::StateReport NodeMachine::State::report() const {
   proto::StateReport report;
-  report.epoch = epoch;
+  report.epoch = epoch();
   report.flags = own_flags();
   report.links = links;
   report.held = reported_held();
-  report.monitor_healthy = monitor_healthy;
+  report.monitor_healthy = health.monitor_passes();
   report.addresses = *addresses;
-  report.applied_epoch = applied_epoch;
-  report.applied_run_id = applied_run_id;
-  report.shutting_down = shutting_down;
+  report.applied_epoch = executor.applied_epoch();
+  report.applied_run_id = executor.applied_run_id();
+  report.shutting_down = shutting_down();
   return report;
 }
 
 void NodeMachine::State::send_report() {
-  next_report = now + 5 * heartbeat_interval;
-  if (!started || !leader) return;
-  if (shutting_down) shutdown_reported_at = now;
-  send(*leader, report());
+  next_report = now + 5 * heartbeat_interval();
+  if (!started || !leader()) return;
+  if (shutting_down()) stop.reported(now);
+  send(*leader(), report());
 }
 
 // =====================================================================================
 // This node's addresses
 
 // What reports say this node holds: held, and what a stopping node removed whose releaseip
-// hook still runs (see shutdown_releasing).
+// hook still runs (see PlannedStop::releasing()).
 std::vector<HeldAddress> NodeMachine::State::reported_held() const {
   std::vector<HeldAddress> all = held;
-  for (const auto& [hook, entry] : shutdown_releasing) {
+  for (const auto& [hook, entry] : stop.releasing()) {
     const bool is_listed = std::any_of(all.begin(), all.end(), [&](const HeldAddress& h) {
       return h.prefix.address == entry.prefix.address;
     });
@@ -423,7 +391,7 @@ void NodeMachine::State::release_all(const std::string& why) {
   for (const auto& entry : held) {
     out.push_back(RemoveAddress{entry.prefix, entry.interface});
     const std::uint64_t hook = run_hook(HookEvent::kReleaseIp, ip_hook_arguments(entry.interface, entry.prefix));
-    if (shutting_down) shutdown_releasing.emplace(hook, entry);  // see reported_held()
+    if (shutting_down()) stop.releasing(hook, entry);  // see reported_held()
   }
   held.clear();
   send_report();
@@ -432,7 +400,7 @@ void NodeMachine::State::release_all(const std::string& why) {
 // Recomputes the interfaces of what this node holds with the leader's own function: a
 // one-node cluster of this node, where no group may be taken, only kept.
 void NodeMachine::State::relocate_locally() {
-  if (held.empty() || shutting_down) return;  // a stopping node moves nothing but out
+  if (held.empty() || shutting_down()) return;  // a stopping node moves nothing but out
   ClusterView view;
   view.nodes.push_back(NodeView{config.self, NodeFlags(), links, addresses});
   view.groups = config.groups;
@@ -460,10 +428,18 @@ void NodeMachine::State::relocate_locally() {
 void NodeMachine::State::on_admin(NodeId from, const proto::AdminRequest& request) {
   using Kind = proto::AdminCommandKind;
   const auto& command = request.command;
-  const bool is_node_command = command.node && command.kind != Kind::kMoveIp && command.kind != Kind::kMoveGroup &&
-                               command.kind != Kind::kReloadIps;
+  if (command.node && !proto::may_name_node(command.kind)) {
+    reply_admin(from, request.request_id, false,
+                std::string(proto::command_word(command.kind)) + " acts on the whole cluster: it takes no node");
+    return;
+  }
+  const bool is_node_command = proto::acts_on_node(command.kind);
+  if (is_node_command && !command.node) {
+    reply_admin(from, request.request_id, false, std::string(proto::command_word(command.kind)) + " names no node");
+    return;
+  }
   // Node commands go to the node they name; cluster commands to the leader.
-  const std::optional<NodeId> target = is_node_command ? command.node : leader;
+  const std::optional<NodeId> target = is_node_command ? command.node : leader();
   if (!target) {
     reply_admin(from, request.request_id, false, "no leader at the moment: try again");
     return;
@@ -481,7 +457,7 @@ void NodeMachine::State::on_admin(NodeId from, const proto::AdminRequest& reques
     leader_admin(from, request);
     return;
   }
-  std::string message = "done";
+  const std::string message = "done";
   switch (command.kind) {
     case Kind::kDisable: admin_disabled = true; break;
     case Kind::kEnable: admin_disabled = false; break;
@@ -489,7 +465,7 @@ void NodeMachine::State::on_admin(NodeId from, const proto::AdminRequest& reques
     case Kind::kContinue: admin_stopped = false; break;
     case Kind::kBan:
       banned_until = now + std::chrono::seconds(command.ban_seconds.value_or(config.tunables.ban_period_s));
-      if (lead) step_down("banned");
+      if (lead()) step_down("banned");
       release_all("banned");
       break;
     case Kind::kUnban: banned_until.reset(); break;
@@ -500,7 +476,10 @@ void NodeMachine::State::on_admin(NodeId from, const proto::AdminRequest& reques
       }
       on_link(LinkChanged{*command.interface, *command.link});
       break;
-    default: message = "not a node command"; break;
+    case Kind::kMoveIp:
+    case Kind::kMoveGroup:
+    case Kind::kReloadIps:
+    case Kind::kIpReallocate: TANDEM_CHECK(false); break;  // not node commands (acts_on_node)
   }
   send_report();
   reply_admin(from, request.request_id, true, message);
@@ -526,35 +505,28 @@ void NodeMachine::State::reply_admin(NodeId to, std::uint64_t request_id, bool o
 // The leader answers at once; a follower asks its leader; a node without a leader answers
 // with what it knows itself (from_leader = false).
 void NodeMachine::State::on_status_query(const StatusQuery& query) {
-  if (lead) {
-    out.push_back(ReplyStatus{query.request_id, leader_status(query.request_id)});
+  if (const Leader* leading = lead()) {
+    out.push_back(ReplyStatus{query.request_id, leader_status(*leading, query.request_id)});
     return;
   }
-  if (!leader) {
+  if (!leader()) {
     answer_status_locally(query.request_id);
     return;
   }
-  if (status_questions.size() >= kStatusQuestionsMax) {
-    const auto oldest = std::min_element(status_questions.begin(), status_questions.end(), [](const auto& a, const auto& b) {
-      return a.second.sent_at < b.second.sent_at;
-    });
+  if (auto oldest = status_questions.ask(query.request_id, *leader(), now)) {
     log(Log::Level::kWarning, "too many status questions wait for the leader: answering the oldest locally");
-    answer_status_locally(oldest->first);
-    status_questions.erase(oldest);
+    answer_status_locally(*oldest);
   }
-  status_questions[query.request_id] = StatusQuestion{*leader, now};
-  send(*leader, proto::StatusRequest{query.request_id});
+  send(*leader(), proto::StatusRequest{query.request_id});
 }
 
 // A peer takes us for its leader. If we no longer lead, it still gets an answer: ours.
 void NodeMachine::State::on_status_request(NodeId from, const proto::StatusRequest& request) {
-  send(from, lead ? leader_status(request.request_id) : local_status(request.request_id));
+  send(from, lead() ? leader_status(*lead(), request.request_id) : local_status(request.request_id));
 }
 
 void NodeMachine::State::on_status_reply(NodeId from, const proto::StatusReply& reply) {
-  auto it = status_questions.find(reply.request_id);
-  if (it == status_questions.end() || it->second.asked != from) return;  // not ours, late, or a duplicate
-  status_questions.erase(it);
+  if (!status_questions.answer(reply.request_id, from)) return;  // not ours, late, or a duplicate
   out.push_back(ReplyStatus{reply.request_id, reply});
 }
 
@@ -565,19 +537,12 @@ void NodeMachine::State::answer_status_locally(std::uint64_t request_id) {
 // A leader that does not answer within two takeover timeouts (it is lost, or speaks 1.1)
 // leaves the question to this node, well before the control socket's own 10 s limit.
 void NodeMachine::State::expire_status_questions() {
-  for (auto it = status_questions.begin(); it != status_questions.end();) {
-    if (now - it->second.sent_at < 2 * takeover_timeout) {
-      ++it;
-      continue;
-    }
-    answer_status_locally(it->first);
-    it = status_questions.erase(it);
-  }
+  for (std::uint64_t id : status_questions.expire(now, 2 * takeover_timeout())) answer_status_locally(id);
 }
 
 // This node in full, and every other configured node as membership knows it.
 proto::StatusReply NodeMachine::State::local_status(std::uint64_t request_id) const {
-  proto::StatusReply reply{request_id, epoch, config.self, false, {}};
+  proto::StatusReply reply{request_id, epoch(), config.self, false, {}};
   for (NodeId node : membership.nodes()) reply.nodes.push_back(node == config.self ? own_status() : member_status(node));
   return reply;
 }
@@ -587,7 +552,7 @@ proto::NodeStatus NodeMachine::State::own_status() const {
   status.node = config.self;
   status.connected = true;
   status.flags = own_flags();
-  status.monitor_healthy = monitor_healthy;
+  status.monitor_healthy = health.monitor_passes();
   status.has_report = true;
   status.links = links;
   status.held = reported_held();
@@ -615,10 +580,9 @@ proto::NodeStatus NodeMachine::State::member_status(NodeId node) const {
 // `ctdb reloadnodes`: the mesh and membership are built from them.
 void NodeMachine::State::on_reconfigure(const Reconfigure& change) {
   const NodeConfig& next = change.config;
-  std::vector<NodeId> running_nodes = config.nodes, next_nodes = next.nodes;
-  std::sort(running_nodes.begin(), running_nodes.end());
+  std::vector<NodeId> next_nodes = next.nodes;
   std::sort(next_nodes.begin(), next_nodes.end());
-  if (next.self != config.self || next_nodes != running_nodes) {
+  if (next.self != config.self || next_nodes != membership.nodes()) {
     log(Log::Level::kWarning, "reload: the list of nodes changed; a change of nodes needs a restart, "
                               "the running list stays in force");
   }
@@ -629,20 +593,16 @@ void NodeMachine::State::on_reconfigure(const Reconfigure& change) {
     log(Log::Level::kWarning, "reload: timing tunables changed; every node must use the same values "
                               "(change LeaseTimeoutMs on the leader first when lengthening it)");
   }
-  config.public_addresses = next.public_addresses;
   config.groups = next.groups;
   config.tunables = next.tunables;
-  addresses = std::make_shared<AddressList>(config.public_addresses);
-  apply_tunables();
+  addresses = std::make_shared<AddressList>(next.public_addresses);
+  membership.set_dead_timeout(dead_timeout());
   log(Log::Level::kInfo, "reload: " + std::to_string(addresses->size()) + " public addresses, " +
                              std::to_string(config.groups.size()) + " IP groups in force");
   if (!started) return;
   relocate_locally();  // an address's interfaces may have changed
   send_report();
-  if (lead) {  // as reloadips: a run with the new configuration, at once
-    lead->run_wanted = true;
-    lead->next_run_at = now;
-  }
+  if (Leader* leading = lead()) leading->runs.want_run_now(now);  // as reloadips: a run at once
 }
 
 // =====================================================================================
@@ -657,35 +617,39 @@ std::vector<Action> NodeMachine::on(const Event& event, TimePoint now) {
   State& s = *state_;
   s.now = now;
   s.out.clear();
-  std::visit(
-      [&](const auto& e) {
-        using E = std::decay_t<decltype(e)>;
-        if constexpr (std::is_same_v<E, Start>) s.on_start(e);
-        else if constexpr (std::is_same_v<E, PeerMessage>) s.on_message(e.from, e.message);
-        else if constexpr (std::is_same_v<E, LinkChanged>) s.on_link(e);
-        else if constexpr (std::is_same_v<E, LockChanged>) s.on_lock(e);
-        else if constexpr (std::is_same_v<E, HookFinished>) s.on_hook(e);
-        else if constexpr (std::is_same_v<E, AddressFailed>) s.on_address_failed(e);
-        else if constexpr (std::is_same_v<E, AdminCommandReceived>) s.on_admin(s.config.self, proto::AdminRequest{e.request_id, e.command});
-        else if constexpr (std::is_same_v<E, StatusQuery>) s.on_status_query(e);
-        else if constexpr (std::is_same_v<E, Reconfigure>) s.on_reconfigure(e);
-        else if constexpr (std::is_same_v<E, Shutdown>) s.on_shutdown();
-      },
-      event);
+  const State::CallStart start = s.call_start();
+  // Exhaustive: an event added to Event that is not handled here fails to compile.
+  std::visit(Overloaded{
+                 [&](const Start& e) { s.on_start(e); },
+                 [&](const Tick&) {},  // step() below does the periodic work
+                 [&](const PeerMessage& e) { s.on_message(e.from, e.message); },
+                 [&](const LinkChanged& e) { s.on_link(e); },
+                 [&](const LockChanged& e) { s.on_lock(e); },
+                 [&](const HookFinished& e) { s.on_hook(e); },
+                 [&](const AddressFailed& e) { s.on_address_failed(e); },
+                 [&](const AdminCommandReceived& e) {
+                   s.on_admin(s.config.self, proto::AdminRequest{e.request_id, e.command});
+                 },
+                 [&](const StatusQuery& e) { s.on_status_query(e); },
+                 [&](const Reconfigure& e) { s.on_reconfigure(e); },
+                 [&](const Shutdown&) { s.on_shutdown(); },
+             },
+             event);
   s.drain_self_inbox();
   if (s.started) s.step();
   s.drain_self_inbox();
+  s.check_invariants(start);
   return std::move(s.out);
 }
 
 TimePoint NodeMachine::next_wakeup() const { return state_->wakeup(); }
 NodeId NodeMachine::self() const { return state_->config.self; }
-std::uint64_t NodeMachine::epoch() const { return state_->epoch; }
-std::optional<NodeId> NodeMachine::leader() const { return state_->leader; }
-bool NodeMachine::is_leader() const { return state_->lead.has_value(); }
-bool NodeMachine::has_lease(TimePoint now) const { return now < state_->lease_until; }
+std::uint64_t NodeMachine::epoch() const { return state_->epoch(); }
+std::optional<NodeId> NodeMachine::leader() const { return state_->leader(); }
+bool NodeMachine::is_leader() const { return state_->leadership.is_leader(); }
+bool NodeMachine::has_lease(TimePoint now) const { return state_->lease.is_valid(now); }
 const std::vector<proto::HeldAddress>& NodeMachine::held() const { return state_->held; }
 NodeFlags NodeMachine::flags() const { return state_->own_flags(); }
-bool NodeMachine::is_shutting_down() const { return state_->shutting_down; }
+bool NodeMachine::is_shutting_down() const { return state_->shutting_down(); }
 
 }  // namespace tandem::cluster

@@ -1,5 +1,12 @@
-// NodeMachine::State and the types it is made of: private to the files of the machine
-// (node_machine.cc, follower_orders.cc, leader.cc). PURE, like them.
+// NodeMachine::State: the parts a node machine is made of, and the steps that make them
+// work together. Private to the files of the machine (node_machine.cc, follower_orders.cc,
+// leader.cc, planned_stop.cc). PURE, like them.
+//
+// Each part is a value type in its own file, with its own rules and tests: Membership
+// (heartbeats), Leadership (role, epoch, votes; a leader's runs, bans and pins live in its
+// Leader alternative), LockClaim, Lease, Health, OrderExecutor, PlannedStop and
+// StatusQuestions. What is left here is what no part owns alone: the configuration, the
+// addresses this node holds, its administrative flags, and the call's output.
 #pragma once
 
 #include <algorithm>
@@ -10,8 +17,16 @@
 
 #include "alloc/allocate.h"
 #include "base/check.h"
+#include "cluster/health.h"
+#include "cluster/lease.h"
+#include "cluster/leadership.h"
+#include "cluster/lock_claim.h"
 #include "cluster/membership.h"
 #include "cluster/node_machine.h"
+#include "cluster/order_executor.h"
+#include "cluster/planned_stop.h"
+#include "cluster/random.h"
+#include "cluster/status_questions.h"
 #include "cluster/takeover_plan.h"
 
 namespace tandem::cluster {
@@ -21,25 +36,6 @@ namespace detail {
 using proto::HeldAddress;
 using proto::TakeoverItem;
 using proto::TakeoverKind;
-
-// splitmix64: the election jitter's only source, seeded from the configuration.
-class Random {
- public:
-  explicit Random(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  Duration below(Duration limit) {
-    const auto ticks = static_cast<std::uint64_t>(std::max<Duration::rep>(limit.count(), 1));
-    return Duration(static_cast<Duration::rep>(next() % ticks));
-  }
-
- private:
-  std::uint64_t state_;
-};
 
 inline Duration ms(std::uint32_t count) { return std::chrono::milliseconds(count); }
 
@@ -60,77 +56,26 @@ inline std::vector<std::string> update_hook_arguments(const InterfaceName& from,
   return {from.value(), to.value(), prefix.address.to_string(), std::to_string(prefix.length)};
 }
 
-// A takeover order this node is carrying out, waiting for its hooks before it answers.
-struct OrderInProgress {
-  NodeId leader;
-  std::uint64_t epoch = 0;
-  std::uint64_t run_id = 0;
-  TakeoverKind kind = TakeoverKind::kRelease;
-  std::set<std::uint64_t> hooks;  // still running
-  std::vector<proto::TakeoverFailure> failures;
-  // Addresses to remove once the releasegroup hooks have run.
-  std::vector<TakeoverItem> to_remove;
-  // Groups whose takegroup hook runs once every takeip hook is done.
-  std::vector<GroupName> groups_to_announce;
-  // The release of a planned stop (Shutdown): answered with the final report, not an ack.
-  bool is_shutdown = false;
-};
-
-// One takeover run on the leader: release phase, then take phase, then ipreallocated.
-struct TakeoverRun {
-  std::uint64_t id = 0;
-  enum class Phase : std::uint8_t { kRelease, kTake } phase = Phase::kRelease;
-  TakeoverPlan plan;
-  std::set<NodeId> waiting;  // nodes whose acknowledgement of this phase is due
-  TimePoint deadline;
-  TimePoint resend_at;       // orders are idempotent: unanswered ones are sent again
-  bool failed = false;
-  // Failed only because nodes in a planned stop refused takes: run again soon, without them.
-  bool retry_soon = true;
-  bool sees_shutdown = false;  // started after this leader's own Shutdown: plans its groups away
-};
-
-// A status question this node forwarded to its leader for its control socket.
-struct StatusQuestion {
-  NodeId asked;      // only this node's StatusReply answers it
-  TimePoint sent_at; // unanswered after kStatusWait, it is answered with this node's view
-};
-
-// Status questions waiting for the leader at once: the control socket serves at most 32
-// connections, so more means answers were lost; the oldest is then answered locally.
-inline constexpr std::size_t kStatusQuestionsMax = 64;
-
-struct LeaderState {
-  TimePoint since;
-  std::uint64_t next_run_id = 1;
-  std::optional<TakeoverRun> run;
-  bool run_wanted = true;
-  TimePoint next_run_at;
-  std::map<NodeId, proto::StateReport> reports;  // this epoch's, newest applied run wins
-  std::map<NodeId, std::uint64_t> report_incarnation;  // the node's life each report is from
-  std::set<NodeId> alive;   // as of the last step: a change wants a run
-  std::set<NodeId> frozen;
-  std::map<NodeId, std::uint32_t> ban_credits;
-  std::map<NodeId, TimePoint> banned_until;
-  // Takes sent whose effect a later report has not confirmed yet: the node may hold them.
-  std::map<NodeId, std::pair<std::uint64_t, std::vector<TakeoverItem>>> unconfirmed_takes;
-  // moveip/movegroup: groups (named by one address) put on a node by hand; a pin holds
-  // until that node can no longer serve the group as well as any other.
-  std::map<IpAddress, NodeId> pinned;
-  std::vector<std::pair<NodeId, std::uint64_t>> replies_after_run;  // ipreallocate
-};
-
 }  // namespace detail
 
 using namespace detail;  // NOLINT: the machine's own vocabulary, private to its files
 
+// What the machine keeps of its NodeConfig: the node list lives in Membership, the public
+// addresses in State::addresses (shared with the views built from them), the seed in Random.
+struct Settings {
+  NodeId self;
+  std::vector<IpGroup> groups;
+  Tunables tunables;
+  bool has_cluster_lock = true;
+};
+
 struct NodeMachine::State {
   explicit State(NodeConfig c);
 
-  // ---- configuration
-  NodeConfig config;
+  // ---- configuration: self, groups, tunables, the lock setting. The node list lives in
+  // membership, and this node's public addresses only in `addresses` (shared with views).
+  Settings config;
   SharedAddressList addresses;
-  Duration heartbeat_interval, dead_timeout, lease_timeout, lease_margin, takeover_timeout, monitor_interval;
   Random random;
 
   // ---- per call
@@ -140,74 +85,59 @@ struct NodeMachine::State {
 
   // ---- this node
   bool started = false;
-  bool startup_done = false;
   std::map<InterfaceName, LinkState> links;
   bool admin_disabled = false;
   bool admin_stopped = false;
-  bool monitor_healthy = true;
-  std::optional<TimePoint> banned_until;
+  std::optional<TimePoint> banned_until;  // this node's own ban
   std::vector<HeldAddress> held;
-  TimePoint lease_until = kTimeZero;
   std::uint64_t next_hook_id = 1;
-  std::uint64_t startup_hook = 0;
-  std::uint64_t monitor_hook = 0;
-  TimePoint next_monitor = kNever;
-  std::deque<OrderInProgress> orders;
-  std::uint64_t applied_epoch = 0;
-  std::uint64_t applied_run_id = 0;
-  NodeId newest_run_leader;             // the newest run any order of the leader named
-  std::uint64_t newest_run_incarnation = 0;
-  std::uint64_t newest_run_epoch = 0;
-  std::uint64_t newest_run_id = 0;
-  std::map<std::uint64_t, NodeId> forwarded;  // request id -> the node we asked (admin)
-  // Status questions forwarded to the leader, by the control socket's request id. Kept
-  // apart from `forwarded`: a StatusReply never answers an admin command, nor the reverse,
-  // even if the daemon numbered both alike. Bounded by kStatusQuestionsMax and by age.
-  std::map<std::uint64_t, StatusQuestion> status_questions;
-
-  // ---- planned stop (Shutdown; planned_stop.cc)
-  bool shutting_down = false;            // takes nothing, may not lead, STOPPED in its flags
-  bool shutdown_release_started = false; // the stop's own release order was queued
-  bool shutdown_released = false;        // ... and carried out: the final report went out
-  bool shutdown_run_pending = false;     // a leader owes a run, started after its Shutdown, that ends well
-  bool shutdown_done = false;            // ShutdownDone was emitted
-  TimePoint shutdown_deadline = kNever;  // EventScriptTimeoutMs after the Shutdown
-  TimePoint linger_until = kNever;       // waits this long at most for a leader to have our report
-  TimePoint shutdown_reported_at = kNever;  // our latest report to a leader since the Shutdown
-  // Addresses removed since the Shutdown whose releaseip hooks still run, by hook id. Reports
-  // list them as held until then: a removal the kernel refused is heard (AddressFailed)
-  // only after the batch that asked for it, and a hook always ends in a later event; so a
-  // report of a stopping node never lists less than the node may hold.
-  std::map<std::uint64_t, HeldAddress> shutdown_releasing;
+  Health health;
+  Lease lease;
+  OrderExecutor executor;
+  PlannedStop stop;
+  std::map<std::uint64_t, NodeId> forwarded;  // admin request id -> the node we asked
+  StatusQuestions status_questions;
 
   // ---- membership and leadership
   Membership membership;
   TimePoint next_heartbeat = kTimeZero;
   TimePoint next_report = kNever;
-  std::uint64_t epoch = 0;
-  std::optional<NodeId> leader;
-  TimePoint leader_heard = kTimeZero;
-  bool holds_lock = false;
-  bool lock_pending = false;
-  TimePoint lock_retry_at = kTimeZero;
-  std::uint64_t voted_epoch = 0;
-  std::uint64_t candidate_epoch = 0;
-  std::set<NodeId> votes;
-  TimePoint election_at = kNever;
-  TimePoint election_deadline = kNever;
-  TimePoint no_votes_before = kTimeZero;
-  std::optional<LeaderState> lead;
+  Leadership leadership;
+  LockClaim lock;
 
   // ---------------------------------------------------------------------------------
-  void apply_tunables();  // the durations derived from config.tunables
+  // Durations, derived from the tunables each time (never stored twice).
+  Duration heartbeat_interval() const { return ms(config.tunables.heartbeat_interval_ms); }
+  Duration dead_timeout() const { return ms(config.tunables.dead_timeout_ms); }
+  Duration lease_timeout() const { return ms(config.tunables.lease_timeout_ms); }
+  Duration lease_margin() const { return ms(config.tunables.lease_margin_ms); }
+  Duration takeover_timeout() const { return ms(config.tunables.takeover_timeout_ms); }
+  Duration monitor_interval() const { return ms(config.tunables.monitor_interval_ms); }
+
+  NodeId self() const { return config.self; }
+  std::uint64_t epoch() const { return leadership.epoch(); }
+  std::optional<NodeId> leader() const { return leadership.leader(); }
+  Leader* lead() { return leadership.leading(); }
+  const Leader* lead() const { return leadership.leading(); }
+  bool shutting_down() const { return stop.is_stopping(); }
+  bool has_lease() const { return lease.is_valid(now); }
+
   NodeFlags own_flags() const;
   bool may_lead() const;
-  bool has_lease() const { return now < lease_until; }
   void send(NodeId to, proto::Message message);
   void log(Log::Level level, std::string text) { out.push_back(Log{level, std::move(text)}); }
   std::uint64_t run_hook(HookEvent event, std::vector<std::string> arguments);
   void drain_self_inbox();
   TimePoint wakeup() const;
+
+  // What check_invariants() compares the end of a call with.
+  struct CallStart {
+    std::uint64_t epoch = 0;
+    std::set<IpAddress> held;
+  };
+  CallStart call_start() const;
+  void check_invariants(const CallStart& start);  // invariants.cc
+  void check_leader_invariants(const Leader& lead) const;
 
   // events
   void on_start(const Start& start);
@@ -239,6 +169,7 @@ struct NodeMachine::State {
   void check_lease();
   void check_leader();
   void seek_leadership();
+  void seek_lock();
   void become_leader(std::uint64_t new_epoch);
   void step_down(const std::string& why);
   void adopt_epoch(std::uint64_t seen, std::optional<NodeId> claimed_leader, NodeId from);
@@ -258,6 +189,7 @@ struct NodeMachine::State {
   void start_shutdown_release();
   void on_shutdown_released(std::size_t failures);  // the stop's release order is done
   void cut_shutdown_short();
+  void end_shutdown();          // ShutdownDone
   bool leader_has_report() const;
   std::vector<TakeoverItem> not_yet_released(const std::vector<TakeoverItem>& items) const;
 
@@ -268,25 +200,26 @@ struct NodeMachine::State {
   void carry_out_update(OrderInProgress& order, const std::vector<TakeoverItem>& items);
   void finish_orders();
 
-  // the leader's work
-  void lead_step();
+  // the leader's work (leader.cc); each takes the Leader alternative it works on
+  void lead_step(Leader& lead);
   void on_report(NodeId from, const proto::StateReport& report);
   void on_ack(NodeId from, const proto::TakeoverAck& ack);
-  void on_stop_report(NodeId from, const proto::StateReport& report);  // planned_stop.cc
-  bool ready_to_run() const;
-  void start_run();
-  void advance_run();
-  void send_phase_orders(bool only_waiting);
-  void end_run(bool ok);
-  void give_ban_credit(NodeId node, const std::string& why);
-  ClusterView leader_view() const;
-  bool may_hold(NodeId node) const;
-  void gather_holdings(PlanInput& input) const;
-  bool is_frozen(NodeId node) const;
+  void on_stop_report(Leader& lead, NodeId from, const proto::StateReport& report);  // planned_stop.cc
+  bool ready_to_run(const Leader& lead) const;
+  void start_run(Leader& lead);
+  void advance_run(Leader& lead);
+  void send_phase_orders(Leader& lead, bool only_waiting);
+  void end_run(Leader& lead, bool ok);
+  void give_ban_credit(Leader& lead, NodeId node, const std::string& why);
+  ClusterView leader_view(const Leader& lead) const;
+  bool may_hold(const Leader& lead, NodeId node) const;
+  void gather_holdings(const Leader& lead, PlanInput& input) const;
+  bool is_frozen(const Leader& lead, NodeId node) const;
   void leader_admin(NodeId from, const proto::AdminRequest& request);
-  proto::StatusReply leader_status(std::uint64_t request_id) const;
+  proto::StatusReply leader_status(const Leader& lead, std::uint64_t request_id) const;
   // Why the move cannot be done, or nullopt and `member`: an address of the group to pin.
-  std::optional<std::string> refuse_move(const proto::AdminCommand& command, IpAddress& member) const;
+  std::optional<std::string> refuse_move(const Leader& lead, const proto::AdminCommand& command,
+                                         IpAddress& member) const;
 };
 
 }  // namespace tandem::cluster

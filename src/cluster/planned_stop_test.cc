@@ -1,9 +1,10 @@
-// One NodeMachine, fed by hand: the planned stop (Shutdown). Whole clusters are in
-// tests/scenarios/planned_stop_scenarios_test.cc.
+// The planned stop (Shutdown): its phases (PlannedStop), then one NodeMachine fed by hand.
+// Whole clusters are in tests/scenarios/planned_stop_scenarios_test.cc.
+#include "cluster/planned_stop.h"
+
 #include <gtest/gtest.h>
 
 #include "cluster/action_test_support.h"
-
 #include "cluster/node_machine.h"
 
 namespace tandem::cluster {
@@ -131,6 +132,7 @@ TEST(PlannedStop, RefusesEveryTakeFromTheShutdownOn) {
   EXPECT_FALSE(acks[0].ok);
   ASSERT_EQ(acks[0].failures.size(), 1u);
   EXPECT_EQ(acks[0].failures[0].reason, "this node is shutting down");
+  EXPECT_EQ(acks[0].failures[0].cause, proto::FailureCause::kShuttingDown);
   EXPECT_TRUE(f.machine.held().empty());
 }
 
@@ -282,6 +284,73 @@ TEST(PlannedStop, ALeaderTakesTheFinalReportOfAStoppingNodeForTheReleaseItOwes) 
   ASSERT_EQ(ends.size(), 1u) << "the run ended at once, without node 1's acknowledgement";
   EXPECT_EQ(ends[0].kind, proto::TakeoverKind::kIpReallocated);
   EXPECT_EQ(ends[0].run_id, ordered[0].run_id);
+}
+
+// ---- PlannedStop alone: the phases
+
+using Phase = PlannedStop::Phase;
+
+TEST(PlannedStopPhases, ARunningNodeIsNotStopping) {
+  PlannedStop stop;
+  EXPECT_EQ(stop.phase(), Phase::kRunning);
+  EXPECT_FALSE(stop.is_stopping());
+  EXPECT_EQ(stop.wakeup(), TimePoint::max());
+}
+
+TEST(PlannedStopPhases, GoesThroughItsPhasesInOrder) {
+  PlannedStop stop;
+  stop.begin(kTimeZero + 30s);
+  EXPECT_EQ(stop.phase(), Phase::kWaitingForOrders);
+  EXPECT_TRUE(stop.is_under_way());
+  stop.release_started();
+  EXPECT_EQ(stop.phase(), Phase::kReleasing);
+  stop.released();
+  EXPECT_TRUE(stop.is_released());
+  stop.finish();
+  EXPECT_TRUE(stop.is_done());
+  EXPECT_TRUE(stop.is_stopping());
+  EXPECT_FALSE(stop.is_under_way());
+}
+
+TEST(PlannedStopPhases, MayBeCutShortInAnyPhase) {
+  PlannedStop stop;
+  stop.begin(kTimeZero + 30s);
+  stop.release_started();
+  stop.finish();
+  EXPECT_TRUE(stop.is_done());
+}
+
+TEST(PlannedStopPhases, WakesAtTheDeadlineOrTheEndOfTheLingerWhicheverIsFirst) {
+  PlannedStop stop;
+  stop.begin(kTimeZero + 30s);
+  EXPECT_EQ(stop.wakeup(), kTimeZero + 30s);
+  stop.linger_until(kTimeZero + 10s);
+  EXPECT_EQ(stop.wakeup(), kTimeZero + 10s);
+  stop.finish();
+  EXPECT_EQ(stop.wakeup(), TimePoint::max());
+}
+
+TEST(PlannedStopPhases, RemembersAddressesWhoseReleaseHooksStillRun) {
+  PlannedStop stop;
+  const proto::HeldAddress address{prefix("198.51.100.10/24"), kEth1};
+  stop.releasing(7, address);
+  EXPECT_EQ(stop.releasing().at(7), address);
+  stop.hook_done(7);
+  EXPECT_TRUE(stop.releasing().empty());
+}
+
+TEST(PlannedStopPhasesDeathTest, ReleasingTwiceIsABug) {
+  PlannedStop stop;
+  stop.begin(kTimeZero + 30s);
+  stop.release_started();
+  EXPECT_DEATH(stop.release_started(), "kWaitingForOrders");
+}
+
+TEST(PlannedStopPhasesDeathTest, FinishingTwiceIsABug) {
+  PlannedStop stop;
+  stop.begin(kTimeZero + 30s);
+  stop.finish();
+  EXPECT_DEATH(stop.finish(), "is_under_way");
 }
 
 }  // namespace

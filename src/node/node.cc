@@ -2,6 +2,8 @@
 
 #include <type_traits>
 
+#include "base/overloaded.h"
+
 namespace tandem::node {
 
 Node::Node(cluster::NodeConfig config, NodeIo io) : machine_(std::move(config)), io_(std::move(io)) {}
@@ -52,8 +54,11 @@ void Node::carry_out(const cluster::Action& action, TimePoint) {
           if (io_.log) io_.log(step);
         } else if constexpr (std::is_same_v<Step, cluster::ShutdownDone>) {
           if (io_.shutdown_done) io_.shutdown_done();
+        } else if constexpr (std::is_same_v<Step, cluster::AddAddress> || std::is_same_v<Step, cluster::RemoveAddress>) {
+          // Carried out in handle(), where failures are fed back.
+        } else {
+          static_assert(kUnhandled<Step>, "an action nobody carries out");
         }
-        // AddAddress and RemoveAddress are carried out in handle(), where failures are fed back.
       },
       action);
 }

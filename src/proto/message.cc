@@ -53,4 +53,35 @@ std::string_view command_word(AdminCommandKind kind) {
   return "unknown command";
 }
 
+bool is_no_misbehaviour(FailureCause cause) {
+  switch (cause) {
+    case FailureCause::kShuttingDown:
+    case FailureCause::kNoLease: return true;
+    case FailureCause::kUnknown:
+    case FailureCause::kHookFailed:
+    case FailureCause::kNotHeld:
+    case FailureCause::kAddressFailed: return false;
+  }
+  return false;
+}
+
+bool acts_on_node(AdminCommandKind kind) {
+  switch (kind) {
+    case AdminCommandKind::kDisable:
+    case AdminCommandKind::kEnable:
+    case AdminCommandKind::kBan:
+    case AdminCommandKind::kUnban:
+    case AdminCommandKind::kStop:
+    case AdminCommandKind::kContinue:
+    case AdminCommandKind::kSetInterfaceLink: return true;
+    case AdminCommandKind::kMoveIp:
+    case AdminCommandKind::kMoveGroup:
+    case AdminCommandKind::kReloadIps:
+    case AdminCommandKind::kIpReallocate: return false;
+  }
+  return false;
+}
+
+bool may_name_node(AdminCommandKind kind) { return kind != AdminCommandKind::kIpReallocate; }
+
 }  // namespace tandem::proto

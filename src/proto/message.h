@@ -108,9 +108,24 @@ struct TakeoverOrder {
   friend bool operator==(const TakeoverOrder&, const TakeoverOrder&) = default;
 };
 
+// Why a takeover step failed, for the leader to decide by (ban credits, the planned stop);
+// the text beside it is for people. On the wire since 1.4 (TakeoverAck failure field 3).
+enum class FailureCause : std::uint8_t {
+  kUnknown = 0,        // a cause this version does not know (a newer peer's), or none given
+  kShuttingDown = 1,   // the node is in a planned stop: no misbehaviour
+  kNoLease = 2,        // the node may not serve (no lease, banned, stopped): no misbehaviour
+  kHookFailed = 3,     // a hook of the step failed or timed out
+  kNotHeld = 4,        // an update named an address the node does not hold
+  kAddressFailed = 5,  // the kernel refused to add or remove an address
+};
+
+// Whether `cause` says the node could not serve, which is no misbehaviour: no ban credit.
+bool is_no_misbehaviour(FailureCause cause);
+
 struct TakeoverFailure {
   IpAddress address;
-  std::string reason;  // at most kTextMax bytes
+  FailureCause cause = FailureCause::kUnknown;
+  std::string reason;  // for people; at most kTextMax bytes
 
   friend bool operator==(const TakeoverFailure&, const TakeoverFailure&) = default;
 };
@@ -143,6 +158,15 @@ enum class AdminCommandKind : std::uint8_t {
 
 // "disable", "moveip", "setifacelink", ...: the word the CLI takes.
 std::string_view command_word(AdminCommandKind kind);
+
+// The one place that decides where a command acts: true for the commands that act on one
+// node (the node they name, or the node that received them when they name none: disable,
+// enable, ban, unban, stop, continue, setifacelink), which that node carries out itself;
+// false for those the leader carries out for the cluster (moveip, movegroup, reloadips,
+// ipreallocate; for moveip and movegroup the node named is the destination).
+bool acts_on_node(AdminCommandKind kind);
+// Whether a command may name a node at all: ipreallocate acts on the whole cluster only.
+bool may_name_node(AdminCommandKind kind);
 
 // One command and its arguments. Which arguments a kind requires:
 //   disable, enable, unban, stop, continue: node (the node it applies to)

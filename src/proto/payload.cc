@@ -30,7 +30,7 @@ namespace held_tag { enum : FieldTag { kPrefix = 1, kInterface }; }
 namespace order_tag { enum : FieldTag { kEpoch = 1, kRunId, kKind, kItem }; }
 namespace item_tag { enum : FieldTag { kPrefix = 1, kInterface, kGroup }; }
 namespace ack_tag { enum : FieldTag { kEpoch = 1, kRunId, kKind, kOk, kFailure }; }
-namespace failure_tag { enum : FieldTag { kAddress = 1, kReason }; }
+namespace failure_tag { enum : FieldTag { kAddress = 1, kReason, kCause }; }
 namespace request_tag {
 enum : FieldTag { kRequestId = 1, kCommand, kNode, kAddress, kGroup, kInterface, kLink, kBanSeconds };
 }
@@ -134,6 +134,7 @@ void encode(const TakeoverAck& message, FieldWriter& out) {
     const auto mark = out.begin_nested(ack_tag::kFailure);
     out.address(failure_tag::kAddress, failure.address);
     put_text(out, failure_tag::kReason, failure.reason);
+    if (failure.cause != FailureCause::kUnknown) out.u8(failure_tag::kCause, static_cast<std::uint8_t>(failure.cause));
     out.end_nested(mark);
   }
 }
@@ -205,6 +206,20 @@ TakeoverKind takeover_kind(Fields& fields, FieldTag tag, std::string_view name) 
     fields.fail_at(name, "unknown takeover kind " + std::to_string(value));
   }
   return fields.ok() ? static_cast<TakeoverKind>(value) : TakeoverKind::kRelease;
+}
+
+// A cause this version does not know (a newer minor's) is kUnknown, not an error: a
+// newer peer's acknowledgement stays readable, and an unknown cause earns a ban credit.
+FailureCause failure_cause(std::uint8_t value) {
+  return value >= 1 && value <= 5 ? static_cast<FailureCause>(value) : FailureCause::kUnknown;
+}
+
+// A 1.3 peer sends no cause: the two failures whose cause matters to a leader had these
+// fixed texts in 1.3. Only for decoding such a peer; nothing decides on text otherwise.
+FailureCause cause_of_1_3_text(std::string_view reason) {
+  if (reason == "this node is shutting down") return FailureCause::kShuttingDown;
+  if (reason == "this node has no lease to serve") return FailureCause::kNoLease;
+  return FailureCause::kUnknown;
 }
 
 InterfaceName interface_name(Fields& fields, FieldTag tag, std::string_view name) {
@@ -311,6 +326,8 @@ TakeoverAck decode_takeover_ack(Fields& fields) {
     TakeoverFailure failure;
     failure.address = item.address(failure_tag::kAddress, "address");
     failure.reason = item.text(failure_tag::kReason, "reason", kTextMax);
+    failure.cause = item.has(failure_tag::kCause) ? failure_cause(item.u8(failure_tag::kCause, "cause"))
+                                                  : cause_of_1_3_text(failure.reason);
     message.failures.push_back(std::move(failure));
     fields.absorb(item);
   }
@@ -332,8 +349,13 @@ unsigned required_arguments(AdminCommandKind kind) {
     case AdminCommandKind::kSetInterfaceLink: return kNode | kInterface | kLink;
     case AdminCommandKind::kReloadIps:
     case AdminCommandKind::kIpReallocate: return 0;
-    default: return kNode;  // disable, enable, unban, stop, continue
+    case AdminCommandKind::kDisable:
+    case AdminCommandKind::kEnable:
+    case AdminCommandKind::kUnban:
+    case AdminCommandKind::kStop:
+    case AdminCommandKind::kContinue: return kNode;
   }
+  return kNode;  // not reached: decoding refused an unknown kind before
 }
 
 void check_arguments(Fields& fields, const AdminCommand& command) {

@@ -50,7 +50,7 @@ TEST(Payload, RoundTripsMessagesWithEmptyListsAndDefaults) {
 TEST(Payload, RoundTripsIpv6AddressesInEveryPlaceTheyAppear) {
   const auto address = IpAddress::parse("fe80::1:2:3:4").value();
   TakeoverOrder order{1, 2, TakeoverKind::kRelease, {{IpPrefix{address, 128}, InterfaceName("bond0"), std::nullopt}}};
-  TakeoverAck ack{1, 2, TakeoverKind::kRelease, false, {{address, "busy"}}};
+  TakeoverAck ack{1, 2, TakeoverKind::kRelease, false, {{address, FailureCause::kHookFailed, "busy"}}};
   StateReport report;
   report.held = {{IpPrefix{address, 0}, InterfaceName("bond0")}};
   AdminRequest request{9, command(AdminCommandKind::kMoveIp, NodeId(0))};
@@ -58,6 +58,49 @@ TEST(Payload, RoundTripsIpv6AddressesInEveryPlaceTheyAppear) {
   for (const Message& message : std::vector<Message>{order, ack, report, request}) {
     EXPECT_EQ(round_trip(message), message) << message_name(message_type(message));
   }
+}
+
+TEST(Payload, RoundTripsEveryFailureCause) {
+  for (std::uint8_t value = 0; value <= 5; ++value) {
+    const Message ack = TakeoverAck{1, 2, TakeoverKind::kTake, false, {{v4("10.0.0.1"), static_cast<FailureCause>(value), "why"}}};
+    EXPECT_EQ(round_trip(ack), ack) << int{value};
+  }
+}
+
+// An acknowledgement with one failure, its cause field written only when given: without
+// it, what a 1.3 peer sends.
+Writer ack_with_failure(std::string_view reason, std::optional<std::uint8_t> cause = std::nullopt) {
+  Writer out;
+  FieldWriter fields(out);
+  fields.u64(1, 4);
+  fields.u64(2, 9);
+  fields.u8(3, static_cast<std::uint8_t>(TakeoverKind::kTake));
+  fields.boolean(4, false);
+  const auto mark = fields.begin_nested(5);
+  fields.address(1, v4("10.0.0.1"));
+  fields.text(2, reason);
+  if (cause) fields.u8(3, *cause);
+  fields.end_nested(mark);
+  return out;
+}
+
+FailureCause decoded_cause(const Writer& out) {
+  auto decoded = decode_payload(static_cast<std::uint16_t>(MessageType::kTakeoverAck), out.data());
+  EXPECT_TRUE(decoded.ok()) << decoded.error();
+  if (!decoded.ok()) return FailureCause::kUnknown;
+  const auto& ack = std::get<TakeoverAck>(*decoded);
+  EXPECT_EQ(ack.failures.size(), 1u);
+  return ack.failures.empty() ? FailureCause::kUnknown : ack.failures[0].cause;
+}
+
+TEST(Payload, AcceptsA13AcknowledgementAndTakesTheCauseFromItsFixedTexts) {
+  EXPECT_EQ(decoded_cause(ack_with_failure("this node is shutting down")), FailureCause::kShuttingDown);
+  EXPECT_EQ(decoded_cause(ack_with_failure("this node has no lease to serve")), FailureCause::kNoLease);
+  EXPECT_EQ(decoded_cause(ack_with_failure("a hook failed")), FailureCause::kUnknown);
+}
+
+TEST(Payload, ACauseOfANewerMinorVersionIsReadAsUnknown) {
+  EXPECT_EQ(decoded_cause(ack_with_failure("this node is shutting down", 200)), FailureCause::kUnknown);
 }
 
 TEST(Payload, RoundTripsEveryAdminCommandWithItsArguments) {

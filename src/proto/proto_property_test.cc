@@ -149,7 +149,7 @@ Message any_message() {
       return TakeoverOrder{any<std::uint64_t>(), any<std::uint64_t>(), any_kind(), items};
     }
     case 3: {
-      auto failures = list_of(4, [] { return TakeoverFailure{any_address(), any_text(40)}; });
+      auto failures = list_of(4, [] { return TakeoverFailure{any_address(), static_cast<FailureCause>(any<std::uint8_t>() % 6), any_text(40)}; });
       return TakeoverAck{any<std::uint64_t>(), any<std::uint64_t>(), any_kind(), chance(50), failures};
     }
     case 4: return any_admin_request();

@@ -46,7 +46,7 @@ inline TakeoverOrder sample_takeover_order() {
 
 inline TakeoverAck sample_takeover_ack() {
   return TakeoverAck{7, 1001, TakeoverKind::kTake, false,
-                     {{v4("198.51.100.11"), "interface eth2 is down"}}};
+                     {{v4("198.51.100.11"), FailureCause::kAddressFailed, "interface eth2 is down"}}};
 }
 
 inline AdminRequest sample_admin_request() {

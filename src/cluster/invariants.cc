@@ -1,0 +1,87 @@
+// NodeMachine::State::check_invariants(): the rules a node machine keeps after every step,
+// checked with TANDEM_CHECK at the end of every NodeMachine::on(). A broken one is a bug in
+// the machine, never bad input: the daemon stops at once rather than go on with corrupt
+// state (which could put one address on two nodes), and the simulator fails at the first
+// broken rule, with its seed, instead of when the kernel tables finally disagree.
+// docs/design/cluster.md ("Invariants checked after every step") lists them in prose.
+#include <set>
+
+#include "cluster/node_machine_state.h"
+
+namespace tandem::cluster {
+
+namespace {
+
+bool is_take(const Action& action) {
+  const auto* hook = std::get_if<RunHook>(&action);
+  return hook != nullptr && (hook->event == HookEvent::kTakeIp || hook->event == HookEvent::kTakeGroup);
+}
+
+}  // namespace
+
+NodeMachine::State::CallStart NodeMachine::State::call_start() const {
+  CallStart start{epoch(), {}};
+  for (const auto& entry : held) start.held.insert(entry.prefix.address);
+  return start;
+}
+
+void NodeMachine::State::check_invariants(const CallStart& start) {
+  // 1. Epochs never go back, and nothing this node does names a newer epoch than it knows:
+  //    neither an order under way nor what its reports say was applied.
+  TANDEM_CHECK(epoch() >= start.epoch);
+  TANDEM_CHECK(executor.applied_epoch() <= epoch());
+  for (const auto& order : executor.orders()) TANDEM_CHECK(order.epoch <= epoch());
+
+  // 2. A leader follows itself; a follower never follows itself; only leadership by vote
+  //    has candidates.
+  TANDEM_CHECK(leadership.is_leader() == (leader() == config.self));
+  if (leadership.standing() != nullptr) TANDEM_CHECK(!config.has_cluster_lock);
+
+  // 3. With a cluster lock, this node holds the lock exactly while it leads (it steps down
+  //    when it loses the lock, and lets the lock go when it steps down).
+  if (config.has_cluster_lock) TANDEM_CHECK(lock.is_held() == leadership.is_leader());
+  if (!config.has_cluster_lock) TANDEM_CHECK(lock.phase() == LockClaim::Phase::kFree);
+
+  // 4. A node without a lease holds no address (it released everything when it lapsed);
+  //    and it holds each address once.
+  if (started && !has_lease()) TANDEM_CHECK(held.empty());
+  std::set<IpAddress> addresses_held;
+  for (const auto& entry : held) TANDEM_CHECK(addresses_held.insert(entry.prefix.address).second);
+
+  // 5. A node that is shutting down takes nothing: no takeip or takegroup hook, and no
+  //    address added unless it held it before this step (an update moving it).
+  if (shutting_down()) {
+    for (const auto& action : out) {
+      TANDEM_CHECK(!is_take(action));
+      if (const auto* add = std::get_if<AddAddress>(&action)) TANDEM_CHECK(start.held.contains(add->prefix.address));
+    }
+  }
+
+  if (const Leader* leading = lead()) check_leader_invariants(*leading);
+}
+
+void NodeMachine::State::check_leader_invariants(const Leader& lead) const {
+  // 6. A leader keeps only reports of its own epoch.
+  for (const auto& [node, report] : lead.reports) TANDEM_CHECK(report.epoch == epoch());
+
+  const TakeoverRun* run = lead.runs.run();
+  if (run == nullptr) return;
+  // 7. A run under way waits for someone (else it has moved on or ended), and only for
+  //    nodes its plan gives orders of the current phase.
+  TANDEM_CHECK(!run->waiting.empty());
+  for (NodeId node : run->waiting) {
+    auto orders = run->plan.orders.find(node);
+    TANDEM_CHECK(orders != run->plan.orders.end());
+    const bool is_release = run->phase == TakeoverRun::Phase::kRelease;
+    TANDEM_CHECK(!(is_release ? orders->second.releases : orders->second.takes).empty());
+  }
+  // 8. What the run's plan orders matches what the leader recorded: a take recorded as
+  //    unconfirmed for the run under way is exactly the plan's takes for that node.
+  for (const auto& [node, takes] : lead.unconfirmed_takes) {
+    if (takes.first != run->id) continue;
+    auto orders = run->plan.orders.find(node);
+    TANDEM_CHECK(orders != run->plan.orders.end() && orders->second.takes == takes.second);
+  }
+}
+
+}  // namespace tandem::cluster

@@ -1,0 +1,81 @@
+// OrderExecutor: the leader's takeover orders this node is carrying out. PURE.
+//
+// An order is answered (TakeoverAck) only once its hooks are done, and orders are answered
+// in the order they came. This type keeps the orders in progress and two stamps:
+//   - the newest run any order named (per leader life): an order of an older run of the
+//     same leader life was overtaken and is refused, since carrying it out could undo what
+//     the newer run decided;
+//   - the newest run whose take this node carried out (applied), which its reports carry
+//     so that the leader can tell an older report from a newer one.
+// What an order does to the node's addresses is decided in follower_orders.cc.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "model/ids.h"
+#include "proto/message.h"
+
+namespace tandem::cluster {
+
+// A takeover order this node is carrying out, waiting for its hooks before it answers.
+struct OrderInProgress {
+  NodeId leader;
+  std::uint64_t epoch = 0;
+  std::uint64_t run_id = 0;
+  proto::TakeoverKind kind = proto::TakeoverKind::kRelease;
+  std::set<std::uint64_t> hooks;  // still running
+  std::vector<proto::TakeoverFailure> failures;
+  // Addresses to remove once the releasegroup hooks have run.
+  std::vector<proto::TakeoverItem> to_remove;
+  // Groups whose takegroup hook runs once every takeip hook is done.
+  std::vector<GroupName> groups_to_announce;
+  // The release of a planned stop (Shutdown): answered with the final report, not an ack.
+  bool is_shutdown = false;
+};
+
+// A run of one leader's life: (epoch, run_id) grows within it.
+struct RunStamp {
+  NodeId leader;
+  std::uint64_t incarnation = 0;  // the leader's life (membership's incarnation)
+  std::uint64_t epoch = 0;
+  std::uint64_t run_id = 0;
+
+  friend bool operator==(const RunStamp&, const RunStamp&) = default;
+};
+
+class OrderExecutor {
+ public:
+  // Whether an order of `stamp` may be carried out: it is not older than a run the same
+  // leader life already named. An admitted stamp becomes the newest.
+  bool admit(const RunStamp& stamp);
+  const std::optional<RunStamp>& newest() const { return newest_; }
+
+  // A take of (epoch, run_id) is done: reports vouch for it from now on.
+  void record_applied(std::uint64_t epoch, std::uint64_t run_id);
+  std::uint64_t applied_epoch() const { return applied_epoch_; }
+  std::uint64_t applied_run_id() const { return applied_run_id_; }
+
+  std::deque<OrderInProgress>& orders() { return orders_; }
+  const std::deque<OrderInProgress>& orders() const { return orders_; }
+  bool is_idle() const { return orders_.empty(); }
+  // A hook ended: the first order waiting for it notes a failure. False if none waited.
+  bool on_hook(std::uint64_t hook, bool ok);
+  // Every order under way fails (an address operation the kernel refused).
+  void fail_all(const proto::TakeoverFailure& failure);
+  // The planned stop's own release, if it is under way.
+  const OrderInProgress* stop_release() const;
+
+ private:
+  std::deque<OrderInProgress> orders_;
+  std::optional<RunStamp> newest_;  // the newest run any order of a leader named
+  std::uint64_t applied_epoch_ = 0;
+  std::uint64_t applied_run_id_ = 0;
+};
+
+}  // namespace tandem::cluster

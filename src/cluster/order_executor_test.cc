@@ -1,0 +1,71 @@
+#include "cluster/order_executor.h"
+
+#include <gtest/gtest.h>
+
+namespace tandem::cluster {
+namespace {
+
+RunStamp stamp(std::uint32_t leader, std::uint64_t incarnation, std::uint64_t epoch, std::uint64_t run_id) {
+  return RunStamp{NodeId(leader), incarnation, epoch, run_id};
+}
+
+TEST(OrderExecutor, AdmitsTheFirstOrderOfAnyRun) {
+  OrderExecutor executor;
+  EXPECT_TRUE(executor.admit(stamp(1, 7, 3, 9)));
+  EXPECT_EQ(executor.newest(), stamp(1, 7, 3, 9));
+}
+
+TEST(OrderExecutor, RefusesAnOrderOfAnOlderRunOfTheSameLeaderLife) {
+  OrderExecutor executor;
+  ASSERT_TRUE(executor.admit(stamp(1, 7, 3, 9)));
+  EXPECT_FALSE(executor.admit(stamp(1, 7, 3, 8)));
+  EXPECT_FALSE(executor.admit(stamp(1, 7, 2, 20)));
+  EXPECT_EQ(executor.newest(), stamp(1, 7, 3, 9));
+  EXPECT_TRUE(executor.admit(stamp(1, 7, 3, 9)));  // the same run again: orders repeat
+}
+
+TEST(OrderExecutor, ALeaderThatRestartedNumbersItsRunsAfresh) {
+  OrderExecutor executor;
+  ASSERT_TRUE(executor.admit(stamp(1, 7, 3, 9)));
+  EXPECT_TRUE(executor.admit(stamp(1, 8, 3, 1)));
+}
+
+TEST(OrderExecutor, AnotherLeadersRunsAreNotComparedWithThisOnes) {
+  OrderExecutor executor;
+  ASSERT_TRUE(executor.admit(stamp(1, 7, 3, 9)));
+  EXPECT_TRUE(executor.admit(stamp(2, 5, 3, 1)));
+}
+
+TEST(OrderExecutor, WhatWasAppliedOnlyGrows) {
+  OrderExecutor executor;
+  executor.record_applied(2, 5);
+  executor.record_applied(2, 4);
+  executor.record_applied(1, 9);
+  EXPECT_EQ(executor.applied_epoch(), 2u);
+  EXPECT_EQ(executor.applied_run_id(), 5u);
+  executor.record_applied(3, 1);
+  EXPECT_EQ(executor.applied_epoch(), 3u);
+  EXPECT_EQ(executor.applied_run_id(), 1u);
+}
+
+TEST(OrderExecutor, AFailedHookFailsTheOrderWaitingForIt) {
+  OrderExecutor executor;
+  executor.orders().push_back(OrderInProgress{NodeId(1), 1, 1, proto::TakeoverKind::kTake, {4}, {}, {}, {}, false});
+  executor.orders().push_back(OrderInProgress{NodeId(1), 1, 1, proto::TakeoverKind::kUpdate, {5}, {}, {}, {}, false});
+  EXPECT_TRUE(executor.on_hook(5, false));
+  EXPECT_TRUE(executor.orders()[0].failures.empty());
+  EXPECT_EQ(executor.orders()[1].failures.size(), 1u);
+  EXPECT_TRUE(executor.orders()[1].hooks.empty());
+  EXPECT_FALSE(executor.on_hook(5, false));
+}
+
+TEST(OrderExecutor, FindsThePlannedStopsOwnRelease) {
+  OrderExecutor executor;
+  EXPECT_EQ(executor.stop_release(), nullptr);
+  executor.orders().push_back(OrderInProgress{NodeId(0), 1, 0, proto::TakeoverKind::kRelease, {}, {}, {}, {}, true});
+  ASSERT_NE(executor.stop_release(), nullptr);
+  EXPECT_TRUE(executor.stop_release()->is_shutdown);
+}
+
+}  // namespace
+}  // namespace tandem::cluster
