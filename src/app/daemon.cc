@@ -1,13 +1,17 @@
 #include "app/daemon.h"
 
+#include <unistd.h>
+
 #include <random>
 
+#include "app/daemon_config_check.h"
 #include "app/host_settings.h"
 #include "sys/cluster_key.h"
 #include "sys/file_cluster_lock.h"
 #include "sys/helper_cluster_lock.h"
 #include "sys/local_addresses.h"
 #include "sys/lock_outcome.h"
+#include "sys/trusted_path.h"
 
 namespace tandem::app {
 
@@ -105,7 +109,26 @@ node::NodeIo Daemon::node_io() {
   };
 }
 
+// What tandemd reads or runs as root must be there and trusted (docs/design/trust.md):
+// the events and state directories are made when missing; a file cluster lock needs its
+// directory, since without it no node could ever lead.
+Result<void> Daemon::check_paths() {
+  const auto& paths = config_.settings.paths;
+  if (auto events = sys::ensure_trusted_directory(paths.events, "events directory", ::geteuid()); !events) {
+    return events;
+  }
+  if (auto state = sys::ensure_trusted_directory(paths.state, "state directory", ::geteuid()); !state) return state;
+  if (config_.settings.cluster_lock.kind == config::ClusterLockSetting::Kind::kFile) {
+    return sys::check_lock_path(config_.settings.cluster_lock.file);
+  }
+  return success();
+}
+
 Result<void> Daemon::start() {
+  auto checked = check_daemon_config(config_);
+  if (!checked) return fail(checked.error());
+  for (const auto& warning : *checked) log_->warn("configuration: {}", warning);
+  if (auto usable = check_paths(); !usable) return usable;
   apply_host_settings(config_.public_addresses, config_.settings.manage_host_settings,
                       host_settings_place(config_.settings.paths.state), *log_);
   auto key = sys::load_cluster_key(config_.settings.key_file);
@@ -148,7 +171,9 @@ void Daemon::handle(const cluster::Event& event) {
 
 void Daemon::on_lock_outcome(cluster::LockState state) {
   static constexpr std::array<std::string_view, 3> kWords{"held", "contended", "lost"};
-  log_->info("cluster lock {}", kWords[static_cast<std::size_t>(state)]);
+  // A contended lock is tried again every few hundred milliseconds: one line per change.
+  if (state != last_lock_state_) log_->info("cluster lock {}", kWords[static_cast<std::size_t>(state)]);
+  last_lock_state_ = state;
   handle(cluster::LockChanged{state});
 }
 
@@ -177,10 +202,22 @@ Result<void> Daemon::reload_files() {
   auto local = sys::local_addresses();
   if (!local) return fail(local.error());
   auto config = load_daemon_config(config_.path, *local);
-  if (!config) {
-    log_->error("reload refused, the running configuration stays in force: {}", config.error().message());
-    return fail(config.error());
+  using Warnings = Result<std::vector<std::string>>;
+  Warnings checked = config ? check_daemon_config(*config) : Warnings(fail(config.error()));
+  // The key is checked again too (a key made readable to others since start is refused),
+  // though a new key, like a new key_file, takes effect at the next restart.
+  if (checked) {
+    if (auto key = sys::load_cluster_key(config->settings.key_file); !key) checked = fail(key.error());
   }
+  if (checked) {
+    auto events = sys::ensure_trusted_directory(config->settings.paths.events, "events directory", ::geteuid());
+    if (!events) checked = fail(events.error());
+  }
+  if (!checked) {
+    log_->error("reload refused, the running configuration stays in force: {}", checked.error().message());
+    return fail(checked.error());
+  }
+  for (const auto& warning : *checked) log_->warn("reload: configuration: {}", warning);
   if (config->nodes != config_.nodes || config->self != config_.self || config->settings.port != config_.settings.port ||
       config->settings.key_file != config_.settings.key_file ||
       config->settings.cluster_lock != config_.settings.cluster_lock ||

@@ -82,6 +82,7 @@ class Daemon {
   void log_action(const cluster::Log& line);
   void report_status_line();
   std::unique_ptr<io::ClusterLock> make_lock();
+  Result<void> check_paths();
   void apply_running_config();
   node::NodeIo node_io();
   void finish_shutdown();
@@ -92,6 +93,7 @@ class Daemon {
   std::shared_ptr<spdlog::logger> log_;
   StatusLine status_line_;
   std::string last_status_line_;
+  std::optional<cluster::LockState> last_lock_state_;  // logged when it changes, not per try
 
   sys::AsioTimers timers_;
   sys::NetlinkNetOps net_;

@@ -12,6 +12,37 @@ namespace tandem::config {
 
 namespace {
 
+// Whether the host bits of `address` below the first `length` bits are all `bit`.
+bool host_bits_are(const IpAddress& address, int length, bool bit) {
+  for (int i = length; i < address.bit_length(); ++i) {
+    const bool is_set = (address.bytes()[static_cast<std::size_t>(i / 8)] >> (7 - i % 8)) & 1;
+    if (is_set != bit) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<void> check_host_address(const IpPrefix& prefix) {
+  const IpAddress& address = prefix.address;
+  const int host_bits = address.bit_length() - prefix.length;
+  // IPv4 /31 and /32 and IPv6 /127 and /128 have no network or broadcast address to avoid.
+  if (host_bits < 2) return success();
+  const std::string subnet = "/" + std::to_string(prefix.length);
+  if (host_bits_are(address, prefix.length, false)) {
+    return fail("", address.to_string() + subnet + " is the " +
+                        (address.is_v4() ? "network address" : "subnet-router anycast address") +
+                        " of its subnet; a public IP must be a host address");
+  }
+  if (address.is_v4() && host_bits_are(address, prefix.length, true)) {
+    return fail("", address.to_string() + subnet + " is the broadcast address of its subnet; a public IP must be "
+                                                   "a host address");
+  }
+  return success();
+}
+
+namespace {
+
 Result<IpPrefix> parse_prefix(std::string_view text) {
   const auto slash = text.find('/');
   if (slash == std::string_view::npos) {
@@ -32,7 +63,9 @@ Result<IpPrefix> parse_prefix(std::string_view text) {
                         " would make every address its subnet; give the length of the subnet the "
                         "address is in, e.g. /24");
   }
-  return IpPrefix{*address, static_cast<int>(*length)};
+  const IpPrefix prefix{*address, static_cast<int>(*length)};
+  if (auto host = check_host_address(prefix); !host) return fail(host.error());
+  return prefix;
 }
 
 Result<std::vector<InterfaceName>> parse_interface_list(std::string_view text) {

@@ -21,7 +21,14 @@ namespace tandem::config {
 // The addresses in file order. Errors ("FILE:LINE"): no prefix length, a bad address, a
 // prefix length out of range or zero, no interface list, an empty or invalid interface
 // name, an interface twice on one line, text after the interface list, an address listed
-// twice in the file (naming the first line).
+// twice in the file (naming the first line), the network or broadcast address of its
+// subnet (check_host_address()).
 Result<AddressList> parse_public_addresses(std::string_view text, std::string_view file_name);
+
+// Refuses (without a place) an address that is not a host of its subnet: the IPv4 network
+// (all host bits 0) or broadcast (all 1) address, or the IPv6 subnet-router anycast
+// address (all 0), when the subnet has at least 2 host bits. Clients cannot use such an
+// address as a host's, and the kernel treats the IPv4 broadcast specially.
+Result<void> check_host_address(const IpPrefix& prefix);
 
 }  // namespace tandem::config

@@ -138,5 +138,16 @@ TEST(PublicAddresses, QuotesUnprintableBytesInMessages) {
                        "'198.51.100.1\\x00' is not a valid"));
 }
 
+TEST(PublicAddresses, RefusesNetworkAndBroadcastAddresses) {
+  EXPECT_TRUE(fails_at(parse("198.51.100.10/24 eth1\n198.51.100.0/24 eth1\n"), "public_addresses:2",
+                       "198.51.100.0/24 is the network address of its subnet; a public IP must be a host address"));
+  EXPECT_TRUE(fails_at(parse("203.0.113.255/24 eth1\n"), "public_addresses:1",
+                       "203.0.113.255/24 is the broadcast address of its subnet; a public IP must be a host address"));
+  EXPECT_TRUE(fails_at(parse("2001:db8:100::/64 eth1\n"), "public_addresses:1",
+                       "2001:db8:100::/64 is the subnet-router anycast address of its subnet; a public IP must be a "
+                       "host address"));
+  EXPECT_TRUE(succeeds(parse("198.51.100.0/31 eth1\n198.51.100.255/32 eth1\n203.0.113.4/23 eth1\n")));
+}
+
 }  // namespace
 }  // namespace tandem::config

@@ -97,7 +97,9 @@ Result<void> add_positional(const CliCall& call, proto::AdminCommand& command) {
         if (!address) return fail(address.error());
         command.address = *address;
       } else {
-        if (args[0].empty()) return fail("", "NAME: expected a group's name");
+        if (!is_group_name(args[0])) {
+          return fail("", "NAME: expected a group's name (" + group_name_rule() + "), got " + describe(Json(args[0])));
+        }
         command.group = GroupName(args[0]);
       }
       auto pnn = parse_pnn(args[1], "PNN");
@@ -106,7 +108,7 @@ Result<void> add_positional(const CliCall& call, proto::AdminCommand& command) {
       return success();
     }
     case proto::AdminCommandKind::kSetInterfaceLink: {
-      if (!is_interface_name(args[0])) return fail("", "IFACE: expected an interface name, got '" + args[0] + "'");
+      if (!is_interface_name(args[0])) return fail("", "IFACE: expected an interface name, got " + describe(Json(args[0])));
       if (args[1] != "up" && args[1] != "down") return fail("", "LINK: expected 'up' or 'down', got '" + args[1] + "'");
       command.interface = InterfaceName(args[0]);
       command.link = args[1] == "up" ? LinkState::kUp : LinkState::kDown;
@@ -209,7 +211,35 @@ Result<ControlRequest> request_for(const CliCall& call) {
   return ControlRequest(Reload{});
 }
 
-CommandOutput render_reply(const CliCall& call, std::string_view reply_line) {
+namespace {
+
+std::string_view exit_meaning(int exit_code) {
+  switch (exit_code) {
+    case kExitOk: return "done";
+    case kExitFailed: return "refused or failed";
+    case kExitBadInput: return "usage";
+    case kExitNoDaemon: return "no daemon";
+    case kExitTimeout: return "timeout";
+  }
+  return "failed";
+}
+
+// With --json a failure prints a JSON error object too, so a script reading stdout gets
+// JSON whatever the outcome; the message stays on stderr for people.
+CommandOutput with_json_error(const CliCall& call, CommandOutput output) {
+  if (!call.wants_json || output.exit_code == kExitOk || !output.out.empty()) return output;
+  std::string message = output.err;
+  const std::string lead = "tandem: " + call.verb + ": ";
+  if (message.starts_with(lead)) message.erase(0, lead.size());
+  if (!message.empty() && message.back() == '\n') message.pop_back();
+  output.out = pretty(Json{{"ok", false},
+                           {"exit_code", output.exit_code},
+                           {"meaning", std::string(exit_meaning(output.exit_code))},
+                           {"error", message}});
+  return output;
+}
+
+CommandOutput render_reply_line(const CliCall& call, std::string_view reply_line) {
   auto reply = parse_json(reply_line, "reply");
   if (!reply) return verb_failed(call.verb, "malformed reply from tandemd: " + reply.error().message(), kExitFailed);
   const Json* ok = reply->is_object() ? optional_member(*reply, "ok") : nullptr;
@@ -228,11 +258,19 @@ CommandOutput render_reply(const CliCall& call, std::string_view reply_line) {
   return render_result(call, *result);
 }
 
+}  // namespace
+
+CommandOutput render_reply(const CliCall& call, std::string_view reply_line) {
+  return with_json_error(call, render_reply_line(call, reply_line));
+}
+
 CommandOutput run_control(const CliCall& call, const Exchange& exchange) {
   auto request = request_for(call);
-  if (!request) return verb_failed(call.verb, request.error().message(), kExitBadInput);
+  if (!request) return with_json_error(call, verb_failed(call.verb, request.error().message(), kExitBadInput));
   const SocketAnswer answer = exchange(encode_request(*request));
-  if (answer.failure) return verb_failed(call.verb, answer.error.message(), exit_code_for(*answer.failure));
+  if (answer.failure) {
+    return with_json_error(call, verb_failed(call.verb, answer.error.message(), exit_code_for(*answer.failure)));
+  }
   return render_reply(call, answer.reply);
 }
 

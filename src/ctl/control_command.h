@@ -9,7 +9,9 @@
 // Errors go to stderr as "tandem: VERB: MESSAGE". Exit status (control-protocol.md):
 // 0 done; 1 refused or failed (codes refused, internal; a malformed reply; a node or
 // address a view cannot find); 2 usage (bad arguments; code bad_request); 3 no daemon
-// (code forbidden too); 4 timeout (code timeout, or no reply in --timeout).
+// (code forbidden too); 4 timeout (code timeout, or no reply in --timeout). With --json,
+// a failure also prints {"ok": false, "exit_code": N, "meaning": WORDS, "error": MESSAGE}
+// on stdout, so every --json verb prints JSON whatever the outcome.
 #pragma once
 
 #include <array>

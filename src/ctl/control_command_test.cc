@@ -83,8 +83,13 @@ TEST(RequestFor, ExplainsEveryUsageError) {
       {call("disable", {}, "-1"), "-n: expected a PNN (a node's number), got '-1'"},
       {call("ifaces", {}, "all"), "-n: expected a PNN (a node's number), got 'all'"},
       {call("setifacelink", {"eth1", "sideways"}), "LINK: expected 'up' or 'down', got 'sideways'"},
-      {call("setifacelink", {"eth1/2", "up"}), "IFACE: expected an interface name, got 'eth1/2'"},
+      {call("setifacelink", {"eth1/2", "up"}), "IFACE: expected an interface name, got \"eth1/2\""},
       {call("moveip", {"203.0.113.10"}), "expected 2 arguments: IP PNN"},
+      {call("movegroup", {std::string(65, 'g'), "1"}),
+       "NAME: expected a group's name (1 to 64 bytes, no blank or control character), got \"" + std::string(59, 'g') +
+           "..."},
+      {call("movegroup", {"a\tb", "1"}),
+       "NAME: expected a group's name (1 to 64 bytes, no blank or control character), got \"a\\tb\""},
       {call("listnodes", {}, "1"), "-n is not an option of listnodes"},
       {verbose_status, "-v is not an option of status"},
       {call("recmaster"), "unknown command"},
@@ -184,6 +189,28 @@ TEST(RenderReply, FailsAViewOfSomethingThatIsNotThere) {
   result["leader"] = nullptr;
   EXPECT_EQ(render_reply(call("leader"), status_reply(result)),
             (CommandOutput{kExitFailed, "", "tandem: leader: there is no leader\n"}));
+}
+
+TEST(RenderReply, PrintsAJsonErrorObjectWhenAJsonVerbFails) {
+  json result = testing::sample_status_json();
+  result["leader"] = nullptr;
+  CliCall leader = call("leader");
+  leader.wants_json = true;
+  const CommandOutput output = render_reply(leader, status_reply(result));
+  EXPECT_EQ(output.exit_code, kExitFailed);
+  EXPECT_EQ(json::parse(output.out),
+            json::parse(R"({"ok": false, "exit_code": 1, "meaning": "refused or failed", "error": "there is no leader"})"));
+  EXPECT_EQ(output.err, "tandem: leader: there is no leader\n");
+}
+
+TEST(RunControl, PrintsAJsonErrorObjectWhenNoDaemonAnswers) {
+  CliCall status = call("status");
+  status.wants_json = true;
+  const CommandOutput output = run_control(status, [](const std::string&) {
+    return SocketAnswer{NoAnswer::kNoDaemon, "", Error{"/run/tandemd.sock", "no daemon"}};
+  });
+  EXPECT_EQ(output.exit_code, kExitNoDaemon);
+  EXPECT_EQ(json::parse(output.out)["meaning"], "no daemon");
 }
 
 TEST(RenderReply, ShowsIpinfoOnThisNodeByDefault) {

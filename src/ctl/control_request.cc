@@ -1,10 +1,12 @@
 #include "ctl/control_request.h"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <limits>
 
 #include "ctl/json_reader.h"
+#include "proto/limits.h"
 
 namespace tandem::ctl {
 
@@ -122,9 +124,11 @@ Result<void> read_argument(const Json& value, const JsonPlace& place, Argument a
       return success();
     }
     case kGroup: {
-      auto group = read_word(value, place, "a group name");
-      if (!group) return fail(group.error());
-      command.group = GroupName(std::move(*group));
+      auto text = read_string(value, place);
+      if (!text || !is_group_name(*text)) {
+        return fail(place.to_string(), "expected a group name (" + group_name_rule() + "), got " + describe(value));
+      }
+      command.group = GroupName(std::string(*text));
       return success();
     }
     case kInterface: {
@@ -267,9 +271,29 @@ Result<ControlRequest> parse_control_request(std::string_view line) {
               "unknown command " + describe(**command_value) + " (known: " + known_commands() + ")");
 }
 
+namespace {
+
+// What the wire decoder refuses in a name (proto/fields.cc): a blank or control byte.
+bool has_blank_or_control(std::string_view text) {
+  return std::any_of(text.begin(), text.end(), [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte <= 0x20 || byte == 0x7f;
+  });
+}
+
+}  // namespace
+
 bool is_interface_name(std::string_view text) {
-  constexpr std::size_t kInterfaceNameMax = 15;
-  return !text.empty() && text.size() <= kInterfaceNameMax && text.find_first_of(" \t\r\n/:,") == std::string_view::npos;
+  return !text.empty() && text.size() <= proto::kInterfaceNameMax && !has_blank_or_control(text) &&
+         text.find_first_of("/:,") == std::string_view::npos;
+}
+
+bool is_group_name(std::string_view text) {
+  return !text.empty() && text.size() <= proto::kGroupNameMax && !has_blank_or_control(text);
+}
+
+std::string group_name_rule() {
+  return "1 to " + std::to_string(proto::kGroupNameMax) + " bytes, no blank or control character";
 }
 
 std::string_view code_word(ReplyCode code) {

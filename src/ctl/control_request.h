@@ -72,9 +72,15 @@ std::string encode_request(const ControlRequest& request);
 Result<ControlRequest> parse_control_request(std::string_view line);
 
 // Linux's rule in short (config/interface_names.h has it in full): 1 to 15 bytes, no
-// blank, '/', ':' or ','. The daemon refuses an interface it does not know; this only
-// keeps nonsense out of requests and logs.
+// blank, control character, '/', ':' or ','. The daemon refuses an interface it does not
+// know; this keeps out of requests what the wire encoder cannot carry (a name it would
+// refuse must never reach it: proto/payload.cc checks these limits as invariants).
 bool is_interface_name(std::string_view text);
+
+// A name the wire can carry: 1 to proto::kGroupNameMax bytes, no blank or control
+// character. (ip_groups is stricter; a name it refuses is simply not found.)
+bool is_group_name(std::string_view text);
+std::string group_name_rule();  // the rule above in words, for errors
 
 // The codes of an error reply; the tool's exit status follows from them.
 enum class ReplyCode : std::uint8_t {

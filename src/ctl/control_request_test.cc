@@ -94,7 +94,8 @@ TEST(ControlRequest, NamesThePlaceOfEveryError) {
       {R"({"command": "moveip", "address": "203.0.113.10/24", "node": 1})",
        "request.address: expected an IP address without prefix, got \"203.0.113.10/24\""},
       {R"({"command": "moveip", "address": "203.0.113.10"})", "request: missing \"node\""},
-      {R"({"command": "movegroup", "group": "", "node": 1})", "request.group: expected a group name, got \"\""},
+      {R"({"command": "movegroup", "group": "", "node": 1})",
+       "request.group: expected a group name (1 to 64 bytes, no blank or control character), got \"\""},
       {R"({"command": "setifacelink", "interface": "eth1", "link": "sideways"})",
        "request.link: expected \"up\" or \"down\", got \"sideways\""},
       {R"({"command": "setifacelink", "interface": "eth1,eth2", "link": "up"})",
@@ -105,6 +106,28 @@ TEST(ControlRequest, NamesThePlaceOfEveryError) {
       {R"({"command": "status", "command": "reload"})", "request.command: the key appears twice in one object"},
   };
   for (const auto& [line, error] : cases) EXPECT_EQ(parse_error(line), error) << line;
+}
+
+// A name the wire encoder would refuse (proto/payload.cc checks it as an invariant) must be
+// refused here, where the user typed it: a 65-byte group name once aborted a follower.
+TEST(ControlRequest, RefusesNamesTheWireCannotCarry) {
+  const std::string long_name(65, 'g');
+  EXPECT_EQ(parse_error(R"({"command": "movegroup", "group": ")" + long_name + R"(", "node": 1})"),
+            "request.group: expected a group name (1 to 64 bytes, no blank or control character), got \"" +
+                long_name.substr(0, 59) + "...");
+  EXPECT_EQ(parse_error(R"({"command": "movegroup", "group": "a\u0001b", "node": 1})"),
+            "request.group: expected a group name (1 to 64 bytes, no blank or control character), got "
+            "\"a\\u0001b\"");
+  EXPECT_EQ(parse_error(R"({"command": "setifacelink", "interface": "eth\u001b1", "link": "up"})"),
+            "request.interface: expected an interface name, got \"eth\\u001b1\"");
+  EXPECT_EQ(parse_error(R"({"command": "movegroup", "group": ")" + std::string(64, 'g') + R"(", "node": 1})"),
+            "parsed");
+}
+
+TEST(ControlRequest, RefusesBytesAfterTheRequestEvenAfterANul) {
+  EXPECT_EQ(parse_error(std::string(R"({"command":"status"})") + '\0' + "garbage"),
+            "request: not valid JSON: a NUL byte at offset 20 (trailing bytes after the document are refused)");
+  EXPECT_EQ(parse_error(R"({"command":"status"} garbage)").substr(0, 47), "request: not valid JSON: line 1, column 22: syn");
 }
 
 TEST(ControlRequest, ListsTheKnownCommandsForAnUnknownOne) {

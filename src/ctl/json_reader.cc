@@ -146,6 +146,12 @@ std::string JsonPlace::to_string() const {
 }
 
 Result<Json> parse_json(std::string_view text, std::string_view root) {
+  // nlohmann's lexer takes a NUL byte for the end of its input, so "{...}\0garbage" would
+  // parse as the object alone: no JSON text holds a raw NUL, so it is refused here.
+  if (const auto nul = text.find('\0'); nul != std::string_view::npos) {
+    return fail(std::string(root), "not valid JSON: a NUL byte at offset " + std::to_string(nul) +
+                                       " (trailing bytes after the document are refused)");
+  }
   DocumentChecker checker(root);
   if (!Json::sax_parse(text, &checker)) return fail(checker.error());
   Json document = Json::parse(text, nullptr, /*allow_exceptions=*/false);

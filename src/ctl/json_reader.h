@@ -46,7 +46,8 @@ class JsonPlace {
 };
 
 // Parses `text` as one JSON document whose root is called `root` in errors. Errors: not
-// valid JSON (with line and column), or a key that appears twice in one object.
+// valid JSON (with line and column), anything after the document (a NUL byte included),
+// or a key that appears twice in one object.
 Result<Json> parse_json(std::string_view text, std::string_view root);
 
 // A value as an error message shows it: strings and numbers as written (long strings cut),

@@ -66,8 +66,12 @@ Result<std::string> resolve_program(const std::string& name) {
 std::vector<std::string> child_environment(const std::vector<std::string>& extra) {
   auto name_of = [](std::string_view entry) { return entry.substr(0, entry.find('=')); };
   std::vector<std::string> result;
+  // systemd's notification variables are the daemon's alone: a child that inherited
+  // NOTIFY_SOCKET could report READY, STOPPING or watchdog pings in its name.
+  constexpr std::array<std::string_view, 3> kDropped{"NOTIFY_SOCKET", "WATCHDOG_PID", "WATCHDOG_USEC"};
   for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
     std::string_view name = name_of(*entry);
+    if (std::find(kDropped.begin(), kDropped.end(), name) != kDropped.end()) continue;
     bool replaced = std::any_of(extra.begin(), extra.end(),
                                 [&](const std::string& e) { return name_of(e) == name; });
     if (!replaced) result.emplace_back(*entry);
@@ -233,8 +237,9 @@ std::string ExitStatus::describe() const {
 // Invariants: `status` is set exactly when the child has been reaped; `alive` lives exactly
 // as long as this State, and handlers check it before touching anything.
 struct ChildProcess::State {
-  State(asio::io_context& context, pid_t child, bool own_group)
-      : pid(child), has_group(own_group), exit_watch(context), output_pipe(context) {}
+  State(asio::io_context& context, pid_t child, bool own_group, bool kill_group)
+      : pid(child), has_group(own_group), kills_group_on_exit(own_group && kill_group), exit_watch(context),
+        output_pipe(context) {}
   ~State() { kill_and_reap(); }
   State(const State&) = delete;
   State& operator=(const State&) = delete;
@@ -252,6 +257,7 @@ struct ChildProcess::State {
 
   pid_t pid;
   bool has_group;
+  bool kills_group_on_exit;
   std::optional<ExitStatus> status;
   asio::posix::stream_descriptor exit_watch;   // the pidfd
   asio::posix::stream_descriptor output_pipe;  // stdout's read end (non-blocking), if captured
@@ -276,6 +282,8 @@ Result<void> ChildProcess::State::take_fds(UniqueFd pidfd, UniqueFd stdout_read)
 
 void ChildProcess::State::kill_and_reap() {
   if (status) return;
+  // Unreaped, the child's pid (the group's id) is still ours: the group can be signalled.
+  if (kills_group_on_exit) ::kill(-pid, SIGKILL);
   status = reap(pid, WNOHANG);
   if (status) return;
   ::kill(has_group ? -pid : pid, SIGKILL);
@@ -294,6 +302,9 @@ void ChildProcess::State::watch_exit() {
 
 void ChildProcess::State::on_exit_readable() {
   std::weak_ptr<char> token = alive;
+  // The pidfd is readable: the child has exited but is not reaped yet, so its group id
+  // cannot name anyone else's group.
+  if (kills_group_on_exit) ::kill(-pid, SIGKILL);
   status = reap(pid, WNOHANG);
   if (!status) {
     watch_exit();
@@ -387,7 +398,7 @@ Result<ChildProcess> ChildProcess::spawn(asio::io_context& context, const SpawnO
     reap(pid, 0);
     return fail(name, "cannot watch the child (pidfd_open): " + error_text(error));
   }
-  auto state = std::make_unique<State>(context, pid, options.new_process_group);
+  auto state = std::make_unique<State>(context, pid, options.new_process_group, options.kill_group_on_exit);
   if (Result<void> watched = state->take_fds(std::move(pidfd), std::move(fds->output.read));
       !watched) {
     return fail(name, watched.error().cause);  // ~State kills and reaps the child

@@ -18,7 +18,9 @@
 //    (its whole process group when it has its own) and reaps it, blocking until the kernel
 //    has it gone: no zombie and no orphan is ever left behind by the owner going away. A
 //    child that has exited is only reaped: whatever it left running in its group (a daemon
-//    started by a hook) is left alone.
+//    started by a hook) is left alone, unless kill_group_on_exit is set.
+//  - The child's environment is the daemon's less NOTIFY_SOCKET, WATCHDOG_PID and
+//    WATCHDOG_USEC (systemd's: only tandemd speaks for itself), plus extra_env.
 //  - Once reaped, the pid may be reused by the system: signal() and signal_group() refuse.
 #pragma once
 
@@ -49,6 +51,11 @@ struct SpawnOptions {
   // The child leads a process group of its own (setpgid(0, 0)), so that signal_group() and
   // the destructor reach everything it started (hooks running `cmd &`).
   bool new_process_group = false;
+  // With new_process_group: once the child has exited, and before it is reaped (so its pid,
+  // the group's id, cannot have been reused), SIGKILL whatever is left in its group. For
+  // hooks: what a hook leaves running (`cmd &`) dies with it. A process that left the group
+  // (setsid, setpgid) escapes; see docs/design/trust.md.
+  bool kill_group_on_exit = false;
   // The child gets SIGTERM when the daemon dies (PR_SET_PDEATHSIG); see child_process.cc.
   bool die_with_parent = false;
 };

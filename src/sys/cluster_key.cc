@@ -49,6 +49,10 @@ Result<ClusterKey> load_cluster_key(const std::string& path) {
   struct stat status {};
   if (::fstat(fd.get(), &status) != 0) return fail(path, std::string("cannot stat: ") + std::strerror(errno));
   if (!S_ISREG(status.st_mode)) return fail(path, "the cluster key is not a regular file");
+  if (status.st_uid != ::geteuid()) {
+    return fail(path, "the cluster key is owned by uid " + std::to_string(status.st_uid) + ", not by uid " +
+                          std::to_string(::geteuid()) + " that runs the daemon; chown it (root:root, mode 0600)");
+  }
   if ((status.st_mode & 077) != 0) {
     return fail(path, "mode " + octal_mode(status.st_mode) +
                           " allows group or other access to the cluster key; chmod 600 it");

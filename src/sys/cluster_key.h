@@ -5,8 +5,8 @@
 // every frame (peer_handshake.h): frames are never tagged with the cluster key itself. A
 // frame whose tag does not verify is never decoded. The key file holds exactly
 // kClusterKeySize raw bytes (make one with `head -c 32 /dev/urandom > key; chmod 600 key`);
-// a file that group or other may access is refused, since anyone who reads the key can
-// speak for any node.
+// a file that group or other may access, or that another user owns, is refused, since
+// anyone who reads (or can rewrite) the key can speak for any node.
 #pragma once
 
 #include <array>
@@ -29,8 +29,9 @@ struct ClusterKey {
 };
 
 // Reads the key file at `path`. Refuses (naming the path) a file that is not a regular
-// file, whose mode allows any group or other access (naming the mode, e.g. 0644), or that
-// does not hold exactly kClusterKeySize bytes.
+// file, that is not owned by the daemon's effective uid (root), whose mode allows any
+// group or other access (naming the mode, e.g. 0644), or that does not hold exactly
+// kClusterKeySize bytes. tandemd calls it at start and again at every reload.
 Result<ClusterKey> load_cluster_key(const std::string& path);
 
 // The tag of `authenticated` (a handshake message, or a frame's header and payload).

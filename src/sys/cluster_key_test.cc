@@ -42,6 +42,17 @@ TEST(LoadClusterKey, ReadsAKeyOnlyItsOwnerMayRead) {
   EXPECT_EQ(*key, expected);
 }
 
+TEST(LoadClusterKey, RefusesAKeyAnotherUserOwns) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to give the file away";
+  KeyFile file(key_bytes(), 0600);
+  ASSERT_EQ(::chown(file.path().c_str(), 65534, 65534), 0);
+  auto key = load_cluster_key(file.path());
+  ASSERT_FALSE(key.ok());
+  EXPECT_EQ(key.error().place, file.path());
+  EXPECT_EQ(key.error().cause,
+            "the cluster key is owned by uid 65534, not by uid 0 that runs the daemon; chown it (root:root, mode 0600)");
+}
+
 TEST(LoadClusterKey, RefusesAFileThatGroupOrOtherMayRead) {
   KeyFile file(key_bytes(), 0644);
   auto key = load_cluster_key(file.path());

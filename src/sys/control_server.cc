@@ -251,15 +251,35 @@ void ControlServer::accept_next() {
   });
 }
 
+// The oldest connection still waiting for its request line (ids grow with time), or 0.
+std::uint64_t ControlServer::oldest_unread() const {
+  for (const auto& [id, connection] : connections_) {
+    if (!connection->is_handed_over && !connection->is_answered) return id;
+  }
+  return 0;
+}
+
 void ControlServer::on_accepted(Socket socket) {
   if (connections_.size() >= kControlConnectionsMax) {
-    if (!is_refusing_) log("closing new connections: already " + std::to_string(kControlConnectionsMax) + " open");
-    is_refusing_ = true;
-    asio::error_code ignored;
-    socket.close(ignored);
-    return;
+    // A client that has sent nothing yet gives way to the newcomer, so clients that
+    // connect and send nothing can never keep a real request out (they only push each
+    // other out). Only when every slot holds a request being answered is the newcomer
+    // refused.
+    if (const std::uint64_t idle = oldest_unread(); idle != 0) {
+      if (!is_refusing_) log("closing the oldest connections that sent no request: already " +
+                             std::to_string(kControlConnectionsMax) + " open");
+      is_refusing_ = true;
+      close(idle);
+    } else {
+      if (!is_refusing_) log("closing new connections: already " + std::to_string(kControlConnectionsMax) + " open");
+      is_refusing_ = true;
+      asio::error_code ignored;
+      socket.close(ignored);
+      return;
+    }
+  } else {
+    is_refusing_ = false;
   }
-  is_refusing_ = false;
   ucred peer{};
   socklen_t size = sizeof(peer);
   const bool has_peer = ::getsockopt(socket.native_handle(), SOL_SOCKET, SO_PEERCRED, &peer, &size) == 0;

@@ -9,7 +9,10 @@
 //  - a request is at most kControlRequestMax bytes up to its newline (else `bad_request`),
 //    and must arrive within the read deadline (else `bad_request`, then the connection
 //    closes); the reply must be written within the same deadline or the connection closes;
-//  - at most kControlConnectionsMax connections at once; more are closed at once (logged);
+//  - at most kControlConnectionsMax connections at once; when a new one comes and all are
+//    taken, the oldest connection that has not sent its request line yet is closed to make
+//    room (so idle clients cannot starve real ones); only when every connection has a
+//    request being answered is the new one closed at once (logged once per burst);
 //  - every request is answered within the answer deadline: when the Handler has not
 //    replied by then, the client gets a `timeout` reply and a later reply is dropped.
 // Server-made replies use the codes `forbidden`, `bad_request`, `timeout` and `internal`.
@@ -40,7 +43,7 @@
 namespace tandem::sys {
 
 inline constexpr std::size_t kControlRequestMax = 64 * 1024;  // bytes, without the newline
-inline constexpr std::size_t kControlConnectionsMax = 32;
+inline constexpr std::size_t kControlConnectionsMax = 64;
 inline constexpr std::chrono::milliseconds kControlReadDeadline{5000};
 inline constexpr std::chrono::milliseconds kControlAnswerDeadline{10000};
 
@@ -111,6 +114,7 @@ class ControlServer {
   Result<void> listen();
   void accept_next();
   void on_accepted(Socket socket);
+  std::uint64_t oldest_unread() const;
   void read_next(const std::shared_ptr<ControlConnection>& connection);
   void on_read(const std::shared_ptr<ControlConnection>& connection, std::size_t size);
   void hand_over(const std::shared_ptr<ControlConnection>& connection, std::string request);

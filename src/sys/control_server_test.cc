@@ -216,18 +216,40 @@ TEST_F(ControlServerTest, HandsOverALastLineWithoutNewline) {
   EXPECT_EQ(requests_[0], "{}");
 }
 
-TEST_F(ControlServerTest, ClosesConnectionsBeyondTheLimit) {
-  start_server();
+// Clients that connect and send nothing (40 of them once starved every request for the
+// whole read deadline) give way to a newcomer, oldest first.
+TEST_F(ControlServerTest, AnswersANewClientWhileIdleClientsTakeEveryConnection) {
+  auto options = own_uid();
+  options.read_deadline = std::chrono::hours(1);
+  start_server(options);
   std::vector<UniqueFd> idle;
-  for (std::size_t i = 0; i < kControlConnectionsMax; ++i) idle.push_back(connect_raw(path_));
+  for (std::size_t i = 0; i < kControlConnectionsMax + 8; ++i) idle.push_back(connect_raw(path_));
+  ASSERT_TRUE(run_until([&] { return logged("closing the oldest connections that sent no request"); }));
   ASSERT_TRUE(run_until([&] { return server_->connection_count() == kControlConnectionsMax; }));
+  const Answer answer = ask_and_serve(R"({"command":"status"})");
+  ASSERT_TRUE(answer.ok()) << answer.error;
+  EXPECT_EQ(answer.reply, R"({"ok":true,"result":{"echo":20}})");
+}
+
+TEST_F(ControlServerTest, ClosesConnectionsBeyondTheLimitWhenEachHasARequest) {
+  start_server(own_uid(), /*echo=*/false);
+  std::vector<UniqueFd> waiting;
+  for (std::size_t i = 0; i < kControlConnectionsMax; ++i) {
+    waiting.push_back(connect_raw(path_));
+    ASSERT_EQ(::write(waiting.back().get(), "{}\n", 3), 3);
+  }
+  ASSERT_TRUE(run_until([&] { return requests_.size() == kControlConnectionsMax; }));
   const Answer answer = ask_and_serve("{}");
   EXPECT_EQ(answer.failure, AskFailure::kFailed);
   EXPECT_EQ(answer.error.cause, "the daemon closed the connection without answering");
-  EXPECT_TRUE(logged("already 32 open"));
-  idle.pop_back();
+  EXPECT_TRUE(logged("closing new connections: already 64 open"));
+  responders_.pop_back();  // answered `internal`: its connection closes
   ASSERT_TRUE(run_until([&] { return server_->connection_count() < kControlConnectionsMax; }));
-  EXPECT_TRUE(ask_and_serve("{}").ok());
+  auto later = std::async(std::launch::async, [this] { return ask(path_, "{}", 2s); });
+  ASSERT_TRUE(run_until([&] { return requests_.size() == kControlConnectionsMax + 1; }));
+  responders_.back().reply(R"({"ok":true,"result":{}})");
+  ASSERT_TRUE(run_until([&] { return later.wait_for(0s) == std::future_status::ready; }));
+  EXPECT_TRUE(later.get().ok());
 }
 
 TEST_F(ControlServerTest, MakesTheSocketOnlyForItsOwnerInANewDirectory) {

@@ -60,9 +60,40 @@ void FileClusterLock::release() {
   drop();
 }
 
+Result<void> check_lock_path(const std::string& path) {
+  const auto slash = path.rfind('/');
+  const std::string directory = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  struct stat status {};
+  if (::stat(directory.c_str(), &status) != 0 || !S_ISDIR(status.st_mode)) {
+    return fail(path, "the cluster lock's directory " + directory +
+                          " does not exist (or is not a directory): create it on the cluster filesystem, "
+                          "or mount that filesystem before tandemd starts");
+  }
+  if (::lstat(path.c_str(), &status) != 0) {
+    if (errno == ENOENT) return success();  // made at the first try
+    return fail(path, "cannot use the cluster lock file: " + errno_text(errno));
+  }
+  if (S_ISLNK(status.st_mode)) {
+    return fail(path, "the cluster lock file is a symbolic link, which tandemd does not follow; "
+                      "name the file itself");
+  }
+  if (!S_ISREG(status.st_mode)) return fail(path, "the cluster lock file is not a regular file");
+  return success();
+}
+
 std::optional<std::string> FileClusterLock::lock_file() {
-  UniqueFd fd(::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600));
-  if (!fd.is_valid()) return "cannot open " + path_ + ": " + errno_text(errno);
+  // O_NOFOLLOW: root must not create or open a file wherever a symbolic link at the lock's
+  // path points (a dangling link would make it create one there).
+  UniqueFd fd(::open(path_.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600));
+  if (!fd.is_valid()) {
+    const int error = errno;
+    if (error == ELOOP) return "cannot open " + path_ + ": it is a symbolic link, which tandemd does not follow";
+    if (error == ENOENT) {
+      return "cannot open " + path_ + ": " + errno_text(error) +
+             ": its directory does not exist (is the cluster filesystem mounted?)";
+    }
+    return "cannot open " + path_ + ": " + errno_text(error);
+  }
   struct flock lock = first_byte(F_WRLCK);
   if (::fcntl(fd.get(), F_OFD_SETLK, &lock) != 0) {
     int error = errno;

@@ -1,7 +1,7 @@
 // FileClusterLock: the cluster lock as an fcntl lock on a file on the cluster filesystem.
 //
 // CTDB's "recovery lock" with a plain path. try_acquire() opens the file (creating it, mode
-// 0600) and tries once, without waiting, to take a write lock on its first byte; it reports
+// 0600; never through a symbolic link: O_NOFOLLOW) and tries once, without waiting, to take a write lock on its first byte; it reports
 // kHeld or kContended, and the state machine decides when to try again. While held it checks
 // every `check_interval` that the path still names the file it locked (stat(path) against
 // fstat(fd): same device and inode, as CTDB's fcntl helper does) and that the descriptor is
@@ -36,6 +36,7 @@
 #include <optional>
 #include <string>
 
+#include "base/result.h"
 #include "base/unique_fd.h"
 #include "io/interfaces.h"
 #include "sys/lock_outcome.h"
@@ -43,6 +44,12 @@
 namespace tandem::sys {
 
 inline constexpr std::chrono::milliseconds kLockFileCheckInterval{1000};
+
+// Whether `path` can be a cluster lock file, for tandemd to check once at start: its
+// directory exists, and the path is a regular file or nothing yet (then it is created). A
+// symbolic link is refused: the lock file is opened with O_NOFOLLOW, so that root never
+// creates or locks a file wherever a link points. Errors name the path and say what to make.
+Result<void> check_lock_path(const std::string& path);
 
 class FileClusterLock final : public io::ClusterLock {
  public:

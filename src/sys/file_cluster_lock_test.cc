@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
@@ -161,6 +162,37 @@ TEST_F(FileClusterLockTest, LossIsReportedOnceAndTheLockCanBeTakenAgain) {
   run_for(context_, 3 * kFastCheck);
   EXPECT_EQ(recorder.outcomes.size(), 2u);
   EXPECT_EQ(acquire(lock, recorder), LockOutcome::kHeld);  // a new file at the path
+}
+
+// A dangling link at the lock's path once made root create a file where it pointed.
+TEST_F(FileClusterLockTest, NeverFollowsASymbolicLinkAtTheLockPath) {
+  Recorder recorder;
+  const std::string target = scratch_.file("elsewhere");
+  ASSERT_EQ(::symlink(target.c_str(), path_.c_str()), 0);
+  FileClusterLock lock(context_, path_, recorder.report(), recorder.log(), kFastCheck);
+  EXPECT_EQ(acquire(lock, recorder), LockOutcome::kContended);
+  struct stat status {};
+  EXPECT_NE(::stat(target.c_str(), &status), 0) << "the link's target was created";
+  EXPECT_TRUE(recorder.logged("it is a symbolic link, which tandemd does not follow"));
+  auto checked = check_lock_path(path_);
+  ASSERT_FALSE(checked.ok());
+  EXPECT_EQ(checked.error().cause,
+            "the cluster lock file is a symbolic link, which tandemd does not follow; name the file itself");
+}
+
+TEST(CheckLockPath, SaysWhatToCreateWhenTheDirectoryIsMissing) {
+  auto checked = check_lock_path("/nonexistent-tandem-test/shared/cluster.lock");
+  ASSERT_FALSE(checked.ok());
+  EXPECT_EQ(checked.error().message(),
+            "/nonexistent-tandem-test/shared/cluster.lock: the cluster lock's directory "
+            "/nonexistent-tandem-test/shared does not exist (or is not a directory): create it on the cluster "
+            "filesystem, or mount that filesystem before tandemd starts");
+}
+
+TEST_F(FileClusterLockTest, AcceptsANewOrExistingLockFileAtStart) {
+  EXPECT_TRUE(check_lock_path(path_).ok());
+  std::ofstream(path_) << "";
+  EXPECT_TRUE(check_lock_path(path_).ok());
 }
 
 }  // namespace

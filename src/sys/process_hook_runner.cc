@@ -13,6 +13,7 @@
 
 #include "base/check.h"
 #include "base/text.h"
+#include "sys/trusted_path.h"
 
 namespace tandem::sys {
 namespace {
@@ -38,6 +39,8 @@ Result<std::vector<fs::path>> list_hooks(const std::string& events_dir) {
   fs::directory_iterator entries(events_dir, error);
   if (error == std::errc::no_such_file_or_directory) return std::vector<fs::path>{};
   if (error) return fail(events_dir, "cannot read the events directory: " + error.message());
+  // Hooks run as root: whoever may write the directory or a hook may run code as root.
+  if (auto trusted = check_trusted(events_dir, "events directory", ::geteuid()); !trusted) return fail(trusted.error());
   std::vector<fs::path> hooks;
   for (; entries != fs::directory_iterator(); entries.increment(error)) {
     if (error) return fail(events_dir, "cannot read the events directory: " + error.message());
@@ -45,6 +48,9 @@ Result<std::vector<fs::path>> list_hooks(const std::string& events_dir) {
     if (is_hook_name(path.filename().string()) && is_executable_file(path)) hooks.push_back(path);
   }
   if (error) return fail(events_dir, "cannot read the events directory: " + error.message());
+  for (const fs::path& hook : hooks) {
+    if (auto trusted = check_trusted(hook.string(), "hook", ::geteuid()); !trusted) return fail(trusted.error());
+  }
   std::sort(hooks.begin(), hooks.end(),
             [](const fs::path& a, const fs::path& b) { return a.filename() < b.filename(); });
   return hooks;
@@ -172,6 +178,7 @@ void ProcessHookRunner::start_next(Run& run) {
   options.capture_stdout = true;
   options.capture_stderr_into_stdout = true;
   options.new_process_group = true;
+  options.kill_group_on_exit = true;  // what the hook left running (`cmd &`) ends with it
   options.die_with_parent = true;
   Result<ChildProcess> process = ChildProcess::spawn(context_, options);
   if (!process) {

@@ -6,7 +6,10 @@
 // read afresh for each run, so hooks added or made executable count from the next event.
 // Other files are skipped silently: editor and package-manager leftovers (`10.x~`,
 // `10.x.rpmnew`, `10.x.dpkg-old`), READMEs, files without an exec bit. A missing events
-// directory means no hooks: the event succeeds.
+// directory means no hooks: the event succeeds (tandemd makes it at start). Hooks run as
+// root, so the events directory and every hook must be owned by the daemon's user and
+// writable by no group or other (check_trusted()); otherwise the event fails, and the log
+// names the file, its owner or mode, and the fix. No hook inherits NOTIFY_SOCKET.
 //
 // CTDB's semantics, on which the state machine relies:
 //  - the first hook that fails (exits non-zero or is killed) stops the run: the event fails,
@@ -14,7 +17,9 @@
 //    stderr, of which kOutputKeptMax bytes are kept);
 //  - the timeout bounds the whole event (CTDB's EventScriptTimeout), not each hook: at the
 //    deadline, the hook still running is killed with its whole process group (each hook
-//    leads one of its own, so `cmd &` dies with it) and the event fails.
+//    leads one of its own, so `cmd &` dies with it) and the event fails;
+//  - when a hook exits, whatever it left running in its process group is killed too: a
+//    service a hook starts must be started through the service manager (systemctl).
 // Completion (Finished) comes from an Asio handler, never from inside run(). Runs with
 // different ids are independent and may overlap; a run's id must not be in flight already.
 // Destroying the runner kills every hook still running, and reports nothing more.

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <map>
@@ -147,6 +148,47 @@ TEST_F(HookRunnerTest, KillsAHangingHookWithItsWholeProcessGroup) {
   ASSERT_TRUE(grandchild && hook);
   EXPECT_TRUE(testing::wait_gone(static_cast<pid_t>(*grandchild)));
   EXPECT_TRUE(testing::wait_gone(static_cast<pid_t>(*hook)));
+}
+
+TEST_F(HookRunnerTest, KillsWhatAHookLeftRunningWhenItExits) {
+  events_.write_script("10.detach", "sleep 30 & echo $! > " + scratch_.file("grandchild"));
+  make_runner();
+  EXPECT_EQ(run(1, HookEvent::kTakeGroup, {"storage"}), true);
+  std::optional<std::uint64_t> grandchild = parse_unsigned(trim(scratch_.read("grandchild")));
+  ASSERT_TRUE(grandchild);
+  EXPECT_TRUE(testing::wait_gone(static_cast<pid_t>(*grandchild)));
+}
+
+TEST_F(HookRunnerTest, RefusesAHookThatGroupOrOtherMayWrite) {
+  write_recording_hook("10.open", 0775);
+  make_runner();
+  EXPECT_EQ(run(1, HookEvent::kTakeIp, {"203.0.113.10/24", "eth1"}), false);
+  EXPECT_TRUE(calls().empty());
+  ASSERT_EQ(log_.size(), 1u);
+  EXPECT_EQ(log_[0], "hook takeip: " + events_.file("10.open") +
+                         ": mode 0775 lets group or other write the hook; chmod go-w it (see docs/design/trust.md)");
+}
+
+TEST_F(HookRunnerTest, RefusesAnEventsDirectoryAnotherUserOwns) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to give the directory away";
+  write_recording_hook("10.first");
+  ASSERT_EQ(::chown(events_.path().c_str(), 65534, 65534), 0);
+  make_runner();
+  EXPECT_EQ(run(1, HookEvent::kMonitor), false);
+  EXPECT_TRUE(calls().empty());
+  ASSERT_EQ(log_.size(), 1u);
+  EXPECT_EQ(log_[0], "hook monitor: " + events_.path() +
+                         ": the events directory is owned by uid 65534, not uid 0 that runs tandemd; chown root it "
+                         "(see docs/design/trust.md)");
+}
+
+TEST_F(HookRunnerTest, HooksDoNotInheritSystemdsNotifySocket) {
+  ASSERT_EQ(::setenv("NOTIFY_SOCKET", "/run/systemd/notify", 1), 0);
+  events_.write_script("10.env", "echo \"${NOTIFY_SOCKET-unset}\" > " + scratch_.file("env"));
+  make_runner();
+  EXPECT_EQ(run(1, HookEvent::kMonitor), true);
+  ::unsetenv("NOTIFY_SOCKET");
+  EXPECT_EQ(scratch_.read("env"), "unset\n");
 }
 
 TEST_F(HookRunnerTest, TheTimeoutBoundsTheWholeEvent) {

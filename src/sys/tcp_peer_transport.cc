@@ -12,6 +12,7 @@
 
 #include "base/check.h"
 #include "proto/frame.h"
+#include "sys/asio_timers.h"
 #include "sys/inbound_stream.h"
 #include "sys/peer_handshake.h"
 
@@ -93,7 +94,8 @@ TcpPeerTransport::TcpPeerTransport(asio::io_context& context, TcpPeerTransportCo
       deliver_(std::move(deliver)),
       log_(std::move(log)),
       acceptor_(context),
-      accept_retry_(context) {
+      accept_retry_(context),
+      unproven_summary_(context) {
   TANDEM_CHECK(deliver_);
   for (const auto& [peer, endpoint] : config_.peers) {
     TANDEM_CHECK(peer != config_.self);
@@ -397,8 +399,16 @@ void TcpPeerTransport::accept_next() {
   acceptor_.async_accept([this, alive](const asio::error_code& error, tcp::socket socket) {
     if (alive.expired() || error == asio::error::operation_aborted) return;
     if (!error) {
-      on_accepted(std::move(socket));
-      accept_next();
+      const Duration pause = on_accepted(std::move(socket));
+      if (pause == Duration::zero()) {
+        accept_next();
+        return;
+      }
+      // Over the rate of unproven connections: the kernel's backlog holds the rest.
+      accept_retry_.expires_after(pause);
+      accept_retry_.async_wait([this, alive](const asio::error_code& wait_error) {
+        if (!wait_error && !alive.expired()) accept_next();
+      });
       return;
     }
     // Out of descriptors, say: wait a little rather than spin.
@@ -410,16 +420,22 @@ void TcpPeerTransport::accept_next() {
   });
 }
 
-void TcpPeerTransport::on_accepted(tcp::socket socket) {
+Duration TcpPeerTransport::on_accepted(tcp::socket socket) {
   asio::error_code error;
+  const TimePoint now = steady_now();
+  if (!unproven_gate_.admit(now)) {
+    socket.close(error);  // before any nonce, challenge or log line
+    arm_unproven_summary();
+    return std::max<Duration>(unproven_gate_.wait_for_token(now), std::chrono::milliseconds(1));
+  }
   const auto remote = socket.remote_endpoint(error);
   const std::string remote_text = error ? std::string("an unknown address") : text(remote);
   evict_oldest_unproven();
   if (inbound_.size() >= kInboundConnectionsMax) {
-    log("refused a connection from " + remote_text + ": already " +
-        std::to_string(kInboundConnectionsMax) + " incoming connections");
+    log_unproven("refused a connection from " + remote_text + ": already " +
+                 std::to_string(kInboundConnectionsMax) + " incoming connections");
     socket.close(error);
-    return;
+    return Duration::zero();
   }
   std::set<NodeId> peers;
   for (const auto& [peer, endpoint] : config_.peers) peers.insert(peer);
@@ -433,6 +449,26 @@ void TcpPeerTransport::on_accepted(tcp::socket socket) {
   send_challenge(connection);
   arm_hello_deadline(connection);
   read_next(connection);
+  return Duration::zero();
+}
+
+void TcpPeerTransport::log_unproven(const std::string& line) {
+  if (unproven_gate_.may_log(steady_now())) log(line);
+  arm_unproven_summary();
+}
+
+void TcpPeerTransport::arm_unproven_summary() {
+  const auto due = unproven_gate_.summary_due();
+  if (!due || is_summary_armed_) return;
+  is_summary_armed_ = true;
+  std::weak_ptr<char> alive = alive_;
+  unproven_summary_.expires_after(std::max<Duration>(*due - steady_now(), Duration::zero()));
+  unproven_summary_.async_wait([this, alive](const asio::error_code& error) {
+    if (error || alive.expired()) return;
+    is_summary_armed_ = false;
+    if (auto line = unproven_gate_.summary(steady_now())) log(*line);
+    arm_unproven_summary();
+  });
 }
 
 // Makes room for one more connection that has not proven itself, by dropping the oldest.
@@ -519,8 +555,13 @@ void TcpPeerTransport::close_inbound(std::uint64_t id, const std::string& reason
   const auto& connection = found->second;
   if (!reason.empty()) {
     const auto peer = connection->stream.peer();
-    log("dropped the connection from " + connection->remote +
-        (peer ? " (" + node_text(*peer) + ")" : "") + ": " + reason);
+    const std::string line = "dropped the connection from " + connection->remote +
+                             (peer ? " (" + node_text(*peer) + ")" : "") + ": " + reason;
+    if (connection->stream.is_proven()) {
+      log(line);
+    } else {
+      log_unproven(line);
+    }
   }
   asio::error_code ignored;
   connection->socket.close(ignored);

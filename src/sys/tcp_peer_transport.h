@@ -14,7 +14,10 @@
 // valid hello within TcpPeerTransportConfig::handshake_timeout or it is dropped (logged);
 // until it has, this node reads at most one hello's bytes from it (kHelloSize), at most
 // kUnprovenInboundMax such connections are held (a new one evicts the oldest), and at most
-// kInboundConnectionsMax connections in all. A failed or broken outgoing connection (or
+// kInboundConnectionsMax connections in all. Accepting and logging before a hello are
+// rate-limited (UnprovenGate): past the limits a connection is closed before any challenge
+// and accepting pauses briefly, and log lines about unproven connections give way to one
+// summary line per interval. A failed or broken outgoing connection (or
 // handshake) is retried after a delay that doubles from kReconnectDelayStart up to
 // kReconnectDelayMax and restarts from kReconnectDelayStart once a handshake completes.
 //
@@ -53,6 +56,7 @@
 #include "proto/message.h"
 #include "sys/cluster_key.h"
 #include "sys/peer_send_queue.h"
+#include "sys/unproven_gate.h"
 
 namespace tandem::sys {
 
@@ -127,7 +131,11 @@ class TcpPeerTransport final : public io::PeerTransport {
   OutboundLink* live_link(NodeId peer, std::uint64_t generation);
 
   void accept_next();
-  void on_accepted(asio::ip::tcp::socket socket);
+  // How long to pause accepting afterwards (zero: go on at once).
+  Duration on_accepted(asio::ip::tcp::socket socket);
+  // Logs a line about a connection without a valid hello, within the gate's limits.
+  void log_unproven(const std::string& line);
+  void arm_unproven_summary();
   void evict_oldest_unproven();
   void send_challenge(const std::shared_ptr<Inbound>& connection);
   void arm_hello_deadline(const std::shared_ptr<Inbound>& connection);
@@ -143,6 +151,9 @@ class TcpPeerTransport final : public io::PeerTransport {
   Log log_;
   asio::ip::tcp::acceptor acceptor_;
   asio::steady_timer accept_retry_;
+  UnprovenGate unproven_gate_;         // what unproven connections may cost (unproven_gate.h)
+  asio::steady_timer unproven_summary_;  // fires when the gate's summary line is due
+  bool is_summary_armed_ = false;
   bool is_started_ = false;
   std::map<NodeId, std::unique_ptr<OutboundLink>> links_;
   std::map<std::uint64_t, std::shared_ptr<Inbound>> inbound_;
