@@ -9,7 +9,11 @@ endfunction()
 
 # tandem_add_test(NAME SOURCES ... DEPENDS ... [LABELS ...])
 #   A GoogleTest binary registered with CTest, test by test, under LABELS (default `unit`).
+#   Nothing at all without TANDEM_TESTS (the package build).
 function(tandem_add_test name)
+  if(NOT TANDEM_TESTS)
+    return()
+  endif()
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPENDS;LABELS" ${ARGN})
   if(NOT ARG_LABELS)
     set(ARG_LABELS unit)
@@ -22,4 +26,6 @@ function(tandem_add_test name)
     DISCOVERY_TIMEOUT 30)
 endfunction()
 
-include(GoogleTest)
+if(TANDEM_TESTS)
+  include(GoogleTest)
+endif()

@@ -4,8 +4,8 @@
 //   footprint       RSS and CPU of each idle tandemd over --idle-seconds
 //   false-failover  --seconds under load (--load, --busy): any IP move or lost peer?
 //   nic node leader --reps repetitions of each fault (scenario.h)
-// Writes one JSON document (--out, default bench/results/failover-<UTC time>.json) after
-// every mode, and prints tables. Exit status: 0 measured, 1 failed, 2 bad usage.
+// Writes one JSON document (--out, default bench/results/failover-<UTC time>.json, or
+// ./failover-<UTC time>.json when installed) after every mode, and prints tables. Exit status: 0 measured, 1 failed, 2 bad usage.
 #include <unistd.h>
 
 #include <filesystem>
@@ -68,7 +68,7 @@ void add_options(CLI::App& app, Arguments& arguments) {
   app.add_option("--load", arguments.load, "false-failover: cpu, disk, net (comma-separated)")
       ->delimiter(',')->check(CLI::IsMember({"cpu", "disk", "net"}))->capture_default_str();
   app.add_option("--busy", arguments.busy, "false-failover: busy processes for cpu load (default: nproc)")->check(CLI::Range(0, 64));
-  app.add_option("--out", arguments.out, "The JSON results file (default bench/results/failover-<UTC time>.json)");
+  app.add_option("--out", arguments.out, "The JSON results file (default " TANDEM_RESULTS_DIR "/failover-<UTC time>.json)");
   app.add_option("--tandemd", arguments.tandemd, "tandemd's executable")->capture_default_str();
   app.add_option("--tandem", arguments.tandem, "The tandem tool (for `--json leader`); \"\": read the logs")->capture_default_str();
   app.add_option("--tandem-lab", arguments.lab_program, "tandem-lab's executable (runs the probe listeners)")->capture_default_str();
@@ -216,7 +216,7 @@ int main(int argc, char** argv) {
     return kExitUsage;
   }
   const std::string out = arguments.out.empty()
-                              ? std::string(TANDEM_SOURCE_DIR) + "/bench/results/failover-" + bench::file_timestamp() + ".json"
+                              ? std::string(TANDEM_RESULTS_DIR) + "/failover-" + bench::file_timestamp() + ".json"
                               : arguments.out;
   std::cout << "building lab " << arguments.prefix << " (" << arguments.nodes << " nodes x " << arguments.nics
             << " NICs x " << arguments.groups << " groups)..." << std::endl;

@@ -55,6 +55,15 @@ std::string own_directory() {
 
 std::string own_path() { return own_directory() + "/tandem-lab"; }
 
+// tandemd beside tandem-lab (a build tree), else where the packages install it
+// (/usr/bin/tandem-lab, /usr/sbin/tandemd).
+std::string default_tandemd() {
+  const std::string beside = own_directory() + "/tandemd";
+  if (::access(beside.c_str(), X_OK) == 0) return beside;
+  const std::string bin = own_directory();
+  return bin.substr(0, bin.rfind('/')) + "/sbin/tandemd";
+}
+
 int failed(const tandem::Error& error) {
   std::cerr << "tandem-lab: " << error.message() << "\n";
   return kExitFailed;
@@ -108,7 +117,7 @@ Result<tandem::lab::UpOptions> up_options(const Globals& globals, const UpArgume
     options.lab.tunables.push_back(std::move(*assignment));
   }
   options.has_daemons = !arguments.no_daemon;
-  options.tandemd = arguments.tandemd.empty() ? own_directory() + "/tandemd" : arguments.tandemd;
+  options.tandemd = arguments.tandemd.empty() ? default_tandemd() : arguments.tandemd;
   options.lab_program = own_path();
   options.ready_limit = std::chrono::seconds(arguments.ready_seconds);
   return options;
@@ -132,7 +141,7 @@ Verb add_up(CLI::App& tool, const Globals& globals) {
   verb->add_option("--nics", arguments->nics, "Public interfaces per node (eth1 on switch A, eth2 on B, ...)")->capture_default_str();
   verb->add_option("--groups", arguments->groups, "Number of IP groups (one IP per public interface each)")->capture_default_str();
   verb->add_option("--tunable", arguments->tunables, "A tunable of every node, Name=Value (repeatable)");
-  verb->add_option("--tandemd", arguments->tandemd, "The daemon to run (default: tandemd next to tandem-lab)");
+  verb->add_option("--tandemd", arguments->tandemd, "The daemon to run (default: tandemd next to tandem-lab, else ../sbin/tandemd)");
   verb->add_flag("--no-daemon", arguments->no_daemon, "Build the network and the probe listeners only");
   verb->add_flag("--ipv6", arguments->ipv6, "Give every group IPv6 addresses too (2001:db8:100::/64, 2001:db8:113::/64)");
   verb->add_flag("--no-host-settings", arguments->no_host_settings,
@@ -246,7 +255,7 @@ Verb add_demo(CLI::App& tool, const Globals& globals) {
   auto tandemd = std::make_shared<std::string>();
   CLI::App* verb = tool.add_subcommand("demo", "A narrated tour: NIC failure and repair, node crash and return, with failover times.");
   verb->add_flag("--keep", *keep, "Leave the lab up at the end");
-  verb->add_option("--tandemd", *tandemd, "The daemon to run (default: tandemd next to tandem-lab)");
+  verb->add_option("--tandemd", *tandemd, "The daemon to run (default: tandemd next to tandem-lab, else ../sbin/tandemd)");
   return {verb, [&globals, keep, tandemd] {
             UpArguments arguments;
             arguments.tandemd = *tandemd;

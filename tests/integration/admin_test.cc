@@ -118,7 +118,7 @@ TEST_F(Admin, TheToolExitsZeroOnSuccessTwoOnBadUsageAndThreeWithoutADaemon) {
   expect_exit("n1", {"setifacelink", "eth1", "sideways"}, 2);
   expect_exit("n1", {"getvar", "NoSuchTunable"}, 2);
 
-  lab::Command missing{{TANDEM_PROGRAM, "--socket", plan().state_dir + "/no-such.sock", "status"}};
+  lab::Command missing{{tandem_program(), "--socket", plan().state_dir + "/no-such.sock", "status"}};
   auto ran = lab::run_command(missing);
   ASSERT_TRUE(ran.ok()) << ran.error().message();
   EXPECT_EQ(ran->exit_code, 3) << ran->err;

@@ -26,7 +26,18 @@ int next_lab_number() {
   return count++;
 }
 
+// PREFIX/RELATIVE when TANDEM_TEST_PREFIX is set, else `built`.
+std::string program(const char* relative, const char* built) {
+  const char* prefix = std::getenv("TANDEM_TEST_PREFIX");
+  if (prefix == nullptr || *prefix == '\0') return built;
+  return std::string(prefix) + "/" + relative;
+}
+
 }  // namespace
+
+std::string tandemd_program() { return program("sbin/tandemd", TANDEMD_PROGRAM); }
+std::string tandem_program() { return program("bin/tandem", TANDEM_PROGRAM); }
+std::string lab_program() { return program("bin/tandem-lab", TANDEM_LAB_PROGRAM); }
 
 std::string node_of(const std::string& answer) { return answer.substr(0, answer.find(' ')); }
 
@@ -84,8 +95,8 @@ lab::LabOptions LabTest::lab_options() const {
 void LabTest::bring_up(const lab::LabOptions& options) {
   lab::UpOptions up;
   up.lab = options;
-  up.tandemd = TANDEMD_PROGRAM;
-  up.lab_program = TANDEM_LAB_PROGRAM;
+  up.tandemd = tandemd_program();
+  up.lab_program = lab_program();
   auto built = lab::Lab::up(up);
   if (!built) {
     if (auto opened = lab::Lab::open(prefix_)) lab_.emplace(std::move(*opened));  // for the post-mortem
@@ -103,7 +114,7 @@ void LabTest::bring_up_network_only(const lab::LabOptions& options) {
   lab::UpOptions up;
   up.lab = options;
   up.has_daemons = false;
-  up.lab_program = TANDEM_LAB_PROGRAM;
+  up.lab_program = lab_program();
   auto built = lab::Lab::up(up);
   ASSERT_TRUE(built.ok()) << built.error().message();
   lab_.emplace(std::move(*built));
@@ -122,7 +133,7 @@ ToolOutput LabTest::tandem(const std::string& node, const std::vector<std::strin
   const lab::PlannedNode* planned = plan().find_node(node);
   EXPECT_NE(planned, nullptr) << node;
   if (planned == nullptr) return {};
-  lab::Command command{{TANDEM_PROGRAM, "--socket", planned->paths.socket}};
+  lab::Command command{{tandem_program(), "--socket", planned->paths.socket}};
   command.argv.insert(command.argv.end(), arguments.begin(), arguments.end());
   auto ran = lab::run_command(command, kToolLimit);
   EXPECT_TRUE(ran.ok()) << ran.error().message();

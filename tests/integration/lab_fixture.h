@@ -11,6 +11,9 @@
 //    into the test's output, for the post-mortem; TANDEM_IT_POST_MORTEM=1 prints it always).
 //  - Tests skip when not root.
 //  - Limits are generous on purpose: these tests check behaviour; bench/ measures time.
+//  - The programs are this build's; with TANDEM_TEST_PREFIX=/usr they are the installed
+//    ones (PREFIX/sbin/tandemd, PREFIX/bin/tandem, PREFIX/bin/tandem-lab), as CI runs them
+//    after installing the packages.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -49,6 +52,11 @@ using GroupPlaces = std::map<std::string, std::string>;
 
 // "n1 eth2" -> "n1".
 std::string node_of(const std::string& answer);
+
+// The programs under test (see the contract above).
+std::string tandemd_program();
+std::string tandem_program();
+std::string lab_program();
 
 class LabTest : public ::testing::Test {
  protected:
