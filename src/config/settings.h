@@ -25,6 +25,10 @@
 //   [tunables]                 # by CTDB's names, case-insensitive (model/tunables.h)
 //   IPAllocAlgorithm = "lcp2"  # or 0, 1, 2, "deterministic", "nondeterministic"
 //   NoIPFailback = 0           # 0/1 tunables also take false/true
+//   [metrics]
+//   textfile = ""              # an absolute path: the daemon rewrites it (atomically) with its
+//                              # metrics in Prometheus's text format on every change, for the
+//                              # node exporter's textfile collector; "" (the default): none
 //
 // Every error is "FILE:LINE: cause": TOML syntax, an unknown section or key (the message
 // lists the known ones), a value of the wrong type, a value out of range. The whole file
@@ -77,6 +81,7 @@ struct Settings {
   std::string key_file = "/etc/tandem/cluster.key";
   std::uint16_t port = kDefaultPort;
   Tunables tunables;
+  std::string metrics_textfile;           // [metrics] textfile; "" means none
 
   friend bool operator==(const Settings&, const Settings&) = default;
 };

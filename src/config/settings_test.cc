@@ -71,7 +71,16 @@ TEST(Settings, RejectsInvalidUtf8AsInvalidToml) {
 
 TEST(Settings, RejectsAnUnknownSectionListingTheKnownOnes) {
   EXPECT_TRUE(fails_at(parse("[node]\n[network]\nport = 1\n"), "tandem.conf:2",
-                       "unknown section [network]; the known sections are [node], [paths], [cluster], [tunables]"));
+                       "unknown section [network]; the known sections are [node], [paths], [cluster], [tunables], "
+                       "[metrics]"));
+}
+
+TEST(Settings, ReadsTheMetricsTextfileAndRefusesARelativeOne) {
+  auto settings = parse("[metrics]\ntextfile = \"/var/lib/prometheus/node-exporter/tandem.prom\"\n");
+  ASSERT_TRUE(succeeds(settings));
+  EXPECT_EQ(settings->metrics_textfile, "/var/lib/prometheus/node-exporter/tandem.prom");
+  EXPECT_EQ(parse("")->metrics_textfile, "");
+  EXPECT_TRUE(fails_at(parse("[metrics]\ntextfile = \"tandem.prom\"\n"), "tandem.conf:2", "must be an absolute path"));
 }
 
 TEST(Settings, RejectsAKeyOutsideAnySection) {

@@ -54,6 +54,9 @@ TEST(ControlRequest, EncodesEveryRequestAsOneLineThatParsesBack) {
       {GetVar{"noipfailback"}, R"({"command":"getvar","name":"noipfailback"})"},
       {SetVar{"IPAllocAlgorithm", "lcp2"}, R"({"command":"setvar","name":"IPAllocAlgorithm","value":"lcp2"})"},
       {Reload{}, R"({"command":"reload"})"},
+      {Statistics{}, R"({"command":"statistics"})"},
+      {History{}, R"({"command":"history"})"},
+      {History{5}, R"({"command":"history","count":5})"},
   };
   for (const auto& [request, line] : cases) {
     EXPECT_EQ(encode_request(request), line);
@@ -107,10 +110,16 @@ TEST(ControlRequest, NamesThePlaceOfEveryError) {
   for (const auto& [line, error] : cases) EXPECT_EQ(parse_error(line), error) << line;
 }
 
+TEST(ControlRequest, RefusesAHistoryCountOfZero) {
+  EXPECT_EQ(parse_error(R"({"command": "history", "count": 0})"),
+            "request.count: expected a whole number from 1 to 4294967295, got 0");
+}
+
 TEST(ControlRequest, ListsTheKnownCommandsForAnUnknownOne) {
   EXPECT_EQ(parse_error(R"({"command": "recmaster"})"),
             "request.command: unknown command \"recmaster\" (known: status, disable, enable, stop, continue, unban, "
-            "ban, moveip, movegroup, setifacelink, reloadips, ipreallocate, listvars, getvar, setvar, reload)");
+            "ban, moveip, movegroup, setifacelink, reloadips, ipreallocate, listvars, getvar, setvar, reload, "
+            "statistics, history)");
 }
 
 TEST(ControlReply, WritesOneLineForSuccessAndForEachErrorCode) {
