@@ -6,6 +6,9 @@
 
 #include "app/daemon_config_check.h"
 #include "app/host_settings.h"
+#include "app/config_check.h"
+#include "app/daemon_metrics.h"
+#include "app/metrics_textfile.h"
 #include "sys/cluster_key.h"
 #include "sys/file_cluster_lock.h"
 #include "sys/helper_cluster_lock.h"
@@ -65,7 +68,10 @@ Daemon::Daemon(asio::io_context& context, DaemonConfig config, std::shared_ptr<s
              [this](std::uint64_t id, bool ok) { handle(cluster::HookFinished{id, ok}); },
              [this](const std::string& line) { log_->warn("{}", line); }),
       shutdown_bound_(context),
-      shutdown_wait_(context) {}
+      shutdown_wait_(context) {
+  hooks_.set_outcome_observer(
+      [this](const sys::HookOutcome& outcome) { history_.add(std::chrono::system_clock::now(), outcome); });
+}
 
 Daemon::~Daemon() = default;
 
@@ -147,6 +153,8 @@ Result<void> Daemon::start() {
       [this](const std::string& line) { log_->warn("{}", line); });
   lock_ = make_lock();
   node_ = std::make_unique<node::Node>(to_node_config(config_, fresh_seed()), node_io());
+  node_->set_move_observer(
+      [this](const node::MoveRecord& record) { history_.add(std::chrono::system_clock::now(), record); });
 
   control_ = std::make_unique<sys::ControlServer>(
       context_, config_.settings.paths.socket,
@@ -167,6 +175,39 @@ Result<void> Daemon::start() {
 void Daemon::handle(const cluster::Event& event) {
   node_->handle(event, sys::steady_now());
   report_status_line();
+  write_metrics_textfile();
+}
+
+ctl::MetricsReport Daemon::metrics() const {
+  const auto& machine = node_->machine();
+  return build_metrics(MetricsInput{
+      .self = config_.self,
+      .statistics = node_->statistics(),
+      .mesh = transport_ ? transport_->counters() : sys::MeshCounters{},
+      .leader = machine.leader(),
+      .is_leader = machine.is_leader(),
+      .epoch = machine.epoch(),
+      .has_lease = machine.has_lease(sys::steady_now()),
+      .flags = machine.flags(),
+      .links = node_->links(),
+      .held = machine.held(),
+      .start_time_seconds = std::chrono::duration<double>(started_.time_since_epoch()).count(),
+  });
+}
+
+// Rewritten whenever the text changes; an error is logged once until it changes or heals.
+void Daemon::write_metrics_textfile() {
+  const std::string& path = config_.settings.metrics_textfile;
+  if (path.empty()) return;
+  std::string text = ctl::prometheus_text(metrics());
+  if (text == textfile_written_) return;
+  if (auto written = write_file_atomically(path, text); !written) {
+    if (written.error().message() != textfile_error_) log_->warn("metrics textfile: {}", written.error().message());
+    textfile_error_ = written.error().message();
+    return;
+  }
+  textfile_error_.clear();
+  textfile_written_ = std::move(text);
 }
 
 void Daemon::on_lock_outcome(cluster::LockState state) {
@@ -229,6 +270,7 @@ Result<void> Daemon::reload_files() {
     log_->warn("reload: the set of public interfaces changed; interfaces new to this daemon are "
                "watched after the next restart");
   }
+  for (const auto& warning : configuration_warnings(*config)) log_->warn("reload: {}", warning.message());
   auto kept = std::move(config_);
   config_ = std::move(*config);
   // What needs a restart keeps its running value, so the state machine never sees a node

@@ -17,6 +17,8 @@
 
 #include "app/daemon_config.h"
 #include "app/source_routed_net_ops.h"
+#include "app/daemon_history.h"
+#include "ctl/metrics_report.h"
 #include "node/node.h"
 #include "sys/asio_timers.h"
 #include "sys/control_server.h"
@@ -71,6 +73,8 @@ class Daemon {
 
   // True once a fatal error stopped the daemon (tandemd then exits 1).
   bool has_failed() const { return has_failed_; }
+  // `tandem statistics` and `tandem metrics`: the counters and gauges of this node now.
+  ctl::MetricsReport metrics() const;
 
  private:
   void stop_on_fatal_error(const Error& error);
@@ -87,6 +91,7 @@ class Daemon {
   node::NodeIo node_io();
   void finish_shutdown();
   void wait_for_lock_helper(TimePoint until);
+  void write_metrics_textfile();
 
   asio::io_context& context_;
   DaemonConfig config_;
@@ -106,6 +111,12 @@ class Daemon {
   sys::HelperClusterLock* helper_lock_ = nullptr;  // lock_, when it is a helper
   std::unique_ptr<node::Node> node_;
   std::unique_ptr<sys::ControlServer> control_;
+
+  // What `tandem history` shows, and the [metrics] textfile's last contents and error.
+  DaemonHistory history_;
+  WallTime started_ = std::chrono::system_clock::now();
+  std::string textfile_written_;
+  std::string textfile_error_;
 
   std::uint64_t next_request_id_ = 1;
   std::map<std::uint64_t, sys::Responder> pending_;

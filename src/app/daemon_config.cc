@@ -43,6 +43,26 @@ Result<T> read_and_parse(const std::string& path, Parse parse) {
   return parse(*text, path);
 }
 
+}  // namespace
+
+Result<config::Settings> read_settings(const std::string& path) {
+  return read_and_parse<config::Settings>(path, config::parse_settings);
+}
+
+Result<std::vector<config::NodeEntry>> read_nodes(const config::Settings& settings) {
+  auto nodes = read_and_parse<std::vector<config::NodeEntry>>(settings.paths.nodes, config::parse_nodes);
+  if (nodes && nodes->empty()) return fail(settings.paths.nodes, "lists no node");
+  return nodes;
+}
+
+Result<AddressList> read_public_addresses(const config::Settings& settings) {
+  return read_and_parse<AddressList>(settings.paths.public_addresses, config::parse_public_addresses);
+}
+
+Result<config::IpGroupsFile> read_ip_groups(const config::Settings& settings) {
+  return read_and_parse<config::IpGroupsFile>(settings.paths.ip_groups, config::parse_ip_groups);
+}
+
 Result<NodeId> find_self(const config::Settings& settings, const std::vector<config::NodeEntry>& nodes,
                          std::span<const IpAddress> local_addresses, const std::string& conf_path) {
   if (settings.node_address) {
@@ -64,28 +84,24 @@ Result<NodeId> find_self(const config::Settings& settings, const std::vector<con
   return fail(settings.paths.nodes, "more than one of its addresses is on this machine" + advice);
 }
 
-}  // namespace
-
 Result<DaemonConfig> load_daemon_config(const std::string& path, std::span<const IpAddress> local_addresses) {
   DaemonConfig config;
   config.path = path;
-  auto settings = read_and_parse<config::Settings>(path, config::parse_settings);
+  auto settings = read_settings(path);
   if (!settings) return fail(settings.error());
   config.settings = std::move(*settings);
-  const auto& paths = config.settings.paths;
-  auto nodes = read_and_parse<std::vector<config::NodeEntry>>(paths.nodes, config::parse_nodes);
+  auto nodes = read_nodes(config.settings);
   if (!nodes) return fail(nodes.error());
-  if (nodes->empty()) return fail(paths.nodes, "lists no node");
   config.nodes = std::move(*nodes);
-  auto addresses = read_and_parse<AddressList>(paths.public_addresses, config::parse_public_addresses);
+  auto addresses = read_public_addresses(config.settings);
   if (!addresses) return fail(addresses.error());
   config.public_addresses = std::move(*addresses);
   if (auto tables = config::check_distinct_tables(config.settings.routing, config.public_addresses,
-                                                   paths.public_addresses);
+                                                   config.settings.paths.public_addresses);
       !tables) {
     return fail(tables.error());
   }
-  auto groups = read_and_parse<config::IpGroupsFile>(paths.ip_groups, config::parse_ip_groups);
+  auto groups = read_ip_groups(config.settings);
   if (!groups) return fail(groups.error());
   config.groups = std::move(*groups);
   auto self = find_self(config.settings, config.nodes, local_addresses, path);

@@ -40,6 +40,16 @@ struct DaemonConfig {
 // Reads the file whole; the error names the path and the system's reason.
 Result<std::string> read_text_file(const std::string& path);
 
+// The steps of load_daemon_config(), one file each, so that `tandem check` reads every file
+// exactly as the daemon does and can go on past the first error.
+Result<config::Settings> read_settings(const std::string& path);
+Result<std::vector<config::NodeEntry>> read_nodes(const config::Settings& settings);  // at least one node
+Result<AddressList> read_public_addresses(const config::Settings& settings);
+Result<config::IpGroupsFile> read_ip_groups(const config::Settings& settings);
+// This node: see load_daemon_config(). `conf_path` is tandem.conf, for the advice.
+Result<NodeId> find_self(const config::Settings& settings, const std::vector<config::NodeEntry>& nodes,
+                         std::span<const IpAddress> local_addresses, const std::string& conf_path);
+
 // Reads tandem.conf at `path` and the files it names. This node is the one whose address
 // `[node] address` gives, else the one nodes-file address found among `local_addresses`
 // (exactly one must match: two would make two daemons think they are the same node).

@@ -66,6 +66,10 @@ void Daemon::on_control_request(std::string request, sys::Responder responder) {
           log_->info("setvar {} = {}", value.name, value.value);
           apply_running_config();
           responder.reply(ctl::reply_ok(*result));
+        } else if constexpr (std::is_same_v<Request, ctl::Statistics>) {
+          responder.reply(ctl::reply_ok(ctl::to_json(metrics())));
+        } else if constexpr (std::is_same_v<Request, ctl::History>) {
+          responder.reply(ctl::reply_ok(history_.to_json(value.count)));
         } else if constexpr (std::is_same_v<Request, ctl::Reload>) {
           auto done = reload_files();
           responder.reply(done ? ctl::reply_ok(ctl::message_result("configuration reloaded from " + config_.path))

@@ -20,6 +20,7 @@
 #include <CLI/CLI.hpp>
 
 #include "base/result.h"
+#include "app/config_check.h"
 #include "ctl/alloc_command.h"
 #include "ctl/command_output.h"
 #include "ctl/control_command.h"
@@ -94,6 +95,24 @@ Command add_alloc_command(CLI::App& tool) {
                  }};
 }
 
+// `tandem check`: reads the files, never the daemon. --json is the tool's own option.
+Command add_check_command(CLI::App& tool, const std::shared_ptr<const bool>& wants_json) {
+  auto config = std::make_shared<std::string>("/etc/tandem/tandem.conf");
+  CLI::App* command = tool.add_subcommand(
+      "check", "Check tandem.conf and every file it names, as tandemd would read them, without a daemon.");
+  command->add_option("--config", *config, "tandem.conf, which names every other file.")->capture_default_str();
+  command->footer(
+      "Checks tandem.conf, nodes, public_addresses, ip_groups, the cluster key (mode, owner, length), the\n"
+      "events directory, the cluster lock's directory or helper, that the interfaces public_addresses\n"
+      "names exist here and that one nodes-file line is this node. Prints each problem as FILE:LINE: cause\n"
+      "(FILE: cause where there is no line), warnings as FILE:LINE: warning: cause, then a verdict.\n"
+      "\n"
+      "Exit status: 0 valid (warnings allowed); 1 a problem was found.");
+  return Command{command, [config, wants_json] {
+                   return tandem::app::render_check(tandem::app::check_configuration(*config, {}), *wants_json);
+                 }};
+}
+
 // The options of every verb that talks to tandemd.
 struct ControlOptions {
   std::string socket = "/run/tandem/tandemd.sock";
@@ -134,8 +153,10 @@ Command add_control_command(CLI::App& tool, const tandem::ctl::VerbSpec& spec,
   }
   CLI::Option* node_option = nullptr;
   if (spec.takes_node) {
-    node_option = command->add_option("-n,--node", *node, spec.name == "ip" ? "The node to show (a PNN, or all)."
-                                                                            : "The node (PNN); default: this node.");
+    const std::string help = spec.name == "ip"        ? "The node to show (a PNN, or all)."
+                             : spec.name == "history" ? "How many takeover runs and failovers to show (default: all kept)."
+                                                      : "The node (PNN); default: this node.";
+    node_option = command->add_option(spec.name == "history" ? "-n,--count" : "-n,--node", *node, help);
   }
   if (spec.takes_verbose) command->add_flag("-v,--verbose", call->is_verbose, "Show more on each line.");
   return Command{command, [call, node, node_option, options] {
@@ -197,6 +218,7 @@ int main(int argc, char** argv) {
   add_control_options(tool, *control_options);
   std::vector<Command> commands = {
       add_alloc_command(tool),
+      add_check_command(tool, std::shared_ptr<const bool>(control_options, &control_options->wants_json)),
   };
   for (const auto& spec : tandem::ctl::control_verbs()) {
     commands.push_back(add_control_command(tool, spec, control_options));

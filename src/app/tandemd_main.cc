@@ -11,6 +11,7 @@
 #include <string>
 
 #include "app/daemon.h"
+#include "app/config_check.h"
 #include "app/daemon_config.h"
 #include "app/host_settings.h"
 #include "sys/local_addresses.h"
@@ -145,5 +146,6 @@ int main(int argc, char** argv) {
   }
   if (options.release_all) return release_all(*config, *log);
   log->info("node {} starting with {}", config->self.value(), options.config);
+  for (const auto& warning : tandem::app::configuration_warnings(*config)) log->warn("{}", warning.message());
   return run(*config, options.config, log);
 }

@@ -254,6 +254,22 @@ Result<void> read_routing(const Section& section, const toml::table& table, Sett
   return success();
 }
 
+Result<void> read_metrics(const Section& section, const toml::table& table, Settings& settings) {
+  static constexpr std::array<std::string_view, 1> kKeys{"textfile"};
+  for (const Entry& entry : in_file_order(table)) {
+    if (entry.key != "textfile") return section.unknown_key(entry, kKeys);
+    auto text = section.string_of(entry);
+    if (!text) return fail(text.error());
+    if (!text->empty()) {
+      if (auto checked = check_path(*text, section.key_name(entry)); !checked) {
+        return section.error(entry, checked.error().cause);
+      }
+    }
+    settings.metrics_textfile = std::move(*text);
+  }
+  return success();
+}
+
 using SectionReader = Result<void> (*)(const Section&, const toml::table&, Settings&);
 
 struct SectionSpec {
@@ -261,12 +277,13 @@ struct SectionSpec {
   SectionReader read;
 };
 
-constexpr std::array<SectionSpec, 6> kSections{{{"node", &read_node},
+constexpr std::array<SectionSpec, 7> kSections{{{"node", &read_node},
                                                 {"paths", &read_paths},
                                                 {"cluster", &read_cluster},
                                                 {"network", &read_network},
                                                 {"tunables", &read_tunables},
-                                                {"routing", &read_routing}}};
+                                                {"routing", &read_routing},
+                                                {"metrics", &read_metrics}}};
 
 std::string known_sections() {
   std::string out;

@@ -31,6 +31,10 @@
 //   NoIPFailback = 0           # 0/1 tunables also take false/true
 //   [routing]                  # per-IP source routing: config/routing.h
 //   networks = ["198.51.100.0/24 via 198.51.100.1"]
+//   [metrics]
+//   textfile = ""              # an absolute path: the daemon rewrites it (atomically) with its
+//                              # metrics in Prometheus's text format on every change, for the
+//                              # node exporter's textfile collector; "" (the default): none
 //
 // Every error is "FILE:LINE: cause": TOML syntax, an unknown section or key (the message
 // lists the known ones), a value of the wrong type, a value out of range. The whole file
@@ -86,6 +90,7 @@ struct Settings {
   bool manage_host_settings = true;       // [network] manage_host_settings
   Tunables tunables;
   RoutingSettings routing;                // [routing]
+  std::string metrics_textfile;           // [metrics] textfile; "" means none
 
   friend bool operator==(const Settings&, const Settings&) = default;
 };

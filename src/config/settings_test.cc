@@ -72,7 +72,7 @@ TEST(Settings, RejectsInvalidUtf8AsInvalidToml) {
 TEST(Settings, RejectsAnUnknownSectionListingTheKnownOnes) {
   EXPECT_TRUE(fails_at(parse("[node]\n[networks]\nport = 1\n"), "tandem.conf:2",
                        "unknown section [networks]; the known sections are [node], [paths], [cluster], [network], "
-                       "[tunables]"));
+                       "[tunables], [routing], [metrics]"));
 }
 
 TEST(Settings, ManagesTheHostSettingsUnlessTurnedOff) {
@@ -93,6 +93,14 @@ TEST(Settings, RejectsAManageHostSettingsThatIsNotABoolean) {
 TEST(Settings, RejectsAnUnknownKeyInNetwork) {
   EXPECT_TRUE(fails_at(parse("[network]\nmanage_sysctls = false\n"), "tandem.conf:2",
                        "unknown key 'manage_sysctls' in [network]; the known keys are manage_host_settings"));
+}
+
+TEST(Settings, ReadsTheMetricsTextfileAndRefusesARelativeOne) {
+  auto settings = parse("[metrics]\ntextfile = \"/var/lib/prometheus/node-exporter/tandem.prom\"\n");
+  ASSERT_TRUE(succeeds(settings));
+  EXPECT_EQ(settings->metrics_textfile, "/var/lib/prometheus/node-exporter/tandem.prom");
+  EXPECT_EQ(parse("")->metrics_textfile, "");
+  EXPECT_TRUE(fails_at(parse("[metrics]\ntextfile = \"tandem.prom\"\n"), "tandem.conf:2", "must be an absolute path"));
 }
 
 TEST(Settings, RejectsAKeyOutsideAnySection) {

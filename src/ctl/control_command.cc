@@ -6,7 +6,9 @@
 
 #include "base/text.h"
 #include "ctl/cluster_status.h"
+#include "ctl/history_views.h"
 #include "ctl/json_reader.h"
+#include "ctl/metrics_report.h"
 #include "ctl/status_views.h"
 #include "ctl/tunable_views.h"
 
@@ -14,7 +16,7 @@ namespace tandem::ctl {
 
 namespace {
 
-constexpr std::array<VerbSpec, 22> kVerbs{{
+constexpr std::array<VerbSpec, 25> kVerbs{{
     {"status", "Show every node, its flags, the epoch and the leader.", {}, 0, false, false},
     {"ip", "Show the public IPs a node may host and who holds each (-n all: every IP).", {}, 0, true, true},
     {"ipinfo", "Show one public IP: who holds it, on which interface, its group.", {"IP", ""}, 1, true, false},
@@ -37,6 +39,10 @@ constexpr std::array<VerbSpec, 22> kVerbs{{
     {"getvar", "Show one tunable of this node.", {"NAME", ""}, 1, false, false},
     {"setvar", "Set a tunable on this node until the daemon restarts or reloads.", {"NAME", "VALUE"}, 2, false, false},
     {"reload", "Re-read every configuration file, as SIGHUP does.", {}, 0, false, false},
+    {"statistics", "Show this node's counters since its daemon started.", {}, 0, false, false},
+    {"metrics", "Print this node's counters and gauges in Prometheus's text format.", {}, 0, false, false},
+    {"history", "Show the last takeover runs and local failovers (-n N: how many), and each hook's last run.", {}, 0,
+     true, false},
 }};
 
 // The verbs whose request is `status` and whose output is a view of it.
@@ -164,6 +170,24 @@ CommandOutput render_message(const CliCall& call, const Json& result) {
   return CommandOutput{kExitOk, text.empty() ? "" : text + "\n", ""};
 }
 
+// statistics: the counters as text; metrics: Prometheus's text format; --json: the result.
+CommandOutput render_metrics(const CliCall& call, const Json& result) {
+  if (call.wants_json) return CommandOutput{kExitOk, pretty(result), ""};
+  auto report = metrics_from_json(result, "result");
+  if (!report) return verb_failed(call.verb, "malformed reply from tandemd: " + report.error().message(), kExitFailed);
+  return CommandOutput{kExitOk, call.verb == "metrics" ? prometheus_text(*report) : statistics_text(*report), ""};
+}
+
+// history -n N: N is how many runs, not a node.
+Result<ControlRequest> history_request(const CliCall& call) {
+  if (!call.node) return ControlRequest(History{});
+  const auto count = parse_unsigned(*call.node);
+  if (!count || *count == 0 || *count > std::numeric_limits<std::uint32_t>::max()) {
+    return fail("", "-n: expected how many runs to show (1 or more), got '" + *call.node + "'");
+  }
+  return ControlRequest(History{static_cast<std::uint32_t>(*count)});
+}
+
 CommandOutput render_result(const CliCall& call, const Json& result) {
   if (is_query(call.verb)) return render_query(call, result);
   if (call.verb == "listvars" || call.verb == "getvar") {
@@ -173,6 +197,13 @@ CommandOutput render_result(const CliCall& call, const Json& result) {
     return CommandOutput{kExitOk, *text, ""};
   }
   if (call.verb == "setvar") return CommandOutput{kExitOk, call.wants_json ? pretty(result) : "", ""};
+  if (call.verb == "statistics" || call.verb == "metrics") return render_metrics(call, result);
+  if (call.verb == "history") {
+    if (call.wants_json) return CommandOutput{kExitOk, pretty(result), ""};
+    auto text = history_text(result);
+    if (!text) return verb_failed(call.verb, "malformed reply from tandemd: " + text.error().message(), kExitFailed);
+    return CommandOutput{kExitOk, *text, ""};
+  }
   return render_message(call, result);
 }
 
@@ -197,6 +228,7 @@ Result<ControlRequest> request_for(const CliCall& call) {
   }
   if (call.node && !spec->takes_node) return fail("", "-n is not an option of " + call.verb);
   if (call.is_verbose && !spec->takes_verbose) return fail("", "-v is not an option of " + call.verb);
+  if (call.verb == "history") return history_request(call);
   if (auto choice = node_choice(call); !choice) return fail(choice.error());
   if (is_query(call.verb)) {
     if (call.verb == "ipinfo") {
@@ -208,6 +240,7 @@ Result<ControlRequest> request_for(const CliCall& call) {
   if (call.verb == "listvars") return ControlRequest(ListVars{});
   if (call.verb == "getvar") return ControlRequest(GetVar{call.arguments[0]});
   if (call.verb == "setvar") return ControlRequest(SetVar{call.arguments[0], call.arguments[1]});
+  if (call.verb == "statistics" || call.verb == "metrics") return ControlRequest(Statistics{});
   return ControlRequest(Reload{});
 }
 

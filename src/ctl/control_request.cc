@@ -56,7 +56,7 @@ const AdminSpec* find_admin(std::string_view word) {
 std::string known_commands() {
   std::string list = "status";
   for (const AdminSpec& spec : kAdminSpecs) list += ", " + std::string(proto::command_word(spec.kind));
-  return list + ", listvars, getvar, setvar, reload";
+  return list + ", listvars, getvar, setvar, reload, statistics, history";
 }
 
 // The argument's key in the request, e.g. "seconds" for ban_seconds.
@@ -206,7 +206,16 @@ Result<ControlRequest> parse_getvar(const Json& object, const JsonPlace& place) 
   return ControlRequest(GetVar{*name});
 }
 
-// status, listvars and reload take nothing but their command.
+Result<ControlRequest> parse_history(const Json& object, const JsonPlace& place) {
+  if (auto known = expect_known_keys(object, place, {"command", "count"}); !known) return fail(known.error());
+  const Json* count = optional_member(object, "count");
+  if (count == nullptr || count->is_null()) return ControlRequest(History{});
+  auto number = read_u32(*count, place.member("count"), 1);
+  if (!number) return fail(number.error());
+  return ControlRequest(History{*number});
+}
+
+// status, listvars, reload and statistics take nothing but their command.
 template <typename Request>
 Result<ControlRequest> parse_bare(const Json& object, const JsonPlace& place) {
   if (auto known = expect_known_keys(object, place, {"command"}); !known) return fail(known.error());
@@ -234,6 +243,8 @@ std::string_view command_word(const ControlRequest& request) {
     std::string_view operator()(const GetVar&) const { return "getvar"; }
     std::string_view operator()(const SetVar&) const { return "setvar"; }
     std::string_view operator()(const Reload&) const { return "reload"; }
+    std::string_view operator()(const Statistics&) const { return "statistics"; }
+    std::string_view operator()(const History&) const { return "history"; }
   };
   return std::visit(Word{}, request);
 }
@@ -247,6 +258,7 @@ Json to_json(const ControlRequest& request) {
     out["name"] = set->name;
     out["value"] = set->value;
   }
+  if (const auto* history = std::get_if<History>(&request); history && history->count) out["count"] = *history->count;
   return out;
 }
 
@@ -265,6 +277,8 @@ Result<ControlRequest> parse_control_request(std::string_view line) {
   if (*word == "status") return parse_bare<Status>(*document, place);
   if (*word == "listvars") return parse_bare<ListVars>(*document, place);
   if (*word == "reload") return parse_bare<Reload>(*document, place);
+  if (*word == "statistics") return parse_bare<Statistics>(*document, place);
+  if (*word == "history") return parse_history(*document, place);
   if (*word == "getvar") return parse_getvar(*document, place);
   if (*word == "setvar") return parse_setvar(*document, place);
   return fail(place.member("command").to_string(),

@@ -56,7 +56,21 @@ struct Reload {
   friend bool operator==(const Reload&, const Reload&) = default;
 };
 
-using ControlRequest = std::variant<Status, Admin, ListVars, GetVar, SetVar, Reload>;
+// `statistics`: this node's counters and gauges (ctl/metrics_report.h); `tandem statistics`
+// and `tandem metrics` both print it.
+struct Statistics {
+  friend bool operator==(const Statistics&, const Statistics&) = default;
+};
+
+// `history`: the last `count` takeover runs and local failovers (all kept when absent),
+// and the last run of each hook.
+struct History {
+  std::optional<std::uint32_t> count;
+
+  friend bool operator==(const History&, const History&) = default;
+};
+
+using ControlRequest = std::variant<Status, Admin, ListVars, GetVar, SetVar, Reload, Statistics, History>;
 
 // "status", "disable", "listvars", ...: the request's "command".
 std::string_view command_word(const ControlRequest& request);

@@ -54,6 +54,9 @@ TEST(ControlRequest, EncodesEveryRequestAsOneLineThatParsesBack) {
       {GetVar{"noipfailback"}, R"({"command":"getvar","name":"noipfailback"})"},
       {SetVar{"IPAllocAlgorithm", "lcp2"}, R"({"command":"setvar","name":"IPAllocAlgorithm","value":"lcp2"})"},
       {Reload{}, R"({"command":"reload"})"},
+      {Statistics{}, R"({"command":"statistics"})"},
+      {History{}, R"({"command":"history"})"},
+      {History{5}, R"({"command":"history","count":5})"},
   };
   for (const auto& [request, line] : cases) {
     EXPECT_EQ(encode_request(request), line);
@@ -130,10 +133,16 @@ TEST(ControlRequest, RefusesBytesAfterTheRequestEvenAfterANul) {
   EXPECT_EQ(parse_error(R"({"command":"status"} garbage)").substr(0, 47), "request: not valid JSON: line 1, column 22: syn");
 }
 
+TEST(ControlRequest, RefusesAHistoryCountOfZero) {
+  EXPECT_EQ(parse_error(R"({"command": "history", "count": 0})"),
+            "request.count: expected a whole number from 1 to 4294967295, got 0");
+}
+
 TEST(ControlRequest, ListsTheKnownCommandsForAnUnknownOne) {
   EXPECT_EQ(parse_error(R"({"command": "recmaster"})"),
             "request.command: unknown command \"recmaster\" (known: status, disable, enable, stop, continue, unban, "
-            "ban, moveip, movegroup, setifacelink, reloadips, ipreallocate, listvars, getvar, setvar, reload)");
+            "ban, moveip, movegroup, setifacelink, reloadips, ipreallocate, listvars, getvar, setvar, reload, "
+            "statistics, history)");
 }
 
 TEST(ControlReply, WritesOneLineForSuccessAndForEachErrorCode) {

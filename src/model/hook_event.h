@@ -15,6 +15,7 @@ enum class HookEvent : std::uint8_t {
   kTakeGroup,      // GROUP, after all of the group's addresses arrived
   kReleaseGroup,   // GROUP, before any of the group's addresses go
   kIpReallocated,  // at the end of every takeover run
+  kNotify,         // WHAT [DETAILS]: this node's health, flags, leader or a link changed (node/notify_watch.h)
 };
 
 constexpr std::string_view hook_event_name(HookEvent event) {
@@ -27,6 +28,7 @@ constexpr std::string_view hook_event_name(HookEvent event) {
     case HookEvent::kTakeGroup: return "takegroup";
     case HookEvent::kReleaseGroup: return "releasegroup";
     case HookEvent::kIpReallocated: return "ipreallocated";
+    case HookEvent::kNotify: return "notify";
   }
   return "unknown";
 }

@@ -3,17 +3,62 @@
 #include <type_traits>
 
 #include "base/overloaded.h"
+#include "node/notify_watch.h"
 
 namespace tandem::node {
 
-Node::Node(cluster::NodeConfig config, NodeIo io) : machine_(std::move(config)), io_(std::move(io)) {}
+Node::Node(cluster::NodeConfig config, NodeIo io)
+    : machine_(config), io_(std::move(io)), watch_(config.self, config.groups) {}
+
+MachineGlance Node::glance(TimePoint now) const {
+  return MachineGlance{.leader = machine_.leader(),
+                       .is_leader = machine_.is_leader(),
+                       .flags = machine_.flags(),
+                       .has_lease = machine_.has_lease(now)};
+}
+
+void Node::report(const MoveRecord& record) {
+  counters_.count(record);
+  if (io_.log) {
+    for (const auto& move : record.moves) io_.log(cluster::Log{cluster::Log::Level::kInfo, describe(record, move)});
+  }
+  if (moved_) moved_(record);
+}
 
 void Node::handle(const cluster::Event& event, TimePoint now) {
+  if (const auto* finished = std::get_if<cluster::HookFinished>(&event); finished && finished->id >= kNotifyHookIdBase) {
+    on_notify_finished(*finished);
+    return;
+  }
+  std::optional<LinkState> previous_link;
+  if (const auto* start = std::get_if<cluster::Start>(&event)) links_ = start->links;
+  if (const auto* change = std::get_if<cluster::LinkChanged>(&event)) {
+    if (auto known = links_.find(change->interface); known != links_.end()) previous_link = known->second;
+    links_[change->interface] = change->state;
+  }
+  const MachineGlance before = glance(now);
+  run_machine(event, now);
+  const MachineGlance after = glance(now);
+  counters_.observe(before, after);
+  if (!after.is_leader) watch_.leadership_lost(now);
+  for (auto& arguments : notifications(before, after, event, previous_link)) queue_notify(std::move(arguments));
+  for (const auto& record : watch_.take_finished()) report(record);
+  io_.timers.wake_at(machine_.next_wakeup());
+}
+
+void Node::run_machine(const cluster::Event& event, TimePoint now) {
   // An action that fails at once (an address the kernel refuses) becomes an event of its
   // own, handled after the batch, so the machine is never re-entered from inside on().
   std::vector<cluster::Event> pending{event};
   for (std::size_t i = 0; i < pending.size(); ++i) {
-    for (const auto& action : machine_.on(pending[i], now)) {
+    const std::vector<cluster::Action> actions = machine_.on(pending[i], now);
+    counters_.observe(pending[i], actions);
+    if (auto question = watch_.observe(pending[i], actions, now)) pending.push_back(*question);
+    for (const auto& action : actions) {
+      if (const auto* reply = std::get_if<cluster::ReplyStatus>(&action); reply && reply->request_id >= kWatchStatusIdBase) {
+        watch_.on_status(reply->status);
+        continue;
+      }
       if (const auto* add = std::get_if<cluster::AddAddress>(&action)) {
         if (auto done = io_.net.add_address(add->prefix, add->interface); !done) {
           pending.push_back(cluster::AddressFailed{add->prefix, add->interface, true, done.error().message()});
@@ -29,7 +74,32 @@ void Node::handle(const cluster::Event& event, TimePoint now) {
       carry_out(action, now);
     }
   }
-  io_.timers.wake_at(machine_.next_wakeup());
+}
+
+void Node::queue_notify(std::vector<std::string> arguments) {
+  if (notify_queue_.size() == kNotifyQueueMax) {
+    notify_queue_.pop_front();
+    if (io_.log) io_.log(cluster::Log{cluster::Log::Level::kWarning, "notify: too many waiting; dropped the oldest"});
+  }
+  notify_queue_.push_back(std::move(arguments));
+  if (!notify_running_) start_notify();
+}
+
+void Node::start_notify() {
+  if (notify_queue_.empty()) return;
+  notify_running_ = next_notify_id_++;
+  const cluster::RunHook run{*notify_running_, HookEvent::kNotify, std::move(notify_queue_.front())};
+  notify_queue_.pop_front();
+  counters_.observe(cluster::Tick{}, {run});
+  io_.hooks.run(run.id, run.event, run.arguments);
+}
+
+void Node::on_notify_finished(const cluster::HookFinished& finished) {
+  if (finished.id != notify_running_) return;
+  counters_.observe(finished, {});
+  if (!finished.ok && io_.log) io_.log(cluster::Log{cluster::Log::Level::kWarning, "notify hook failed"});
+  notify_running_.reset();
+  start_notify();
 }
 
 void Node::carry_out(const cluster::Action& action, TimePoint) {

@@ -6,10 +6,17 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "cluster/node_machine.h"
 #include "io/interfaces.h"
+#include "node/counters.h"
+#include "node/takeover_watch.h"
 
 namespace tandem::node {
 
@@ -31,6 +38,11 @@ struct NodeIo {
   std::function<void()> shutdown_done;
 };
 
+// `notify` hook runs (notify_watch.h) carry ids from here up, apart from the machine's own
+// hooks; their HookFinished never reaches the machine. At most kNotifyQueueMax wait.
+inline constexpr std::uint64_t kNotifyHookIdBase = std::uint64_t{1} << 62;
+inline constexpr std::size_t kNotifyQueueMax = 64;
+
 class Node {
  public:
   Node(cluster::NodeConfig config, NodeIo io);
@@ -38,13 +50,34 @@ class Node {
   // Feeds one event and carries out every action it produced, then re-arms the timer.
   void handle(const cluster::Event& event, TimePoint now);
 
+  // Called when a takeover run this node led, or a local failover, is over (after its
+  // moves were logged, one info line each).
+  void set_move_observer(std::function<void(const MoveRecord&)> observer) { moved_ = std::move(observer); }
+
   const cluster::NodeMachine& machine() const { return machine_; }
+  const Statistics& statistics() const { return counters_.statistics(); }
+  // The link state of each public interface, as the events told it.
+  const std::map<InterfaceName, LinkState>& links() const { return links_; }
 
  private:
   void carry_out(const cluster::Action& action, TimePoint now);
+  void run_machine(const cluster::Event& event, TimePoint now);
+  MachineGlance glance(TimePoint now) const;
+  void report(const MoveRecord& record);
+  void queue_notify(std::vector<std::string> arguments);
+  void start_notify();
+  void on_notify_finished(const cluster::HookFinished& finished);
 
   cluster::NodeMachine machine_;
   NodeIo io_;
+  TakeoverWatch watch_;
+  std::function<void(const MoveRecord&)> moved_;
+  Counters counters_;
+  std::map<InterfaceName, LinkState> links_;
+  // notify runs waiting, oldest first, and the id of the one running.
+  std::deque<std::vector<std::string>> notify_queue_;
+  std::optional<std::uint64_t> notify_running_;
+  std::uint64_t next_notify_id_ = kNotifyHookIdBase;
 };
 
 }  // namespace tandem::node

@@ -113,6 +113,8 @@ struct ProcessHookRunner::Hook {
   std::uint64_t run_serial = 0;
   std::string name;    // file name, for the log
   std::string output;  // the first kOutputKeptMax bytes of stdout and stderr
+  std::string tail;    // the last kOutputTailMax bytes of them
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
 ProcessHookRunner::ProcessHookRunner(asio::io_context& context, std::string events_dir,
@@ -188,7 +190,7 @@ void ProcessHookRunner::start_next(Run& run) {
   }
   std::uint64_t serial = next_serial_++;
   auto hook = std::make_unique<Hook>(
-      Hook{std::move(*process), run.id, run.serial, script.filename().string(), {}});
+      Hook{std::move(*process), run.id, run.serial, script.filename().string(), {}, {}, std::chrono::steady_clock::now()});
   // No alive_ check needed: the runner owns the processes, whose callbacks die with them.
   hook->process.read_output([this, serial](std::string_view chunk) { on_output(serial, chunk); });
   hook->process.wait_exit([this, serial](ExitStatus status) { on_hook_exit(serial, status); });
@@ -201,6 +203,9 @@ void ProcessHookRunner::on_output(std::uint64_t hook_serial, std::string_view ch
   if (found == hooks_.end()) return;
   std::string& output = found->second->output;
   output.append(chunk.substr(0, kOutputKeptMax - std::min(kOutputKeptMax, output.size())));
+  std::string& tail = found->second->tail;
+  tail.append(chunk.substr(chunk.size() - std::min(chunk.size(), kOutputTailMax)));
+  if (tail.size() > kOutputTailMax) tail.erase(0, tail.size() - kOutputTailMax);
 }
 
 void ProcessHookRunner::on_hook_exit(std::uint64_t hook_serial, ExitStatus status) {
@@ -212,6 +217,7 @@ void ProcessHookRunner::on_hook_exit(std::uint64_t hook_serial, ExitStatus statu
   Run* run = find_run(hook->run_id, hook->run_serial);
   if (run == nullptr || run->hook_serial != hook_serial) return;  // killed at the deadline
   run->hook_serial = 0;
+  report(*hook, run->event, status, false);
   if (!status.is_success()) {
     std::string lines = first_lines(hook->output);
     log("hook " + std::string(hook_event_name(run->event)) + ": " + hook->name + " " +
@@ -226,6 +232,7 @@ void ProcessHookRunner::on_deadline(Run& run) {
   std::string where = "before its first hook";
   if (auto found = hooks_.find(run.hook_serial); found != hooks_.end()) {
     where = "in " + found->second->name;
+    report(*found->second, run.event, ExitStatus{ExitStatus::Kind::kKilled, SIGKILL}, true);
     // Its exit, once the kernel has it gone, only removes it from hooks_.
     (void)found->second->process.signal_group(SIGKILL);
   }
@@ -239,6 +246,20 @@ void ProcessHookRunner::finish(Run& run, bool ok) {
   std::uint64_t id = run.id;
   runs_.erase(id);  // also cancels the deadline
   finished_(id, ok);
+}
+
+void ProcessHookRunner::report(const Hook& hook, HookEvent event, ExitStatus status, bool timed_out) const {
+  if (!observer_) return;
+  HookOutcome outcome{event, hook.name, status, timed_out, std::chrono::steady_clock::now() - hook.started, {}};
+  for (std::string_view line : split_lines(hook.tail)) {
+    line = trim(line);
+    if (!line.empty()) outcome.last_lines.emplace_back(line);
+  }
+  if (outcome.last_lines.size() > kOutputTailLines) {
+    outcome.last_lines.erase(outcome.last_lines.begin(),
+                             outcome.last_lines.end() - static_cast<std::ptrdiff_t>(kOutputTailLines));
+  }
+  observer_(outcome);
 }
 
 void ProcessHookRunner::log(const std::string& line) const {

@@ -48,6 +48,20 @@ inline constexpr std::size_t kOutputKeptMax = 4096;
 // Lines of a failed hook's output quoted in the log line.
 inline constexpr std::size_t kOutputLinesLogged = 3;
 
+// Bytes of the end of a hook's output kept for its HookOutcome, and lines of it reported.
+inline constexpr std::size_t kOutputTailMax = 2048;
+inline constexpr std::size_t kOutputTailLines = 5;
+
+// How one hook script ended, for `tandem history`.
+struct HookOutcome {
+  HookEvent event = HookEvent::kMonitor;
+  std::string script;                        // its file name
+  ExitStatus status;                         // SIGKILL when it timed out
+  bool timed_out = false;
+  std::chrono::nanoseconds duration{0};
+  std::vector<std::string> last_lines;       // of its output (stdout and stderr), at most kOutputTailLines
+};
+
 // Whether `file_name` names a hook: NN.name, the name made of letters, digits, '_', '-' and
 // '.', and not a package manager's leftover (containing ".rpm" or ".dpkg-").
 bool is_hook_name(std::string_view file_name);
@@ -69,6 +83,9 @@ class ProcessHookRunner final : public io::HookRunner {
   void set_timeout(std::chrono::milliseconds timeout);
   void set_events_dir(std::string events_dir);
 
+  // Called with how each hook script ended (not for an event without hooks).
+  void set_outcome_observer(std::function<void(const HookOutcome&)> observer) { observer_ = std::move(observer); }
+
   // Runs started and not yet finished.
   std::size_t runs_in_flight() const { return runs_.size(); }
 
@@ -83,12 +100,14 @@ class ProcessHookRunner final : public io::HookRunner {
   void on_deadline(Run& run);
   void finish(Run& run, bool ok);
   void log(const std::string& line) const;
+  void report(const Hook& hook, HookEvent event, ExitStatus status, bool timed_out) const;
 
   asio::io_context& context_;
   std::string events_dir_;
   std::chrono::milliseconds timeout_;
   Finished finished_;
   Log log_;
+  std::function<void(const HookOutcome&)> observer_;
   std::map<std::uint64_t, std::unique_ptr<Run>> runs_;  // by run id
   // Every hook process not yet reaped, by serial; a hook killed at its run's deadline stays
   // here until the kernel has it gone, so the event loop never blocks on it.

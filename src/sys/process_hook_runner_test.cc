@@ -121,6 +121,35 @@ TEST_F(HookRunnerTest, KeepsOnlyTheStartOfAHooksOutput) {
   EXPECT_NE(log_[0].find("xxxx"), std::string::npos);
 }
 
+TEST_F(HookRunnerTest, ReportsHowEachHookEndedWithTheLastLinesOfItsOutput) {
+  events_.write_script("10.fine", "echo ok");
+  events_.write_script("20.broken", "for i in 1 2 3 4 5 6 7; do echo line $i; done; exit 4");
+  make_runner();
+  std::vector<HookOutcome> outcomes;
+  runner_->set_outcome_observer([&](const HookOutcome& outcome) { outcomes.push_back(outcome); });
+  EXPECT_EQ(run(1, HookEvent::kTakeIp, {"203.0.113.10/24", "eth1"}), false);
+  ASSERT_EQ(outcomes.size(), 2u);
+  EXPECT_EQ(outcomes[0].script, "10.fine");
+  EXPECT_TRUE(outcomes[0].status.is_success());
+  EXPECT_EQ(outcomes[0].last_lines, (std::vector<std::string>{"ok"}));
+  EXPECT_EQ(outcomes[1].event, HookEvent::kTakeIp);
+  EXPECT_EQ(outcomes[1].status, (ExitStatus{ExitStatus::Kind::kExited, 4}));
+  EXPECT_FALSE(outcomes[1].timed_out);
+  EXPECT_EQ(outcomes[1].last_lines,
+            (std::vector<std::string>{"line 3", "line 4", "line 5", "line 6", "line 7"}));
+}
+
+TEST_F(HookRunnerTest, ReportsAHookKilledAtTheTimeout) {
+  events_.write_script("10.hang", "echo started; sleep 30");
+  make_runner(milliseconds(200));
+  std::vector<HookOutcome> outcomes;
+  runner_->set_outcome_observer([&](const HookOutcome& outcome) { outcomes.push_back(outcome); });
+  EXPECT_EQ(run(1, HookEvent::kMonitor), false);
+  ASSERT_EQ(outcomes.size(), 1u);
+  EXPECT_TRUE(outcomes[0].timed_out);
+  EXPECT_EQ(outcomes[0].status.kind, ExitStatus::Kind::kKilled);
+}
+
 TEST_F(HookRunnerTest, AMissingEventsDirectoryMeansNoHooks) {
   runner_.emplace(
       context_, events_.file("no-such-dir"), milliseconds(1000),

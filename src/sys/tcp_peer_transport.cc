@@ -263,6 +263,7 @@ void TcpPeerTransport::on_challenge(OutboundLink& link) {
     return;
   }
   link.timer.cancel();
+  ++counters_.connects;
   link.key = connection_key(config_.key, link.peer, challenge->nonce);
   link.state = OutboundLink::State::kConnected;
   link.delay = kReconnectDelayStart;
@@ -503,6 +504,7 @@ void TcpPeerTransport::arm_hello_deadline(const std::shared_ptr<Inbound>& connec
     if (error || alive.expired()) return;
     auto found = inbound_.find(id);
     if (found == inbound_.end() || found->second->stream.is_proven()) return;
+    ++counters_.refused["handshake_timeout"];
     close_inbound(id, "no valid hello within " + std::to_string(timeout.count()) + " ms");
   });
 }
@@ -531,12 +533,15 @@ void TcpPeerTransport::on_read(const std::shared_ptr<Inbound>& connection, std::
   auto batch = connection->stream.feed(std::span(connection->buffer.data(), size));
   for (auto& received : batch.messages) deliver_(received.from, std::move(received.message));
   for (const auto& skipped : batch.skipped) log("skipped " + skipped.message());
+  if (!batch.skipped.empty()) counters_.refused["unknown_type"] += batch.skipped.size();
   if (batch.broken) {
+    ++counters_.refused[std::string(refusal_cause(*batch.broken, was_proven))];
     close_inbound(connection->id, "refused " + batch.broken->message());
     return;
   }
   const std::optional<NodeId> peer = connection->stream.peer();
   if (peer && !was_proven) {
+    ++counters_.accepts;
     connection->hello_deadline.cancel();
     connection->buffer.resize(kReadChunkSize);
     // A peer that reconnects leaves its old connection behind, maybe half-open: drop it.

@@ -55,6 +55,7 @@
 #include "model/ids.h"
 #include "proto/message.h"
 #include "sys/cluster_key.h"
+#include "sys/mesh_counters.h"
 #include "sys/peer_send_queue.h"
 #include "sys/unproven_gate.h"
 
@@ -114,6 +115,9 @@ class TcpPeerTransport final : public io::PeerTransport {
   // Whether the outgoing connection to `peer` is established and its handshake done.
   bool is_connected(NodeId peer) const;
 
+  // Connections made and refused since construction.
+  const MeshCounters& counters() const { return counters_; }
+
  private:
   struct Outbound;
   struct OutboundLink;
@@ -149,6 +153,7 @@ class TcpPeerTransport final : public io::PeerTransport {
   TcpPeerTransportConfig config_;
   Deliver deliver_;
   Log log_;
+  MeshCounters counters_;
   asio::ip::tcp::acceptor acceptor_;
   asio::steady_timer accept_retry_;
   UnprovenGate unproven_gate_;         // what unproven connections may cost (unproven_gate.h)
