@@ -19,6 +19,8 @@ std::string lab_record_json(const LabRecord& record) {
                               {"nics", options.public_interface_count},
                               {"groups", options.group_count},
                               {"ipv6", options.has_ipv6},
+                              {"fabrics", options.has_separate_fabrics ? "separate" : "joined"},
+                              {"on_path_loss", options.on_path_loss ? std::string(to_string(*options.on_path_loss)) : ""},
                               {"tunables", tunables},
                               {"state_root", options.state_root},
                               {"probe_port", options.probe_port},
@@ -41,6 +43,9 @@ Result<LabRecord> parse_lab_record(std::string_view text, std::string_view file_
     options.public_interface_count = json.at("nics").get<int>();
     options.group_count = json.at("groups").get<int>();
     options.has_ipv6 = json.at("ipv6").get<bool>();
+    // Records written before separate fabrics have neither key: joined, no policy.
+    options.has_separate_fabrics = json.value("fabrics", std::string("joined")) == "separate";
+    options.on_path_loss = parse_path_loss_policy(json.value("on_path_loss", std::string()));
     for (const auto& pair : json.at("tunables")) {
       options.tunables.emplace_back(pair.at(0).get<std::string>(), pair.at(1).get<std::string>());
     }

@@ -87,6 +87,8 @@ struct UpArguments {
   std::string tandemd;
   bool no_daemon = false;
   bool ipv6 = false;
+  std::string fabrics = "joined";
+  std::string on_path_loss;
   int ready_seconds = 20;
 };
 
@@ -98,6 +100,8 @@ Result<tandem::lab::UpOptions> up_options(const Globals& globals, const UpArgume
   options.lab.public_interface_count = arguments.nics;
   options.lab.group_count = arguments.groups;
   options.lab.has_ipv6 = arguments.ipv6;
+  options.lab.has_separate_fabrics = arguments.fabrics == "separate";
+  if (!arguments.on_path_loss.empty()) options.lab.on_path_loss = tandem::parse_path_loss_policy(arguments.on_path_loss);
   for (const auto& tunable : arguments.tunables) {
     auto assignment = tandem::lab::parse_tunable_argument(tunable);
     if (!assignment) return tandem::fail(assignment.error());
@@ -131,6 +135,14 @@ Verb add_up(CLI::App& tool, const Globals& globals) {
   verb->add_option("--tandemd", arguments->tandemd, "The daemon to run (default: tandemd next to tandem-lab)");
   verb->add_flag("--no-daemon", arguments->no_daemon, "Build the network and the probe listeners only");
   verb->add_flag("--ipv6", arguments->ipv6, "Give every group IPv6 addresses too (2001:db8:100::/64, 2001:db8:113::/64)");
+  verb->add_option("--fabrics", arguments->fabrics,
+                   "joined: switches A and B joined by an inter-switch link, every IP allowed on every NIC; "
+                   "separate: two isolated fabrics, the client on both, each IP on its own NIC only")
+      ->check(CLI::IsMember({"joined", "separate"}))
+      ->capture_default_str();
+  verb->add_option("--on-path-loss", arguments->on_path_loss,
+                   "The groups' policy when their node loses one of their IPs (ip_groups on-path-loss=): move or stay")
+      ->check(CLI::IsMember({"move", "stay"}));
   verb->add_option("--ready-timeout", arguments->ready_seconds, "Seconds to wait for every public IP to answer")->capture_default_str();
   return {verb, [&globals, arguments] {
             auto options = up_options(globals, *arguments);
