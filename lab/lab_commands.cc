@@ -17,7 +17,8 @@ void add_bridges(const LabPlan& plan, std::vector<Command>& commands) {
                                                  "0", "forward_delay", "0", "mcast_snooping", "0"}));
     commands.push_back(ip_in(plan.switch_netns, {"link", "set", bridge, "up"}));
   }
-  const auto& isl = plan.inter_switch_link;
+  if (!plan.inter_switch_link) return;  // separate fabrics
+  const auto& isl = *plan.inter_switch_link;
   commands.push_back(ip_in(plan.switch_netns, {"link", "add", isl.port_a, "type", "veth", "peer", "name", isl.port_b}));
   commands.push_back(ip_in(plan.switch_netns, {"link", "set", isl.port_a, "master", isl.bridge_a, "up"}));
   commands.push_back(ip_in(plan.switch_netns, {"link", "set", isl.port_b, "master", isl.bridge_b, "up"}));
@@ -68,6 +69,12 @@ std::vector<Command> setup_commands(const LabPlan& plan) {
     commands.push_back(ip_in(plan.client_netns, address_add(address, plan.client_link.interface)));
   }
   add_router(plan, commands);
+  if (plan.client_fabric_b_link) {
+    add_link(plan, plan.client_netns, *plan.client_fabric_b_link, commands);
+    for (const auto& address : plan.client_fabric_b_addresses) {
+      commands.push_back(ip_in(plan.client_netns, address_add(address, plan.client_fabric_b_link->interface)));
+    }
+  }
   return commands;
 }
 

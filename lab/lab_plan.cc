@@ -164,12 +164,14 @@ std::string ip_groups_text(const LabPlan& plan) {
     for (const auto& address : group.addresses) {
       text += " " + address.prefix.address.to_string() + "@" + address.preferred_interface;
     }
+    if (plan.options.on_path_loss) text += " on-path-loss=" + std::string(to_string(*plan.options.on_path_loss));
     text += "\n";
   }
   return text;
 }
 
-// Every public IP on every public interface: a node may serve any group on any NIC.
+// Every public IP on every public interface: a node may serve any group on any NIC. With
+// separate fabrics, every public IP on its own interface only.
 std::string public_addresses_text(const LabPlan& plan) {
   std::string interfaces;
   for (int k = 1; k <= plan.options.public_interface_count; ++k) {
@@ -178,9 +180,33 @@ std::string public_addresses_text(const LabPlan& plan) {
   }
   std::string text = "# public_addresses of lab " + plan.options.prefix + " (written by tandem-lab)\n";
   for (const auto& address : plan.public_addresses()) {
-    text += address.prefix.to_string() + " " + interfaces + "\n";
+    const bool has_own_only = plan.options.has_separate_fabrics;
+    text += address.prefix.to_string() + " " + (has_own_only ? address.preferred_interface : interfaces) + "\n";
   }
   return text;
+}
+
+// The client: on swa alone with both networks when the switches are joined, else on each
+// fabric with that fabric's network.
+void plan_client(LabPlan& plan) {
+  const LabOptions& options = plan.options;
+  plan.client_link = {"client", "swa", "eth0", "02:00:00:ff:ff:00"};
+  std::vector<IpPrefix> fabric_a{prefix_of("198.51.100.254/24")};
+  std::vector<IpPrefix> fabric_b{prefix_of("203.0.113.254/24")};
+  if (options.has_ipv6) {
+    fabric_a.push_back(prefix_of("2001:db8:100::254/64"));
+    fabric_b.push_back(prefix_of("2001:db8:113::254/64"));
+  }
+  plan.client_addresses = fabric_a;
+  if (options.has_separate_fabrics) {
+    plan.client_fabric_b_link = PlannedLink{"clientb", "swb", "eth1", "02:00:00:ff:ff:01"};
+    plan.client_fabric_b_addresses = fabric_b;
+    return;
+  }
+  plan.inter_switch_link = PlannedSwitchLink{"isl-a", "swa", "isl-b", "swb"};
+  // 198.51.100.254, 203.0.113.254, then the IPv6 ones, as before separate fabrics existed.
+  plan.client_addresses = {fabric_a[0], fabric_b[0]};
+  if (options.has_ipv6) plan.client_addresses.insert(plan.client_addresses.end(), {fabric_a[1], fabric_b[1]});
 }
 
 void plan_files(LabPlan& plan) {
@@ -202,6 +228,10 @@ Result<void> check_options(const LabOptions& options) {
   const int node_max = options.is_routed ? kRoutedNodeCountMax : kNodeCountMax;
   if (options.node_count < 1 || options.node_count > node_max) {
     return fail("--nodes", "must be 1 to " + std::to_string(node_max) + (options.is_routed ? " with --routed" : ""));
+  }
+  if (options.is_routed && options.has_separate_fabrics) {
+    // The router has one leg per switch, so it would join the two fabrics again.
+    return fail("--routed", "cannot be combined with --fabrics separate");
   }
   if (options.public_interface_count < 1 || options.public_interface_count > kPublicInterfaceCountMax) {
     return fail("--nics", "must be 1 to " + std::to_string(kPublicInterfaceCountMax));
@@ -292,13 +322,7 @@ Result<LabPlan> make_lab_plan(const LabOptions& options) {
   plan.switch_netns = options.prefix + "-sw";
   plan.client_netns = options.prefix + "-client";
   plan.bridges = {"swa", "swb", "swp", "swq"};
-  plan.inter_switch_link = {"isl-a", "swa", "isl-b", "swb"};
-  plan.client_link = {"client", "swa", "eth0", "02:00:00:ff:ff:00"};
-  plan.client_addresses = {prefix_of("198.51.100.254/24"), prefix_of("203.0.113.254/24")};
-  if (options.has_ipv6) {
-    plan.client_addresses.push_back(prefix_of("2001:db8:100::254/64"));
-    plan.client_addresses.push_back(prefix_of("2001:db8:113::254/64"));
-  }
+  plan_client(plan);
   for (int i = 0; i < options.node_count; ++i) plan.nodes.push_back(plan_node(options, i));
   plan.groups = plan_groups(options);
   plan.client_sysctls = client_sysctls(options.has_ipv6);

@@ -17,10 +17,17 @@
 //             of their own (only public IPs).
 //   P-client  the client, on swa: 198.51.100.254/24 and 203.0.113.254/24 (and
 //             2001:db8:100::254/64, 2001:db8:113::254/64 with IPv6).
+// With separate fabrics (VMware port binding on two isolated storage networks) there is
+// no inter-switch link: swa is fabric A, swb fabric B; the client has eth0 on swa with the
+// first network's addresses (198.51.100.254/24, 2001:db8:100::254/64) and eth1 on swb with
+// the second's (203.0.113.254/24, 2001:db8:113::254/64); and each public IP may use only
+// its own interface (public_addresses lists one), so an interface that fails costs its
+// node that IP, and the groups' on-path-loss policy decides what happens.
 // Group g<i> holds one public IP per public interface: eth<k> with k odd is on
 // 198.51.100.0/24, with k even on 203.0.113.0/24; the host number is 10 + i for eth1 and
 // eth2, 10 + G + i for eth3 and eth4, and so on. Each IP prefers its interface and may be
-// configured on every public interface of every node. With IPv6 each group also holds
+// configured on every public interface of every node (on its own interface only, with
+// separate fabrics). With IPv6 each group also holds
 // 2001:db8:100::N and 2001:db8:113::N (N the IPv4 host number, written in decimal digits).
 //
 // With `--routed` (a client reached only through a router, docs/design/routing.md):
@@ -37,6 +44,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -44,6 +52,7 @@
 
 #include "base/result.h"
 #include "model/ip_address.h"
+#include "model/ip_group.h"
 
 namespace tandem::lab {
 
@@ -65,6 +74,8 @@ struct LabOptions {
   // A routed client (`--routed`): the client sits behind a router instead of on swa, and
   // every node's tandem.conf has a [routing] section (per-IP source routing).
   bool is_routed = false;
+  bool has_separate_fabrics = false;  // --fabrics separate: no inter-switch link
+  std::optional<PathLossPolicy> on_path_loss;  // written in ip_groups when given
   std::vector<std::pair<std::string, std::string>> tunables;  // [tunables] of every node
   std::string state_root = "/run";                            // the state dir is root/prefix
   std::uint16_t probe_port = kDefaultProbePort;
@@ -156,7 +167,7 @@ struct LabPlan {
   std::string switch_netns;  // P-sw
   std::string client_netns;  // P-client
   std::vector<std::string> bridges;              // swa, swb, swp, swq
-  PlannedSwitchLink inter_switch_link;
+  std::optional<PlannedSwitchLink> inter_switch_link;  // none with separate fabrics
   PlannedLink client_link;                       // "client" on swa, eth0 in the client
   std::vector<IpPrefix> client_addresses;
   std::vector<std::string> client_gateways;      // default routes of the client (routed only)
@@ -164,6 +175,11 @@ struct LabPlan {
   std::vector<PlannedLink> router_links;         // ra, rb, rc
   std::vector<PlannedAddressOn> router_addresses;
   std::vector<std::string> router_sysctls;
+  std::vector<IpPrefix> client_addresses;        // on client_link
+  // Separate fabrics: "clientb" on swb, eth1 in the client, with the second network's
+  // addresses (which are then not in client_addresses).
+  std::optional<PlannedLink> client_fabric_b_link;
+  std::vector<IpPrefix> client_fabric_b_addresses;
   std::vector<PlannedNode> nodes;
   std::vector<PlannedGroup> groups;
   std::vector<std::string> client_sysctls;       // "key=value", before any interface; nodes get none

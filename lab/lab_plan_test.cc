@@ -31,7 +31,7 @@ const PlannedFile& file_at(const LabPlan& plan, const std::string& path) {
 
 std::vector<std::string> interface_names(const LabPlan& plan) {
   std::vector<std::string> names(plan.bridges);
-  names.insert(names.end(), {plan.inter_switch_link.port_a, plan.inter_switch_link.port_b,
+  names.insert(names.end(), {plan.inter_switch_link->port_a, plan.inter_switch_link->port_b,
                              plan.client_link.port, plan.client_link.interface});
   for (const auto& node : plan.nodes) {
     for (const auto& link : node.links) names.insert(names.end(), {link.port, link.interface});
@@ -90,6 +90,7 @@ TEST(LabPlan, WiresEthOneToSwitchAEthTwoToSwitchBAndEthZeroToThePrivateNetwork) 
   EXPECT_EQ(links[3].bridge, "swa");
   EXPECT_EQ(plan.client_link.bridge, "swa");
   EXPECT_EQ(plan.inter_switch_link, (PlannedSwitchLink{"isl-a", "swa", "isl-b", "swb"}));
+  EXPECT_EQ(plan.client_fabric_b_link, std::nullopt);
   EXPECT_EQ(plan.nodes[2].private_address.to_string(), "192.0.2.3/24");
 }
 
@@ -211,21 +212,26 @@ TEST(LabPlan, AllowsEveryPublicAddressOnEveryPublicInterface) {
   EXPECT_EQ(parsed->size(), 6u);
 }
 
-TEST(LabPlan, WritesFilesThatTogetherPassTheClusterCheck) {
-  LabOptions options;
-  options.public_interface_count = 3;
-  options.has_ipv6 = true;
-  auto plan = plan_of(options);
-  auto groups = config::parse_ip_groups(file_at(plan, plan.ip_groups_file).text, "ip_groups");
-  ASSERT_TRUE(groups.ok()) << groups.error().message();
-  std::vector<config::NodeAddresses> nodes;
-  for (const auto& node : plan.nodes) {
-    auto addresses = config::parse_public_addresses(file_at(plan, node.paths.public_addresses).text, "public_addresses");
-    ASSERT_TRUE(addresses.ok()) << addresses.error().message();
-    nodes.push_back({NodeId(static_cast<std::uint32_t>(node.index)), *addresses});
+TEST(LabPlan, WritesFilesThatTogetherPassTheClusterCheckWithJoinedOrSeparateFabrics) {
+  for (bool has_separate_fabrics : {false, true}) {
+    LabOptions options;
+    options.public_interface_count = 3;
+    options.has_ipv6 = true;
+    options.has_separate_fabrics = has_separate_fabrics;
+    options.on_path_loss = PathLossPolicy::kStay;
+    auto plan = plan_of(options);
+    auto groups = config::parse_ip_groups(file_at(plan, plan.ip_groups_file).text, "ip_groups");
+    ASSERT_TRUE(groups.ok()) << groups.error().message();
+    EXPECT_EQ(groups->entries[0].group.on_path_loss, PathLossPolicy::kStay);
+    std::vector<config::NodeAddresses> nodes;
+    for (const auto& node : plan.nodes) {
+      auto addresses = config::parse_public_addresses(file_at(plan, node.paths.public_addresses).text, "public_addresses");
+      ASSERT_TRUE(addresses.ok()) << addresses.error().message();
+      nodes.push_back({NodeId(static_cast<std::uint32_t>(node.index)), *addresses});
+    }
+    auto checked = config::validate_cluster(*groups, nodes);
+    EXPECT_TRUE(checked.ok()) << (has_separate_fabrics ? "separate: " : "joined: ") << checked.error().message();
   }
-  auto checked = config::validate_cluster(*groups, nodes);
-  EXPECT_TRUE(checked.ok()) << checked.error().message();
 }
 
 TEST(LabPlan, WritesTandemConfPointingIntoTheStateDir) {

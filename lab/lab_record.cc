@@ -21,6 +21,8 @@ std::string lab_record_json(const LabRecord& record) {
                               {"ipv6", options.has_ipv6},
                               {"host_settings", options.manages_host_settings},
                               {"routed", options.is_routed},
+                              {"fabrics", options.has_separate_fabrics ? "separate" : "joined"},
+                              {"on_path_loss", options.on_path_loss ? std::string(to_string(*options.on_path_loss)) : ""},
                               {"tunables", tunables},
                               {"state_root", options.state_root},
                               {"probe_port", options.probe_port},
@@ -45,6 +47,9 @@ Result<LabRecord> parse_lab_record(std::string_view text, std::string_view file_
     options.has_ipv6 = json.at("ipv6").get<bool>();
     options.manages_host_settings = json.value("host_settings", true);  // absent before it existed
     options.is_routed = json.value("routed", false);  // absent in records of older labs
+    // Records written before separate fabrics have neither key: joined, no policy.
+    options.has_separate_fabrics = json.value("fabrics", std::string("joined")) == "separate";
+    options.on_path_loss = parse_path_loss_policy(json.value("on_path_loss", std::string()));
     for (const auto& pair : json.at("tunables")) {
       options.tunables.emplace_back(pair.at(0).get<std::string>(), pair.at(1).get<std::string>());
     }

@@ -31,11 +31,12 @@ Result<ClusterLayout> make_layout(const ClusterShape& shape) {
   for (std::uint32_t k = 1; k <= shape.interfaces; ++k) layout.interfaces.emplace_back("eth" + std::to_string(k));
   AddressList addresses;
   for (std::uint32_t g = 0; g < shape.groups; ++g) {
-    IpGroup group{GroupName("target" + std::to_string(g + 1)), {}};
+    IpGroup group{GroupName("target" + std::to_string(g + 1)), {}, shape.on_path_loss};
     for (std::uint32_t j = 0; j < shape.group_size; ++j) {
       const IpPrefix prefix = member_prefix(shape, g, j);
-      group.members.push_back(GroupMember{prefix.address, layout.interfaces[j % shape.interfaces]});
-      addresses.push_back(PublicAddress{prefix, layout.interfaces});
+      const InterfaceName& own = layout.interfaces[j % shape.interfaces];
+      group.members.push_back(GroupMember{prefix.address, own});
+      addresses.push_back(PublicAddress{prefix, shape.has_separate_fabrics ? std::vector{own} : layout.interfaces});
     }
     layout.groups.push_back(std::move(group));
   }

@@ -3,7 +3,10 @@
 //
 // Every node may host every address on any of its interfaces (one public_addresses file for
 // the whole cluster); member j of every group prefers interface j mod K, so a group of two
-// on two interfaces takes one path per interface. Addresses come from the documentation
+// on two interfaces takes one path per interface. With separate fabrics, member j may use
+// interface j mod K only (interface k is fabric k, and nothing joins the fabrics), so an
+// interface that fails costs its node those IPs: what the groups do then is their
+// on_path_loss policy. Addresses come from the documentation
 // ranges: member j of group g is host g+1 of 192.0.2.0/24, 198.51.100.0/24 or
 // 203.0.113.0/24 (j = 0, 1, 2) when the shape fits, else 2001:db8:0:j::g+1/64, so that each
 // subnet holds one member of every group.
@@ -22,6 +25,8 @@ struct ClusterShape {
   std::uint32_t interfaces = 2;
   std::uint32_t groups = 3;
   std::uint32_t group_size = 2;
+  bool has_separate_fabrics = false;
+  PathLossPolicy on_path_loss = PathLossPolicy::kMove;  // of every group
 };
 
 struct ClusterLayout {

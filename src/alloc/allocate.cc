@@ -44,7 +44,10 @@ class GroupPlacer {
   };
 
   std::uint32_t servable(Index group, Index node) const;
+  bool serves_best(Index group, Index node) const;
+  bool keeps_lost_path(Index group, Index node) const;
   bool can_stay(Index group, Index node) const;
+  bool may_rebalance(Index group, Index node) const;
   void keep_or_home();
   Index current_node(Index group) const;
   void place_unplaced();
@@ -109,13 +112,33 @@ std::uint32_t GroupPlacer::servable(Index group, Index node) const {
   return index_.classes[entry.node_class].servable[group];
 }
 
-// A group stays where it is while its node serves as many of its IPs as any node could
-// (a node that can serve all of a group beats one that can serve some). Under NoIPTakeover
-// there is nowhere else to go, so serving any of them is enough.
-bool GroupPlacer::can_stay(Index group, Index node) const {
+// Whether a node serves as many of a group's IPs as any node could (a node that can serve
+// all of a group beats one that can serve some).
+bool GroupPlacer::serves_best(Index group, Index node) const {
   const std::uint32_t count = servable(group, node);
-  if (count == 0) return false;
-  return tunables_.no_ip_takeover != 0 || count == index_.best_servable[group];
+  return count != 0 && count == index_.best_servable[group];
+}
+
+// Whether the group has lost a path on this node and stays there anyway, because it says
+// on-path-loss=stay: the node serves some of its IPs, not all.
+bool GroupPlacer::keeps_lost_path(Index group, Index node) const {
+  if (node == kNoIndex || index_.groups[group].on_path_loss != PathLossPolicy::kStay) return false;
+  const std::uint32_t count = servable(group, node);
+  return count != 0 && count < index_.groups[group].ips.size();
+}
+
+// A group stays where it is while its node serves it best. Under NoIPTakeover there is
+// nowhere else to go, so serving any of its IPs is enough; and a group that lost a path
+// under on-path-loss=stay stays too, rather than interrupt the paths it still has.
+bool GroupPlacer::can_stay(Index group, Index node) const {
+  if (serves_best(group, node) || keeps_lost_path(group, node)) return true;
+  return tunables_.no_ip_takeover != 0 && servable(group, node) != 0;
+}
+
+// Rebalancing moves neither a group put on its node by hand nor one that stays there with
+// a lost path: moving it would interrupt the paths the policy is there to keep.
+bool GroupPlacer::may_rebalance(Index group, Index node) const {
+  return index_.groups[group].pinned_node != node && !keeps_lost_path(group, node);
 }
 
 // The deterministic algorithm puts every group it can on its home node (group i on node
@@ -132,7 +155,8 @@ void GroupPlacer::keep_or_home() {
   if (is_deterministic && !index_.nodes.empty()) {
     for (Index g = 0; g < index_.groups.size(); ++g) {
       const auto home = static_cast<Index>(g % index_.nodes.size());
-      if (node_of_group_[g] == kNoIndex && can_stay(g, home)) assign(g, home);
+      if (node_of_group_[g] != kNoIndex || keeps_lost_path(g, current_node(g))) continue;
+      if (serves_best(g, home)) assign(g, home);
     }
   }
   for (Index g = 0; g < index_.groups.size(); ++g) {
@@ -252,7 +276,7 @@ bool GroupPlacer::move_one_from(Index source) {
   using Rank = std::tuple<std::uint32_t, std::uint32_t, std::int64_t, Index>;  // groups, IPs, cost change, group
   std::optional<std::pair<Rank, Index>> best;
   for (Index g : groups_on_[source]) {
-    if (index_.groups[g].pinned_node == source) continue;  // put there by hand: it stays
+    if (!may_rebalance(g, source)) continue;
     const Choice choice = choose_node(g, source, source_groups - 2);
     if (choice.node == kNoIndex) continue;
     const std::int64_t change = static_cast<std::int64_t>(choice.cost) -

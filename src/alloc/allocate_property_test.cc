@@ -749,6 +749,101 @@ RC_GTEST_PROP(AllocateProperty, GivesEveryUnhostedIpAReasonAndEveryHostedOneNone
   if (!violations.empty()) fail_with(violations, s.view, s.tunables, s.current, result);
 }
 
+// ---------------------------------------------------------------------------------------
+// on-path-loss=stay. Everything above runs with the default policy, move, so it states what
+// move does (today's behaviour). Below, groups that say stay.
+
+// A random cluster whose explicit groups say on-path-loss=stay, each with even chance.
+Scenario random_cluster_with_policies() {
+  Scenario s = random_cluster();
+  for (auto& group : s.view.groups) {
+    if (chance(50)) group.on_path_loss = PathLossPolicy::kStay;
+  }
+  return s;
+}
+rc::Gen<Scenario> any_cluster_with_policies() {
+  return rc::gen::exec([] { return random_cluster_with_policies(); });
+}
+
+// The addresses of the groups that say stay.
+std::set<IpAddress> staying_addresses(const ClusterView& view) {
+  std::set<IpAddress> out;
+  for (const auto& group : view.groups) {
+    if (group.on_path_loss != PathLossPolicy::kStay) continue;
+    for (const auto& member : group.members) out.insert(member.address);
+  }
+  return out;
+}
+
+RC_GTEST_PROP(AllocateProperty, KeepsGroupsWholeEligibleDiverseAndExplainedWhateverTheirPolicy, ()) {
+  const Scenario s = *any_cluster_with_policies();
+  const Assignment result = allocate_valid(s);
+  const Rules rules(s.view, s.tunables);
+  const auto violations = check_group_unity(rules, result) + check_eligibility(rules, result) +
+                          check_path_diversity(rules, result) + check_reasons(rules, result);
+  if (!violations.empty()) fail_with(violations, s.view, s.tunables, s.current, result);
+}
+
+RC_GTEST_PROP(AllocateProperty, IsStableAndOrderFreeWhateverTheGroupsPolicy, ()) {
+  const Scenario s = *any_cluster_with_policies();
+  const Assignment first = allocate_valid(s);
+  const Assignment second = allocate(s.view, s.tunables, first);
+  if (second != first) fail_with("allocating again moves:\n" + moves_between(first, second), s.view, s.tunables, s.current, first);
+  const ClusterView shuffled = reordered(s.view);
+  const Assignment again = allocate(shuffled, s.tunables, s.current);
+  if (again != first) fail_with("the reordered cluster moves:\n" + moves_between(first, again), s.view, s.tunables, s.current, first);
+}
+
+// Links flip on random nodes (1-3 flips, down or up) after a stable allocation: a group that
+// says stay, held by one node that may still host and now serves some of it but not all,
+// stays on that node, with every IP the node can still serve hosted there.
+RC_GTEST_PROP(AllocateProperty, NeverMovesAGroupThatSaysStayWhileItsNodeStillServesPartOfIt, ()) {
+  const Scenario s = *any_cluster_with_policies();
+  const Assignment before = allocate(s.view, s.tunables, allocate_valid(s));  // stable
+  ClusterView view = s.view;
+  const int flips = pick(1, 3);
+  for (int i = 0; i < flips; ++i) {
+    auto& node = view.nodes[static_cast<std::size_t>(pick(0, static_cast<int>(view.nodes.size()) - 1))];
+    auto& link = node.links[interface_name(pick(1, 4))];
+    link = link == LinkState::kUp ? LinkState::kDown : LinkState::kUp;
+  }
+  const Assignment after = allocate(view, s.tunables, before);
+  const Rules rules(view, s.tunables);
+  const auto staying = staying_addresses(view);
+  std::string violations;
+  for (const auto& group : rules.groups()) {
+    if (!staying.contains(group.front())) continue;
+    const auto held_by = nodes_of(group, before);
+    if (held_by.size() != 1) continue;
+    const NodeView& node = *rules.node(*held_by.begin());
+    const std::size_t serves = rules.servable(group, node);
+    if (serves == 0 || serves == group.size()) continue;
+    std::size_t hosted = 0;
+    for (const auto& address : group) {
+      if (after.placement_of(address)) ++hosted;
+    }
+    if (nodes_of(group, after) != held_by || hosted != serves) {
+      violations += "group " + group_text(group) + " says stay and node " + std::to_string(node.pnn.value()) +
+                    " serves " + std::to_string(serves) + " of it, yet it moves:\n" + moves_between(before, after);
+    }
+  }
+  if (!violations.empty()) fail_with(violations, view, s.tunables, before, after);
+}
+
+// Where no node has lost part of a group (each serves all of it or none), the policy
+// changes nothing: stay differs from move only on a lost path.
+RC_GTEST_PROP(AllocateProperty, GivesTheSameResultForStayAndMoveWhenNoPathIsLost, ()) {
+  Scenario moving = *any_healthy_identical_cluster(1);
+  Scenario staying = moving;
+  for (auto& group : staying.view.groups) group.on_path_loss = PathLossPolicy::kStay;
+  const Assignment result = allocate_valid(moving);
+  const Assignment stay_result = allocate_valid(staying);
+  if (stay_result != result) {
+    fail_with("with every group saying stay the result differs:\n" + moves_between(result, stay_result),
+              staying.view, staying.tunables, staying.current, stay_result);
+  }
+}
+
 // Valid but odd: maybe no nodes at all, nodes without addresses or links, groups whose IPs
 // no node lists, a current assignment full of strangers.
 Scenario odd_cluster() {

@@ -105,6 +105,7 @@ void Builder::number_interfaces_and_ips() {
 void Builder::form_groups() {
   for (const auto& group : view.groups) {
     GroupEntry entry;
+    entry.on_path_loss = group.on_path_loss;
     for (const auto& member : group.members) {
       const Index ip = ip_ids.at(member.address);
       entry.ips.push_back(ip);

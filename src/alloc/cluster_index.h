@@ -36,6 +36,7 @@ struct IpEntry {
 struct GroupEntry {
   std::vector<Index> ips;  // ascending address
   Index pinned_node = kNoIndex;  // where an administrator put it (ClusterView::pins)
+  PathLossPolicy on_path_loss = PathLossPolicy::kMove;
 };
 
 struct NodeClass {

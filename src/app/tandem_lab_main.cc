@@ -98,6 +98,8 @@ struct UpArguments {
   bool ipv6 = false;
   bool no_host_settings = false;
   bool routed = false;
+  std::string fabrics = "joined";
+  std::string on_path_loss;
   int ready_seconds = 20;
 };
 
@@ -111,6 +113,8 @@ Result<tandem::lab::UpOptions> up_options(const Globals& globals, const UpArgume
   options.lab.has_ipv6 = arguments.ipv6;
   options.lab.manages_host_settings = !arguments.no_host_settings;
   options.lab.is_routed = arguments.routed;
+  options.lab.has_separate_fabrics = arguments.fabrics == "separate";
+  if (!arguments.on_path_loss.empty()) options.lab.on_path_loss = tandem::parse_path_loss_policy(arguments.on_path_loss);
   for (const auto& tunable : arguments.tunables) {
     auto assignment = tandem::lab::parse_tunable_argument(tunable);
     if (!assignment) return tandem::fail(assignment.error());
@@ -148,6 +152,14 @@ Verb add_up(CLI::App& tool, const Globals& globals) {
                  "The daemons leave the nodes' sysctls alone ([network] manage_host_settings = false)");
   verb->add_flag("--routed", arguments->routed,
                  "Put the client behind a router (P-router) and give every node per-IP source routing");
+  verb->add_option("--fabrics", arguments->fabrics,
+                   "joined: switches A and B joined by an inter-switch link, every IP allowed on every NIC; "
+                   "separate: two isolated fabrics, the client on both, each IP on its own NIC only")
+      ->check(CLI::IsMember({"joined", "separate"}))
+      ->capture_default_str();
+  verb->add_option("--on-path-loss", arguments->on_path_loss,
+                   "The groups' policy when their node loses one of their IPs (ip_groups on-path-loss=): move or stay")
+      ->check(CLI::IsMember({"move", "stay"}));
   verb->add_option("--ready-timeout", arguments->ready_seconds, "Seconds to wait for every public IP to answer")->capture_default_str();
   return {verb, [&globals, arguments] {
             auto options = up_options(globals, *arguments);

@@ -11,6 +11,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "model/ip_group.h"
 #include "sim/failover_meter.h"
 #include "sim/seed_run.h"
 
@@ -33,6 +34,8 @@ struct Arguments {
   bool no_lock = false;
   bool no_wire = false;
   bool no_planned_stops = false;
+  std::string fabrics = "joined";
+  std::string on_path_loss = "move";
 };
 
 bool parse_number(std::string_view text, std::uint64_t& value) {
@@ -52,14 +55,19 @@ std::string replay_line(const Arguments& a, std::uint64_t seed) {
   line << "tandem-sim --seed " << seed << " --nodes " << a.nodes << " --nics " << a.interfaces << " --groups "
        << a.groups << " --group-size " << a.group_size << " --sim-seconds " << a.sim_seconds << " --drift "
        << a.drift_percent << " --loss " << a.loss << (a.no_lock ? " --no-lock" : "") << (a.no_wire ? " --no-wire" : "")
-       << (a.no_planned_stops ? " --no-planned-stops" : "")
-       << " --trace";
+       << (a.no_planned_stops ? " --no-planned-stops" : "") << " --fabrics " << a.fabrics << " --on-path-loss "
+       << a.on_path_loss << " --trace";
   return line.str();
 }
 
 SweepOptions sweep_options(const Arguments& a) {
   SweepOptions options;
-  options.world.shape = {a.nodes, a.interfaces, a.groups, a.group_size};
+  options.world.shape = {.nodes = a.nodes,
+                         .interfaces = a.interfaces,
+                         .groups = a.groups,
+                         .group_size = a.group_size,
+                         .has_separate_fabrics = a.fabrics == "separate",
+                         .on_path_loss = *tandem::parse_path_loss_policy(a.on_path_loss)};
   options.world.has_cluster_lock = !a.no_lock;
   options.world.check_wire = !a.no_wire;
   options.world.drift_max = a.drift_percent / 100.0;
@@ -112,6 +120,14 @@ int main(int argc, char** argv) {
   app.add_flag("--no-wire", a.no_wire, "skip the encode/decode round trip of every message");
   app.add_flag("--no-planned-stops", a.no_planned_stops,
                "no planned stops (SIGTERM) among the faults: the fault schedule of earlier versions");
+  app.add_option("--fabrics", a.fabrics,
+                 "joined: every address may use every interface; separate: address j of a group on interface "
+                 "j mod K only, as on two isolated storage fabrics")
+      ->check(CLI::IsMember({"joined", "separate"}));
+  app.add_option("--on-path-loss", a.on_path_loss,
+                 "every group's policy when its node loses part of it: move (whole, to a node that serves all) "
+                 "or stay (keep the rest)")
+      ->check(CLI::IsMember({"move", "stay"}));
   CLI11_PARSE(app, argc, argv);
 
   std::uint64_t first = a.seed;

@@ -4,6 +4,29 @@
 
 namespace tandem::cluster {
 
+namespace {
+
+// Whether `held` has an address of the group named `name` other than those in `items`. A
+// release that leaves one, or a take that joins one, is a group with on-path-loss=stay
+// losing or regaining a path on the node that keeps it: the group neither leaves nor
+// arrives, so its releasegroup/takegroup hooks (stopping or starting what it serves) do
+// not run, and its healthy paths go on serving.
+bool holds_rest_of(const std::vector<IpGroup>& groups, const GroupName& name, const std::vector<HeldAddress>& held,
+                   const std::vector<TakeoverItem>& items) {
+  const auto group = std::find_if(groups.begin(), groups.end(), [&](const IpGroup& g) { return g.name == name; });
+  if (group == groups.end()) return false;
+  return std::any_of(held.begin(), held.end(), [&](const HeldAddress& entry) {
+    const auto& address = entry.prefix.address;
+    const bool is_member = std::any_of(group->members.begin(), group->members.end(),
+                                       [&](const GroupMember& member) { return member.address == address; });
+    const bool is_in_items = std::any_of(items.begin(), items.end(),
+                                         [&](const TakeoverItem& item) { return item.prefix.address == address; });
+    return is_member && !is_in_items;
+  });
+}
+
+}  // namespace
+
 // =====================================================================================
 // Orders from the leader
 
@@ -45,7 +68,7 @@ void NodeMachine::State::carry_out_release(OrderInProgress& order, const std::ve
   const std::vector<TakeoverItem> items = shutting_down() && !order.is_shutdown ? not_yet_released(given) : given;
   std::set<GroupName> groups;
   for (const auto& item : items) {
-    if (item.group) groups.insert(*item.group);
+    if (item.group && !holds_rest_of(config.groups, *item.group, held, items)) groups.insert(*item.group);
   }
   for (const auto& group : groups) order.hooks.insert(run_hook(HookEvent::kReleaseGroup, {group.value()}));
   order.to_remove = items;
@@ -62,6 +85,9 @@ void NodeMachine::State::carry_out_take(OrderInProgress& order, const std::vecto
   }
   std::set<GroupName> groups;
   for (const auto& item : items) {
+    if (item.group && !holds_rest_of(config.groups, *item.group, held, items)) groups.insert(*item.group);
+  }
+  for (const auto& item : items) {
     const bool is_held = std::any_of(held.begin(), held.end(), [&](const HeldAddress& entry) {
       return entry.prefix.address == item.prefix.address;
     });
@@ -71,7 +97,6 @@ void NodeMachine::State::carry_out_take(OrderInProgress& order, const std::vecto
     }
     out.push_back(Announce{item.prefix.address, item.interface});
     order.hooks.insert(run_hook(HookEvent::kTakeIp, ip_hook_arguments(item.interface, item.prefix)));
-    if (item.group) groups.insert(*item.group);
   }
   order.groups_to_announce.assign(groups.begin(), groups.end());
 }

@@ -54,6 +54,8 @@ TEST(Examples, IpGroupsExampleHasTheIscsiTargets) {
   ASSERT_EQ(target1.members.size(), 2u);
   EXPECT_EQ(target1.members[1].address, IpAddress::parse("203.0.113.10").value());
   EXPECT_EQ(target1.members[1].preferred, InterfaceName("eth2"));
+  EXPECT_EQ(target1.on_path_loss, PathLossPolicy::kMove);
+  EXPECT_EQ(file->entries[2].group.on_path_loss, PathLossPolicy::kStay);
 }
 
 TEST(Examples, TandemConfExampleParses) {

@@ -1,5 +1,6 @@
 #include "config/ip_groups_file.h"
 
+#include <algorithm>
 #include <string>
 #include <unordered_map>
 
@@ -56,29 +57,72 @@ Result<GroupMember> parse_member(std::string_view text) {
   return member;
 }
 
+// An option after the addresses, `KEY=VALUE`; only on-path-loss=move|stay so far.
+Result<void> apply_option(std::string_view text, IpGroup& group, bool& has_policy) {
+  const auto equals = text.find('=');
+  const std::string_view key = text.substr(0, equals);
+  const std::string_view value = text.substr(equals + 1);
+  if (key != "on-path-loss") {
+    return fail("", "unknown option " + quote(key) + " in group " + group.name.value() +
+                        "; the only option is on-path-loss=move|stay");
+  }
+  if (has_policy) {
+    return fail("", "on-path-loss is given twice in group " + group.name.value() + "; give it once");
+  }
+  auto policy = parse_path_loss_policy(value);
+  if (!policy) {
+    return fail("", "unknown on-path-loss policy " + quote(value) + " in group " + group.name.value() +
+                        "; write on-path-loss=move or on-path-loss=stay");
+  }
+  group.on_path_loss = *policy;
+  has_policy = true;
+  return success();
+}
+
+// An address, or an option (it has '=', which no address has). Options come after every
+// address, so that the line reads as the group first and how it behaves second.
+Result<void> add_field(std::string_view field, IpGroup& group, bool& has_policy) {
+  if (field.find('=') != std::string_view::npos) {
+    if (group.members.empty()) {
+      return fail("", "option " + quote(field) + " comes before the addresses of group " + group.name.value() +
+                          "; write NAME ADDRESS[@INTERFACE] ... [on-path-loss=move|stay]");
+    }
+    return apply_option(field, group, has_policy);
+  }
+  if (has_policy) {
+    return fail("", "address " + quote(field) + " comes after an option in group " + group.name.value() +
+                        "; options go after every address");
+  }
+  auto member = parse_member(field);
+  if (!member) return fail(member.error());
+  for (const GroupMember& other : group.members) {
+    if (other.address == member->address) {
+      return fail("", "address " + member->address.to_string() + " is listed twice in group " +
+                          group.name.value());
+    }
+  }
+  group.members.push_back(*member);
+  return success();
+}
+
 // One line, or an error without a place. Checks within the line only.
 Result<IpGroup> parse_line(std::string_view content) {
   const auto fields = split_fields(content);
   auto name = parse_group_name(fields[0]);
   if (!name) return fail(name.error());
-  if (fields.size() == 1) {
-    return fail("", "group " + name->value() + " has no addresses; write NAME ADDRESS[@INTERFACE] ...");
-  }
-  if (fields.size() - 1 > kGroupSizeMax) {
-    return fail("", "group " + name->value() + " has " + std::to_string(fields.size() - 1) +
+  const auto addresses = static_cast<std::size_t>(std::count_if(
+      fields.begin() + 1, fields.end(), [](std::string_view field) { return field.find('=') == std::string_view::npos; }));
+  if (addresses > kGroupSizeMax) {
+    return fail("", "group " + name->value() + " has " + std::to_string(addresses) +
                         " addresses; a group may have at most " + std::to_string(kGroupSizeMax));
   }
   IpGroup group{*name, {}};
+  bool has_policy = false;
   for (std::size_t i = 1; i < fields.size(); ++i) {
-    auto member = parse_member(fields[i]);
-    if (!member) return fail(member.error());
-    for (const GroupMember& other : group.members) {
-      if (other.address == member->address) {
-        return fail("", "address " + member->address.to_string() + " is listed twice in group " +
-                            name->value());
-      }
-    }
-    group.members.push_back(*member);
+    if (auto added = add_field(fields[i], group, has_policy); !added) return fail(added.error());
+  }
+  if (group.members.empty()) {
+    return fail("", "group " + name->value() + " has no addresses; write NAME ADDRESS[@INTERFACE] ...");
   }
   return group;
 }

@@ -1,7 +1,10 @@
 // The cluster-wide `ip_groups` file: public IPs that must always be hosted by one node.
 //
-// One group per line, `NAME ADDRESS[@INTERFACE] ADDRESS[@INTERFACE] ...`, e.g.
+// One group per line, `NAME ADDRESS[@INTERFACE] ADDRESS[@INTERFACE] ... [on-path-loss=POLICY]`:
 //   target1 198.51.100.10@eth1 203.0.113.10@eth2
+//   target2 198.51.100.11@eth1 203.0.113.11@eth2 on-path-loss=stay
+// on-path-loss (move, the default, or stay) says what the group does when its node loses
+// every allowed interface of one of its IPs (model/ip_group.h, PathLossPolicy).
 // `@INTERFACE` names the address's preferred interface. Addresses carry no prefix length
 // (that lives in each node's public_addresses). An IPv6 address contains ':' but never
 // '@', so the text is split at its last '@'. Lines whose first non-blank character is '#'
@@ -45,7 +48,8 @@ struct IpGroupsFile {
 // Errors ("FILE:LINE"): a bad name (or an address where the name should be), a group
 // with no addresses or more than kGroupSizeMax, a bad address, an address with a prefix
 // length, an empty or invalid interface after '@', a name used twice, an address twice in
-// one group, an address in two groups (naming the other group and its line).
+// one group, an address in two groups (naming the other group and its line), an unknown
+// option or policy, an option before an address or given twice.
 Result<IpGroupsFile> parse_ip_groups(std::string_view text, std::string_view file_name);
 
 }  // namespace tandem::config

@@ -157,5 +157,58 @@ TEST(IpGroups, RejectsAnAtWithNoAddressBeforeIt) {
   EXPECT_TRUE(fails_at(parse("target1 @eth1\n"), "ip_groups:1", "'' is not a valid IPv4 or IPv6 address"));
 }
 
+TEST(IpGroups, ReadsAnOnPathLossPolicyAfterTheAddresses) {
+  auto file = parse("target1 198.51.100.10@eth1 203.0.113.10@eth2 on-path-loss=stay\n"
+                    "target2 198.51.100.11@eth1 203.0.113.11@eth2 on-path-loss=move\n");
+  ASSERT_TRUE(succeeds(file));
+  EXPECT_EQ(file->entries[0].group.on_path_loss, PathLossPolicy::kStay);
+  EXPECT_EQ(file->entries[0].group.members, (std::vector{member("198.51.100.10", "eth1"), member("203.0.113.10", "eth2")}));
+  EXPECT_EQ(file->entries[1].group.on_path_loss, PathLossPolicy::kMove);
+}
+
+TEST(IpGroups, MovesAGroupOnPathLossWhenNoPolicyIsGiven) {
+  auto file = parse("target1 198.51.100.10@eth1 203.0.113.10@eth2\n");
+  ASSERT_TRUE(succeeds(file));
+  EXPECT_EQ(file->entries[0].group.on_path_loss, PathLossPolicy::kMove);
+}
+
+TEST(IpGroups, AcceptsAGroupOfTheMaximumSizeWithAPolicy) {
+  std::string line = group_line("big", kGroupSizeMax);
+  line.insert(line.size() - 1, " on-path-loss=stay");
+  auto file = parse(line);
+  ASSERT_TRUE(succeeds(file));
+  EXPECT_EQ(file->entries[0].group.on_path_loss, PathLossPolicy::kStay);
+}
+
+TEST(IpGroups, RejectsAnUnknownPolicy) {
+  EXPECT_TRUE(fails_at(parse("# fabrics\ntarget1 198.51.100.10@eth1 on-path-loss=split\n"), "ip_groups:2",
+                       "unknown on-path-loss policy 'split' in group target1; write on-path-loss=move or on-path-loss=stay"));
+}
+
+TEST(IpGroups, RejectsAnEmptyPolicy) {
+  EXPECT_TRUE(fails_at(parse("target1 198.51.100.10 on-path-loss=\n"), "ip_groups:1",
+                       "unknown on-path-loss policy '' in group target1"));
+}
+
+TEST(IpGroups, RejectsAnUnknownOption) {
+  EXPECT_TRUE(fails_at(parse("target1 198.51.100.10 on-link-loss=stay\n"), "ip_groups:1",
+                       "unknown option 'on-link-loss' in group target1; the only option is on-path-loss=move|stay"));
+}
+
+TEST(IpGroups, RejectsAnOptionBeforeTheAddresses) {
+  EXPECT_TRUE(fails_at(parse("target1 on-path-loss=stay 198.51.100.10\n"), "ip_groups:1",
+                       "option 'on-path-loss=stay' comes before the addresses of group target1"));
+}
+
+TEST(IpGroups, RejectsAnAddressAfterAnOption) {
+  EXPECT_TRUE(fails_at(parse("target1 198.51.100.10 on-path-loss=stay 203.0.113.10\n"), "ip_groups:1",
+                       "address '203.0.113.10' comes after an option in group target1"));
+}
+
+TEST(IpGroups, RejectsAPolicyGivenTwice) {
+  EXPECT_TRUE(fails_at(parse("target1 198.51.100.10 on-path-loss=stay on-path-loss=stay\n"), "ip_groups:1",
+                       "on-path-loss is given twice in group target1"));
+}
+
 }  // namespace
 }  // namespace tandem::config

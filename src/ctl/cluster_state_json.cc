@@ -272,9 +272,18 @@ Result<GroupName> read_group_name(const Json& value, const JsonPlace& place) {
   return GroupName(std::string(*name));
 }
 
+// "move" (the default) or "stay", as on-path-loss= in ip_groups.
+Result<PathLossPolicy> read_path_loss_policy(const Json& value, const JsonPlace& place) {
+  auto text = read_string(value, place);
+  if (!text) return fail(text.error());
+  auto policy = parse_path_loss_policy(*text);
+  if (!policy) return fail(place.to_string(), "expected \"move\" or \"stay\", got \"" + std::string(*text) + "\"");
+  return *policy;
+}
+
 Result<IpGroup> read_group(const Json& value, const JsonPlace& place, const AddressIndex& index) {
   if (auto is_object = expect_object(value, place); !is_object) return fail(is_object.error());
-  if (auto keys = expect_known_keys(value, place, {"name", "ips"}); !keys) return fail(keys.error());
+  if (auto keys = expect_known_keys(value, place, {"name", "ips", "on_path_loss"}); !keys) return fail(keys.error());
   auto name_value = required_member(value, "name", place);
   if (!name_value) return fail(name_value.error());
   auto name = read_group_name(**name_value, place.member("name"));
@@ -289,6 +298,11 @@ Result<IpGroup> read_group(const Json& value, const JsonPlace& place, const Addr
     auto member = read_member((**ips)[i], ips_place.element(i), index);
     if (!member) return fail(member.error());
     group.members.push_back(std::move(*member));
+  }
+  if (const Json* policy = optional_member(value, "on_path_loss")) {
+    auto read = read_path_loss_policy(*policy, place.member("on_path_loss"));
+    if (!read) return fail(read.error());
+    group.on_path_loss = *read;
   }
   return group;
 }

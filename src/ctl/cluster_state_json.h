@@ -6,7 +6,8 @@
 //    "addresses": [{"ip": "198.51.100.10/24", "interfaces": ["eth1", "eth2"]}],
 //    "nodes": [{"pnn": 0, "flags": ["DISABLED"], "interfaces": {"eth1": "up", "eth2": "down"},
 //               "addresses": [...]}],                                   own list: optional
-//    "groups": [{"name": "target1", "ips": ["198.51.100.10@eth1", "198.51.100.11@eth2"]}],
+//    "groups": [{"name": "target1", "ips": ["198.51.100.10@eth1", "203.0.113.10@eth2"],
+//                "on_path_loss": "stay"}],                            "move" (default) or "stay"
 //    "current": {"198.51.100.10": {"pnn": 0, "interface": "eth1"}, "198.51.100.11": null}}
 // The top-level "addresses" is the list of every node that has none of its own; it is read
 // once and shared (one SharedAddressList), which is what lets allocation treat those nodes

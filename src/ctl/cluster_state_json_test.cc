@@ -302,7 +302,21 @@ TEST(ParseClusterState, NamesAGroupWithoutIps) {
 
 TEST(ParseClusterState, NamesAnUnknownKeyInAGroup) {
   EXPECT_EQ(error_of(state_with(R"(, "groups": [{"name": "t", "ip": []}])")),
-            "state.groups[0].ip: unknown key (known here: name, ips)");
+            "state.groups[0].ip: unknown key (known here: name, ips, on_path_loss)");
+}
+
+TEST(ParseClusterState, ReadsAGroupsOnPathLossPolicy) {
+  auto request = parse_cluster_state(state_with(
+      R"(, "groups": [{"name": "t", "ips": ["198.51.100.10"], "on_path_loss": "stay"},
+                      {"name": "u", "ips": ["198.51.100.11"]}])"));
+  ASSERT_TRUE(request.ok()) << request.error();
+  EXPECT_EQ(request->view.groups[0].on_path_loss, PathLossPolicy::kStay);
+  EXPECT_EQ(request->view.groups[1].on_path_loss, PathLossPolicy::kMove);
+}
+
+TEST(ParseClusterState, NamesAnUnknownOnPathLossPolicy) {
+  EXPECT_EQ(error_of(state_with(R"(, "groups": [{"name": "t", "ips": ["198.51.100.10"], "on_path_loss": "split"}])")),
+            "state.groups[0].on_path_loss: expected \"move\" or \"stay\", got \"split\"");
 }
 
 // --- current ---

@@ -119,7 +119,8 @@ Json group_json(const IpGroup& group, const std::map<IpAddress, AddressFacts>& f
   return Json{{"name", group.name.value()},
               {"node", holders.size() == 1 ? Json(holders.begin()->value()) : Json(nullptr)},
               {"nodes", std::move(nodes)},
-              {"addresses", std::move(addresses)}};
+              {"addresses", std::move(addresses)},
+              {"on_path_loss", std::string(to_string(group.on_path_loss))}};
 }
 
 }  // namespace

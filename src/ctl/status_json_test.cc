@@ -47,9 +47,10 @@ TEST(StatusToJson, GivesTheDocumentedSchemaWithDuplicatesAndUnhostedGroupsShown)
        "also_on": [{"pnn": 2, "interface": "eth1"}]}
     ],
     "groups": [
-      {"name": "g1", "node": 0, "nodes": [0], "addresses": ["203.0.113.10", "198.51.100.10"]},
-      {"name": "g2", "node": null, "nodes": [], "addresses": ["203.0.113.20", "198.51.100.20"]},
-      {"name": "g3", "node": null, "nodes": [1, 2], "addresses": ["203.0.113.30"]}
+      {"name": "g1", "node": 0, "nodes": [0], "addresses": ["203.0.113.10", "198.51.100.10"], "on_path_loss": "move"},
+      {"name": "g2", "node": null, "nodes": [], "addresses": ["203.0.113.20", "198.51.100.20"],
+       "on_path_loss": "stay"},
+      {"name": "g3", "node": null, "nodes": [1, 2], "addresses": ["203.0.113.30"], "on_path_loss": "move"}
     ]})");
   const json actual = testing::sample_status_json();
   EXPECT_EQ(actual, expected) << actual.dump(2);

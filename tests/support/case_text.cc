@@ -80,6 +80,7 @@ std::string group_lines(const ClusterView& view) {
       out += " " + member.address.to_string();
       if (member.preferred) out += "@" + member.preferred->value();
     }
+    if (group.on_path_loss != PathLossPolicy::kMove) out += " on-path-loss=" + std::string(to_string(group.on_path_loss));
     out += "\n";
   }
   return out;

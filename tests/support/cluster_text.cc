@@ -88,6 +88,12 @@ Result<void> CaseParser::line(const std::vector<std::string_view>& f) {
   if (word == "group" && f.size() >= 3) {
     IpGroup group{GroupName(std::string(f[1])), {}};
     for (std::size_t i = 2; i < f.size(); ++i) {
+      if (f[i].starts_with("on-path-loss=")) {
+        auto policy = parse_path_loss_policy(f[i].substr(f[i].find('=') + 1));
+        if (!policy) return fail("", "on-path-loss=move|stay");
+        group.on_path_loss = *policy;
+        continue;
+      }
       auto member = parse_member(f[i]);
       if (!member) return fail(member.error());
       group.members.push_back(*member);

@@ -6,7 +6,7 @@
 //   addresses ADDRESS/PREFIX IF[,IF...]     the shared public_addresses list
 //   node PNN IF=up|down ... [FLAG,...]      a node; FLAGs as CTDB prints them (BANNED, ...)
 //   node-address PNN ADDRESS/PREFIX IF,...  gives node PNN a list of its own
-//   group NAME ADDRESS[@IF] ...             an IP group
+//   group NAME ADDRESS[@IF] ... [on-path-loss=move|stay]  an IP group
 //   current ADDRESS PNN IF                  where an IP is now
 //   expect ADDRESS PNN IF | expect ADDRESS unhosted
 #pragma once
