@@ -1,5 +1,5 @@
 # tandem_add_module(NAME SOURCES ... DEPENDS ...)
-#   One layer of DESIGN.md as a static library `tandem_<NAME>`, linking only DEPENDS.
+#   One layer of docs/design/architecture.md as a static library `tandem_<NAME>`, linking only DEPENDS.
 function(tandem_add_module name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPENDS" ${ARGN})
   add_library(tandem_${name} STATIC ${ARG_SOURCES})

@@ -21,7 +21,7 @@ namespace tandem::lab {
 std::vector<Command> setup_commands(const LabPlan& plan);
 
 // Sets the switch-side port of `node`'s link `link` (0 = eth0) down or up: the node's
-// interface loses or regains carrier, like a pulled cable (LAB-NOTES).
+// interface loses or regains carrier, like a pulled cable (lab/README.md).
 Command set_port_command(const LabPlan& plan, const PlannedNode& node, int link, bool is_up);
 
 // Moves `node`'s private port to `bridge` (swq: cut off; swp: joined again).

@@ -7,7 +7,7 @@
 // same plan, which is how later verbs (`nic-down`, `status`, `down`) find what `up` made:
 // lab.json keeps the options, not the plan.
 //
-// The topology (DESIGN.md "tandem-lab", LAB-NOTES.md), for prefix P:
+// The topology (lab/README.md), for prefix P:
 //   P-sw      the switches: bridges swa and swb (the two public networks, joined by the
 //             inter-switch veth pair isl-a/isl-b, like a redundant storage network), swp
 //             (the private network of the nodes' TCP mesh) and swq (where `partition`
@@ -169,7 +169,6 @@ struct LabPlan {
   std::vector<std::string> bridges;              // swa, swb, swp, swq
   std::optional<PlannedSwitchLink> inter_switch_link;  // none with separate fabrics
   PlannedLink client_link;                       // "client" on swa, eth0 in the client
-  std::vector<IpPrefix> client_addresses;
   std::vector<std::string> client_gateways;      // default routes of the client (routed only)
   std::string router_netns;                      // P-router; empty unless routed
   std::vector<PlannedLink> router_links;         // ra, rb, rc

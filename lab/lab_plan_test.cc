@@ -298,6 +298,16 @@ TEST(LabPlan, RefusesBadOptions) {
   refuses(options, "--tunable");
 }
 
+// The router has a leg on each switch: with it, separate fabrics would not be separate.
+TEST(LabPlan, RefusesARoutedClientWithSeparateFabrics) {
+  LabOptions options;
+  options.is_routed = true;
+  options.has_separate_fabrics = true;
+  auto plan = make_lab_plan(options);
+  ASSERT_FALSE(plan.ok());
+  EXPECT_EQ(plan.error().message(), "--routed: cannot be combined with --fabrics separate");
+}
+
 TEST(LabPlan, FindsNodesByNameOrNumber) {
   auto plan = default_plan();
   ASSERT_NE(plan.find_node("n2"), nullptr);

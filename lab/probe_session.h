@@ -62,7 +62,7 @@ class ProbeSession {
 
   // Waits until every address answers (its latest attempt did) and none has changed for
   // `quiet`; false after `limit`. Run before each measurement, so that a late move from
-  // the previous one does not land inside it (LAB-NOTES).
+  // the previous one does not land inside it (lab/README.md).
   bool wait_until_stable(std::chrono::milliseconds quiet, std::chrono::milliseconds limit) const;
 
   // The latest result (newest attempt start) for `address`, if any.

@@ -4,8 +4,8 @@
 // overlap: a slow one does not delay the next), reads the one line the node's listener
 // sends ("n1 eth2"), and reports every finished attempt: its answer, or why there was none
 // (no answer within `timeout`, refused, unreachable). Going through the client's real
-// neighbour cache, it sees what a storage client sees, announcements included (LAB-NOTES
-// "Measuring failover from the client").
+// neighbour cache, it sees what a storage client sees, announcements included (lab/README.md,
+// "Facts the lab is built on").
 //
 // It runs in the calling thread's network namespace (the client's: see netns.h and
 // ProbeSession) until `stop` is set. Times are CLOCK_MONOTONIC milliseconds (netns.h).

@@ -1,7 +1,7 @@
 // FaultSchedule: random faults for one seed, for the sweep.
 //
-// Faults arrive at random (exponential gaps of mean `mean_gap`), each drawn from the list of
-// DESIGN.md and the issue: power loss and restart, daemon crash, symmetric and one-way
+// Faults arrive at random (exponential gaps of mean `mean_gap`), each drawn from the faults
+// the simulator models (docs/design/cluster.md): power loss and restart, daemon crash, symmetric and one-way
 // partitions, a degraded network (delay, loss, duplication, reordering), link down/up and
 // flapping, lock holder loss, a failing monitor, and admin commands (disable/enable,
 // moveip, movegroup) and planned stops (SIGTERM, then a restart). Each temporary fault is undone after a random duration. At most a

@@ -1,6 +1,6 @@
 // Waiting until a lab has settled, before each measurement and after each repair.
 //
-// LAB-NOTES ("Measuring failover from the client"): a late move left over from the last
+// lab/README.md ("Facts the lab is built on"): a late move left over from the last
 // repetition must not land inside the next one. Settled means the prober saw no change for
 // `kQuiet` and every IP answers, and the kernel agrees with it: every public IP is on
 // exactly one interface, the one it prefers, of a node whose daemon runs; every group is

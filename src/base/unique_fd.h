@@ -1,7 +1,7 @@
 // UniqueFd: the one owner of a file descriptor; closes it when destroyed.
 //
 // Move-only, like std::unique_ptr. It must never be copied, and a raw fd taken from it with
-// get() must never outlive the statement that uses it (STYLE.md rule 4); release() hands the
+// get() must never outlive the statement that uses it (one owner per resource); release() hands the
 // fd to another owner (an Asio descriptor, say) and forgets it.
 #pragma once
 

@@ -99,7 +99,7 @@ bool NodeMachine::State::ready_to_run(const Leader& lead) const {
 bool NodeMachine::State::is_frozen(const Leader& lead, NodeId node) const {
   if (node == config.self || membership.is_alive(node, now)) return false;
   // A new leader cannot know which leases its predecessor renewed last: it waits a whole
-  // span from its win (two without a lock, as DESIGN.md says); a node this leader lost
+  // span from its win (two without a lock, docs/design/cluster.md); a node this leader lost
   // itself needs one span from when it was last heard.
   const Duration span = lease_timeout() + lease_margin();
   TimePoint safe = lead.since + (config.has_cluster_lock ? 1 : 2) * span;

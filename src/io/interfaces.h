@@ -41,7 +41,7 @@ class NetOps {
   virtual Result<void> add_address(const IpPrefix& prefix, const InterfaceName& interface) = 0;
   virtual Result<void> remove_address(const IpPrefix& prefix, const InterfaceName& interface) = 0;
   // Gratuitous ARP (IPv4) or unsolicited neighbour advertisement (IPv6), repeated by the
-  // implementation as LAB-NOTES advise.
+  // implementation as lab/README.md explains.
   virtual void announce(const IpAddress& address, const InterfaceName& interface) = 0;
   // Every address on the node's public interfaces, managed or not, for start-up clean-up.
   virtual std::vector<proto::HeldAddress> list_addresses() = 0;

@@ -1,6 +1,6 @@
 // Announcements: gratuitous ARP (IPv4) and unsolicited neighbour advertisements (IPv6).
 //
-// The kernel sends neither when an address is added (LAB-NOTES), so a node that takes a
+// The kernel sends neither when an address is added (lab/README.md, "Facts the lab is built on"), so a node that takes a
 // public IP announces it itself, to move its clients' neighbour entries at once. These
 // functions send ONE announcement each; repeating it (clients ignore a second update within
 // their locktime) is NetlinkNetOps's job. They must never change any kernel state: they

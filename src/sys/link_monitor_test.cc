@@ -1,5 +1,5 @@
 // LinkMonitor against a real kernel: the switch side of a veth pair going down takes the
-// node side's carrier away (NO-CARRIER), as a pulled cable would (LAB-NOTES).
+// node side's carrier away (NO-CARRIER), as a pulled cable would (lab/README.md).
 #include "sys/link_monitor.h"
 
 #include <gtest/gtest.h>

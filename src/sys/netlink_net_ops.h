@@ -25,7 +25,7 @@
 namespace tandem::sys {
 
 // How often and how far apart an announcement is sent. A client ignores a second update of
-// one neighbour entry within its locktime (1 s by default, LAB-NOTES), and a single frame
+// one neighbour entry within its locktime (1 s by default, lab/README.md), and a single frame
 // may be lost: three sends 250 ms apart reach a client that missed or ignored the first
 // and still finish within about half a second.
 inline constexpr int kAnnounceCount = 3;
