@@ -18,7 +18,8 @@
 
 namespace tandem::sim {
 
-enum class HookFault : std::uint8_t { kNone, kFail, kHang };
+// kSlow: succeeds, but only after WorldOptions::slow_hook.
+enum class HookFault : std::uint8_t { kNone, kFail, kHang, kSlow };
 
 struct SimNode {
   SimNode(NodeIndex node, cluster::NodeConfig node_config, SimClock node_clock,

@@ -305,11 +305,12 @@ void SimWorld::run_hook(NodeIndex index, std::uint64_t id, HookEvent event, cons
   Duration delay = rng_.between(options_.hook_min, options_.hook_max);
   // A hung hook is killed at the timeout and counts as failed, as the real runner does.
   if (kind == HookFault::kHang) delay = milliseconds(options_.tunables.event_script_timeout_ms);
+  if (kind == HookFault::kSlow) delay = options_.slow_hook;
   hooks_run_.push_back(HookRecord{now_, index, event, arguments});
   if (event != HookEvent::kMonitor || kind != HookFault::kNone) {
     trace(index, "hook", std::to_string(id) + " " + std::string(hook_event_name(event)) + " " + join(arguments));
   }
-  queue_.push(now_ + delay, FinishHook{index, node.incarnation, id, kind == HookFault::kNone});
+  queue_.push(now_ + delay, FinishHook{index, node.incarnation, id, kind == HookFault::kNone || kind == HookFault::kSlow});
 }
 
 void SimWorld::try_lock(NodeIndex index) {

@@ -132,7 +132,10 @@ void SimWorld::lose_lock() {
 }
 
 void SimWorld::set_hook_fault(NodeIndex index, HookEvent event, HookFault fault) {
-  const char* word = fault == HookFault::kNone ? "healthy" : fault == HookFault::kFail ? "fails" : "hangs";
+  const char* word = fault == HookFault::kNone   ? "healthy"
+                     : fault == HookFault::kFail ? "fails"
+                     : fault == HookFault::kSlow ? "is slow"
+                                                 : "hangs";
   trace(index, "FAULT", "hook " + std::string(hook_event_name(event)) + " " + word);
   meter_.fault(now_, index);
   nodes_[index]->hook_faults[event] = fault;

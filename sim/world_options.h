@@ -27,6 +27,8 @@ struct WorldOptions {
 
   Duration hook_min = std::chrono::microseconds(200);
   Duration hook_max = std::chrono::milliseconds(3);
+  // How long a slow hook (HookFault::kSlow) runs before it succeeds.
+  Duration slow_hook = std::chrono::milliseconds(2500);
   Duration lock_answer_min = std::chrono::microseconds(200);
   Duration lock_answer_max = std::chrono::milliseconds(2);
   // A cluster filesystem frees a powered-off holder's lock after this long. A crashed

@@ -7,6 +7,11 @@ void Bans::ban(NodeId node, TimePoint until) {
   until_[node] = until;
 }
 
+void Bans::lift(NodeId node) {
+  credits_.erase(node);
+  until_.erase(node);
+}
+
 void Bans::expire(TimePoint now) {
   std::erase_if(until_, [&](const auto& entry) { return now >= entry.second; });
 }

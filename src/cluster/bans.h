@@ -24,6 +24,8 @@ class Bans {
   void clear_credits(NodeId node) { credits_.erase(node); }
   // Bans until `until`; the credits start again from zero.
   void ban(NodeId node, TimePoint until);
+  // An administrator's unban: the ban ends now, and the credits start again from zero.
+  void lift(NodeId node);
   // Forgets every ban that is over at `now`.
   void expire(TimePoint now);
 

@@ -16,6 +16,15 @@ TEST(Bans, CreditsCountFailuresInARow) {
   EXPECT_EQ(bans.add_credit(NodeId(2)), 1u);
 }
 
+TEST(Bans, AnUnbanEndsTheBanAndForgetsTheCredits) {
+  Bans bans;
+  bans.ban(NodeId(1), kTimeZero + 60s);
+  (void)bans.add_credit(NodeId(1));
+  bans.lift(NodeId(1));
+  EXPECT_FALSE(bans.is_banned(NodeId(1)));
+  EXPECT_EQ(bans.credits(NodeId(1)), 0u);
+}
+
 TEST(Bans, CreditsAreCountedPerNode) {
   Bans bans;
   (void)bans.add_credit(NodeId(1));

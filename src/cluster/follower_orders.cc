@@ -48,6 +48,9 @@ void NodeMachine::State::on_order(NodeId from, const proto::TakeoverOrder& order
                                   std::to_string(executor.newest()->run_id) + " is newer");
     return;
   }
+  // A resent order whose hooks are still running is answered when they are done: starting
+  // them again would run the same hooks twice at once.
+  if (executor.is_under_way(from, order.epoch, order.run_id, order.kind)) return;
   OrderInProgress progress{from, order.epoch, order.run_id, order.kind, {}, {}, {}, {}};
   switch (order.kind) {
     case TakeoverKind::kRelease: carry_out_release(progress, order.items); break;

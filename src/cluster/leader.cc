@@ -35,8 +35,19 @@ void NodeMachine::State::lead_step(Leader& lead) {
   }
   if (TakeoverRun* run = lead.runs.run()) {
     if (now >= run->deadline) {
+      // A node still heard may be running its hooks: it has not failed until the phase's
+      // wait limit. A node lost has, at TakeoverTimeoutMs already.
+      std::set<NodeId> late;
+      for (NodeId node : run->waiting) {
+        if (now >= run->wait_limit || !membership.is_alive(node, now)) late.insert(node);
+      }
+      if (late.empty()) {
+        run->deadline = std::min(run->wait_limit, now + heartbeat_interval());
+        if (now >= run->resend_at) send_phase_orders(lead, true);
+        return;
+      }
       run->retry_soon = false;
-      for (NodeId node : run->waiting) give_ban_credit(lead, node, "did not answer a takeover order in time");
+      for (NodeId node : late) give_ban_credit(lead, node, "did not answer a takeover order in time");
       end_run(lead, false);
     } else if (now >= run->resend_at) {
       send_phase_orders(lead, true);
@@ -214,6 +225,7 @@ void NodeMachine::State::advance_run(Leader& lead) {
   TakeoverRun& run = *lead.runs.run();
   run.waiting.clear();
   run.deadline = now + takeover_timeout();
+  run.wait_limit = now + takeover_wait_limit();
   send_phase_orders(lead, false);
   if (!run.waiting.empty()) return;
   if (run.phase == TakeoverRun::Phase::kRelease) {

@@ -438,6 +438,19 @@ void NodeMachine::State::on_admin(NodeId from, const proto::AdminRequest& reques
     reply_admin(from, request.request_id, false, std::string(proto::command_word(command.kind)) + " names no node");
     return;
   }
+  const auto& nodes = membership.nodes();
+  if (command.node && std::find(nodes.begin(), nodes.end(), *command.node) == nodes.end()) {
+    reply_admin(from, request.request_id, false,
+                "no node " + std::to_string(command.node->value()) + " in this cluster");
+    return;
+  }
+  // The leader's ban of a node ends with the administrator's unban, and its credits with it:
+  // else the leader would order the ban again. The leader hears of it on the way to the
+  // node, or from the node (a notice without a request id, answered by nobody).
+  if (command.kind == Kind::kUnban) {
+    if (Leader* leading = lead()) leading->bans.lift(*command.node);
+    if (request.request_id == 0 && from != config.self && *command.node != config.self) return;
+  }
   // Node commands go to the node they name; cluster commands to the leader.
   const std::optional<NodeId> target = is_node_command ? command.node : leader();
   if (!target) {
@@ -468,7 +481,12 @@ void NodeMachine::State::on_admin(NodeId from, const proto::AdminRequest& reques
       if (lead()) step_down("banned");
       release_all("banned");
       break;
-    case Kind::kUnban: banned_until.reset(); break;
+    case Kind::kUnban:
+      banned_until.reset();
+      if (const auto the_leader = leader(); the_leader && *the_leader != config.self) {
+        send(*the_leader, proto::AdminRequest{0, command});  // the leader lifts its ban too
+      }
+      break;
     case Kind::kSetInterfaceLink:
       if (!command.interface || !command.link || !links.contains(*command.interface)) {
         reply_admin(from, request.request_id, false, "no such interface on this node");

@@ -112,6 +112,10 @@ struct NodeMachine::State {
   Duration lease_timeout() const { return ms(config.tunables.lease_timeout_ms); }
   Duration lease_margin() const { return ms(config.tunables.lease_margin_ms); }
   Duration takeover_timeout() const { return ms(config.tunables.takeover_timeout_ms); }
+  // The longest a node still heard may take to answer a takeover order: two stages of hooks
+  // (takeip then takegroup, releasegroup then releaseip), each killed at
+  // EventScriptTimeoutMs, plus TakeoverTimeoutMs for the messages.
+  Duration takeover_wait_limit() const { return 2 * ms(config.tunables.event_script_timeout_ms) + takeover_timeout(); }
   Duration monitor_interval() const { return ms(config.tunables.monitor_interval_ms); }
 
   NodeId self() const { return config.self; }

@@ -66,6 +66,22 @@ TEST(NodeMachineStatus, WithoutALeaderAnswersAtOnceWithItsOwnView) {
   }
 }
 
+// `tandem disable -n 9` where the nodes are 0 to 2: refused at once, not sent to nobody.
+TEST(NodeMachineAdmin, RefusesACommandNamingANodeThatIsNotConfigured) {
+  Harness h;
+  (void)h.follow_node_1();
+  proto::AdminCommand disable;
+  disable.kind = proto::AdminCommandKind::kDisable;
+  disable.node = NodeId(9);
+  const auto actions = h.on(AdminCommandReceived{3, disable});
+  const auto replies = all_of<ReplyAdmin>(actions);
+  ASSERT_EQ(replies.size(), 1u);
+  EXPECT_EQ(replies[0].request_id, 3u);
+  EXPECT_FALSE(replies[0].ok);
+  EXPECT_EQ(replies[0].message, "no node 9 in this cluster");
+  EXPECT_TRUE(sent<proto::AdminRequest>(actions, NodeId(9)).empty());
+}
+
 TEST(NodeMachineStatus, AFollowerAsksItsLeaderAndPassesTheAnswerOn) {
   Harness h;
   (void)h.follow_node_1();

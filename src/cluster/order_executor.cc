@@ -1,5 +1,7 @@
 #include "cluster/order_executor.h"
 
+#include <algorithm>
+
 namespace tandem::cluster {
 
 bool OrderExecutor::admit(const RunStamp& stamp) {
@@ -14,6 +16,13 @@ void OrderExecutor::record_applied(std::uint64_t epoch, std::uint64_t run_id) {
   if (std::tie(epoch, run_id) <= std::tie(applied_epoch_, applied_run_id_)) return;
   applied_epoch_ = epoch;
   applied_run_id_ = run_id;
+}
+
+bool OrderExecutor::is_under_way(NodeId leader, std::uint64_t epoch, std::uint64_t run_id,
+                                 proto::TakeoverKind kind) const {
+  return std::any_of(orders_.begin(), orders_.end(), [&](const OrderInProgress& order) {
+    return order.leader == leader && order.epoch == epoch && order.run_id == run_id && order.kind == kind;
+  });
 }
 
 bool OrderExecutor::on_hook(std::uint64_t hook, bool ok) {

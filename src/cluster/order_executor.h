@@ -64,6 +64,9 @@ class OrderExecutor {
   std::deque<OrderInProgress>& orders() { return orders_; }
   const std::deque<OrderInProgress>& orders() const { return orders_; }
   bool is_idle() const { return orders_.empty(); }
+  // Whether this very order (a resend) is under way: it is not started again, and is
+  // answered when the one under way is done.
+  bool is_under_way(NodeId leader, std::uint64_t epoch, std::uint64_t run_id, proto::TakeoverKind kind) const;
   // A hook ended: the first order waiting for it notes a failure. False if none waited.
   bool on_hook(std::uint64_t hook, bool ok);
   // Every order under way fails (an address operation the kernel refused).

@@ -36,6 +36,18 @@ TEST(OrderExecutor, AnotherLeadersRunsAreNotComparedWithThisOnes) {
   EXPECT_TRUE(executor.admit(stamp(2, 5, 3, 1)));
 }
 
+TEST(OrderExecutor, KnowsAResentOrderThatIsStillUnderWay) {
+  OrderExecutor executor;
+  executor.orders().push_back(OrderInProgress{NodeId(1), 3, 9, proto::TakeoverKind::kTake, {42}, {}, {}, {}});
+  EXPECT_TRUE(executor.is_under_way(NodeId(1), 3, 9, proto::TakeoverKind::kTake));
+  EXPECT_FALSE(executor.is_under_way(NodeId(1), 3, 9, proto::TakeoverKind::kRelease));
+  EXPECT_FALSE(executor.is_under_way(NodeId(1), 3, 10, proto::TakeoverKind::kTake));
+  EXPECT_FALSE(executor.is_under_way(NodeId(2), 3, 9, proto::TakeoverKind::kTake));
+  EXPECT_TRUE(executor.on_hook(42, true));
+  executor.orders().pop_front();  // answered
+  EXPECT_FALSE(executor.is_under_way(NodeId(1), 3, 9, proto::TakeoverKind::kTake));
+}
+
 TEST(OrderExecutor, WhatWasAppliedOnlyGrows) {
   OrderExecutor executor;
   executor.record_applied(2, 5);

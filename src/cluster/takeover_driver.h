@@ -27,7 +27,11 @@ struct TakeoverRun {
   Phase phase = Phase::kRelease;
   TakeoverPlan plan;
   std::set<NodeId> waiting;  // nodes whose acknowledgement of this phase is due
+  // Past `deadline` (TakeoverTimeoutMs into the phase) a node that did not answer has
+  // failed the step if it is lost; one still heard may be running its hooks and is waited
+  // for until `wait_limit` (the phase's bound: see TakeoverTimeoutMs in model/tunables.cc).
   TimePoint deadline;
+  TimePoint wait_limit;
   TimePoint resend_at;       // orders are idempotent: unanswered ones are sent again
   bool failed = false;
   // Failed only because nodes in a planned stop refused takes: run again soon, without them.

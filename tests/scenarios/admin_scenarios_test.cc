@@ -64,6 +64,75 @@ TEST(Admin, ANodeThatCannotReleaseIsBanned) {
   s.expect_group_not_on("target1", stuck).expect_all_groups_hosted();
 }
 
+// takeip takes 2.5 s on every node, longer than TakeoverTimeoutMs (2 s) but well within
+// EventScriptTimeoutMs: the nodes are slow, not failing, and earn no ban credit (with
+// BanCreditsMax 1, a single credit would ban).
+TEST(Admin, ASlowButSuccessfulHookGetsNoNodeBanned) {
+  ScenarioOptions options{.nodes = 3, .interfaces = 2, .groups = 3, .group_size = 2, .seed = 25};
+  options.tunables.ban_credits_max = 1;
+  Scenario s(options);
+  for (NodeId node : s.nodes()) s.slow_hook(node, HookEvent::kTakeIp);
+  s.run_for(15s);
+  for (NodeId node : s.nodes()) EXPECT_FALSE(s.is_banned(node)) << "node " << node.value();
+  s.expect_all_groups_hosted().expect_converged();
+}
+
+// The leader resends an unanswered take order; the node's takeip hooks for it are still
+// running, so it does not start them again.
+TEST(Admin, AResentTakeOrderDoesNotStartHooksThatAreStillRunning) {
+  Scenario s({.nodes = 3, .interfaces = 2, .groups = 3, .group_size = 2, .seed = 26});
+  for (NodeId node : s.nodes()) s.slow_hook(node, HookEvent::kTakeIp);
+  s.run_for(15s);
+  const auto& hooks = s.world().hook_history();
+  std::size_t takes = 0;
+  for (std::size_t i = 0; i < hooks.size(); ++i) {
+    if (hooks[i].event != HookEvent::kTakeIp) continue;
+    ++takes;
+    for (std::size_t j = 0; j < i; ++j) {
+      const bool same = hooks[j].event == HookEvent::kTakeIp && hooks[j].node == hooks[i].node &&
+                        hooks[j].arguments == hooks[i].arguments;
+      EXPECT_FALSE(same && hooks[i].at - hooks[j].at < s.world().options().slow_hook)
+          << "a second takeip for the same address on node " << hooks[i].node << " while the first runs";
+    }
+  }
+  EXPECT_GT(takes, 0u);
+}
+
+// The leader banned the node from its ban credits; `tandem unban` lifts that ban for good:
+// the leader forgets it and the node's credits, and does not order the ban again.
+TEST(Admin, AnUnbanIsNotUndoneByTheLeadersBanCredits) {
+  Scenario s({.nodes = 3, .interfaces = 2, .groups = 3, .group_size = 2, .seed = 23});
+  s.run_for(2s);
+  const NodeId stuck = *s.node_hosting("target1");
+  s.fail_removals(stuck);
+  proto::AdminCommand disable;
+  disable.kind = proto::AdminCommandKind::kDisable;
+  disable.node = stuck;
+  (void)s.admin(another_node(s, stuck), disable);
+  ASSERT_TRUE(s.run_until([&] { return s.is_banned(stuck); }, 8s));
+  s.heal_kernel(stuck).run_for(1s);
+  proto::AdminCommand unban;
+  unban.kind = proto::AdminCommandKind::kUnban;
+  unban.node = stuck;
+  const auto reply = s.admin(another_node(s, stuck), unban);
+  ASSERT_TRUE(reply.ok) << reply.message;
+  s.run_for(5s);
+  EXPECT_FALSE(s.is_banned(stuck));
+  s.expect_all_groups_hosted();
+}
+
+// `tandem disable -n 9` in a cluster of nodes 0 to 2 is refused at once, naming the node.
+TEST(Admin, ACommandNamingAnUnknownNodeIsRefused) {
+  Scenario s({.nodes = 3, .interfaces = 2, .groups = 3, .group_size = 2, .seed = 27});
+  s.run_for(2s);
+  proto::AdminCommand disable;
+  disable.kind = proto::AdminCommandKind::kDisable;
+  disable.node = NodeId(9);
+  const auto reply = s.admin(NodeId(0), disable);
+  EXPECT_FALSE(reply.ok);
+  EXPECT_NE(reply.message.find("no node 9"), std::string::npos) << reply.message;
+}
+
 TEST(Admin, MonitorFailureMovesTheNodesGroupsAway) {
   Scenario s({.nodes = 3, .interfaces = 2, .groups = 3, .group_size = 2, .seed = 24});
   s.run_for(2s);

@@ -13,6 +13,7 @@ WorldOptions world_options(const ScenarioOptions& options) {
   world.shape = {options.nodes, options.interfaces, options.groups, options.group_size};
   world.has_cluster_lock = options.cluster_lock;
   world.late_removal = options.late_removal;
+  world.tunables = options.tunables;
   world.stop_at_first_violation = false;  // a scenario looks at everything that went wrong
   return world;
 }
@@ -102,6 +103,10 @@ Scenario& Scenario::lose_lock() {
 }
 Scenario& Scenario::fail_hook(NodeId node, HookEvent event) {
   world_->set_hook_fault(node.value(), event, HookFault::kFail);
+  return *this;
+}
+Scenario& Scenario::slow_hook(NodeId node, HookEvent event) {
+  world_->set_hook_fault(node.value(), event, HookFault::kSlow);
   return *this;
 }
 Scenario& Scenario::fail_removals(NodeId node) {

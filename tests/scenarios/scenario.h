@@ -31,6 +31,7 @@ struct ScenarioOptions {
   bool cluster_lock = true;
   // Test only: removals take effect this much later (a broken world, see WorldOptions).
   Duration late_removal{0};
+  Tunables tunables{};
 };
 
 class Scenario {
@@ -55,6 +56,7 @@ class Scenario {
   Scenario& heal();
   Scenario& lose_lock();
   Scenario& fail_hook(NodeId node, HookEvent event);
+  Scenario& slow_hook(NodeId node, HookEvent event);  // succeeds after WorldOptions::slow_hook
   Scenario& fail_removals(NodeId node);
   Scenario& heal_kernel(NodeId node);  // adds and removals work again
   // Runs in steps of `step` until `condition` holds or `limit` has passed; false on timeout.
