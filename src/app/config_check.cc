@@ -96,10 +96,6 @@ CheckReport check_configuration(const std::string& conf_path, const CheckOptions
   return report;
 }
 
-std::vector<Error> configuration_warnings(const DaemonConfig& config) {
-  return config::check_groups_against_node(config.groups, config.public_addresses);
-}
-
 ctl::CommandOutput render_check(const CheckReport& report, bool wants_json) {
   ctl::CommandOutput output;
   output.exit_code = report.is_valid() ? ctl::kExitOk : ctl::kExitFailed;

@@ -35,9 +35,6 @@ struct CheckReport {
 
 CheckReport check_configuration(const std::string& conf_path, const CheckOptions& options);
 
-// What the daemon logs as warnings when it loads a configuration: the groups checked
-// against this node's addresses (config::check_groups_against_node()).
-std::vector<Error> configuration_warnings(const DaemonConfig& config);
 
 // Text: one line per problem ("PLACE: CAUSE"), per warning ("PLACE: warning: CAUSE"), then
 // the verdict "tandem check: CONF: valid (...)" or "... N problems". --json: {"valid",

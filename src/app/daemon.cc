@@ -270,7 +270,6 @@ Result<void> Daemon::reload_files() {
     log_->warn("reload: the set of public interfaces changed; interfaces new to this daemon are "
                "watched after the next restart");
   }
-  for (const auto& warning : configuration_warnings(*config)) log_->warn("reload: {}", warning.message());
   auto kept = std::move(config_);
   config_ = std::move(*config);
   // What needs a restart keeps its running value, so the state machine never sees a node

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "config/cluster_check.h"
+#include "config/host_check.h"
 #include "proto/limits.h"
 #include "proto/payload.h"
 #include "proto/writer.h"
@@ -109,10 +110,8 @@ Result<std::vector<std::string>> check_daemon_config(const DaemonConfig& config)
   if (auto timeouts = check_timeouts(config); !timeouts) return fail(timeouts.error());
   if (auto sizes = check_message_sizes(config); !sizes) return fail(sizes.error());
   std::vector<std::string> warnings;
-  const config::NodeAddresses self{config.self, config.public_addresses};
-  if (auto fits = config::validate_cluster(groups_touching(config), std::span(&self, 1)); !fits) {
-    warnings.push_back(fits.error().message() + " (as this node's " + config.settings.paths.public_addresses +
-                       " sees it)");
+  for (const Error& warning : config::check_groups_against_node(groups_touching(config), config.public_addresses)) {
+    warnings.push_back(warning.message());
   }
   return warnings;
 }

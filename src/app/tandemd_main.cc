@@ -146,6 +146,5 @@ int main(int argc, char** argv) {
   }
   if (options.release_all) return release_all(*config, *log);
   log->info("node {} starting with {}", config->self.value(), options.config);
-  for (const auto& warning : tandem::app::configuration_warnings(*config)) log->warn("{}", warning.message());
   return run(*config, options.config, log);
 }
