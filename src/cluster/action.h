@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -55,10 +56,21 @@ struct ReplyStatus {
   proto::StatusReply status;
 };
 
+// A takeover run's start or end, as a value beside its log line, so that observers of the
+// machine (the node layer's TakeoverWatch) never read the line's words.
+struct RunMilestone {
+  enum class Kind : std::uint8_t { kStarts, kDone, kFailed };
+  Kind kind = Kind::kStarts;
+  std::uint64_t run_id = 0;
+
+  friend bool operator==(const RunMilestone&, const RunMilestone&) = default;
+};
+
 // A line for the log, in the domain's words.
 struct Log {
   enum class Level : std::uint8_t { kInfo, kWarning, kError } level = Level::kInfo;
   std::string text;
+  std::optional<RunMilestone> run;  // set on the lines that start and end a takeover run
 };
 
 // The planned stop is over (see Shutdown): the daemon may exit. Emitted once. Whatever

@@ -129,7 +129,10 @@ struct NodeMachine::State {
   NodeFlags own_flags() const;
   bool may_lead() const;
   void send(NodeId to, proto::Message message);
-  void log(Log::Level level, std::string text) { out.push_back(Log{level, std::move(text)}); }
+  void log(Log::Level level, std::string text) { out.push_back(Log{level, std::move(text), std::nullopt}); }
+  void log_run(Log::Level level, std::string text, RunMilestone run) {
+    out.push_back(Log{level, std::move(text), run});
+  }
   std::uint64_t run_hook(HookEvent event, std::vector<std::string> arguments);
   void drain_self_inbox();
   TimePoint wakeup() const;

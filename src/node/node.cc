@@ -20,7 +20,7 @@ MachineGlance Node::glance(TimePoint now) const {
 void Node::report(const MoveRecord& record) {
   counters_.count(record);
   if (io_.log) {
-    for (const auto& move : record.moves) io_.log(cluster::Log{cluster::Log::Level::kInfo, describe(record, move)});
+    for (const auto& move : record.moves) io_.log(cluster::Log{cluster::Log::Level::kInfo, describe(record, move), std::nullopt});
   }
   if (moved_) moved_(record);
 }
@@ -79,7 +79,7 @@ void Node::run_machine(const cluster::Event& event, TimePoint now) {
 void Node::queue_notify(std::vector<std::string> arguments) {
   if (notify_queue_.size() == kNotifyQueueMax) {
     notify_queue_.pop_front();
-    if (io_.log) io_.log(cluster::Log{cluster::Log::Level::kWarning, "notify: too many waiting; dropped the oldest"});
+    if (io_.log) io_.log(cluster::Log{cluster::Log::Level::kWarning, "notify: too many waiting; dropped the oldest", std::nullopt});
   }
   notify_queue_.push_back(std::move(arguments));
   if (!notify_running_) start_notify();
@@ -97,7 +97,7 @@ void Node::start_notify() {
 void Node::on_notify_finished(const cluster::HookFinished& finished) {
   if (finished.id != notify_running_) return;
   counters_.observe(finished, {});
-  if (!finished.ok && io_.log) io_.log(cluster::Log{cluster::Log::Level::kWarning, "notify hook failed"});
+  if (!finished.ok && io_.log) io_.log(cluster::Log{cluster::Log::Level::kWarning, "notify hook failed", std::nullopt});
   notify_running_.reset();
   start_notify();
 }
