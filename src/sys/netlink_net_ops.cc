@@ -187,7 +187,7 @@ void NetlinkNetOps::schedule_announcement(const IpAddress& address, const Interf
   });
 }
 
-std::vector<proto::HeldAddress> NetlinkNetOps::list_addresses() {
+Result<std::vector<proto::HeldAddress>> NetlinkNetOps::read_addresses() const {
   std::map<unsigned, InterfaceName> by_index;
   for (const auto& interface : public_interfaces_) {
     unsigned index = ::if_nametoindex(interface.value().c_str());
@@ -213,17 +213,19 @@ std::vector<proto::HeldAddress> NetlinkNetOps::list_addresses() {
     if (parse_address(message, prefix)) held.push_back({prefix, interface->second});
   };
   auto socket = NetlinkSocket::open(0, false);
-  if (!socket) {
-    log("cannot list addresses: " + socket.error().message());
-    return {};
-  }
+  if (!socket) return fail("netlink", "cannot list addresses: " + socket.error().message());
   auto answer = socket->exchange(*request, on_message);
   if (!answer || *answer != 0) {
-    log("cannot list addresses: " +
-        (answer ? error_text(*answer) : answer.error().message()));
-    return {};
+    return fail("netlink", "cannot list addresses: " + (answer ? error_text(*answer) : answer.error().message()));
   }
   return held;
+}
+
+std::vector<proto::HeldAddress> NetlinkNetOps::list_addresses() {
+  auto held = read_addresses();
+  if (held) return std::move(*held);
+  log(held.error().cause);
+  return {};
 }
 
 void NetlinkNetOps::log(const std::string& line) const {
