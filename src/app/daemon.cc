@@ -222,7 +222,8 @@ void Daemon::write_metrics_textfile() {
 // them before it returns), so the machine sees its own changes as agreeing with what it
 // holds and repairs only what someone else did (cluster/address_audit.h).
 void Daemon::on_addresses_changed() {
-  if (!node_) return;
+  // Once the stop is finishing, the daemon itself removes what the machine still lists.
+  if (!node_ || is_finishing_) return;
   auto found = net_.read_addresses();
   if (!found) {
     log_->warn("address watch: {}", found.error().message());

@@ -42,6 +42,9 @@ void NodeMachine::State::on_addresses_seen(const AddressesSeen& seen) {
     log(Log::Level::kWarning, "removed " + text_of(kernel.prefix) + " from " + kernel.interface.value() +
                                   ": it appeared there, but this node does not hold it there");
   }
+  // A stopping node takes nothing back: what it still holds is on its way out (and after
+  // ShutdownDone the daemon removes it, which must not be undone).
+  if (shutting_down()) return;
   for (const auto& entry : drift.missing) {
     out.push_back(AddAddress{entry.prefix, entry.interface});
     out.push_back(Announce{entry.prefix.address, entry.interface});

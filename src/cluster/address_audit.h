@@ -5,7 +5,8 @@
 // find_drift() compares the kernel's addresses on the public interfaces (an AddressesSeen
 // event) with `held`, address and interface together:
 //   - missing: held, but not on its interface in the kernel: the node is supposed to serve
-//     it, so the machine adds it again and announces it (no hooks: the service stayed);
+//     it, so the machine adds it again and announces it (no hooks: the service stayed),
+//     unless it is shutting down (a stopping node takes nothing back);
 //   - foreign: one of this node's public addresses on an interface where the node does not
 //     hold it: it could answer for an address another node serves, so it is removed.
 // Addresses that are not this node's public addresses (the mesh address, anything else on

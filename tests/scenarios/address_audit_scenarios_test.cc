@@ -44,6 +44,22 @@ TEST(AddressAudit, AnAddressRemovedBehindTheDaemonsBackIsBackAtOnceOnTheSameInte
   s.run_for(2s).expect_converged();
 }
 
+// A node in a planned stop holds its addresses until its releasegroup hooks are done; one
+// taken from it meanwhile is not taken back.
+TEST(AddressAudit, ANodeThatIsShuttingDownDoesNotRestoreAnAddress) {
+  Scenario s(three_nodes(3));
+  s.run_for(2s).expect_all_groups_hosted();
+  const NodeId node = *s.node_hosting("target1");
+  const IpAddress address = s.ip("target1", 0);
+  s.slow_hook(node, HookEvent::kReleaseGroup).shutdown(node).run_for(1ms);
+  ASSERT_EQ(s.world().holders(address), std::vector<NodeIndex>{node.value()}) << "released before the test could take it";
+  const TimePoint taken_at = s.world().now();
+  s.take_address(node, address).run_for(1ms);
+  EXPECT_LT(*s.last_added(address, node), taken_at);
+  EXPECT_EQ(restored_on(s, node), 0u);
+  s.run_for(10s).expect_all_groups_hosted().expect_group_not_on("target1", node);
+}
+
 // Every node is told of its own adds and removals too, as netlink tells tandemd; none of
 // them may look like an address taken behind its back.
 TEST(AddressAudit, TheDaemonsOwnMovesAreNeverRepaired) {
