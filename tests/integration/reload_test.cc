@@ -116,5 +116,23 @@ TEST_F(Reload, AFifoAsIpGroupsIsRefusedAndTheNodeKeepsServing) {
   EXPECT_EQ(tandem(node.name, {"reload"}).exit_code, 0);
 }
 
+// Once a daemon started with its own mesh address listed as public and removed it from
+// eth0. Now such a file is refused, naming the nodes file's line, and nothing changes.
+TEST_F(Reload, ANodesAddressListedAsPublicIsRefusedNamingTheNodesLine) {
+  ASSERT_NO_FATAL_FAILURE(bring_up());
+  const lab::PlannedNode& node = plan().nodes[0];
+  const std::string original = read_text(node.paths.public_addresses);
+  const GroupPlaces before = groups_from_client();
+  write_text(node.paths.public_addresses, original + node.private_address.to_string() + " eth1\n");
+  const ToolOutput reloaded = tandem(node.name, {"reload"});
+  EXPECT_NE(reloaded.exit_code, 0) << reloaded.out;
+  EXPECT_NE(reloaded.err.find(":1: " + node.private_address.address.to_string() + " is node 0's address and also a public address"),
+            std::string::npos)
+      << reloaded.err;
+  EXPECT_EQ(tandem(node.name, {"status"}).exit_code, 0) << "the daemon no longer answers";
+  EXPECT_TRUE(wait_for_groups(kInterfaceMoveLimit, [&](const GroupPlaces& p) { return p == before; }))
+      << places_text(groups_from_client());
+}
+
 }  // namespace
 }  // namespace tandem::integration
