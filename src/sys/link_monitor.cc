@@ -17,7 +17,6 @@
 namespace tandem::sys {
 namespace {
 
-constexpr std::size_t kRequestBufferSize = 128;
 
 LinkState state_of(const ifinfomsg& link) {
   // glibc's IFF_UP and the kernel's IFF_LOWER_UP are different enum types.
@@ -71,22 +70,13 @@ Result<void> LinkMonitor::start(int receive_buffer_bytes) {
 Result<std::map<InterfaceName, LinkState>> LinkMonitor::current_links() const {
   std::map<InterfaceName, LinkState> links;
   for (const auto& interface : watched_) links[interface] = LinkState::kDown;
-  alignas(nlmsghdr) char buffer[kRequestBufferSize];
-  nlmsghdr* request = mnl_nlmsg_put_header(buffer);
-  request->nlmsg_type = RTM_GETLINK;
-  request->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-  auto* header = static_cast<ifinfomsg*>(mnl_nlmsg_put_extra_header(request, sizeof(ifinfomsg)));
-  header->ifi_family = AF_UNSPEC;
-  auto socket = NetlinkSocket::open(0, false);
-  if (!socket) return fail(socket.error());
-  auto answer = socket->exchange(*request, [&](const nlmsghdr& message) {
+  auto listed = dump_table(RTM_GETLINK, sizeof(ifinfomsg), "link monitor", "links", [&](const nlmsghdr& message) {
     auto link = parse_link(message);
     if (!link) return;
     auto found = links.find(InterfaceName(link->first));
     if (found != links.end()) found->second = link->second;
   });
-  if (!answer) return fail(answer.error());
-  if (*answer != 0) return fail("link monitor", "cannot list links: " + error_text(*answer));
+  if (!listed) return fail(listed.error());
   return links;
 }
 

@@ -196,13 +196,6 @@ Result<std::vector<proto::HeldAddress>> NetlinkNetOps::read_addresses() const {
   std::vector<proto::HeldAddress> held;
   if (by_index.empty()) return held;
 
-  alignas(nlmsghdr) char buffer[kRequestBufferSize];
-  nlmsghdr* request = mnl_nlmsg_put_header(buffer);
-  request->nlmsg_type = RTM_GETADDR;
-  request->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-  auto* header = static_cast<ifaddrmsg*>(mnl_nlmsg_put_extra_header(request, sizeof(ifaddrmsg)));
-  header->ifa_family = AF_UNSPEC;
-
   auto on_message = [&](const nlmsghdr& message) {
     if (message.nlmsg_type != RTM_NEWADDR) return;
     const auto* address = static_cast<const ifaddrmsg*>(mnl_nlmsg_get_payload(&message));
@@ -212,11 +205,8 @@ Result<std::vector<proto::HeldAddress>> NetlinkNetOps::read_addresses() const {
     IpPrefix prefix;
     if (parse_address(message, prefix)) held.push_back({prefix, interface->second});
   };
-  auto socket = NetlinkSocket::open(0, false);
-  if (!socket) return fail("netlink", "cannot list addresses: " + socket.error().message());
-  auto answer = socket->exchange(*request, on_message);
-  if (!answer || *answer != 0) {
-    return fail("netlink", "cannot list addresses: " + (answer ? error_text(*answer) : answer.error().message()));
+  if (auto listed = dump_table(RTM_GETADDR, sizeof(ifaddrmsg), "netlink", "addresses", on_message); !listed) {
+    return fail(listed.error());
   }
   return held;
 }
