@@ -69,6 +69,9 @@ class Lab {
   // bridge of their own); the public links stay up. heal() joins them again.
   Result<void> partition(const std::vector<std::string>& nodes) const;
   Result<void> heal() const;
+  // Something other than tandemd removes `address` from the node's kernel (an
+  // administrator's `ip addr del`, NetworkManager): gives the interface it was on.
+  Result<std::string> delete_address(std::string_view node, const IpAddress& address) const;
 
   // From the kernel and the pid files, not from the daemons.
   Result<LabStatus> status() const;

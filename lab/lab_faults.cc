@@ -1,5 +1,6 @@
 // The fault verbs of Lab (lab.h): links, power, daemon crashes, partitions.
 #include <fstream>
+#include <sstream>
 
 #include "lab/command_runner.h"
 #include "lab/lab.h"
@@ -105,5 +106,19 @@ Result<void> Lab::partition(const std::vector<std::string>& node_names) const {
 }
 
 Result<void> Lab::heal() const { return partition({}); }
+
+// `ip -o addr show to ADDRESS` prints "3: eth1    inet 198.51.100.10/24 brd ...": the
+// interface is the second word, the address with its prefix length the fourth.
+Result<std::string> Lab::delete_address(std::string_view node_name, const IpAddress& address) const {
+  auto shown = ip(node_name, {"-o", "addr", "show", "to", address.to_string()});
+  if (!shown) return fail(shown.error());
+  std::istringstream words(*shown);
+  std::string index, interface, family, prefix;
+  if (!(words >> index >> interface >> family >> prefix)) {
+    return fail(std::string(node_name) + " " + address.to_string(), "the node does not hold this address");
+  }
+  if (auto deleted = ip(node_name, {"addr", "del", prefix, "dev", interface}); !deleted) return fail(deleted.error());
+  return interface;
+}
 
 }  // namespace tandem::lab

@@ -57,7 +57,7 @@ void FaultSchedule::run_due_undos() {
 
 void FaultSchedule::inject() {
   const bool has_lock = world_.options().has_cluster_lock;
-  switch (rng_.below(planned_stops_ ? 12 : 11)) {
+  switch (rng_.below(planned_stops_ ? 13 : 12)) {
     case 0: power_loss(); break;
     case 1: if (auto node = any_running_node()) world_.crash_daemon(*node); break;
     case 2: partition(); break;
@@ -69,6 +69,7 @@ void FaultSchedule::inject() {
     case 8: monitor_failure(); break;
     case 9: disable_for_a_while(); break;
     case 10: move_something(); break;
+    case 11: take_address(); break;
     default: planned_stop(); break;
   }
 }
@@ -145,6 +146,15 @@ void FaultSchedule::link_down() {
   world_.set_link(node, interface, LinkState::kDown);
   later(rng_.between(std::chrono::milliseconds(200), std::chrono::milliseconds(3000)),
         [this, node, interface] { world_.set_link(node, interface, LinkState::kUp); });
+}
+
+// An administrator (or NetworkManager) deletes one public address a running daemon holds.
+void FaultSchedule::take_address() {
+  const auto node = any_running_node();
+  if (!node) return;
+  const auto& held = world_.node(*node).kernel.held();
+  if (held.empty()) return;
+  world_.take_address(*node, held[rng_.below(held.size())].prefix.address);
 }
 
 void FaultSchedule::link_flap() {

@@ -3,7 +3,7 @@
 // Faults arrive at random (exponential gaps of mean `mean_gap`), each drawn from the faults
 // the simulator models (docs/design/cluster.md): power loss and restart, daemon crash, symmetric and one-way
 // partitions, a degraded network (delay, loss, duplication, reordering), link down/up and
-// flapping, lock holder loss, a failing monitor, and admin commands (disable/enable,
+// flapping, lock holder loss, a failing monitor, an address removed behind a daemon's back, and admin commands (disable/enable,
 // moveip, movegroup) and planned stops (SIGTERM, then a restart). Each temporary fault is undone after a random duration. At most a
 // minority of nodes is powered off at once, so the cluster keeps a quorum to fail over to.
 // heal_all() ends every fault at once: after it, the cluster must converge (invariant 3).
@@ -50,6 +50,7 @@ class FaultSchedule {
   void disable_for_a_while();
   void move_something();
   void planned_stop();
+  void take_address();
 
   SimWorld& world_;
   SimRng rng_;

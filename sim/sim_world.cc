@@ -264,8 +264,15 @@ void SimWorld::stop_daemon(NodeIndex index) {
 void SimWorld::feed(NodeIndex index, const cluster::Event& event) {
   SimNode& node = *nodes_[index];
   if (!node.is_running()) return;
+  const std::size_t changes = history_.size();
   node.daemon->handle(event, node.clock.local(now_));
   if (!node.daemon) return;
+  // One echo, not one per echo: an answer to AddressesSeen that changed the kernel again
+  // would be a repair loop, which the counters (and the scenarios) show.
+  if (options_.echo_address_changes && history_.size() != changes && !std::holds_alternative<cluster::AddressesSeen>(event)) {
+    node.daemon->handle(cluster::AddressesSeen{node.kernel.list_addresses()}, node.clock.local(now_));
+    if (!node.daemon) return;
+  }
   const auto& machine = node.daemon->machine();
   if (auto violation = checker_.daemon_state(now_, index, node.incarnation, machine.epoch(), machine.is_leader())) {
     record(std::move(*violation));

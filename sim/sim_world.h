@@ -101,6 +101,10 @@ class SimWorld final : private KernelObserver, private NodeIoPort {
   void lose_lock();
   void set_hook_fault(NodeIndex node, HookEvent event, HookFault fault);
   void set_kernel_faults(NodeIndex node, const KernelFaults& faults);
+  // Something other than the daemon (an administrator's `ip addr del`, NetworkManager)
+  // removes `address` from the node's kernel; the daemon hears of it at once, as netlink
+  // tells tandemd (cluster::AddressesSeen). Nothing happens if the kernel lacks it.
+  void take_address(NodeIndex node, const IpAddress& address);
   // Hands a command to the node's control socket; the reply lands in replies().
   std::uint64_t admin(NodeIndex node, const proto::AdminCommand& command);
   // Asks the node's control socket for the status; the answer lands in status_replies().

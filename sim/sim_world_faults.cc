@@ -1,4 +1,6 @@
 // SimWorld's faults and admin commands, and the ground truth for invariant 3.
+#include <algorithm>
+
 #include "sim/convergence_check.h"
 #include "sim/sim_world.h"
 
@@ -129,6 +131,19 @@ void SimWorld::lose_lock() {
   meter_.fault_anywhere(now_);
   lock_.free();
   if (holder && nodes_[*holder]->is_running()) queue_.push(now_, AnswerLock{*holder, nodes_[*holder]->incarnation, true});
+}
+
+void SimWorld::take_address(NodeIndex index, const IpAddress& address) {
+  SimNode& node = *nodes_[index];
+  const auto& held = node.kernel.held();
+  auto found = std::find_if(held.begin(), held.end(), [&](const proto::HeldAddress& entry) { return entry.prefix.address == address; });
+  if (found == held.end()) return;
+  const proto::HeldAddress taken = *found;
+  trace(index, "FAULT", "address " + taken.prefix.to_string() + " removed from " + taken.interface.value() +
+                            " behind the daemon's back");
+  meter_.fault(now_, index);
+  node.kernel.remove_now(taken.prefix, taken.interface);
+  feed(index, cluster::AddressesSeen{node.kernel.list_addresses()});
 }
 
 void SimWorld::set_hook_fault(NodeIndex index, HookEvent event, HookFault fault) {

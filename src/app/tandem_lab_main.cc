@@ -203,6 +203,24 @@ Verb add_partition(CLI::App& tool, const Globals& globals) {
   return {verb, [&globals, nodes] { return with_lab(globals, [&](const Lab& lab) { return lab.partition(*nodes); }); }};
 }
 
+Verb add_deladdr(CLI::App& tool, const Globals& globals) {
+  auto node = std::make_shared<std::string>();
+  auto address = std::make_shared<std::string>();
+  CLI::App* verb = tool.add_subcommand("deladdr", "Remove a public IP from a node behind its daemon's back (`ip addr del`).");
+  verb->add_option("NODE", *node, "n0, n1, ...")->required();
+  verb->add_option("IP", *address, "the address, e.g. 198.51.100.10")->required();
+  return {verb, [&globals, node, address] {
+            return with_lab(globals, [&](const Lab& lab) -> tandem::Result<void> {
+              auto parsed = tandem::IpAddress::parse(*address);
+              if (!parsed) return tandem::fail(parsed.error());
+              auto interface = lab.delete_address(*node, *parsed);
+              if (!interface) return tandem::fail(interface.error());
+              std::cout << "deleted " << *address << " from " << *node << " " << *interface << "\n";
+              return tandem::success();
+            });
+          }};
+}
+
 Verb add_heal(CLI::App& tool, const Globals& globals) {
   CLI::App* verb = tool.add_subcommand("heal", "Join the private network again after `partition`.");
   return {verb, [&globals] { return with_lab(globals, [](const Lab& lab) { return lab.heal(); }); }};
@@ -354,6 +372,7 @@ int main(int argc, char** argv) {
       add_node_verb(tool, globals, "start", "Start a node's tandemd again.", &Lab::start),
       add_partition(tool, globals),
       add_heal(tool, globals),
+      add_deladdr(tool, globals),
       add_exec(tool, globals),
       add_tandem(tool, globals),
       add_demo(tool, globals),

@@ -102,7 +102,7 @@ int run(const DaemonConfig& config, const std::string& path, std::shared_ptr<spd
     const char* name = number == SIGTERM ? "SIGTERM" : "SIGINT";
     if (number == SIGHUP) {
       log->info("SIGHUP: reloading {}", path);
-      (void)daemon.reload_files();  // logged either way
+      daemon.reload_files();  // off the loop; logged either way
       return;
     }
     if (is_stopping) {  // a second SIGTERM or SIGINT: no more waiting for hooks

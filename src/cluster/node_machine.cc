@@ -651,6 +651,7 @@ std::vector<Action> NodeMachine::on(const Event& event, TimePoint now) {
                  [&](const StatusQuery& e) { s.on_status_query(e); },
                  [&](const Reconfigure& e) { s.on_reconfigure(e); },
                  [&](const Shutdown&) { s.on_shutdown(); },
+                 [&](const AddressesSeen& e) { s.on_addresses_seen(e); },
              },
              event);
   s.drain_self_inbox();
@@ -669,5 +670,6 @@ bool NodeMachine::has_lease(TimePoint now) const { return state_->lease.is_valid
 const std::vector<proto::HeldAddress>& NodeMachine::held() const { return state_->held; }
 NodeFlags NodeMachine::flags() const { return state_->own_flags(); }
 bool NodeMachine::is_shutting_down() const { return state_->shutting_down(); }
+AddressRepairs NodeMachine::repairs() const { return state_->repairs; }
 
 }  // namespace tandem::cluster

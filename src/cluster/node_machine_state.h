@@ -16,6 +16,7 @@
 #include <string>
 
 #include "alloc/allocate.h"
+#include "cluster/address_audit.h"
 #include "base/check.h"
 #include "cluster/health.h"
 #include "cluster/lease.h"
@@ -97,6 +98,7 @@ struct NodeMachine::State {
   PlannedStop stop;
   std::map<std::uint64_t, NodeId> forwarded;  // admin request id -> the node we asked
   StatusQuestions status_questions;
+  AddressRepairs repairs;  // counted by on_addresses_seen()
 
   // ---- membership and leadership
   Membership membership;
@@ -154,6 +156,7 @@ struct NodeMachine::State {
   void on_lock(const LockChanged& change);
   void on_hook(const HookFinished& done);
   void on_address_failed(const AddressFailed& failure);
+  void on_addresses_seen(const AddressesSeen& seen);  // address_audit.cc
   void on_admin(NodeId from, const proto::AdminRequest& request);
   void on_admin_reply(const proto::AdminReply& reply);
   void reply_admin(NodeId to, std::uint64_t request_id, bool ok, std::string message);

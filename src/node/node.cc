@@ -37,9 +37,11 @@ void Node::handle(const cluster::Event& event, TimePoint now) {
     links_[change->interface] = change->state;
   }
   const MachineGlance before = glance(now);
+  const cluster::AddressRepairs repairs_before = machine_.repairs();
   run_machine(event, now);
   const MachineGlance after = glance(now);
   counters_.observe(before, after);
+  counters_.observe(repairs_before, machine_.repairs());
   if (!after.is_leader) watch_.leadership_lost(now);
   for (auto& arguments : notifications(before, after, event, previous_link)) queue_notify(std::move(arguments));
   for (const auto& record : watch_.take_finished()) report(record);

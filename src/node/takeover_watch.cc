@@ -90,6 +90,7 @@ std::string cause_of(const cluster::Event& event) {
         if constexpr (std::is_same_v<E, cluster::StatusQuery>) return "a status question";
         if constexpr (std::is_same_v<E, cluster::Reconfigure>) return "a configuration reload";
         if constexpr (std::is_same_v<E, cluster::Shutdown>) return "a planned stop";
+        if constexpr (std::is_same_v<E, cluster::AddressesSeen>) return "a change of the kernel's addresses";
         return "an event";
       },
       event);

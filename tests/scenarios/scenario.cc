@@ -14,6 +14,7 @@ WorldOptions world_options(const ScenarioOptions& options) {
   world.has_cluster_lock = options.cluster_lock;
   world.late_removal = options.late_removal;
   world.tunables = options.tunables;
+  world.echo_address_changes = options.echo_address_changes;
   world.stop_at_first_violation = false;  // a scenario looks at everything that went wrong
   return world;
 }
@@ -111,6 +112,11 @@ Scenario& Scenario::slow_hook(NodeId node, HookEvent event) {
 }
 Scenario& Scenario::fail_removals(NodeId node) {
   world_->set_kernel_faults(node.value(), {.removals_fail = true});
+  return *this;
+}
+
+Scenario& Scenario::take_address(NodeId node, const IpAddress& address) {
+  world_->take_address(node.value(), address);
   return *this;
 }
 

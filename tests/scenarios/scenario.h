@@ -32,6 +32,7 @@ struct ScenarioOptions {
   // Test only: removals take effect this much later (a broken world, see WorldOptions).
   Duration late_removal{0};
   Tunables tunables{};
+  bool echo_address_changes = false;  // see WorldOptions
 };
 
 class Scenario {
@@ -59,6 +60,8 @@ class Scenario {
   Scenario& slow_hook(NodeId node, HookEvent event);  // succeeds after WorldOptions::slow_hook
   Scenario& fail_removals(NodeId node);
   Scenario& heal_kernel(NodeId node);  // adds and removals work again
+  // `ip addr del` of `address` on `node`, behind its daemon's back.
+  Scenario& take_address(NodeId node, const IpAddress& address);
   // Runs in steps of `step` until `condition` holds or `limit` has passed; false on timeout.
   template <typename Condition>
   bool run_until(Condition condition, Duration limit, Duration step = std::chrono::milliseconds(10)) {
