@@ -86,6 +86,12 @@ class SimWorld final : private KernelObserver, private NodeIoPort {
   void power_off(NodeIndex node);
   void power_on(NodeIndex node);
   void crash_daemon(NodeIndex node);
+  // SIGKILL with nothing after it (no systemd): no ExecStopPost removes the addresses and
+  // nothing restarts the daemon; only the kernel's serving limit ends what they serve.
+  void kill_daemon(NodeIndex node);
+  // SIGSTOP, then SIGCONT `span` later: the daemon handles nothing meanwhile (what reaches
+  // it waits), while its kernel keeps the addresses and enforces its serving limit.
+  void stall(NodeIndex node, Duration span);
   // A planned stop (SIGTERM): the daemon is fed Shutdown and exits once it answers
   // ShutdownDone (or after the daemon's hard bound, EventScriptTimeoutMs + 3 s), removing
   // what its machine still holds; systemd's ExecStopPost follows. With `restart_after` it
@@ -136,6 +142,8 @@ class SimWorld final : private KernelObserver, private NodeIoPort {
   ClusterView ground_truth_view() const;
   // Which nodes hold `address` now (kernels, not beliefs).
   std::vector<NodeIndex> holders(const IpAddress& address) const { return checker_.holders(address); }
+  // Which nodes serve `address` now: they hold it and their serving limit has not passed.
+  std::vector<NodeIndex> servers(const IpAddress& address) const;
 
  private:
   // KernelObserver
@@ -143,6 +151,7 @@ class SimWorld final : private KernelObserver, private NodeIoPort {
   void address_removed(NodeIndex node, const IpPrefix& prefix, const InterfaceName& interface) override;
   void removal_deferred(NodeIndex node, const IpPrefix& prefix, const InterfaceName& interface) override;
   void announced(NodeIndex node, const IpAddress& address, const InterfaceName& interface) override;
+  void serving_limited(NodeIndex node, TimePoint until) override;
   // NodeIoPort
   void wake_at(NodeIndex node, TimePoint local) override;
   void send(NodeIndex from, NodeId to, const proto::Message& message) override;
@@ -159,6 +168,7 @@ class SimWorld final : private KernelObserver, private NodeIoPort {
   void dispatch(const FreeLock& event);
   void dispatch(const ApplyLateRemoval& event);
   void dispatch(const StopDaemon& event);
+  void dispatch(const DeferredEvent& event);
 
   void start_daemon(NodeIndex node);
   void stop_daemon(NodeIndex node);

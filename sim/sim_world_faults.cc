@@ -56,6 +56,24 @@ void SimWorld::crash_daemon(NodeIndex index) {
   queue_.push(now_ + options_.stop_cleanup_delay + options_.restart_delay, RestartDaemon{index, node.incarnation});
 }
 
+void SimWorld::kill_daemon(NodeIndex index) {
+  SimNode& node = *nodes_[index];
+  if (!node.is_running()) return;
+  trace(index, "FAULT", "daemon killed, no stop clean-up");
+  meter_.fault_anywhere(now_);
+  stop_daemon(index);
+  release_lock(index);
+  node.is_stopped = true;
+}
+
+void SimWorld::stall(NodeIndex index, Duration span) {
+  SimNode& node = *nodes_[index];
+  if (!node.is_running()) return;
+  trace(index, "FAULT", "daemon stalled for " + std::to_string(span.count() / 1000000) + " ms");
+  meter_.fault_anywhere(now_);
+  node.stalled_until = std::max(node.stalled_until, now_ + span);
+}
+
 // The hard bound is tandemd's (app/daemon.cc): the machine's own bound, EventScriptTimeoutMs,
 // plus time to spare.
 void SimWorld::shutdown_daemon(NodeIndex index, std::optional<Duration> restart_after) {

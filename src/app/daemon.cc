@@ -13,6 +13,7 @@
 #include "sys/file_cluster_lock.h"
 #include "sys/helper_cluster_lock.h"
 #include "sys/local_addresses.h"
+#include "sys/nft_serving_limiter.h"
 #include "sys/lock_outcome.h"
 #include "sys/trusted_path.h"
 
@@ -118,6 +119,7 @@ node::NodeIo Daemon::node_io() {
       .log = [this](const cluster::Log& line) { log_action(line); },
       // Called from inside Node::handle(): finish outside it.
       .shutdown_done = [this] { asio::post(context_, [this] { finish_shutdown(); }); },
+      .limiter = limiter_.get(),
   };
 }
 
@@ -158,6 +160,9 @@ Result<void> Daemon::start() {
       [this](NodeId from, proto::Message message) { handle(cluster::PeerMessage{from, std::move(message)}); },
       [this](const std::string& line) { log_->warn("{}", line); });
   lock_ = make_lock();
+  auto limiter = sys::NftServingLimiter::create(sys::steady_now);
+  if (!limiter) return fail(limiter.error());
+  limiter_ = std::move(limiter).value();
   node_ = std::make_unique<node::Node>(to_node_config(config_, fresh_seed()), node_io());
   node_->set_move_observer(
       [this](const node::MoveRecord& record) { history_.add(std::chrono::system_clock::now(), record); });

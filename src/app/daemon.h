@@ -27,6 +27,7 @@
 #include "sys/link_monitor.h"
 #include "sys/netlink_net_ops.h"
 #include "sys/netlink_source_routes.h"
+#include "sys/nft_serving_limiter.h"
 #include "sys/process_hook_runner.h"
 #include "sys/tcp_peer_transport.h"
 
@@ -127,6 +128,9 @@ class Daemon {
   std::unique_ptr<sys::TcpPeerTransport> transport_;
   std::unique_ptr<io::ClusterLock> lock_;
   sys::HelperClusterLock* helper_lock_ = nullptr;  // lock_, when it is a helper
+  // The kernel's bound on what the addresses serve (docs/design/cluster.md): made before
+  // node_, which uses it, and outliving it; its tables outlive the daemon.
+  std::unique_ptr<sys::NftServingLimiter> limiter_;
   std::unique_ptr<node::Node> node_;
   std::unique_ptr<sys::ControlServer> control_;
 

@@ -17,6 +17,7 @@
 #include "sys/local_addresses.h"
 #include "sys/netlink_net_ops.h"
 #include "sys/netlink_source_routes.h"
+#include "sys/nft_serving_limiter.h"
 #include "sys/systemd_notifier.h"
 
 namespace {
@@ -70,6 +71,13 @@ int release_all(const DaemonConfig& config, spdlog::logger& log) {
       ++failures;
     } else {
       log.info("release-all: removed {} from {}", held.prefix.to_string(), held.interface.value());
+    }
+  }
+  // The serving limit's tables go only once no public address is left for them to mute.
+  if (failures == 0) {
+    if (auto removed = tandem::sys::NftServingLimiter::remove(); !removed) {
+      log.error("release-all: {}", removed.error().message());
+      ++failures;
     }
   }
   failures += tandem::app::restore_host_settings(tandem::app::host_settings_place(config.settings.paths.state), log);

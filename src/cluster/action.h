@@ -7,6 +7,7 @@
 #include <variant>
 #include <vector>
 
+#include "base/time.h"
 #include "model/hook_event.h"
 #include "model/ids.h"
 #include "model/ip_address.h"
@@ -33,6 +34,17 @@ struct RemoveAddress {
 struct Announce {
   IpAddress address;
   InterfaceName interface;
+};
+
+// The kernel lets this node's public addresses serve until `until` and no longer, whether
+// or not the daemon runs then (docs/design/cluster.md, "The kernel's bound"): past it, their
+// ARP replies, neighbour advertisements and traffic are dropped. Emitted at start (an
+// `until` in the past: nothing serves), at every renewal of the lease and when the public
+// addresses change; `addresses` is the whole list, the newest replacing the older.
+struct LimitServing {
+  TimePoint until;
+  std::vector<IpAddress> addresses;
+  friend bool operator==(const LimitServing&, const LimitServing&) = default;
 };
 
 struct RunHook {
@@ -77,7 +89,7 @@ struct Log {
 // held() still lists then (only when the stop was cut short) is the daemon's to remove.
 struct ShutdownDone {};
 
-using Action = std::variant<SendMessage, AddAddress, RemoveAddress, Announce, RunHook, TryLock, ReleaseLock,
+using Action = std::variant<SendMessage, AddAddress, RemoveAddress, Announce, LimitServing, RunHook, TryLock, ReleaseLock,
                             ReplyAdmin, ReplyStatus, Log, ShutdownDone>;
 
 }  // namespace tandem::cluster

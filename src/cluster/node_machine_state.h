@@ -4,7 +4,7 @@
 //
 // Each part is a value type in its own file, with its own rules and tests: Membership
 // (heartbeats), Leadership (role, epoch, votes; a leader's runs, bans and pins live in its
-// Leader alternative), LockClaim, Lease, Health, OrderExecutor, PlannedStop and
+// Leader alternative), LockClaim, Lease, ServingLimit, Health, OrderExecutor, PlannedStop and
 // StatusQuestions. What is left here is what no part owns alone: the configuration, the
 // addresses this node holds, its administrative flags, and the call's output.
 #pragma once
@@ -27,6 +27,7 @@
 #include "cluster/order_executor.h"
 #include "cluster/planned_stop.h"
 #include "cluster/random.h"
+#include "cluster/serving_limit.h"
 #include "cluster/status_questions.h"
 #include "cluster/takeover_plan.h"
 
@@ -94,6 +95,7 @@ struct NodeMachine::State {
   std::uint64_t next_hook_id = 1;
   Health health;
   Lease lease;
+  ServingLimit serving_limit;  // what the kernel enforces of the lease
   OrderExecutor executor;
   PlannedStop stop;
   std::map<std::uint64_t, NodeId> forwarded;  // admin request id -> the node we asked
@@ -177,6 +179,8 @@ struct NodeMachine::State {
   void step();
   void send_heartbeats();
   void check_lease();
+  // Tells the kernel the lease's end and the public addresses, if it does not know them yet.
+  void limit_serving();
   void check_leader();
   void seek_leadership();
   void seek_lock();

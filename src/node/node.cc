@@ -112,6 +112,11 @@ void Node::carry_out(const cluster::Action& action, TimePoint) {
           io_.transport.send(step.to, step.message);
         } else if constexpr (std::is_same_v<Step, cluster::Announce>) {
           io_.net.announce(step.address, step.interface);
+        } else if constexpr (std::is_same_v<Step, cluster::LimitServing>) {
+          if (io_.limiter == nullptr) return;
+          if (auto done = io_.limiter->limit(step.until, step.addresses); !done && io_.log) {
+            io_.log(cluster::Log{cluster::Log::Level::kError, "limiting serving to the lease failed: " + done.error().message()});
+          }
         } else if constexpr (std::is_same_v<Step, cluster::RunHook>) {
           io_.hooks.run(step.id, step.event, step.arguments);
         } else if constexpr (std::is_same_v<Step, cluster::TryLock>) {
