@@ -82,7 +82,7 @@ struct RunMilestone {
 struct Log {
   enum class Level : std::uint8_t { kInfo, kWarning, kError } level = Level::kInfo;
   std::string text;
-  std::optional<RunMilestone> run;  // set on the lines that start and end a takeover run
+  std::optional<RunMilestone> run = std::nullopt;  // set on the lines that start and end a takeover run
 };
 
 // The planned stop is over (see Shutdown): the daemon may exit. Emitted once. Whatever
