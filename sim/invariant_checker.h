@@ -3,7 +3,10 @@
 //   1. no public IP is configured on two nodes at the same instant;
 //   2. no group is split across nodes at any instant;
 //   4. per daemon, the epoch never decreases; no two daemons lead in the same epoch at once;
-//      a daemon handed a takeover order older than its epoch configures no address for it.
+//      a daemon handed a takeover order older than its epoch configures no address for it;
+//   5. a node announces (gratuitous ARP, unsolicited NA) only an address its kernel holds at
+//      that instant, on the interface that holds it: a stale announcement sends clients to a
+//      node or an interface that no longer serves the address.
 // Kernel tables only grow by additions, so checking 1 and 2 at each addition (before any
 // other change) is checking them at every instant, including inside one Node::handle().
 // Invariant 3 (convergence) is convergence_check.h.
@@ -15,6 +18,7 @@
 #include <vector>
 
 #include "model/ip_group.h"
+#include "proto/message.h"
 #include "sim/sim_event.h"
 #include "sim/violation.h"
 
@@ -27,6 +31,10 @@ class InvariantChecker {
   // Every invariant the addition breaks (a take before a release breaks both 1 and 2).
   std::vector<Violation> address_added(TimePoint at, NodeIndex node, const IpAddress& address);
   void address_removed(NodeIndex node, const IpAddress& address);
+  // Invariant 5, for one announcement, against what the node's kernel holds now.
+  std::optional<Violation> announced(TimePoint at, NodeIndex node, const IpAddress& address,
+                                     const InterfaceName& interface,
+                                     const std::vector<proto::HeldAddress>& kernel) const;
 
   // After each event a daemon handled: its epoch and whether it leads now. `incarnation`
   // tells a restarted daemon (which may start again from epoch 0) from the one before.

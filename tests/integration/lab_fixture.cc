@@ -61,6 +61,16 @@ std::string places_text(const GroupPlaces& places) {
   return text;
 }
 
+std::string conflicts_text(const std::vector<lab::ArpConflict>& conflicts) {
+  std::string text;
+  for (const auto& conflict : conflicts) {
+    text += "\n  round " + std::to_string(conflict.round) + " at " + std::to_string(conflict.t_ms) + " ms: " +
+            conflict.address.to_string() + " answered by";
+    for (const auto& owner : conflict.owners) text += " " + owner;
+  }
+  return text;
+}
+
 void LabTest::SetUp() {
   if (::geteuid() != 0) GTEST_SKIP() << "a lab needs root (CAP_NET_ADMIN) to create network namespaces";
   if (!lab::run_command({{"ip", "-V"}}).ok()) GTEST_SKIP() << "a lab needs iproute2's `ip` on PATH";
@@ -241,6 +251,14 @@ bool LabTest::wait_until(milliseconds limit, const std::function<bool()>& condit
     std::this_thread::sleep_for(50ms);
   }
   return true;
+}
+
+Result<std::unique_ptr<lab::ArpWatcher>> LabTest::watch_arp() const {
+  auto status = lab().status();
+  if (!status) return fail(status.error());
+  lab::ArpWatchOptions options;
+  options.owners = lab::node_owners(*status);
+  return lab::ArpWatcher::start(plan().client_netns, lab().public_ips(), options);
 }
 
 bool LabTest::is_balanced(const GroupPlaces& places) const {

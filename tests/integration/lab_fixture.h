@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "lab/arp_watcher.h"
 #include "lab/lab.h"
 #include "lab/probe_session.h"
 
@@ -102,6 +103,10 @@ class LabTest : public ::testing::Test {
   // Polls `condition` every 50 ms until it holds or `limit` passes.
   static bool wait_until(milliseconds limit, const std::function<bool()>& condition);
 
+  // An ARP watcher in the client namespace asking for every IPv4 public IP, each reply
+  // credited to the node whose interface has the replying MAC.
+  Result<std::unique_ptr<lab::ArpWatcher>> watch_arp() const;
+
   // Every node serves a group (with as many groups as nodes: one each).
   bool is_balanced(const GroupPlaces& places) const;
 
@@ -126,5 +131,7 @@ bool all_whole(const GroupPlaces& places);
 bool all_whole_and_none_on(const GroupPlaces& places, const std::string& node);
 // Text for failure messages: "g0=n1 g1=n2 g2=".
 std::string places_text(const GroupPlaces& places);
+// Text for failure messages: one line per round with an IP answered by two nodes.
+std::string conflicts_text(const std::vector<lab::ArpConflict>& conflicts);
 
 }  // namespace tandem::integration
