@@ -16,12 +16,14 @@ namespace {
 using lab::ArpWatcher;
 
 // How long the holder's NICs stay pulled: within the second the flap must fit in.
-constexpr milliseconds kPulled{400};
+constexpr milliseconds kPulled{800};
 // An announcement is of an address its node holds if the node answered the watcher's ARP
 // probes for it in a round started this close to it (rounds are 20 ms apart; the
 // announcement of a take comes just before the node's first answer).
 constexpr std::int64_t kHeldBeforeMs = 60;
 constexpr std::int64_t kHeldAfterMs = 100;
+// How long after its start a round's replies are surely in.
+constexpr std::int64_t kRoundsLateMs = 50;
 
 class Announcements : public LabTest {
  protected:
@@ -37,13 +39,15 @@ class Announcements : public LabTest {
   }
 
   // The announcements from `first` on of an address by a node that did not answer for it
-  // around that moment, as text; `first` moves past those judged.
+  // around that moment, as text; `first` moves past those judged. One is judged only once
+  // the rounds after it are in.
   std::string stale_announcements(std::size_t& first) const {
     const auto announcements = watcher_->announcements();
     const auto names = nodes();
     std::string stale;
     for (; first < announcements.size(); ++first) {
       const auto& seen = announcements[first];
+      if (seen.t_ms + kHeldAfterMs + kRoundsLateMs > lab::monotonic_ms()) break;
       if (std::find(names.begin(), names.end(), seen.owner) == names.end()) continue;  // not a node's
       if (watcher_->answered_between(seen.address, seen.owner, seen.t_ms - kHeldBeforeMs, seen.t_ms + kHeldAfterMs)) {
         continue;
@@ -77,6 +81,8 @@ TEST_F(Announcements, AHolderWhoseNicsFlapNeverAnnouncesAnAddressItDoesNotHoldNo
   GroupPlaces last;
   EXPECT_TRUE(wait_for_groups(kNodeMoveLimit, [](const GroupPlaces& p) { return all_whole(p); }, &last))
       << "after the flaps, groups: " << places_text(last);
+  // The last repeats (3 sends, 250 ms apart by default), and the rounds to judge them by.
+  std::this_thread::sleep_for(milliseconds(2 * 250 + kHeldAfterMs + kRoundsLateMs));
   stale += stale_announcements(judged);
 
   EXPECT_FALSE(watcher_->failure()) << watcher_->failure()->message();
