@@ -123,10 +123,12 @@ std::optional<ArpPacket> parse_arp_frame(const std::uint8_t* frame, std::size_t 
                    .target_ip = get_ipv4(arp + 24)};
 }
 
-void ArpLedger::start_round(std::uint64_t round, std::int64_t /*t_ms*/) {
+void ArpLedger::start_round(std::uint64_t round, std::int64_t t_ms) {
   round_count_ = round + 1;
   rounds_.emplace(round, std::map<IpAddress, Answers>{});
+  started_ms_.emplace(round, t_ms);
   while (rounds_.size() > kRoundsKept) rounds_.erase(rounds_.begin());
+  while (started_ms_.size() > kRoundsKept) started_ms_.erase(started_ms_.begin());
 }
 
 std::string ArpLedger::owner_of(const std::string& mac) const {
@@ -193,6 +195,15 @@ std::optional<std::uint64_t> ArpLedger::last_answered(const IpAddress& address) 
   auto found = last_answered_.find(address);
   if (found == last_answered_.end()) return std::nullopt;
   return found->second;
+}
+
+bool ArpLedger::answered_between(const IpAddress& address, const std::string& owner, std::int64_t from_ms,
+                                 std::int64_t to_ms) const {
+  for (const auto& [round, started] : started_ms_) {
+    if (started < from_ms || started > to_ms) continue;
+    if (owners_in(round, address).contains(owner)) return true;
+  }
+  return false;
 }
 
 std::map<std::string, std::string> node_owners(const LabStatus& status) {
@@ -316,6 +327,12 @@ std::set<std::string> ArpWatcher::owners_now(const IpAddress& address) const {
   std::lock_guard lock(mutex_);
   if (ledger_.rounds() < 2) return {};
   return ledger_.owners_in(ledger_.rounds() - 2, address);
+}
+
+bool ArpWatcher::answered_between(const IpAddress& address, const std::string& owner, std::int64_t from_ms,
+                                  std::int64_t to_ms) const {
+  std::lock_guard lock(mutex_);
+  return ledger_.answered_between(address, owner, from_ms, to_ms);
 }
 
 std::optional<Error> ArpWatcher::failure() const {

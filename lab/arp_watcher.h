@@ -110,6 +110,10 @@ class ArpLedger {
   std::set<std::string> owners_in(std::uint64_t round, const IpAddress& address) const;
   // The latest round with a reply for `address`, if any is kept.
   std::optional<std::uint64_t> last_answered(const IpAddress& address) const;
+  // Whether `owner` answered `address` in a kept round that started from `from_ms` to
+  // `to_ms`: e.g. whether a node that announced an address held it then.
+  bool answered_between(const IpAddress& address, const std::string& owner, std::int64_t from_ms,
+                        std::int64_t to_ms) const;
 
  private:
   struct Answers {
@@ -123,6 +127,7 @@ class ArpLedger {
   std::uint64_t reply_count_ = 0;
   std::uint64_t dropped_ = 0;
   std::map<std::uint64_t, std::map<IpAddress, Answers>> rounds_;  // the last kRoundsKept
+  std::map<std::uint64_t, std::int64_t> started_ms_;                // when each of them started
   std::map<IpAddress, std::uint64_t> last_answered_;
   std::vector<ArpConflict> conflicts_;
   std::vector<ArpAnnouncement> announcements_;
@@ -157,6 +162,9 @@ class ArpWatcher {
   // Who answered `address` in the latest round that has had time to be answered (the one
   // before the current), e.g. to see where an IP is on the wire.
   std::set<std::string> owners_now(const IpAddress& address) const;
+  // ArpLedger::answered_between().
+  bool answered_between(const IpAddress& address, const std::string& owner, std::int64_t from_ms,
+                        std::int64_t to_ms) const;
   // Why the thread stopped early (a socket error), if it did.
   std::optional<Error> failure() const;
 

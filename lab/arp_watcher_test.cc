@@ -116,6 +116,18 @@ TEST(ArpLedger, RepliesToForgottenRoundsOrBeforeAnyRoundAreDropped) {
   EXPECT_EQ(ledger.dropped(), 2u);
 }
 
+TEST(ArpLedger, TellsWhetherANodeAnsweredAnAddressInRoundsStartedWithinATimeSpan) {
+  ArpLedger ledger(owners());
+  ledger.start_round(0, 100);
+  ledger.record_reply(0, kAddress, kN0Eth1, 101);
+  ledger.start_round(1, 120);
+  ledger.record_reply(1, kAddress, kN1Eth1, 121);
+  EXPECT_TRUE(ledger.answered_between(kAddress, "n0", 90, 110));
+  EXPECT_FALSE(ledger.answered_between(kAddress, "n0", 110, 130));
+  EXPECT_TRUE(ledger.answered_between(kAddress, "n1", 110, 130));
+  EXPECT_FALSE(ledger.answered_between(kAddress, "n1", 0, 119));
+}
+
 TEST(ArpLedger, UnknownMacsAreTheirOwnOwners) {
   ArpLedger ledger(owners());
   const MacBytes stranger{0x02, 9, 9, 9, 9, 9};

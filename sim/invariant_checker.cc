@@ -87,6 +87,18 @@ void InvariantChecker::address_removed(NodeIndex node, const IpAddress& address)
   if (--mine->count == 0) holding.erase(mine);
 }
 
+std::optional<Violation> InvariantChecker::announced(TimePoint at, NodeIndex node, const IpAddress& address,
+                                                     const InterfaceName& interface,
+                                                     const std::vector<proto::HeldAddress>& kernel) const {
+  const bool is_held_there = std::any_of(kernel.begin(), kernel.end(), [&](const proto::HeldAddress& entry) {
+    return entry.prefix.address == address && entry.interface == interface;
+  });
+  if (is_held_there) return std::nullopt;
+  return Violation{at, kStaleAnnouncement,
+                   node_name(node) + " announced " + address.to_string() + " on " + interface.value() +
+                       ", which its kernel does not hold there"};
+}
+
 std::vector<NodeIndex> InvariantChecker::holders(const IpAddress& address) const {
   std::vector<NodeIndex> nodes;
   auto found = holders_.find(address);

@@ -4,7 +4,10 @@
 //      while both kernels' serving limits (LimitServing) let it serve;
 //   2. no group is split across nodes at any instant;
 //   4. per daemon, the epoch never decreases; no two daemons lead in the same epoch at once;
-//      a daemon handed a takeover order older than its epoch configures no address for it.
+//      a daemon handed a takeover order older than its epoch configures no address for it;
+//   5. a node announces (gratuitous ARP, unsolicited NA) only an address its kernel holds at
+//      that instant, on the interface that holds it: a stale announcement sends clients to a
+//      node or an interface that no longer serves the address.
 // What serves only grows by additions and by a limit that lets a node serve again, so
 // checking 1 and 2 at each of those (before any other change) is checking them at every
 // instant, including inside one Node::handle(); a limit lapsing only ever stops serving.
@@ -17,6 +20,7 @@
 #include <vector>
 
 #include "model/ip_group.h"
+#include "proto/message.h"
 #include "sim/sim_event.h"
 #include "sim/violation.h"
 
@@ -32,6 +36,10 @@ class InvariantChecker {
   // The node's kernel lets its addresses serve until `until` (real time) and no longer.
   // Every invariant broken by addresses it holds serving again (a limit that had lapsed).
   std::vector<Violation> serving_limited(TimePoint at, NodeIndex node, TimePoint until);
+  // Invariant 5, for one announcement, against what the node's kernel holds now.
+  std::optional<Violation> announced(TimePoint at, NodeIndex node, const IpAddress& address,
+                                     const InterfaceName& interface,
+                                     const std::vector<proto::HeldAddress>& kernel) const;
 
   // After each event a daemon handled: its epoch and whether it leads now. `incarnation`
   // tells a restarted daemon (which may start again from epoch 0) from the one before.

@@ -373,7 +373,11 @@ std::vector<NodeIndex> SimWorld::servers(const IpAddress& address) const {
 }
 
 void SimWorld::announced(NodeIndex index, const IpAddress& address, const InterfaceName& interface) {
+  announcements_.push_back(AnnouncementRecord{now_, index, address, interface});
   trace(index, "announce", address.to_string() + " " + interface.value());
+  if (auto stale = checker_.announced(now_, index, address, interface, nodes_[index]->kernel.held())) {
+    record(std::move(*stale));
+  }
 }
 
 // --- bookkeeping ---

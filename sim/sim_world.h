@@ -57,6 +57,13 @@ struct AddressChange {
   bool added = false;
 };
 
+struct AnnouncementRecord {
+  TimePoint at;
+  NodeIndex node = 0;
+  IpAddress address;
+  InterfaceName interface;
+};
+
 class SimWorld final : private KernelObserver, private NodeIoPort {
  public:
   // Fails on a cluster shape make_layout() refuses. `live_trace`: print every trace line.
@@ -125,6 +132,7 @@ class SimWorld final : private KernelObserver, private NodeIoPort {
   const std::vector<StatusReplyRecord>& status_replies() const { return status_replies_; }
   const std::vector<AddressChange>& address_history() const { return history_; }
   const std::vector<HookRecord>& hook_history() const { return hooks_run_; }  // every hook started
+  const std::vector<AnnouncementRecord>& announcements() const { return announcements_; }  // every one sent
   const std::vector<Violation>& violations() const { return violations_; }
   const FailoverMeter& meter() const { return meter_; }
   std::vector<std::string> trace_tail() const { return trace_.tail(); }
@@ -194,6 +202,7 @@ class SimWorld final : private KernelObserver, private NodeIoPort {
   std::vector<StatusReplyRecord> status_replies_;
   std::vector<AddressChange> history_;
   std::vector<HookRecord> hooks_run_;
+  std::vector<AnnouncementRecord> announcements_;
   std::vector<Violation> violations_;
   std::vector<std::uint64_t> move_requests_;  // ids of moveip/movegroup commands
   bool placement_pinned_ = false;             // one of them was carried out

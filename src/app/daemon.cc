@@ -49,7 +49,7 @@ Daemon::Daemon(asio::io_context& context, DaemonConfig config, std::shared_ptr<s
       log_(std::move(log)),
       status_line_(std::move(status_line)),
       timers_(context, [this] { handle(cluster::Tick{}); }),
-      net_(context, config_.public_interfaces(), [this](const std::string& line) { log_->warn("{}", line); }),
+      net_(config_.public_interfaces(), [this](const std::string& line) { log_->warn("{}", line); }),
       routed_net_(net_, source_routes_, config_.settings.routing,
                   [this](bool is_error, const std::string& line) {
                     if (is_error) {

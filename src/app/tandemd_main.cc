@@ -57,8 +57,7 @@ tandem::Result<DaemonConfig> load(const std::string& path) {
 // systemd's ExecStopPost: whatever state the daemon died in, no public address stays, and
 // the host settings it changed are as they were before it started.
 int release_all(const DaemonConfig& config, spdlog::logger& log) {
-  asio::io_context context;
-  tandem::sys::NetlinkNetOps net(context, config.public_interfaces(), [&log](const std::string& line) {
+  tandem::sys::NetlinkNetOps net(config.public_interfaces(), [&log](const std::string& line) {
     log.warn("{}", line);
   });
   int failures = 0;

@@ -30,10 +30,13 @@ struct RemoveAddress {
   InterfaceName interface;
 };
 
-// Gratuitous ARP or unsolicited neighbour advertisement, after every take and update.
+// ONE gratuitous ARP or unsolicited neighbour advertisement. The machine emits one at
+// every take and update and its repeats when due (AnnouncementSchedule).
 struct Announce {
   IpAddress address;
   InterfaceName interface;
+
+  friend bool operator==(const Announce&, const Announce&) = default;
 };
 
 // The kernel lets this node's public addresses serve until `until` and no longer, whether

@@ -47,7 +47,7 @@ void NodeMachine::State::on_addresses_seen(const AddressesSeen& seen) {
   if (shutting_down()) return;
   for (const auto& entry : drift.missing) {
     out.push_back(AddAddress{entry.prefix, entry.interface});
-    out.push_back(Announce{entry.prefix.address, entry.interface});
+    announce(entry.prefix.address, entry.interface);  // as a take: its clients may have lost it
     ++repairs.restored;
     log(Log::Level::kWarning, "restored " + text_of(entry.prefix) + " on " + entry.interface.value() +
                                   ": it was removed behind this daemon's back");

@@ -74,6 +74,8 @@ void NodeMachine::State::carry_out_release(OrderInProgress& order, const std::ve
     if (item.group && !holds_rest_of(config.groups, *item.group, held, items)) groups.insert(*item.group);
   }
   for (const auto& group : groups) order.hooks.insert(run_hook(HookEvent::kReleaseGroup, {group.value()}));
+  // The address leaves once those hooks are done; its clients hear no more of it from here now.
+  for (const auto& item : items) announcements.cancel(item.prefix.address);
   order.to_remove = items;
 }
 
@@ -91,14 +93,14 @@ void NodeMachine::State::carry_out_take(OrderInProgress& order, const std::vecto
     if (item.group && !holds_rest_of(config.groups, *item.group, held, items)) groups.insert(*item.group);
   }
   for (const auto& item : items) {
-    const bool is_held = std::any_of(held.begin(), held.end(), [&](const HeldAddress& entry) {
-      return entry.prefix.address == item.prefix.address;
-    });
-    if (!is_held) {
+    auto entry = std::find_if(held.begin(), held.end(),
+                              [&](const HeldAddress& h) { return h.prefix.address == item.prefix.address; });
+    if (entry == held.end()) {
       out.push_back(AddAddress{item.prefix, item.interface});
-      held.push_back({item.prefix, item.interface});
+      entry = held.insert(held.end(), HeldAddress{item.prefix, item.interface});
     }
-    out.push_back(Announce{item.prefix.address, item.interface});
+    // Announced where it is: an address taken again (a resent order) may have moved since.
+    announce(entry->prefix.address, entry->interface);
     order.hooks.insert(run_hook(HookEvent::kTakeIp, ip_hook_arguments(item.interface, item.prefix)));
   }
   order.groups_to_announce.assign(groups.begin(), groups.end());
@@ -115,7 +117,7 @@ void NodeMachine::State::carry_out_update(OrderInProgress& order, const std::vec
     if (entry->interface == item.interface) continue;
     out.push_back(RemoveAddress{entry->prefix, entry->interface});
     out.push_back(AddAddress{entry->prefix, item.interface});
-    out.push_back(Announce{entry->prefix.address, item.interface});
+    announce(entry->prefix.address, item.interface);
     order.hooks.insert(run_hook(HookEvent::kUpdateIp, update_hook_arguments(entry->interface, item.interface, entry->prefix)));
     entry->interface = item.interface;
   }
@@ -135,6 +137,7 @@ void NodeMachine::State::finish_orders() {
         const std::uint64_t hook = run_hook(HookEvent::kReleaseIp, ip_hook_arguments(entry->interface, entry->prefix));
         order.hooks.insert(hook);
         if (shutting_down()) stop.releasing(hook, *entry);
+        announcements.cancel(entry->prefix.address);
         held.erase(entry);
       }
       order.to_remove.clear();

@@ -66,7 +66,23 @@ void NodeMachine::State::check_invariants(const CallStart& start) {
     TANDEM_CHECK(serving_limit.is_told(lease.until(), listed));
   }
 
+  check_announcement_invariants();
   if (const Leader* leading = lead()) check_leader_invariants(*leading);
+}
+
+void NodeMachine::State::check_announcement_invariants() const {
+  // 10. Every announcement still to be sent names an address this node holds, on the
+  //     interface it holds it on, and no release under way is to remove: a release, a lost
+  //     lease or a move cancelled the rest. A node that is shutting down schedules none.
+  for (const auto& [address, pending] : announcements.pending()) {
+    TANDEM_CHECK(pending.sends_left >= 1);
+    TANDEM_CHECK(!shutting_down());
+    TANDEM_CHECK(!executor.is_releasing(address));
+    const bool is_held_there = std::any_of(held.begin(), held.end(), [&](const HeldAddress& entry) {
+      return entry.prefix.address == address && entry.interface == pending.interface;
+    });
+    TANDEM_CHECK(is_held_there);
+  }
 }
 
 void NodeMachine::State::check_leader_invariants(const Leader& lead) const {

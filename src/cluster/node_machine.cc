@@ -58,7 +58,7 @@ TimePoint NodeMachine::State::wakeup() const {
   if (const Candidate* candidate = leadership.standing()) when = std::min(when, candidate->deadline);
   if (!shutting_down()) when = std::min(when, health.next_check());
   if (stop.is_under_way()) when = std::min(when, stop.wakeup());
-  return when;
+  return std::min(when, announcements.next_due());
 }
 
 // =====================================================================================
@@ -233,6 +233,7 @@ void NodeMachine::State::step() {
   run_monitor();
   if (now >= next_report) send_report();
   finish_shutdown();
+  send_due_announcements();  // last: whatever this step released is announced no more
 }
 
 void NodeMachine::State::send_heartbeats() {
@@ -397,11 +398,32 @@ std::vector<HeldAddress> NodeMachine::State::reported_held() const {
 
 void NodeMachine::State::remove_held(const IpPrefix& prefix) {
   std::erase_if(held, [&](const HeldAddress& entry) { return entry.prefix.address == prefix.address; });
+  announcements.cancel(prefix.address);
+}
+
+// The first announcement now, and AnnounceCount - 1 repeats when due; they replace any still
+// due from the address's previous interface. An address a release under way is to remove
+// (a link came back while its releasegroup hooks run) moves, but is not announced: its
+// clients are about to be told of its next holder, and a client ignores that news for
+// its locktime after an update. A stopping node only moves what it holds (updates): it
+// announces the move once, and repeats nothing it is about to release.
+void NodeMachine::State::announce(const IpAddress& address, const InterfaceName& interface) {
+  if (executor.is_releasing(address)) {
+    announcements.cancel(address);
+    return;
+  }
+  const std::uint32_t count = shutting_down() ? 1 : std::max<std::uint32_t>(config.tunables.announce_count, 1);
+  out.push_back(announcements.start(address, interface, now, count, ms(config.tunables.announce_interval_ms)));
+}
+
+void NodeMachine::State::send_due_announcements() {
+  for (auto& announcement : announcements.take_due(now)) out.push_back(std::move(announcement));
 }
 
 void NodeMachine::State::release_all(const std::string& why) {
   if (held.empty()) return;
   log(Log::Level::kWarning, "releasing every public address: " + why);
+  announcements.cancel_all();
   for (const auto& entry : held) {
     out.push_back(RemoveAddress{entry.prefix, entry.interface});
     const std::uint64_t hook = run_hook(HookEvent::kReleaseIp, ip_hook_arguments(entry.interface, entry.prefix));
@@ -428,7 +450,7 @@ void NodeMachine::State::relocate_locally() {
     if (!placement || placement->interface == entry.interface) continue;  // no up interface: keep it for the leader
     out.push_back(RemoveAddress{entry.prefix, entry.interface});
     out.push_back(AddAddress{entry.prefix, placement->interface});
-    out.push_back(Announce{entry.prefix.address, placement->interface});
+    announce(entry.prefix.address, placement->interface);
     run_hook(HookEvent::kUpdateIp, update_hook_arguments(entry.interface, placement->interface, entry.prefix));
     log(Log::Level::kInfo, "moved " + text_of(entry.prefix) + " from " + entry.interface.value() + " to " +
                                placement->interface.value());

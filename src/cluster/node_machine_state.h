@@ -4,8 +4,8 @@
 //
 // Each part is a value type in its own file, with its own rules and tests: Membership
 // (heartbeats), Leadership (role, epoch, votes; a leader's runs, bans and pins live in its
-// Leader alternative), LockClaim, Lease, ServingLimit, Health, OrderExecutor, PlannedStop and
-// StatusQuestions. What is left here is what no part owns alone: the configuration, the
+// Leader alternative), LockClaim, Lease, ServingLimit, Health, OrderExecutor, PlannedStop,
+// StatusQuestions and AnnouncementSchedule. What is left here is what no part owns alone: the configuration, the
 // addresses this node holds, its administrative flags, and the call's output.
 #pragma once
 
@@ -17,6 +17,7 @@
 
 #include "alloc/allocate.h"
 #include "cluster/address_audit.h"
+#include "cluster/announcement_schedule.h"
 #include "base/check.h"
 #include "cluster/health.h"
 #include "cluster/lease.h"
@@ -92,6 +93,7 @@ struct NodeMachine::State {
   bool admin_stopped = false;
   std::optional<TimePoint> banned_until;  // this node's own ban
   std::vector<HeldAddress> held;
+  AnnouncementSchedule announcements;  // invariant: only addresses in `held`, on their interface
   std::uint64_t next_hook_id = 1;
   Health health;
   Lease lease;
@@ -149,6 +151,7 @@ struct NodeMachine::State {
   CallStart call_start() const;
   void check_invariants(const CallStart& start);  // invariants.cc
   void check_leader_invariants(const Leader& lead) const;
+  void check_announcement_invariants() const;
 
   // events
   void on_start(const Start& start);
@@ -195,6 +198,8 @@ struct NodeMachine::State {
   void release_all(const std::string& why);
   void relocate_locally();
   void remove_held(const IpPrefix& prefix);
+  void announce(const IpAddress& address, const InterfaceName& interface);  // the first send, and the repeats
+  void send_due_announcements();
   std::vector<HeldAddress> reported_held() const;  // held, and what a planned stop is releasing
 
   // a planned stop (planned_stop.cc)

@@ -46,4 +46,11 @@ const OrderInProgress* OrderExecutor::stop_release() const {
   return stop;
 }
 
+bool OrderExecutor::is_releasing(const IpAddress& address) const {
+  return std::any_of(orders_.begin(), orders_.end(), [&](const OrderInProgress& order) {
+    return std::any_of(order.to_remove.begin(), order.to_remove.end(),
+                       [&](const proto::TakeoverItem& item) { return item.prefix.address == address; });
+  });
+}
+
 }  // namespace tandem::cluster

@@ -73,6 +73,8 @@ class OrderExecutor {
   void fail_all(const proto::TakeoverFailure& failure);
   // The planned stop's own release, if it is under way.
   const OrderInProgress* stop_release() const;
+  // Whether an order under way is to remove `address` (its releasegroup hooks still run).
+  bool is_releasing(const IpAddress& address) const;
 
  private:
   std::deque<OrderInProgress> orders_;

@@ -79,5 +79,16 @@ TEST(OrderExecutor, FindsThePlannedStopsOwnRelease) {
   EXPECT_TRUE(executor.stop_release()->is_shutdown);
 }
 
+TEST(OrderExecutor, KnowsAnAddressAReleaseUnderWayIsToRemove) {
+  OrderExecutor executor;
+  const IpPrefix leaving = IpPrefix::parse("198.51.100.10/24").value();
+  const IpPrefix staying = IpPrefix::parse("198.51.100.11/24").value();
+  OrderInProgress release{NodeId(1), 1, 1, proto::TakeoverKind::kRelease, {4}, {}, {}, {}, false};
+  release.to_remove = {{leaving, InterfaceName("eth1"), std::nullopt}};
+  executor.orders().push_back(release);
+  EXPECT_TRUE(executor.is_releasing(leaving.address));
+  EXPECT_FALSE(executor.is_releasing(staying.address));
+}
+
 }  // namespace
 }  // namespace tandem::cluster

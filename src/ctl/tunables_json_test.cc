@@ -28,7 +28,9 @@ TEST(TunablesJson, ListvarsGivesEveryTunableAndPrintsThemInTheTablesOrder) {
             "MonitorIntervalMs          = 1000\n"
             "EventScriptTimeoutMs       = 30000\n"
             "BanPeriodS                 = 300\n"
-            "BanCreditsMax              = 3\n");
+            "BanCreditsMax              = 3\n"
+            "AnnounceCount              = 3\n"
+            "AnnounceIntervalMs         = 250\n");
 }
 
 TEST(TunablesJson, ListvarsPrintsNamesFromANewerDaemonLast) {

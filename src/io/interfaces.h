@@ -40,8 +40,8 @@ class NetOps {
   virtual ~NetOps() = default;
   virtual Result<void> add_address(const IpPrefix& prefix, const InterfaceName& interface) = 0;
   virtual Result<void> remove_address(const IpPrefix& prefix, const InterfaceName& interface) = 0;
-  // Gratuitous ARP (IPv4) or unsolicited neighbour advertisement (IPv6), repeated by the
-  // implementation as lab/README.md explains.
+  // ONE gratuitous ARP (IPv4: a request and a reply) or unsolicited neighbour advertisement
+  // (IPv6). The node machine decides the repeats (src/cluster/announcement_schedule.h).
   virtual void announce(const IpAddress& address, const InterfaceName& interface) = 0;
   // Every address on the node's public interfaces, managed or not, for start-up clean-up.
   virtual std::vector<proto::HeldAddress> list_addresses() = 0;

@@ -8,7 +8,7 @@ namespace tandem {
 
 namespace {
 
-constexpr std::array<TunableSpec, 13> kSpecs{{
+constexpr std::array<TunableSpec, 15> kSpecs{{
     {"IPAllocAlgorithm", &Tunables::ip_alloc_algorithm, 2, 0, 2,
      "How groups are placed on nodes: 0 deterministic (group i on node i mod N), "
      "1 non-deterministic (least loaded, no needless moves), 2 LCP2 (as 1, and IPs of one "
@@ -51,6 +51,16 @@ constexpr std::array<TunableSpec, 13> kSpecs{{
      "How long a misbehaving node stays banned (CTDB: RecoveryBanPeriod 300 s)."},
     {"BanCreditsMax", &Tunables::ban_credits_max, 3, 1, 1000,
      "Failed or timed-out takeover steps a node may cause before it is banned."},
+    {"AnnounceCount", &Tunables::announce_count, 3, 1, 20,
+     "How many gratuitous ARPs (IPv4) or unsolicited neighbour advertisements (IPv6) a node "
+     "sends for an address it takes or moves to another interface, the first at once "
+     "(keepalived: garp_master_repeat). A client ignores a second update of one neighbour "
+     "entry within its locktime (1 s by default) and one frame may be lost: 3 reach a client "
+     "that missed or ignored the first. A release or move stops them at once."},
+    {"AnnounceIntervalMs", &Tunables::announce_interval_ms, 250, 10, 10000,
+     "The time between two announcements of one address (keepalived: garp_master_delay). "
+     "250 ms: a client that lost one frame gets the next a quarter of a second later, and "
+     "AnnounceCount 3 ends within half a second."},
 }};
 
 

@@ -36,6 +36,9 @@ struct Tunables {
   std::uint32_t event_script_timeout_ms = 30000;
   std::uint32_t ban_period_s = 300;
   std::uint32_t ban_credits_max = 3;
+  // Announcements of a taken or moved address (src/cluster/announcement_schedule.h).
+  std::uint32_t announce_count = 3;
+  std::uint32_t announce_interval_ms = 250;
 
   AllocAlgorithm algorithm() const { return static_cast<AllocAlgorithm>(ip_alloc_algorithm); }
 

@@ -1,5 +1,6 @@
 #include "node/node.h"
 
+#include <set>
 #include <type_traits>
 
 #include "base/overloaded.h"
@@ -54,6 +55,9 @@ void Node::run_machine(const cluster::Event& event, TimePoint now) {
   std::vector<cluster::Event> pending{event};
   for (std::size_t i = 0; i < pending.size(); ++i) {
     const std::vector<cluster::Action> actions = machine_.on(pending[i], now);
+    // An address the kernel refused is not announced: no client is sent to a node that
+    // does not have it (the machine hears of the failure next and stops its repeats).
+    std::set<IpAddress> refused;
     counters_.observe(pending[i], actions);
     if (auto question = watch_.observe(pending[i], actions, now)) pending.push_back(*question);
     for (const auto& action : actions) {
@@ -64,7 +68,11 @@ void Node::run_machine(const cluster::Event& event, TimePoint now) {
       if (const auto* add = std::get_if<cluster::AddAddress>(&action)) {
         if (auto done = io_.net.add_address(add->prefix, add->interface); !done) {
           pending.push_back(cluster::AddressFailed{add->prefix, add->interface, true, done.error().message()});
+          refused.insert(add->prefix.address);
         }
+        continue;
+      }
+      if (const auto* announce = std::get_if<cluster::Announce>(&action); announce && refused.contains(announce->address)) {
         continue;
       }
       if (const auto* remove = std::get_if<cluster::RemoveAddress>(&action)) {

@@ -3,7 +3,7 @@
 // The kernel sends neither when an address is added (lab/README.md, "Facts the lab is built on"), so a node that takes a
 // public IP announces it itself, to move its clients' neighbour entries at once. These
 // functions send ONE announcement each; repeating it (clients ignore a second update within
-// their locktime) is NetlinkNetOps's job. They must never change any kernel state: they
+// their locktime) is the node machine's decision (src/cluster/announcement_schedule.h). They must never change any kernel state: they
 // only send packets, on sockets they open and close themselves.
 #pragma once
 

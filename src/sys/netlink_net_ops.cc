@@ -88,23 +88,14 @@ Result<void> ensure_promote_secondaries(const InterfaceName& interface) {
 
 }  // namespace
 
-NetlinkNetOps::NetlinkNetOps(asio::io_context& context, std::vector<InterfaceName> public_interfaces,
-                             Log log, AnnounceSchedule schedule)
-    : context_(context),
-      public_interfaces_(std::move(public_interfaces)),
-      log_(std::move(log)),
-      schedule_(schedule) {}
-
-NetlinkNetOps::~NetlinkNetOps() {
-  for (auto& timer : timers_) timer->cancel();
-}
+NetlinkNetOps::NetlinkNetOps(std::vector<InterfaceName> public_interfaces, Log log)
+    : public_interfaces_(std::move(public_interfaces)), log_(std::move(log)) {}
 
 Result<void> NetlinkNetOps::add_address(const IpPrefix& prefix, const InterfaceName& interface) {
   return change_address(true, prefix, interface);
 }
 
 Result<void> NetlinkNetOps::remove_address(const IpPrefix& prefix, const InterfaceName& interface) {
-  ++announcement_generation_[prefix.address];  // no more repetitions for it
   return change_address(false, prefix, interface);
 }
 
@@ -148,12 +139,6 @@ Result<void> NetlinkNetOps::change_address(bool is_add, const IpPrefix& prefix,
 }
 
 void NetlinkNetOps::announce(const IpAddress& address, const InterfaceName& interface) {
-  const std::uint64_t generation = ++announcement_generation_[address];
-  send_announcement(address, interface);
-  if (schedule_.count > 1) schedule_announcement(address, interface, schedule_.count - 1, generation);
-}
-
-void NetlinkNetOps::send_announcement(const IpAddress& address, const InterfaceName& interface) {
   if (address.is_v4()) {
     if (!packet_socket_.is_valid()) {
       auto opened = open_packet_socket();
@@ -171,20 +156,6 @@ void NetlinkNetOps::send_announcement(const IpAddress& address, const InterfaceN
     auto sent = send_unsolicited_na(address, interface);
     if (!sent) log(sent.error().message());
   }
-}
-
-void NetlinkNetOps::schedule_announcement(const IpAddress& address, const InterfaceName& interface,
-                                          int remaining, std::uint64_t generation) {
-  auto timer = std::make_shared<asio::steady_timer>(context_, schedule_.spacing);
-  timers_.push_back(timer);
-  std::weak_ptr<char> alive = alive_;
-  timer->async_wait([this, alive, timer, address, interface, remaining, generation](const asio::error_code& error) {
-    if (alive.expired()) return;
-    std::erase(timers_, timer);
-    if (error || announcement_generation_[address] != generation) return;
-    send_announcement(address, interface);
-    if (remaining > 1) schedule_announcement(address, interface, remaining - 1, generation);
-  });
 }
 
 Result<std::vector<proto::HeldAddress>> NetlinkNetOps::read_addresses() const {

@@ -63,6 +63,63 @@ TEST(NodeFailover, DaemonCrashKeepsAddressesUntilTheStopCleanupThenMovesThem) {
   s.run_for(3s).expect_all_groups_hosted().expect_converged();
 }
 
+// Announcements (gratuitous ARP, unsolicited NA) are the machine's actions, so the world
+// checks every one against the kernel at that instant (invariant 5, stale-announcement):
+// run_for() fails on an announcement of an address the node does not hold there.
+std::vector<AnnouncementRecord> announcements_of(Scenario& s, const IpAddress& address, NodeId node) {
+  std::vector<AnnouncementRecord> found;
+  for (const auto& record : s.world().announcements()) {
+    if (record.address == address && record.node == node.value()) found.push_back(record);
+  }
+  return found;
+}
+
+TEST(Announcements, ATakenAddressIsAnnouncedAnnounceCountTimesFromItsInterface) {
+  Scenario s(three_nodes(6));
+  s.run_for(3s).expect_converged();
+  const NodeId node = *s.node_hosting("target1");
+  const IpAddress address = s.ip("target1", 0);
+  const auto sent = announcements_of(s, address, node);
+  ASSERT_EQ(sent.size(), Tunables{}.announce_count);
+  for (const auto& record : sent) EXPECT_EQ(record.interface, s.interface_of(address, node));
+  EXPECT_GT(sent[1].at - sent[0].at, 200ms);  // a spacing apart, whatever the node's clock drift
+}
+
+TEST(Announcements, AMovedAddressIsAnnouncedFromItsNewInterfaceOnly) {
+  Scenario s(three_nodes(7));
+  s.run_for(3s);
+  const NodeId node = *s.node_hosting("target1");
+  const IpAddress address = s.ip("target1", 0);
+  s.link_down(node, "eth1").run_for(1ms);
+  const std::size_t before = announcements_of(s, address, node).size();
+  s.link_up(node, "eth1").run_for(100ms);  // back to eth1 while eth2's repeats were still due
+  s.run_for(2s).expect_ip_on_interface(address, node, "eth1");
+  const auto sent = announcements_of(s, address, node);
+  ASSERT_EQ(sent.size(), before + Tunables{}.announce_count);
+  for (std::size_t i = before; i < sent.size(); ++i) EXPECT_EQ(sent[i].interface, InterfaceName("eth1"));
+}
+
+TEST(Announcements, AFlappedHolderNeverAnnouncesWhatItNoLongerHolds) {
+  Scenario s(three_nodes(8));
+  s.run_for(3s);
+  for (int flap = 0; flap < 20; ++flap) {
+    const NodeId node = *s.node_hosting("target1");
+    s.link_down(node, "eth1").link_down(node, "eth2").run_for(400ms);
+    s.link_up(node, "eth1").link_up(node, "eth2").run_for(1500ms);  // every flap checked by invariant 5
+  }
+  s.run_for(3s).expect_all_groups_hosted().expect_converged();
+}
+
+TEST(Announcements, AStoppingNodeAnnouncesNothingItIsAboutToRelease) {
+  Scenario s(three_nodes(9));
+  s.run_for(3s);
+  const NodeId node = *s.node_hosting("target1");
+  const IpAddress address = s.ip("target1", 0);
+  s.link_down(node, "eth1").run_for(1ms);  // repeats from eth2 are due
+  const std::size_t before = announcements_of(s, address, node).size();
+  s.shutdown(node).run_for(2s).expect_group_not_on("target1", node);
+  EXPECT_EQ(announcements_of(s, address, node).size(), before);
+
 // A follower holding `group`, for the faults below (losing the leader is Leadership's case).
 std::pair<std::string, NodeId> follower_group(const Scenario& s) {
   for (std::string group : {"target1", "target2", "target3"}) {

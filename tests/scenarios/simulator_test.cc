@@ -159,6 +159,18 @@ TEST(InvariantChecker, ReportsEpochsGoingBackAndTwoLeadersOfOneEpoch) {
   EXPECT_TRUE(checker.daemon_state(kTimeZero, 0, 1, 7, true));
 }
 
+TEST(InvariantChecker, ReportsAnAnnouncementOfAnAddressNotHeldThere) {
+  const auto groups = two_groups();
+  InvariantChecker checker(groups);
+  const IpAddress a = groups[0].members[0].address;
+  const std::vector<proto::HeldAddress> kernel{{IpPrefix{a, 24}, InterfaceName("eth1")}};
+  EXPECT_FALSE(checker.announced(kTimeZero, 0, a, InterfaceName("eth1"), kernel));
+  const auto elsewhere = checker.announced(kTimeZero, 0, a, InterfaceName("eth2"), kernel);
+  ASSERT_TRUE(elsewhere);
+  EXPECT_EQ(elsewhere->invariant, kStaleAnnouncement);
+  EXPECT_TRUE(checker.announced(kTimeZero, 0, a, InterfaceName("eth1"), {}));
+}
+
 struct HandMade {
   ClusterView view;
   std::vector<std::vector<proto::HeldAddress>> kernels;
