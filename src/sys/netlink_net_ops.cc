@@ -104,7 +104,11 @@ Result<void> NetlinkNetOps::add_address(const IpPrefix& prefix, const InterfaceN
 }
 
 Result<void> NetlinkNetOps::remove_address(const IpPrefix& prefix, const InterfaceName& interface) {
-  ++announcement_generation_[prefix.address];  // no more repetitions for it
+  // No more repetitions for it, unless it now sits on another interface (a move, made
+  // before the old one breaks) whose announcements must go on.
+  if (auto found = announced_on_.find(prefix.address); found == announced_on_.end() || found->second == interface) {
+    ++announcement_generation_[prefix.address];
+  }
   return change_address(false, prefix, interface);
 }
 
@@ -149,6 +153,7 @@ Result<void> NetlinkNetOps::change_address(bool is_add, const IpPrefix& prefix,
 
 void NetlinkNetOps::announce(const IpAddress& address, const InterfaceName& interface) {
   const std::uint64_t generation = ++announcement_generation_[address];
+  announced_on_.insert_or_assign(address, interface);
   send_announcement(address, interface);
   if (schedule_.count > 1) schedule_announcement(address, interface, schedule_.count - 1, generation);
 }

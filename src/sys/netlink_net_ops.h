@@ -60,7 +60,8 @@ class NetlinkNetOps final : public io::NetOps {
   // IPv4: a gratuitous ARP request and reply; IPv6: an unsolicited neighbour advertisement
   // with the override flag. Sent schedule.count times; failures are logged. A repetition
   // still due when the address is announced again (it moved to another interface) or
-  // removed is dropped: it would send clients back to the interface it left.
+  // removed from the interface it was announced on is dropped: it would send clients back
+  // to the interface it left.
   void announce(const IpAddress& address, const InterfaceName& interface) override;
   // Addresses on the public interfaces, except IPv6 link-local ones (the kernel's own, never
   // a public IP). An interface that does not exist has none; a failure is logged and gives
@@ -84,6 +85,9 @@ class NetlinkNetOps final : public io::NetOps {
   // Per address, the generation of its latest announce() or removal; a repetition of an
   // older generation is not sent. One entry per public IP ever announced here.
   std::map<IpAddress, std::uint64_t> announcement_generation_;
+  // Per address, the interface of its latest announce(): a removal from another interface
+  // (the old end of a move) does not stop its repetitions.
+  std::map<IpAddress, InterfaceName> announced_on_;
   // Opened at the first IPv4 announcement and kept: see open_packet_socket().
   UniqueFd packet_socket_;
   std::shared_ptr<char> alive_ = std::make_shared<char>();
