@@ -108,7 +108,11 @@ void NodeMachine::State::forget_earlier_lives(Leader& lead) {
   for (auto it = lead.reports.begin(); it != lead.reports.end();) {
     const NodeId node = it->first;
     const PeerState* peer = node == config.self ? nullptr : membership.peer(node);
-    if (peer == nullptr || peer->incarnation == lead.report_incarnation[node]) {
+    std::uint64_t& reported = lead.report_incarnation[node];
+    // A report that came before any heartbeat of its sender (the first heartbeats of a
+    // starting node are dropped until the mesh connects) is of the life heard first.
+    if (peer != nullptr && reported == 0) reported = peer->incarnation;
+    if (peer == nullptr || peer->incarnation == reported) {
       ++it;
       continue;
     }
