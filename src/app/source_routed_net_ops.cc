@@ -8,7 +8,9 @@ SourceRoutedNetOps::SourceRoutedNetOps(io::NetOps& addresses, sys::NetlinkSource
 
 Result<void> SourceRoutedNetOps::add_address(const IpPrefix& prefix, const InterfaceName& interface) {
   auto added = addresses_.add_address(prefix, interface);
-  if (added) install(prefix, interface);
+  if (!added) return added;
+  added_on_[prefix.address] = interface;
+  install(prefix, interface);
   return added;
 }
 
@@ -32,6 +34,11 @@ void SourceRoutedNetOps::install(const IpPrefix& prefix, const InterfaceName& in
 }
 
 Result<void> SourceRoutedNetOps::remove_address(const IpPrefix& prefix, const InterfaceName& interface) {
+  // The address moved: it was added on another interface, which its routing now names.
+  if (auto found = added_on_.find(prefix.address); found != added_on_.end() && found->second != interface) {
+    return addresses_.remove_address(prefix, interface);
+  }
+  added_on_.erase(prefix.address);
   // Whatever the settings say now: a reload may have turned routing off since the add.
   if (auto removed = routes_.remove(prefix.address); !removed) {
     log_(true, "source routing of " + prefix.address.to_string() + " not removed: " + removed.error().message());

@@ -2,14 +2,17 @@
 //
 // Wraps the address operations (NetlinkNetOps): after an address is added it installs the
 // SourceRoute that config::source_route_of() decides for it (rule and table on the
-// interface now holding it), and before an address is removed it removes them. A move to
-// another interface (updateip: remove, then add) therefore moves both with the address.
+// interface now holding it), and before an address is removed it removes them, unless the
+// address was added on another interface since: a move to another interface (updateip,
+// make-before-break: add on the new interface, then remove from the old) moves both with
+// the address, and the removal from the old interface leaves them alone.
 // A routing failure (a table or rule not ours in the way) is logged as an error naming
 // the place and the address stays: the node keeps serving it, through the host's routes.
 // Routing settings are read at each call, so a reload applies to the next address moved.
 #pragma once
 
 #include <functional>
+#include <map>
 #include <string>
 
 #include "config/routing.h"
@@ -43,6 +46,8 @@ class SourceRoutedNetOps final : public io::NetOps {
   sys::NetlinkSourceRoutes& routes_;
   const config::RoutingSettings& settings_;
   Log log_;
+  // Per address, the interface it was last added on: whose routing a removal may take.
+  std::map<IpAddress, InterfaceName> added_on_;
 
   void install(const IpPrefix& prefix, const InterfaceName& interface);
 };

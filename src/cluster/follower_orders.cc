@@ -92,16 +92,26 @@ void NodeMachine::State::carry_out_take(OrderInProgress& order, const std::vecto
   for (const auto& item : items) {
     if (item.group && !holds_rest_of(config.groups, *item.group, held, items)) groups.insert(*item.group);
   }
+  // The leader named interfaces by the links of this node's latest report it had; the
+  // links may have changed since (cables plugged back one after the other): this node
+  // places what it takes by its own links now, with the leader's function, so a group
+  // arrives on distinct interfaces at once. The leader's next allocation agrees.
+  const Assignment local = local_choice(items);
   for (const auto& item : items) {
-    auto entry = std::find_if(held.begin(), held.end(),
-                              [&](const HeldAddress& h) { return h.prefix.address == item.prefix.address; });
-    if (entry == held.end()) {
-      out.push_back(AddAddress{item.prefix, item.interface});
-      entry = held.insert(held.end(), HeldAddress{item.prefix, item.interface});
+    const auto entry = std::find_if(held.begin(), held.end(), [&](const HeldAddress& h) {
+      return h.prefix.address == item.prefix.address;
+    });
+    InterfaceName interface = item.interface;
+    if (entry != held.end()) {
+      interface = entry->interface;  // taken again: it stays where it is
+    } else {
+      if (const auto placement = local.placement_of(item.prefix.address)) interface = placement->interface;
+      out.push_back(AddAddress{item.prefix, interface});
+      held.push_back({item.prefix, interface});
     }
     // Announced where it is: an address taken again (a resent order) may have moved since.
-    announce(entry->prefix.address, entry->interface);
-    order.hooks.insert(run_hook(HookEvent::kTakeIp, ip_hook_arguments(item.interface, item.prefix)));
+    announce(item.prefix.address, interface);
+    order.hooks.insert(run_hook(HookEvent::kTakeIp, ip_hook_arguments(interface, item.prefix)));
   }
   order.groups_to_announce.assign(groups.begin(), groups.end());
 }
@@ -115,11 +125,7 @@ void NodeMachine::State::carry_out_update(OrderInProgress& order, const std::vec
       continue;
     }
     if (entry->interface == item.interface) continue;
-    out.push_back(RemoveAddress{entry->prefix, entry->interface});
-    out.push_back(AddAddress{entry->prefix, item.interface});
-    announce(entry->prefix.address, item.interface);
-    order.hooks.insert(run_hook(HookEvent::kUpdateIp, update_hook_arguments(entry->interface, item.interface, entry->prefix)));
-    entry->interface = item.interface;
+    order.hooks.insert(move_held(*entry, item.interface));
   }
 }
 

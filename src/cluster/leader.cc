@@ -17,6 +17,7 @@ void NodeMachine::State::lead_step(Leader& lead) {
     return;
   }
   lead.bans.expire(now);
+  forget_earlier_lives(lead);
   // A node lost, found, or thawed (its lease now surely lapsed) changes what to run.
   std::set<NodeId> alive, frozen;
   for (NodeId node : membership.nodes()) {
@@ -94,6 +95,32 @@ void NodeMachine::State::on_report(NodeId from, const proto::StateReport& report
   }
   if (changed) lead.runs.want_run();
   if (report.shutting_down) on_stop_report(lead, from, report);
+}
+
+// A node heard in a new life (it restarted) holds nothing its earlier life reported: a
+// daemon that starts removes every managed address before it sends anything. Its report
+// of that life goes at once, not when the new life's first report arrives, which may come
+// only with the next periodic report (the first can be lost with the old connection):
+// planned with, the old report would keep its groups "held" there, and a run would
+// release them elsewhere and take them nowhere. Until the new report, the node is alive
+// or frozen and no run starts (ready_to_run()).
+void NodeMachine::State::forget_earlier_lives(Leader& lead) {
+  for (auto it = lead.reports.begin(); it != lead.reports.end();) {
+    const NodeId node = it->first;
+    const PeerState* peer = node == config.self ? nullptr : membership.peer(node);
+    std::uint64_t& reported = lead.report_incarnation[node];
+    // A report that came before any heartbeat of its sender (the first heartbeats of a
+    // starting node are dropped until the mesh connects) is of the life heard first.
+    if (peer != nullptr && reported == 0) reported = peer->incarnation;
+    if (peer == nullptr || peer->incarnation == reported) {
+      ++it;
+      continue;
+    }
+    log(Log::Level::kInfo, "node " + std::to_string(node.value()) + " restarted: its earlier report is void");
+    lead.unconfirmed_takes.erase(node);
+    it = lead.reports.erase(it);
+    lead.runs.want_run();
+  }
 }
 
 bool NodeMachine::State::ready_to_run(const Leader& lead) const {

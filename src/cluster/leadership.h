@@ -49,7 +49,7 @@ struct Leader {
   TimePoint since;
   TakeoverDriver runs;
   std::map<NodeId, proto::StateReport> reports;        // this epoch's, newest applied run wins
-  std::map<NodeId, std::uint64_t> report_incarnation;  // the node's life each report is from
+  std::map<NodeId, std::uint64_t> report_incarnation;  // the node's life each report is from (0: not heard yet)
   std::set<NodeId> alive;   // as of the last step: a change wants a run
   std::set<NodeId> frozen;
   Bans bans;

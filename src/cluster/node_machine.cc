@@ -437,6 +437,20 @@ void NodeMachine::State::release_all(const std::string& why) {
 // one-node cluster of this node, where no group may be taken, only kept.
 void NodeMachine::State::relocate_locally() {
   if (held.empty() || shutting_down()) return;  // a stopping node moves nothing but out
+  const Assignment result = local_choice({});
+  for (auto& entry : held) {
+    const auto placement = result.placement_of(entry.prefix.address);
+    if (!placement || placement->interface == entry.interface) continue;  // no up interface: keep it for the leader
+    log(Log::Level::kInfo, "moved " + text_of(entry.prefix) + " from " + entry.interface.value() + " to " +
+                               placement->interface.value());
+    move_held(entry, placement->interface);
+  }
+}
+
+// Where this node's own links put what it holds plus `taking` (at the interfaces the
+// leader named): allocate() on a one-node cluster of this node, with NoIPTakeover=1, so
+// nothing is taken or dropped, only placed on interfaces.
+Assignment NodeMachine::State::local_choice(const std::vector<TakeoverItem>& taking) const {
   ClusterView view;
   view.nodes.push_back(NodeView{config.self, NodeFlags(), links, addresses});
   view.groups = config.groups;
@@ -444,18 +458,24 @@ void NodeMachine::State::relocate_locally() {
   tunables.no_ip_takeover = 1;
   std::vector<IpAssignment> current;
   for (const auto& entry : held) current.push_back({entry.prefix.address, Placement{config.self, entry.interface}, ""});
-  const Assignment result = alloc::allocate(view, tunables, Assignment(std::move(current)));
-  for (auto& entry : held) {
-    const auto placement = result.placement_of(entry.prefix.address);
-    if (!placement || placement->interface == entry.interface) continue;  // no up interface: keep it for the leader
-    out.push_back(RemoveAddress{entry.prefix, entry.interface});
-    out.push_back(AddAddress{entry.prefix, placement->interface});
-    announce(entry.prefix.address, placement->interface);
-    run_hook(HookEvent::kUpdateIp, update_hook_arguments(entry.interface, placement->interface, entry.prefix));
-    log(Log::Level::kInfo, "moved " + text_of(entry.prefix) + " from " + entry.interface.value() + " to " +
-                               placement->interface.value());
-    entry.interface = placement->interface;
+  for (const auto& item : taking) {
+    const bool is_held = std::any_of(held.begin(), held.end(), [&](const HeldAddress& h) { return h.prefix.address == item.prefix.address; });
+    if (!is_held) current.push_back({item.prefix.address, Placement{config.self, item.interface}, ""});
   }
+  return alloc::allocate(view, tunables, Assignment(std::move(current)));
+}
+
+// Moves a held address to another interface of this node, make-before-break: it is added
+// and announced on `to` before it leaves the interface it was on, so a client never finds
+// it missing (Linux lets one address sit on two interfaces of a host for that moment; with
+// arp_ignore=1 each answers ARP only for its own addresses). Returns the updateip hook.
+std::uint64_t NodeMachine::State::move_held(HeldAddress& entry, const InterfaceName& to) {
+  out.push_back(AddAddress{entry.prefix, to});
+  announce(entry.prefix.address, to);  // replaces any sends still due from the old interface
+  out.push_back(RemoveAddress{entry.prefix, entry.interface});
+  const std::uint64_t hook = run_hook(HookEvent::kUpdateIp, update_hook_arguments(entry.interface, to, entry.prefix));
+  entry.interface = to;
+  return hook;
 }
 
 // =====================================================================================

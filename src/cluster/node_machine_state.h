@@ -197,6 +197,8 @@ struct NodeMachine::State {
   // this node's addresses
   void release_all(const std::string& why);
   void relocate_locally();
+  Assignment local_choice(const std::vector<TakeoverItem>& taking) const;
+  std::uint64_t move_held(HeldAddress& entry, const InterfaceName& to);
   void remove_held(const IpPrefix& prefix);
   void announce(const IpAddress& address, const InterfaceName& interface);  // the first send, and the repeats
   void send_due_announcements();
@@ -224,6 +226,7 @@ struct NodeMachine::State {
   void on_report(NodeId from, const proto::StateReport& report);
   void on_ack(NodeId from, const proto::TakeoverAck& ack);
   void on_stop_report(Leader& lead, NodeId from, const proto::StateReport& report);  // planned_stop.cc
+  void forget_earlier_lives(Leader& lead);
   bool ready_to_run(const Leader& lead) const;
   void start_run(Leader& lead);
   void advance_run(Leader& lead);

@@ -258,12 +258,22 @@ TEST_F(HostSettings, WithoutThemEveryInterfaceOfANodeAnswersArpForEachOfItsAddre
   EXPECT_NE(log.find("/proc/sys/net/ipv4/conf/eth1/arp_ignore is 0, should be 1"), std::string::npos) << log;
 }
 
+// A host address of the public IPs' subnet on `node`'s eth1, whose subnet route it makes
+// its own (src), as on a host where it came first: the route stays, first in the table,
+// when the public IP leaves eth1 (made on eth2 before it breaks on eth1, a move leaves
+// the subnet's routes of eth2 after eth1's).
+static void give_eth1_a_host_address(const lab::Lab& lab, const std::string& node) {
+  ASSERT_TRUE(lab.ip(node, {"addr", "add", "198.51.100.201/24", "dev", "eth1"}).ok());
+  ASSERT_TRUE(lab.ip(node, {"route", "change", "198.51.100.0/24", "dev", "eth1", "proto", "kernel", "scope", "link",
+                            "src", "198.51.100.201"}).ok());
+}
+
 // Real hosts give each NIC an address of its own, often in the public IPs' subnet: after a
 // NIC failure that address stays on the dead interface, and with it a route of the subnet.
 TEST_F(HostSettings, AnIpMovedOffADeadInterfaceAnswersWhileThatInterfaceKeepsAnAddressOfItsSubnet) {
   ASSERT_NO_FATAL_FAILURE(bring_up());
   const std::string node = groups_from_client().at("g0");
-  ASSERT_TRUE(lab().ip(node, {"addr", "add", "198.51.100.201/24", "dev", "eth1"}).ok());
+  ASSERT_NO_FATAL_FAILURE(give_eth1_a_host_address(lab(), node));
   ASSERT_NO_FATAL_FAILURE(fail_first_nic_of_g0());
 }
 
@@ -275,7 +285,7 @@ TEST_F(HostSettings, WithoutThemAnIpMovedOffADeadInterfaceIsSilentWhileThatInter
   const std::string node = groups_from_client().at("g0");
   ASSERT_FALSE(node.empty());
   use_linux_defaults(node);
-  ASSERT_TRUE(lab().ip(node, {"addr", "add", "198.51.100.201/24", "dev", "eth1"}).ok());
+  ASSERT_NO_FATAL_FAILURE(give_eth1_a_host_address(lab(), node));
   ASSERT_TRUE(lab().nic_down(node, "eth1").ok());
   FailoverClock clock(probe());
   clock.mark_fault();
