@@ -75,7 +75,9 @@ Result<void> Lab::start_tgtd(const PlannedNode& node) const {
   while (true) {
     auto asked = run_command(ask);
     if (asked && asked->exit_code == 0) return success();
-    if (!is_running_with(*pid, tgtd_markers(node)) || std::chrono::steady_clock::now() > deadline) {
+    // Gone (not merely not yet exec'd: a fresh child still has our command line).
+    const bool is_gone = !process_arguments(*pid).has_value();
+    if (is_gone || std::chrono::steady_clock::now() > deadline) {
       return fail(node.name + "'s tgtd", "does not answer `" + ask.text() + "`; the end of " + entry.tgtd_log + ":\n" +
                                              tail_of(entry.tgtd_log, kLogTailLines));
     }
