@@ -8,6 +8,7 @@
 #   share/bash-completion/completions/tandem  bash completion of `tandem`
 #   share/doc/tandem/examples/                tandem.conf, nodes, public_addresses, ip_groups
 #   share/man/man{1,5,7,8}/                   man pages (man/CMakeLists.txt)
+#   share/tandem/examples/iscsi-tgt/          the iSCSI target hooks (executable, so not under doc/)
 #   bin/tandem-lab, bin/tandem-sim, bin/tandem-failover-bench   the evaluation tools
 set(TANDEM_LIBEXEC_DIR ${CMAKE_INSTALL_LIBEXECDIR}/tandem)
 
@@ -19,3 +20,7 @@ install(FILES completion/tandem DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-comple
 install(FILES config/tandem.conf.example config/nodes.example config/public_addresses.example
               config/ip_groups.example
         DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
+install(PROGRAMS examples/iscsi-tgt/60.iscsi-tgt DESTINATION ${CMAKE_INSTALL_DATADIR}/tandem/examples/iscsi-tgt)
+install(FILES examples/iscsi-tgt/iscsi-tgt.conf examples/iscsi-tgt/README.md
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/tandem/examples/iscsi-tgt)
+install(PROGRAMS examples/iscsi-tgt/lio/60.iscsi-lio DESTINATION ${CMAKE_INSTALL_DATADIR}/tandem/examples/iscsi-tgt/lio)

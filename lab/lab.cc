@@ -17,6 +17,7 @@
 #include "lab/command_runner.h"
 #include "lab/lab_commands.h"
 #include "lab/lab_files.h"
+#include "lab/lab_iscsi.h"
 #include "lab/netns.h"
 #include "lab/process.h"
 
@@ -62,13 +63,28 @@ void kill_recorded_processes(const std::string& prefix, const std::string& state
     if (name.size() < 2 || name.front() != 'n' || !parse_unsigned(name.substr(1))) continue;
     std::string dir = entry.path().string();
     std::vector<std::pair<std::string, std::vector<std::string>>> recorded{
-        {dir + "/tandemd.pid", {dir + "/tandem.conf"}}, {dir + "/listener.pid", {"listen", prefix, name}}};
+        {dir + "/tandemd.pid", {dir + "/tandem.conf"}},
+        {dir + "/listener.pid", {"listen", prefix, name}},
+        {dir + "/tgtd.pid", {dir + "/tgtd.pid"}}};  // tgtd's `-p` (lab_iscsi.h)
     for (const auto& [pid_file, markers] : recorded) {
       auto pid = read_pid_file(pid_file);
       if (!pid) continue;
       auto killed = kill_process(*pid, markers);
       if (!killed && !error) error = killed.error();
     }
+  }
+}
+
+// tgtd's control socket and its lock, left in /var/run/tgtd/ by a killed tgtd (lab_iscsi.h).
+void remove_tgtd_sockets(const std::string& prefix, const std::string& state_dir) {
+  std::error_code ignored;
+  for (const auto& entry : std::filesystem::directory_iterator(state_dir, ignored)) {
+    std::string name = entry.path().filename().string();
+    auto index = name.size() >= 2 && name.front() == 'n' ? parse_unsigned(name.substr(1)) : std::nullopt;
+    if (!index || !std::filesystem::exists(entry.path() / "tgtd.pid", ignored)) continue;
+    std::string socket = "/var/run/tgtd/socket." + std::to_string(tgtd_control_port(prefix, static_cast<int>(*index)));
+    std::filesystem::remove(socket, ignored);
+    std::filesystem::remove(socket + ".lock", ignored);
   }
 }
 
@@ -132,6 +148,8 @@ void append_to_log(const std::string& path, const std::string& text) {
 
 std::vector<std::string> daemon_markers(const PlannedNode& node) { return {node.paths.config}; }
 
+std::vector<std::string> tgtd_markers(const PlannedNode& node) { return {node.paths.dir + "/tgtd.pid"}; }
+
 std::vector<std::string> listener_markers(const LabOptions& options, const PlannedNode& node) {
   return {"listen", options.prefix, node.name};
 }
@@ -146,11 +164,16 @@ Result<Lab> Lab::up(const UpOptions& options) {
   auto plan = make_lab_plan(options.lab);
   if (!plan) return fail(plan.error());
   if (auto gone = down(options.lab.prefix, options.lab.state_root); !gone) return fail(gone.error());
-  LabRecord record{options.lab, options.has_daemons, options.has_daemons ? options.tandemd : "", options.lab_program};
+  if (options.lab.has_iscsi) {
+    if (auto found = check_executable(options.iscsi_hook, "the iSCSI hook"); !found) return fail(found.error());
+  }
+  LabRecord record{options.lab, options.has_daemons, options.has_daemons ? options.tandemd : "", options.lab_program,
+                   options.lab.has_iscsi ? options.iscsi_hook : ""};
   Lab lab(record, *plan);
   auto built = write_lab_files(*plan);
   if (built) built = write_text_file(plan->lab_json, lab_record_json(record), 0644);
   if (built) built = run_all(setup_commands(*plan));
+  if (built && options.lab.has_iscsi) built = lab.install_iscsi();
   if (!built) {
     (void)down(options.lab.prefix, options.lab.state_root);
     return fail(built.error());
@@ -159,6 +182,11 @@ Result<Lab> Lab::up(const UpOptions& options) {
     if (auto started = lab.start_listener(node); !started) return fail(started.error());
   }
   if (auto listening = lab.wait_for_listeners(milliseconds(5000)); !listening) return fail(listening.error());
+  if (options.lab.has_iscsi) {
+    for (const auto& node : plan->nodes) {
+      if (auto started = lab.start_tgtd(node); !started) return fail(started.error());
+    }
+  }
   if (!options.has_daemons) return lab;
   for (const auto& node : plan->nodes) {
     if (auto started = lab.start_daemon(node); !started) return fail(started.error());
@@ -194,6 +222,7 @@ Result<void> Lab::down(const std::string& prefix, const std::string& state_root)
     auto deleted = run_checked({{"ip", "netns", "delete", netns}});
     if (!deleted && !error) error = deleted.error();
   }
+  remove_tgtd_sockets(prefix, state_dir);
   std::error_code removed;
   std::filesystem::remove_all(state_dir, removed);
   if (removed && !error) error = Error{state_dir, "cannot remove: " + removed.message()};

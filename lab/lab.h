@@ -34,6 +34,7 @@ struct UpOptions {
   bool has_daemons = true;   // false: build the network and the listeners only
   std::string tandemd;       // the daemon's executable; needed with daemons
   std::string lab_program;   // tandem-lab's executable: `listen` runs the probe listeners
+  std::string iscsi_hook;    // with lab.has_iscsi: examples/iscsi-tgt/60.iscsi-tgt
   std::chrono::milliseconds ready_limit{20000};  // for every public IP to answer
 };
 
@@ -56,11 +57,11 @@ class Lab {
   // The switch-side port goes down or up: the node sees NO-CARRIER, as for a pulled cable.
   Result<void> nic_down(std::string_view node, std::string_view interface) const;
   Result<void> nic_up(std::string_view node, std::string_view interface) const;
-  // Power loss: every port of the node down, then SIGKILL of its daemon (its addresses
-  // stay in the kernel, unreachable).
+  // Power loss: every port of the node down, then SIGKILL of its daemon, and of its tgtd
+  // with --iscsi (its addresses stay in the kernel, unreachable).
   Result<void> crash(std::string_view node) const;
   // Power back: the addresses and neighbour cache go (a rebooted machine has none), the
-  // ports come up, the daemon starts.
+  // ports come up, the node's tgtd starts with no target (--iscsi), the daemon starts.
   Result<void> restart(std::string_view node) const;
   // Daemon crash: SIGKILL, then `tandemd --release-all` as systemd's ExecStopPost would.
   Result<void> kill(std::string_view node) const;
@@ -113,6 +114,11 @@ class Lab {
   Result<void> kill_daemon(const PlannedNode& node) const;
   Result<void> signal_daemon(std::string_view node, int signal) const;
   Result<void> check_daemons_alive() const;
+  // --iscsi (lab_iscsi.cc): the hook, its configuration and the backing files; a node's
+  // tgtd, started and waited for until it answers on its control port, or killed.
+  Result<void> install_iscsi() const;
+  Result<void> start_tgtd(const PlannedNode& node) const;
+  Result<void> kill_tgtd(const PlannedNode& node) const;
 
   LabRecord record_;
   LabPlan plan_;
@@ -121,5 +127,6 @@ class Lab {
 // What identifies each started process in its command line (process.h).
 std::vector<std::string> daemon_markers(const PlannedNode& node);
 std::vector<std::string> listener_markers(const LabOptions& options, const PlannedNode& node);
+std::vector<std::string> tgtd_markers(const PlannedNode& node);
 
 }  // namespace tandem::lab

@@ -56,7 +56,8 @@ Result<void> Lab::crash(std::string_view node_name) const {
   auto node = find_node(node_name);
   if (!node) return fail(node.error());
   if (auto down = set_ports(**node, false); !down) return down;
-  return kill_daemon(**node);
+  if (auto killed = kill_daemon(**node); !killed) return killed;
+  return plan_.options.has_iscsi ? kill_tgtd(**node) : success();
 }
 
 Result<void> Lab::restart(std::string_view node_name) const {
@@ -65,6 +66,9 @@ Result<void> Lab::restart(std::string_view node_name) const {
   if (is_daemon_running(**node)) return fail(std::string(node_name), "its tandemd is running: crash it first");
   if (auto forgotten = run_all(forget_public_state_commands(**node)); !forgotten) return forgotten;
   if (auto up = set_ports(**node, true); !up) return up;
+  if (plan_.options.has_iscsi) {
+    if (auto started = start_tgtd(**node); !started) return started;
+  }
   if (!record_.has_daemons) return success();
   return start_daemon(**node);
 }

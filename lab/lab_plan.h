@@ -76,6 +76,9 @@ struct LabOptions {
   bool is_routed = false;
   bool has_separate_fabrics = false;  // --fabrics separate: no inter-switch link
   std::optional<PathLossPolicy> on_path_loss;  // written in ip_groups when given
+  // `--iscsi`: tgtd on every node and the example hook serving one iSCSI target per group
+  // (lab_iscsi.h).
+  bool has_iscsi = false;
   std::vector<std::pair<std::string, std::string>> tunables;  // [tunables] of every node
   std::string state_root = "/run";                            // the state dir is root/prefix
   std::uint16_t probe_port = kDefaultProbePort;

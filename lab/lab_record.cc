@@ -28,7 +28,9 @@ std::string lab_record_json(const LabRecord& record) {
                               {"probe_port", options.probe_port},
                               {"daemons", record.has_daemons},
                               {"tandemd", record.tandemd},
-                              {"lab_program", record.lab_program}};
+                              {"lab_program", record.lab_program},
+                              {"iscsi", options.has_iscsi},
+                              {"iscsi_hook", record.iscsi_hook}};
   return json.dump(2) + "\n";
 }
 
@@ -58,6 +60,8 @@ Result<LabRecord> parse_lab_record(std::string_view text, std::string_view file_
     record.has_daemons = json.at("daemons").get<bool>();
     record.tandemd = json.at("tandemd").get<std::string>();
     record.lab_program = json.at("lab_program").get<std::string>();
+    options.has_iscsi = json.value("iscsi", false);  // absent in records of older labs
+    record.iscsi_hook = json.value("iscsi_hook", std::string());
     return record;
   } catch (const nlohmann::json::exception& error) {
     return fail(place, error.what());

@@ -18,6 +18,7 @@ struct LabRecord {
   bool has_daemons = true;     // false: built with --no-daemon
   std::string tandemd;         // the daemon's executable ("" without daemons)
   std::string lab_program;     // tandem-lab's executable, which runs the probe listeners
+  std::string iscsi_hook;      // with --iscsi: the hook installed on every node (60.iscsi-tgt)
 
   friend bool operator==(const LabRecord&, const LabRecord&) = default;
 };

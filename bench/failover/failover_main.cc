@@ -82,13 +82,7 @@ Result<lab::UpOptions> up_options(const Arguments& arguments, Tunables& tunables
   options.lab.node_count = arguments.nodes;
   options.lab.public_interface_count = arguments.nics;
   options.lab.group_count = arguments.groups;
-  for (const auto& tunable : arguments.tunables) {
-    auto assignment = lab::parse_tunable_argument(tunable);
-    if (!assignment) return fail(assignment.error());
-    const auto& [name, value] = *assignment;
-    if (auto set = set_tunable_text(tunables, name, value); !set) return fail("--tunable " + tunable, set.error().cause);
-    options.lab.tunables.push_back(*assignment);
-  }
+  if (auto added = bench::add_tunables(arguments.tunables, options.lab, tunables); !added) return fail(added.error());
   options.tandemd = arguments.tandemd;
   options.lab_program = arguments.lab_program;
   return options;
@@ -96,15 +90,6 @@ Result<lab::UpOptions> up_options(const Arguments& arguments, Tunables& tunables
 
 bool wants(const Arguments& arguments, const std::string& mode) {
   return std::find(arguments.modes.begin(), arguments.modes.end(), mode) != arguments.modes.end();
-}
-
-Result<void> write_json(const std::string& path, const json& document) {
-  std::error_code ignored;
-  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ignored);
-  std::ofstream file(path);
-  file << document.dump(2) << "\n";
-  if (!file) return fail(path, "cannot write");
-  return success();
 }
 
 json document_head(const Arguments& arguments, const Tunables& tunables, const lab::Lab& lab, int argc, char** argv) {
@@ -166,7 +151,7 @@ void keep_logs(const lab::Lab& lab, const std::string& out, json& document) {
 Result<void> run_modes(const Arguments& arguments, const lab::Lab& lab, json& document, const std::string& out) {
   if (wants(arguments, "footprint")) {
     if (auto done = run_footprint(arguments, lab, document); !done) return done;
-    if (auto written = write_json(out, document); !written) return written;
+    if (auto written = bench::write_json_file(out, document); !written) return written;
   }
   auto session = lab.probe();
   if (!session) return fail(session.error());
@@ -176,7 +161,7 @@ Result<void> run_modes(const Arguments& arguments, const lab::Lab& lab, json& do
     if (!result) return fail(result.error());
     document["false_failover"] = bench::false_failover_json(*result);
     std::cout << bench::false_failover_text(*result);
-    if (auto written = write_json(out, document); !written) return written;
+    if (auto written = bench::write_json_file(out, document); !written) return written;
   }
   std::vector<bench::ScenarioResult> scenarios;
   bench::ScenarioContext context{lab, **session, arguments.tandem, std::cout};
@@ -192,7 +177,7 @@ Result<void> run_modes(const Arguments& arguments, const lab::Lab& lab, json& do
     if (!bench::is_scenario(mode) || !wants(arguments, mode)) continue;
     scenarios.push_back(bench::run_scenario(context, mode, arguments.reps));
     document["scenarios"][mode] = bench::scenario_json(scenarios.back());
-    if (auto written = write_json(out, document); !written) return written;
+    if (auto written = bench::write_json_file(out, document); !written) return written;
   }
   if (!scenarios.empty()) std::cout << "\n" << bench::scenario_table(scenarios);
   return success();
@@ -231,7 +216,7 @@ int main(int argc, char** argv) {
   if (!done) document["error"] = done.error().message();
   document["finished"] = bench::utc_timestamp();
   keep_logs(*lab, out, document);
-  auto written = write_json(out, document);
+  auto written = bench::write_json_file(out, document);
   // After an error the lab stays up, so that its logs can be read.
   const bool is_kept = arguments.keep || !done;
   if (!is_kept) (void)lab::Lab::down(arguments.prefix);

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <ctime>
 #include <fstream>
 #include <sstream>
@@ -31,11 +32,6 @@ std::string cpu_model() {
     if (colon != std::string::npos) return std::string(trim(std::string_view(line).substr(colon + 1)));
   }
   return "";
-}
-
-json summary_json(const Summary& summary) {
-  return json{{"count", summary.count}, {"min_ms", summary.min_ms}, {"median_ms", summary.median_ms},
-              {"p90_ms", summary.p90_ms}, {"max_ms", summary.max_ms}};
 }
 
 json log_json(const LogEvents& log) {
@@ -90,6 +86,31 @@ int error_count(const ScenarioResult& scenario) {
 }
 
 }  // namespace
+
+Result<void> write_json_file(const std::string& path, const json& document) {
+  std::error_code ignored;
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ignored);
+  std::ofstream file(path);
+  file << document.dump(2) << "\n";
+  if (!file) return fail(path, "cannot write");
+  return success();
+}
+
+Result<void> add_tunables(const std::vector<std::string>& given, lab::LabOptions& options, Tunables& tunables) {
+  for (const auto& tunable : given) {
+    auto assignment = lab::parse_tunable_argument(tunable);
+    if (!assignment) return fail(assignment.error());
+    const auto& [name, value] = *assignment;
+    if (auto set = set_tunable_text(tunables, name, value); !set) return fail("--tunable " + tunable, set.error().cause);
+    options.tunables.push_back(*assignment);
+  }
+  return success();
+}
+
+json summary_json(const Summary& summary) {
+  return json{{"count", summary.count}, {"min_ms", summary.min_ms}, {"median_ms", summary.median_ms},
+              {"p90_ms", summary.p90_ms}, {"max_ms", summary.max_ms}};
+}
 
 MachineInfo machine_info() {
   MachineInfo machine;

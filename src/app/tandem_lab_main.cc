@@ -7,7 +7,9 @@
 #include <limits.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <thread>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -21,6 +23,8 @@
 #include <CLI/CLI.hpp>
 
 #include "lab/demo.h"
+#include "lab/iscsi_reader.h"
+#include "lab/lab_iscsi.h"
 #include "lab/lab.h"
 #include "lab/netns.h"
 #include "lab/probe_listener.h"
@@ -101,7 +105,17 @@ struct UpArguments {
   std::string fabrics = "joined";
   std::string on_path_loss;
   int ready_seconds = 20;
+  bool iscsi = false;
+  std::string iscsi_hook;
 };
+
+// examples/iscsi-tgt/60.iscsi-tgt of the source tree this was built from, else where the
+// package installs it.
+std::string default_iscsi_hook() {
+  const std::string source = TANDEM_ISCSI_HOOK;
+  if (::access(source.c_str(), X_OK) == 0) return source;
+  return "/usr/share/tandem/examples/iscsi-tgt/60.iscsi-tgt";
+}
 
 Result<tandem::lab::UpOptions> up_options(const Globals& globals, const UpArguments& arguments) {
   tandem::lab::UpOptions options;
@@ -124,6 +138,8 @@ Result<tandem::lab::UpOptions> up_options(const Globals& globals, const UpArgume
   options.tandemd = arguments.tandemd.empty() ? default_tandemd() : arguments.tandemd;
   options.lab_program = own_path();
   options.ready_limit = std::chrono::seconds(arguments.ready_seconds);
+  options.lab.has_iscsi = arguments.iscsi;
+  options.iscsi_hook = arguments.iscsi_hook.empty() ? default_iscsi_hook() : arguments.iscsi_hook;
   return options;
 }
 
@@ -160,6 +176,9 @@ Verb add_up(CLI::App& tool, const Globals& globals) {
   verb->add_option("--on-path-loss", arguments->on_path_loss,
                    "The groups' policy when their node loses one of their IPs (ip_groups on-path-loss=): move or stay")
       ->check(CLI::IsMember({"move", "stay"}));
+  verb->add_flag("--iscsi", arguments->iscsi,
+                 "tgtd on every node and examples/iscsi-tgt's hook: one iSCSI target per group (`iscsi-read` reads it)");
+  verb->add_option("--iscsi-hook", arguments->iscsi_hook, "The hook to install with --iscsi (default: the source tree's, else the package's)");
   verb->add_option("--ready-timeout", arguments->ready_seconds, "Seconds to wait for every public IP to answer")->capture_default_str();
   return {verb, [&globals, arguments] {
             auto options = up_options(globals, *arguments);
@@ -319,6 +338,55 @@ Verb add_demo(CLI::App& tool, const Globals& globals) {
           }};
 }
 
+struct IscsiReadArguments {
+  std::string group = "g0";
+  int seconds = 0;
+  int interval_ms = 10;
+  int login_timeout_ms = 150;
+  int command_timeout_ms = 1000;
+};
+
+// Reads group GROUP's target through each of its portals from the lab's client; a JSON
+// line per outage as it ends, and one per session at the end.
+int run_iscsi_read(const Globals& globals, const IscsiReadArguments& arguments) {
+  auto lab = Lab::open(globals.prefix, globals.state_root);
+  if (!lab) return failed(lab.error());
+  if (!lab->plan().options.has_iscsi) return failed({"lab " + globals.prefix, "was built without --iscsi"});
+  auto iscsi = tandem::lab::plan_iscsi(lab->plan());
+  auto target = std::find_if(iscsi.targets.begin(), iscsi.targets.end(),
+                             [&](const auto& t) { return t.group == arguments.group; });
+  if (target == iscsi.targets.end()) return failed({"group " + arguments.group, "not in the lab"});
+  tandem::lab::IscsiTargetAddress address{target->iqn, tandem::lab::kIscsiLun, {}};
+  for (const auto& portal : target->portals) address.portals.push_back(portal.to_string());
+  tandem::lab::IscsiReaderOptions options;
+  options.interval = std::chrono::milliseconds(arguments.interval_ms);
+  options.login_timeout = std::chrono::milliseconds(arguments.login_timeout_ms);
+  options.command_timeout = std::chrono::milliseconds(arguments.command_timeout_ms);
+  auto reader = tandem::lab::IscsiReader::start(lab->plan().client_netns, address, options, [](const auto& outage) {
+    std::cout << tandem::lab::iscsi_outage_json(outage).dump() << std::endl;
+  });
+  if (!reader) return failed(reader.error());
+  std::int64_t end_ms = arguments.seconds > 0 ? tandem::lab::monotonic_ms() + arguments.seconds * 1000 : 0;
+  while ((end_ms == 0 || tandem::lab::monotonic_ms() < end_ms) && !(*reader)->failure()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  if (auto failure = (*reader)->failure()) return failed(*failure);
+  for (const auto& session : (*reader)->sessions()) std::cout << tandem::lab::iscsi_session_json(session).dump() << "\n";
+  return 0;
+}
+
+Verb add_iscsi_read(CLI::App& tool, const Globals& globals) {
+  auto arguments = std::make_shared<IscsiReadArguments>();
+  CLI::App* verb = tool.add_subcommand("iscsi-read", "An iSCSI initiator in the client (lab up --iscsi): a READ every 10 ms through "
+                                                     "each portal of a group's target; a JSON line per outage");
+  verb->add_option("group", arguments->group, "The IP group whose target to read")->capture_default_str();
+  verb->add_option("--seconds", arguments->seconds, "Stop after this long and list the sessions (0: until killed)");
+  verb->add_option("--interval-ms", arguments->interval_ms, "A READ per portal every so often")->capture_default_str();
+  verb->add_option("--login-timeout-ms", arguments->login_timeout_ms, "A login slower than this is an error")->capture_default_str();
+  verb->add_option("--command-timeout-ms", arguments->command_timeout_ms, "A READ slower than this is an error")->capture_default_str();
+  return {verb, [&globals, arguments] { return run_iscsi_read(globals, *arguments); }};
+}
+
 Verb add_listen(CLI::App& tool) {
   auto name = std::make_shared<std::string>();
   auto port = std::make_shared<std::uint16_t>(tandem::lab::kDefaultProbePort);
@@ -401,6 +469,7 @@ int main(int argc, char** argv) {
       add_exec(tool, globals),
       add_tandem(tool, globals),
       add_demo(tool, globals),
+      add_iscsi_read(tool, globals),
       add_listen(tool),
       add_probe(tool),
   };

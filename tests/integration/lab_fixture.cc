@@ -38,6 +38,7 @@ std::string program(const char* relative, const char* built) {
 std::string tandemd_program() { return program("sbin/tandemd", TANDEMD_PROGRAM); }
 std::string tandem_program() { return program("bin/tandem", TANDEM_PROGRAM); }
 std::string lab_program() { return program("bin/tandem-lab", TANDEM_LAB_PROGRAM); }
+std::string iscsi_hook_program() { return program("share/tandem/examples/iscsi-tgt/60.iscsi-tgt", TANDEM_ISCSI_HOOK); }
 
 std::string node_of(const std::string& answer) { return answer.substr(0, answer.find(' ')); }
 
@@ -107,6 +108,7 @@ void LabTest::bring_up(const lab::LabOptions& options) {
   up.lab = options;
   up.tandemd = tandemd_program();
   up.lab_program = lab_program();
+  up.iscsi_hook = iscsi_hook_program();
   auto built = lab::Lab::up(up);
   if (!built) {
     if (auto opened = lab::Lab::open(prefix_)) lab_.emplace(std::move(*opened));  // for the post-mortem

@@ -58,6 +58,7 @@ std::string node_of(const std::string& answer);
 std::string tandemd_program();
 std::string tandem_program();
 std::string lab_program();
+std::string iscsi_hook_program();  // examples/iscsi-tgt/60.iscsi-tgt, for labs with has_iscsi
 
 class LabTest : public ::testing::Test {
  protected:
