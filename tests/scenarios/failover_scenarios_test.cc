@@ -119,6 +119,7 @@ TEST(Announcements, AStoppingNodeAnnouncesNothingItIsAboutToRelease) {
   const std::size_t before = announcements_of(s, address, node).size();
   s.shutdown(node).run_for(2s).expect_group_not_on("target1", node);
   EXPECT_EQ(announcements_of(s, address, node).size(), before);
+}
 
 // A follower holding `group`, for the faults below (losing the leader is Leadership's case).
 std::pair<std::string, NodeId> follower_group(const Scenario& s) {
