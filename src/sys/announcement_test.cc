@@ -82,7 +82,7 @@ TEST_F(AnnouncementTest, GratuitousArpRequestAndReplyReachTheSwitchSide) {
   in_namespace([&] {
     asio::io_context context;
     NetlinkNetOps ops(context, {node_side()},
-                      [](const std::string& line) { ADD_FAILURE() << "logged: " << line; },
+                      Logger([](LogLevel, std::string_view line) { ADD_FAILURE() << "logged: " << line; }),
                       kFastSchedule);
     Capture capture(switch_side(), ETH_P_ARP);
     ASSERT_TRUE(capture.is_ready());
@@ -117,7 +117,7 @@ TEST_F(AnnouncementTest, ARemovedAddressIsNoLongerAnnounced) {
   in_namespace([&] {
     asio::io_context context;
     NetlinkNetOps ops(context, {node_side()},
-                      [](const std::string& line) { ADD_FAILURE() << "logged: " << line; },
+                      Logger([](LogLevel, std::string_view line) { ADD_FAILURE() << "logged: " << line; }),
                       kFastSchedule);
     Capture capture(switch_side(), ETH_P_ARP);
     ASSERT_TRUE(capture.is_ready());
@@ -140,7 +140,7 @@ TEST_F(AnnouncementTest, UnsolicitedNeighbourAdvertisementReachesTheSwitchSide) 
   in_namespace([&] {
     asio::io_context context;
     NetlinkNetOps ops(context, {node_side()},
-                      [](const std::string& line) { ADD_FAILURE() << "logged: " << line; },
+                      Logger([](LogLevel, std::string_view line) { ADD_FAILURE() << "logged: " << line; }),
                       kFastSchedule);
     Capture capture(switch_side(), ETH_P_IPV6);
     ASSERT_TRUE(capture.is_ready());

@@ -52,10 +52,10 @@ std::optional<std::pair<std::string, LinkState>> parse_link(const nlmsghdr& mess
 }  // namespace
 
 LinkMonitor::LinkMonitor(asio::io_context& context, std::vector<InterfaceName> watched,
-                         Changed changed, Log log, Failed failed)
+                         Changed changed, Logger log, Failed failed)
     : watched_(std::move(watched)),
       changed_(std::move(changed)),
-      log_(std::move(log)),
+      log_(log.prefixed("link monitor: ")),
       failed_(std::move(failed)),
       descriptor_(context) {}
 
@@ -132,7 +132,7 @@ bool LinkMonitor::on_readable() {
       if (errno == ENOBUFS) {
         // The kernel dropped events it could not queue. What is still queued is older than
         // the state read next, and would undo it: drop it, then read the whole state again.
-        log("link events were lost; reading every link again");
+        log_.warning("link events were lost; reading every link again");
         discard_queued_events(buffer);
         if (auto read = resynchronise(); !read) {
           recover("cannot read links: " + read.error().message());
@@ -146,7 +146,7 @@ bool LinkMonitor::on_readable() {
     recoveries_in_a_row_ = 0;
     if (!for_each_netlink_message(buffer.data(), static_cast<std::size_t>(size),
                                   [this](const nlmsghdr& message) { on_link_message(message); })) {
-      log("malformed link event ignored");
+      log_.warning("malformed link event ignored");
     }
   }
 }
@@ -179,7 +179,7 @@ Result<void> LinkMonitor::resynchronise() {
 // failure to recover, or too many in a row, is the owner's to act on.
 void LinkMonitor::recover(const std::string& cause) {
   if (has_failed_) return;
-  log(cause + "; opening a new link socket and reading every link again");
+  log_.warning(cause + "; opening a new link socket and reading every link again");
   Result<void> recovered = ++recoveries_in_a_row_ > kRecoveriesMax
                                ? fail("link monitor", cause + " (" + std::to_string(kRecoveriesMax) +
                                                           " recoveries in a row failed)")
@@ -190,11 +190,7 @@ void LinkMonitor::recover(const std::string& cause) {
   asio::error_code ignored;
   descriptor_.close(ignored);
   if (failed_) return failed_(recovered.error());
-  log("link changes can no longer be seen: " + recovered.error().message());
-}
-
-void LinkMonitor::log(const std::string& line) const {
-  if (log_) log_("link monitor: " + line);
+  log_.error("link changes can no longer be seen: " + recovered.error().message());
 }
 
 }  // namespace tandem::sys

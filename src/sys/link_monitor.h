@@ -24,6 +24,7 @@
 #include "base/result.h"
 #include "model/cluster_view.h"
 #include "model/ids.h"
+#include "sys/logger.h"
 
 struct nlmsghdr;
 
@@ -32,14 +33,13 @@ namespace tandem::sys {
 class LinkMonitor {
  public:
   using Changed = std::function<void(InterfaceName interface, LinkState state)>;
-  using Log = std::function<void(const std::string& line)>;
   using Failed = std::function<void(const Error& error)>;
 
   // Socket failures in a row (without one good read between) before `failed` is called.
   static constexpr int kRecoveriesMax = 3;
 
   LinkMonitor(asio::io_context& context, std::vector<InterfaceName> watched, Changed changed,
-              Log log, Failed failed = nullptr);
+              Logger log, Failed failed = nullptr);
   ~LinkMonitor();
   LinkMonitor(const LinkMonitor&) = delete;
   LinkMonitor& operator=(const LinkMonitor&) = delete;
@@ -63,11 +63,10 @@ class LinkMonitor {
   void discard_queued_events(std::vector<char>& buffer);
   Result<void> resynchronise();
   void recover(const std::string& cause);
-  void log(const std::string& line) const;
 
   std::vector<InterfaceName> watched_;
   Changed changed_;
-  Log log_;
+  Logger log_;
   Failed failed_;
   int receive_buffer_bytes_ = 0;
   int recoveries_in_a_row_ = 0;

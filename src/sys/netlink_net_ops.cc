@@ -89,10 +89,10 @@ Result<void> ensure_promote_secondaries(const InterfaceName& interface) {
 }  // namespace
 
 NetlinkNetOps::NetlinkNetOps(asio::io_context& context, std::vector<InterfaceName> public_interfaces,
-                             Log log, AnnounceSchedule schedule)
+                             Logger log, AnnounceSchedule schedule)
     : context_(context),
       public_interfaces_(std::move(public_interfaces)),
-      log_(std::move(log)),
+      log_(log.prefixed("netlink: ")),
       schedule_(schedule) {}
 
 NetlinkNetOps::~NetlinkNetOps() {
@@ -158,18 +158,18 @@ void NetlinkNetOps::send_announcement(const IpAddress& address, const InterfaceN
     if (!packet_socket_.is_valid()) {
       auto opened = open_packet_socket();
       if (!opened) {
-        log(opened.error().message());
+        log_.error(opened.error().message());
         return;
       }
       packet_socket_ = std::move(*opened);
     }
     for (ArpForm form : {ArpForm::kRequest, ArpForm::kReply}) {
       auto sent = send_gratuitous_arp(packet_socket_, form, address, interface);
-      if (!sent) log(sent.error().message());
+      if (!sent) log_.warning(sent.error().message());
     }
   } else {
     auto sent = send_unsolicited_na(address, interface);
-    if (!sent) log(sent.error().message());
+    if (!sent) log_.warning(sent.error().message());
   }
 }
 
@@ -214,20 +214,16 @@ std::vector<proto::HeldAddress> NetlinkNetOps::list_addresses() {
   };
   auto socket = NetlinkSocket::open(0, false);
   if (!socket) {
-    log("cannot list addresses: " + socket.error().message());
+    log_.error("cannot list addresses: " + socket.error().message());
     return {};
   }
   auto answer = socket->exchange(*request, on_message);
   if (!answer || *answer != 0) {
-    log("cannot list addresses: " +
+    log_.error("cannot list addresses: " +
         (answer ? error_text(*answer) : answer.error().message()));
     return {};
   }
   return held;
-}
-
-void NetlinkNetOps::log(const std::string& line) const {
-  if (log_) log_("netlink: " + line);
 }
 
 }  // namespace tandem::sys

@@ -21,6 +21,7 @@
 #include "io/interfaces.h"
 #include "model/ids.h"
 #include "model/ip_address.h"
+#include "sys/logger.h"
 
 namespace tandem::sys {
 
@@ -38,9 +39,8 @@ struct AnnounceSchedule {
 
 class NetlinkNetOps final : public io::NetOps {
  public:
-  using Log = std::function<void(const std::string& line)>;
 
-  NetlinkNetOps(asio::io_context& context, std::vector<InterfaceName> public_interfaces, Log log,
+  NetlinkNetOps(asio::io_context& context, std::vector<InterfaceName> public_interfaces, Logger log,
                 AnnounceSchedule schedule = {});
   // Cancels pending repetitions of announcements.
   ~NetlinkNetOps() override;
@@ -72,11 +72,10 @@ class NetlinkNetOps final : public io::NetOps {
   void send_announcement(const IpAddress& address, const InterfaceName& interface);
   void schedule_announcement(const IpAddress& address, const InterfaceName& interface,
                              int remaining, std::uint64_t generation);
-  void log(const std::string& line) const;
 
   asio::io_context& context_;
   std::vector<InterfaceName> public_interfaces_;
-  Log log_;
+  Logger log_;
   AnnounceSchedule schedule_;
   // Timers of announcements still to be repeated; handlers hold a weak_ptr to alive_ and do
   // nothing once this object is gone.

@@ -26,7 +26,7 @@ class NetlinkNetOpsTest : public NetnsTest {
     in_namespace([&] {
       asio::io_context context;
       NetlinkNetOps ops(context, {node_side(), switch_side()},
-                        [](const std::string& line) { ADD_FAILURE() << "logged: " << line; });
+                        Logger([](LogLevel, std::string_view line) { ADD_FAILURE() << "logged: " << line; }));
       body(ops);
     });
   }
@@ -107,8 +107,8 @@ TEST_F(NetlinkNetOpsTest, AddsListsAndRemovesIpv6Addresses) {
 TEST_F(NetlinkNetOpsTest, ListsNoInterfaceItWasNotGiven) {
   in_namespace([&] {
     asio::io_context context;
-    NetlinkNetOps all(context, {node_side(), switch_side()}, nullptr);
-    NetlinkNetOps switch_only(context, {switch_side(), InterfaceName("tdm-missing0")}, nullptr);
+    NetlinkNetOps all(context, {node_side(), switch_side()}, Logger());
+    NetlinkNetOps switch_only(context, {switch_side(), InterfaceName("tdm-missing0")}, Logger());
     ASSERT_TRUE(all.add_address(prefix("192.0.2.20/24"), node_side()).ok());
     ASSERT_TRUE(all.add_address(prefix("198.51.100.20/24"), switch_side()).ok());
     auto list = switch_only.list_addresses();
