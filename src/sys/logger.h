@@ -17,7 +17,7 @@
 
 namespace tandem::sys {
 
-// The daemon's --log-level words: "debug", "info", "warning", "error".
+// The levels a part writes at, named as the daemon's --log-level names them.
 enum class LogLevel : std::uint8_t { kDebug, kInfo, kWarning, kError };
 
 std::string_view level_word(LogLevel level);
