@@ -64,11 +64,23 @@ class Lab {
   Result<void> restart(std::string_view node) const;
   // Daemon crash: SIGKILL, then `tandemd --release-all` as systemd's ExecStopPost would.
   Result<void> kill(std::string_view node) const;
+  // Daemon crash with nothing after it (no systemd): SIGKILL alone. The addresses stay in
+  // the kernel; only its serving limit (docs/design/cluster.md) ends what they serve.
+  Result<void> kill_alone(std::string_view node) const;
+  // A stalled daemon (a hung loop, a page-in storm): SIGSTOP, then SIGCONT after `span`.
+  // Returns once the daemon runs again.
+  Result<void> stall(std::string_view node, std::chrono::milliseconds span) const;
+  // The two halves of stall(): SIGSTOP of the node's tandemd, and SIGCONT.
+  Result<void> pause(std::string_view node) const;
+  Result<void> resume(std::string_view node) const;
   Result<void> start(std::string_view node) const;
   // Cuts the listed nodes' private network off from the others' (their ports move to a
   // bridge of their own); the public links stay up. heal() joins them again.
   Result<void> partition(const std::vector<std::string>& nodes) const;
   Result<void> heal() const;
+  // Something other than tandemd removes `address` from the node's kernel (an
+  // administrator's `ip addr del`, NetworkManager): gives the interface it was on.
+  Result<std::string> delete_address(std::string_view node, const IpAddress& address) const;
 
   // From the kernel and the pid files, not from the daemons.
   Result<LabStatus> status() const;
@@ -99,6 +111,7 @@ class Lab {
   Result<void> start_daemon(const PlannedNode& node) const;
   Result<void> start_listener(const PlannedNode& node) const;
   Result<void> kill_daemon(const PlannedNode& node) const;
+  Result<void> signal_daemon(std::string_view node, int signal) const;
   Result<void> check_daemons_alive() const;
 
   LabRecord record_;

@@ -1,9 +1,13 @@
-// The fault verbs of Lab (lab.h): links, power, daemon crashes, partitions.
+// The fault verbs of Lab (lab.h): links, power, daemon crashes and stalls, partitions.
+#include <csignal>
 #include <fstream>
+#include <sstream>
+#include <thread>
 
 #include "lab/command_runner.h"
 #include "lab/lab.h"
 #include "lab/lab_commands.h"
+#include "lab/process.h"
 
 namespace tandem::lab {
 namespace {
@@ -83,6 +87,34 @@ Result<void> Lab::kill(std::string_view node_name) const {
   return success();
 }
 
+Result<void> Lab::kill_alone(std::string_view node_name) const {
+  auto node = find_node(node_name);
+  if (!node) return fail(node.error());
+  if (!record_.has_daemons) return fail("lab " + plan_.options.prefix, "was built with --no-daemon");
+  return kill_daemon(**node);
+}
+
+Result<void> Lab::signal_daemon(std::string_view node_name, int signal) const {
+  auto node = find_node(node_name);
+  if (!node) return fail(node.error());
+  auto pid = read_pid_file((*node)->paths.daemon_pid);
+  if (!pid) return fail(std::string(node_name), "its tandemd is not running");
+  auto sent = signal_process(*pid, daemon_markers(**node), signal);
+  if (!sent) return fail(sent.error());
+  if (!*sent) return fail(std::string(node_name), "its tandemd is not running");
+  return success();
+}
+
+Result<void> Lab::pause(std::string_view node_name) const { return signal_daemon(node_name, SIGSTOP); }
+
+Result<void> Lab::resume(std::string_view node_name) const { return signal_daemon(node_name, SIGCONT); }
+
+Result<void> Lab::stall(std::string_view node_name, std::chrono::milliseconds span) const {
+  if (auto paused = pause(node_name); !paused) return paused;
+  std::this_thread::sleep_for(span);
+  return resume(node_name);
+}
+
 Result<void> Lab::start(std::string_view node_name) const {
   auto node = find_node(node_name);
   if (!node) return fail(node.error());
@@ -105,5 +137,19 @@ Result<void> Lab::partition(const std::vector<std::string>& node_names) const {
 }
 
 Result<void> Lab::heal() const { return partition({}); }
+
+// `ip -o addr show to ADDRESS` prints "3: eth1    inet 198.51.100.10/24 brd ...": the
+// interface is the second word, the address with its prefix length the fourth.
+Result<std::string> Lab::delete_address(std::string_view node_name, const IpAddress& address) const {
+  auto shown = ip(node_name, {"-o", "addr", "show", "to", address.to_string()});
+  if (!shown) return fail(shown.error());
+  std::istringstream words(*shown);
+  std::string index, interface, family, prefix;
+  if (!(words >> index >> interface >> family >> prefix)) {
+    return fail(std::string(node_name) + " " + address.to_string(), "the node does not hold this address");
+  }
+  if (auto deleted = ip(node_name, {"addr", "del", prefix, "dev", interface}); !deleted) return fail(deleted.error());
+  return interface;
+}
 
 }  // namespace tandem::lab

@@ -78,6 +78,14 @@ Result<bool> kill_process(pid_t pid, const std::vector<std::string>& markers,
   return true;
 }
 
+Result<bool> signal_process(pid_t pid, const std::vector<std::string>& markers, int signal) {
+  if (!is_running_with(pid, markers)) return false;
+  if (::kill(pid, signal) != 0 && errno != ESRCH) {
+    return fail("pid " + std::to_string(pid), "cannot send signal " + std::to_string(signal) + ": " + std::strerror(errno));
+  }
+  return true;
+}
+
 std::optional<pid_t> read_pid_file(const std::string& path) {
   std::ifstream file(path);
   std::string text;

@@ -28,6 +28,10 @@ bool is_running_with(pid_t pid, const std::vector<std::string>& markers);
 Result<bool> kill_process(pid_t pid, const std::vector<std::string>& markers,
                           std::chrono::milliseconds limit = std::chrono::milliseconds(3000));
 
+// Sends `signal` (SIGSTOP, SIGCONT) to `pid` if it matches `markers`. False if it did not
+// match (nothing was done).
+Result<bool> signal_process(pid_t pid, const std::vector<std::string>& markers, int signal);
+
 // Reads a pid file ("1234\n"); nullopt if missing or malformed.
 std::optional<pid_t> read_pid_file(const std::string& path);
 Result<void> write_pid_file(const std::string& path, pid_t pid);

@@ -10,8 +10,12 @@ constexpr std::uint64_t kSaltFaults = 11;
 
 }  // namespace
 
-FaultSchedule::FaultSchedule(SimWorld& world, std::uint64_t seed, Duration mean_gap, bool planned_stops)
-    : world_(world), rng_(mix_seed(seed, kSaltFaults)), mean_gap_(mean_gap), planned_stops_(planned_stops) {}
+FaultSchedule::FaultSchedule(SimWorld& world, std::uint64_t seed, Duration mean_gap, bool planned_stops, bool stalls)
+    : world_(world),
+      rng_(mix_seed(seed, kSaltFaults)),
+      mean_gap_(mean_gap),
+      planned_stops_(planned_stops),
+      stalls_(stalls) {}
 
 void FaultSchedule::run(TimePoint from, TimePoint until) {
   world_.run_until(from);
@@ -50,7 +54,17 @@ void FaultSchedule::run_due_undos() {
 
 void FaultSchedule::inject() {
   const bool has_lock = world_.options().has_cluster_lock;
-  switch (rng_.below(planned_stops_ ? 12 : 11)) {
+  const std::uint64_t kinds = 12u + (planned_stops_ ? 1u : 0u) + (stalls_ ? 2u : 0u);
+  const std::uint64_t kind = rng_.below(kinds);
+  if (stalls_ && kind >= kinds - 2) {
+    if (kind == kinds - 2) {
+      stall();
+    } else {
+      kill_for_a_while();
+    }
+    return;
+  }
+  switch (kind) {
     case 0: power_loss(); break;
     case 1: if (auto node = any_running_node()) world_.crash_daemon(*node); break;
     case 2: partition(); break;
@@ -62,6 +76,7 @@ void FaultSchedule::inject() {
     case 8: monitor_failure(); break;
     case 9: disable_for_a_while(); break;
     case 10: move_something(); break;
+    case 11: take_address(); break;
     default: planned_stop(); break;
   }
 }
@@ -140,6 +155,15 @@ void FaultSchedule::link_down() {
         [this, node, interface] { world_.set_link(node, interface, LinkState::kUp); });
 }
 
+// An administrator (or NetworkManager) deletes one public address a running daemon holds.
+void FaultSchedule::take_address() {
+  const auto node = any_running_node();
+  if (!node) return;
+  const auto& held = world_.node(*node).kernel.held();
+  if (held.empty()) return;
+  world_.take_address(*node, held[rng_.below(held.size())].prefix.address);
+}
+
 void FaultSchedule::link_flap() {
   const NodeIndex node = any_node();
   const auto& interfaces = world_.layout().interfaces;
@@ -190,6 +214,24 @@ void FaultSchedule::planned_stop() {
   const auto node = any_running_node();
   if (!node || (not_running_count() + 1) * 2 >= world_.node_count()) return;
   world_.shutdown_daemon(*node, rng_.between(std::chrono::milliseconds(1000), std::chrono::milliseconds(4000)));
+}
+
+// A stall ends by itself (SIGCONT); one already under way is not lengthened.
+void FaultSchedule::stall() {
+  const auto node = any_running_node();
+  if (!node || world_.node(*node).stalled_until > world_.now()) return;
+  world_.stall(*node, rng_.between(std::chrono::milliseconds(300), std::chrono::milliseconds(3000)));
+}
+
+// SIGKILL with no ExecStopPost (no systemd): the addresses stay, silenced by the kernel's
+// serving limit, until the daemon is started again and removes them.
+void FaultSchedule::kill_for_a_while() {
+  const auto node = any_running_node();
+  if (!node || (not_running_count() + 1) * 2 >= world_.node_count()) return;
+  world_.kill_daemon(*node);
+  later(rng_.between(std::chrono::milliseconds(1000), std::chrono::milliseconds(4000)), [this, node] {
+    if (world_.node(*node).is_stopped) world_.start(*node);
+  });
 }
 
 void FaultSchedule::heal_all() {

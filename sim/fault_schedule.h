@@ -3,8 +3,10 @@
 // Faults arrive at random (exponential gaps of mean `mean_gap`), each drawn from the faults
 // the simulator models (docs/design/cluster.md): power loss and restart, daemon crash, symmetric and one-way
 // partitions, a degraded network (delay, loss, duplication, reordering), link down/up and
-// flapping, lock holder loss, a failing monitor, and admin commands (disable/enable,
-// moveip, movegroup) and planned stops (SIGTERM, then a restart). Each temporary fault is undone after a random duration. At most a
+// flapping, lock holder loss, a failing monitor, an address removed behind a daemon's back,
+// and admin commands (disable/enable, moveip, movegroup), planned stops (SIGTERM, then a
+// restart), stalled daemons (SIGSTOP for 0.3-3 s) and daemons killed with no clean-up after
+// them (started again 1-4 s later). Each temporary fault is undone after a random duration. At most a
 // minority of nodes is powered off at once, so the cluster keeps a quorum to fail over to.
 // heal_all() ends every fault at once: after it, the cluster must converge (invariant 3).
 #pragma once
@@ -18,7 +20,9 @@ namespace tandem::sim {
 
 class FaultSchedule {
  public:
-  FaultSchedule(SimWorld& world, std::uint64_t seed, Duration mean_gap, bool planned_stops = true);
+  // Without `planned_stops` or `stalls`, the schedule is the one from before those faults
+  // existed, seed for seed.
+  FaultSchedule(SimWorld& world, std::uint64_t seed, Duration mean_gap, bool planned_stops = true, bool stalls = true);
 
   // Runs the world to `until`, injecting faults from `from` on (stops early on a violation
   // when the world stops at the first one).
@@ -50,11 +54,15 @@ class FaultSchedule {
   void disable_for_a_while();
   void move_something();
   void planned_stop();
+  void take_address();
+  void stall();
+  void kill_for_a_while();
 
   SimWorld& world_;
   SimRng rng_;
   Duration mean_gap_;
   bool planned_stops_;
+  bool stalls_;
   std::vector<Undo> undos_;  // in the order of their time (stable for equal times)
   std::vector<NodeIndex> disabled_;
 };

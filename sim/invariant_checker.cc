@@ -15,17 +15,29 @@ InvariantChecker::InvariantChecker(const std::vector<IpGroup>& groups) : groups_
   }
 }
 
-std::vector<Violation> InvariantChecker::address_added(TimePoint at, NodeIndex node, const IpAddress& address) {
-  auto& holding = holders_[address];
+bool InvariantChecker::is_serving(NodeIndex node, TimePoint at) const {
+  auto found = serving_until_.find(node);
+  return found == serving_until_.end() || at < found->second;
+}
+
+// What `address` serving from `node` at `at` breaks, given what the other nodes serve.
+std::vector<Violation> InvariantChecker::conflicts(TimePoint at, NodeIndex node, const IpAddress& address) const {
   std::vector<Violation> violations;
-  for (const auto& other : holding) {
-    if (other.node != node) {
+  if (auto found = holders_.find(address); found != holders_.end()) {
+    for (const auto& other : found->second) {
+      if (other.node == node || !is_serving(other.node, at)) continue;
       violations.push_back(
           Violation{at, kDuplicateIp, address.to_string() + " on " + node_name(other.node) + " and " + node_name(node)});
       break;
     }
   }
   if (auto split = split_check(at, node, address)) violations.push_back(std::move(*split));
+  return violations;
+}
+
+std::vector<Violation> InvariantChecker::address_added(TimePoint at, NodeIndex node, const IpAddress& address) {
+  std::vector<Violation> violations = conflicts(at, node, address);
+  auto& holding = holders_[address];
   auto mine = std::find_if(holding.begin(), holding.end(), [&](const Holding& h) { return h.node == node; });
   if (mine == holding.end()) {
     holding.push_back(Holding{node, 1});
@@ -43,7 +55,7 @@ std::optional<Violation> InvariantChecker::split_check(TimePoint at, NodeIndex n
     auto found = holders_.find(member.address);
     if (found == holders_.end()) continue;
     for (const auto& other : found->second) {
-      if (other.node == node) continue;
+      if (other.node == node || !is_serving(other.node, at)) continue;
       return Violation{at, kSplitGroup,
                        "group " + groups_[group->second].name.value() + ": " + address.to_string() + " on " +
                            node_name(node) + " while " + member.address.to_string() + " is on " +
@@ -51,6 +63,19 @@ std::optional<Violation> InvariantChecker::split_check(TimePoint at, NodeIndex n
     }
   }
   return std::nullopt;
+}
+
+std::vector<Violation> InvariantChecker::serving_limited(TimePoint at, NodeIndex node, TimePoint until) {
+  const bool was_serving = is_serving(node, at);
+  serving_until_[node] = until;
+  std::vector<Violation> violations;
+  if (was_serving || !is_serving(node, at)) return violations;
+  for (const auto& [address, holding] : holders_) {
+    const bool is_mine = std::any_of(holding.begin(), holding.end(), [&](const Holding& h) { return h.node == node; });
+    if (!is_mine) continue;
+    for (auto& violation : conflicts(at, node, address)) violations.push_back(std::move(violation));
+  }
+  return violations;
 }
 
 void InvariantChecker::address_removed(NodeIndex node, const IpAddress& address) {

@@ -1,11 +1,13 @@
 // InvariantChecker: the safety invariants, checked incrementally at every kernel change.
 //
-//   1. no public IP is configured on two nodes at the same instant;
+//   1. no public IP is served by two nodes at the same instant: configured in both kernels
+//      while both kernels' serving limits (LimitServing) let it serve;
 //   2. no group is split across nodes at any instant;
 //   4. per daemon, the epoch never decreases; no two daemons lead in the same epoch at once;
 //      a daemon handed a takeover order older than its epoch configures no address for it.
-// Kernel tables only grow by additions, so checking 1 and 2 at each addition (before any
-// other change) is checking them at every instant, including inside one Node::handle().
+// What serves only grows by additions and by a limit that lets a node serve again, so
+// checking 1 and 2 at each of those (before any other change) is checking them at every
+// instant, including inside one Node::handle(); a limit lapsing only ever stops serving.
 // Invariant 3 (convergence) is convergence_check.h.
 #pragma once
 
@@ -27,6 +29,9 @@ class InvariantChecker {
   // Every invariant the addition breaks (a take before a release breaks both 1 and 2).
   std::vector<Violation> address_added(TimePoint at, NodeIndex node, const IpAddress& address);
   void address_removed(NodeIndex node, const IpAddress& address);
+  // The node's kernel lets its addresses serve until `until` (real time) and no longer.
+  // Every invariant broken by addresses it holds serving again (a limit that had lapsed).
+  std::vector<Violation> serving_limited(TimePoint at, NodeIndex node, TimePoint until);
 
   // After each event a daemon handled: its epoch and whether it leads now. `incarnation`
   // tells a restarted daemon (which may start again from epoch 0) from the one before.
@@ -35,8 +40,10 @@ class InvariantChecker {
   // The daemon is gone (crash or power loss): it leads nothing any more.
   void daemon_gone(NodeIndex node);
 
-  // The nodes that hold `address` now.
+  // The nodes that hold `address` now (in their kernels, serving or not).
   std::vector<NodeIndex> holders(const IpAddress& address) const;
+  // Whether `node`'s kernel lets its addresses serve at `at` (no limit heard: it does).
+  bool is_serving(NodeIndex node, TimePoint at) const;
 
  private:
   struct Holding {
@@ -48,6 +55,7 @@ class InvariantChecker {
     std::uint64_t epoch = 0;
   };
 
+  std::vector<Violation> conflicts(TimePoint at, NodeIndex node, const IpAddress& address) const;
   std::optional<Violation> split_check(TimePoint at, NodeIndex node, const IpAddress& address) const;
 
   std::unordered_map<IpAddress, std::vector<Holding>> holders_;
@@ -55,6 +63,7 @@ class InvariantChecker {
   std::vector<IpGroup> groups_;
   std::map<NodeIndex, DaemonEpoch> epochs_;
   std::map<NodeIndex, std::uint64_t> leaders_;  // node -> the epoch it leads
+  std::map<NodeIndex, TimePoint> serving_until_;  // real time; a node not listed serves
 };
 
 }  // namespace tandem::sim

@@ -23,7 +23,7 @@ SeedOutcome run_seed(const SweepOptions& options, std::uint64_t seed, std::ostre
   const Duration settle = options.settle.count() > 0 ? options.settle : default_settle_bound(world_options);
   const auto fault_span = std::chrono::duration_cast<Duration>(options.sim_time * options.fault_fraction);
   const TimePoint heal_at = kTimeZero + std::max(fault_span, options.fault_start);
-  FaultSchedule schedule(world, seed, options.mean_fault_gap, options.planned_stops);
+  FaultSchedule schedule(world, seed, options.mean_fault_gap, options.planned_stops, options.stalls);
   schedule.run(kTimeZero + options.fault_start, heal_at);
   const TimePoint check_at = heal_at + settle;
   if (!world.has_stopped()) {

@@ -21,6 +21,9 @@ struct SweepOptions {
   // Planned stops (SIGTERM, restarted 1-4 s later) among the faults. Off, the schedule is
   // the one from before they existed, seed for seed.
   bool planned_stops = true;
+  // Stalled daemons (SIGSTOP) and daemons killed with no clean-up among the faults. Off,
+  // with planned_stops as it is, the schedule is the one from before they existed.
+  bool stalls = true;
   // Invariant 3's bound after the heal; zero: default_settle_bound(world.tunables).
   Duration settle{0};
 };

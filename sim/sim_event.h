@@ -72,7 +72,15 @@ struct StopDaemon {
   std::uint64_t incarnation = 0;
 };
 
+// An event that reached a stalled daemon (SIGSTOP): it is handled once the daemon runs
+// again, as a stopped process finds its sockets' queues full when it continues.
+struct DeferredEvent {
+  NodeIndex node = 0;
+  std::uint64_t incarnation = 0;
+  cluster::Event event;
+};
+
 using SimEvent = std::variant<DeliverMessage, WakeNode, FinishHook, AnswerLock, RunStopCleanup, RestartDaemon,
-                              FreeLock, ApplyLateRemoval, StopDaemon>;
+                              FreeLock, ApplyLateRemoval, StopDaemon, DeferredEvent>;
 
 }  // namespace tandem::sim

@@ -50,6 +50,11 @@ void SimNetOps::announce(const IpAddress& address, const InterfaceName& interfac
   observer_.announced(node_, address, interface);
 }
 
+Result<void> SimNetOps::limit(TimePoint until, const std::vector<IpAddress>&) {
+  observer_.serving_limited(node_, until);
+  return success();
+}
+
 void SimNetOps::clear() {
   while (!held_.empty()) {
     const proto::HeldAddress last = held_.back();

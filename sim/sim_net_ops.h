@@ -1,6 +1,8 @@
 // SimNetOps: one simulated machine's kernel: its public interfaces with their link states
 // and the addresses configured on them.
 //
+// It enforces the daemon's serving limit (io::ServingLimiter, LimitServing): past it, the
+// addresses stay in the table but serve nothing, whether or not the daemon runs.
 // It outlives the daemon: a crashed daemon leaves its addresses here (they still answer)
 // until the stop clean-up removes them, and a restarted daemon finds them with
 // list_addresses(). Power loss clears it. Faults can make adds or removals fail; a
@@ -25,6 +27,8 @@ class KernelObserver {
   virtual void address_removed(NodeIndex node, const IpPrefix& prefix, const InterfaceName& interface) = 0;
   virtual void removal_deferred(NodeIndex node, const IpPrefix& prefix, const InterfaceName& interface) = 0;
   virtual void announced(NodeIndex node, const IpAddress& address, const InterfaceName& interface) = 0;
+  // The daemon told the kernel until when its addresses serve (`until` on the node's clock).
+  virtual void serving_limited(NodeIndex node, TimePoint until) = 0;
 };
 
 struct KernelFaults {
@@ -33,7 +37,7 @@ struct KernelFaults {
   bool removals_late = false;   // test only: a removal reports success but happens later
 };
 
-class SimNetOps final : public io::NetOps {
+class SimNetOps final : public io::NetOps, public io::ServingLimiter {
  public:
   SimNetOps(NodeIndex node, std::vector<InterfaceName> interfaces, KernelObserver& observer);
 
@@ -41,6 +45,7 @@ class SimNetOps final : public io::NetOps {
   Result<void> remove_address(const IpPrefix& prefix, const InterfaceName& interface) override;
   void announce(const IpAddress& address, const InterfaceName& interface) override;
   std::vector<proto::HeldAddress> list_addresses() override { return held_; }
+  Result<void> limit(TimePoint until, const std::vector<IpAddress>& addresses) override;
 
   // For the world: outside the daemon's view.
   const std::vector<proto::HeldAddress>& held() const { return held_; }

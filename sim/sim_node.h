@@ -55,6 +55,8 @@ struct SimNode {
   // The instant of the last Tick: a machine whose next_wakeup() stays there after a Tick
   // would spin forever at one instant (see SimWorld::dispatch(WakeNode)).
   TimePoint last_tick_at = TimePoint::min();
+  // A stalled daemon (SIGSTOP) handles nothing before this real instant.
+  TimePoint stalled_until = kTimeZero;
 };
 
 }  // namespace tandem::sim

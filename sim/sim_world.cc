@@ -236,8 +236,9 @@ node::NodeIo SimWorld::io_for(SimNode& node) {
     queue_.push(now_, StopDaemon{index, nodes_[index]->incarnation});
   };
   io::ClusterLock* lock = options_.has_cluster_lock ? &node.io : nullptr;
-  return node::NodeIo{node.io, node.io, node.kernel, node.io, lock, std::move(reply), std::move(status), std::move(log),
-                      std::move(shutdown_done)};
+  return node::NodeIo{node.io,         node.io,           node.kernel,       node.io,
+                      lock,            std::move(reply),  std::move(status), std::move(log),
+                      std::move(shutdown_done), options_.ignores_serving_limit ? nullptr : &node.kernel};
 }
 
 void SimWorld::start_daemon(NodeIndex index) {
@@ -264,12 +265,28 @@ void SimWorld::stop_daemon(NodeIndex index) {
 void SimWorld::feed(NodeIndex index, const cluster::Event& event) {
   SimNode& node = *nodes_[index];
   if (!node.is_running()) return;
+  if (now_ < node.stalled_until) {
+    queue_.push(node.stalled_until, DeferredEvent{index, node.incarnation, event});
+    return;
+  }
+  const std::size_t changes = history_.size();
   node.daemon->handle(event, node.clock.local(now_));
   if (!node.daemon) return;
+  // One echo, not one per echo: an answer to AddressesSeen that changed the kernel again
+  // would be a repair loop, which the counters (and the scenarios) show.
+  if (options_.echo_address_changes && history_.size() != changes && !std::holds_alternative<cluster::AddressesSeen>(event)) {
+    node.daemon->handle(cluster::AddressesSeen{node.kernel.list_addresses()}, node.clock.local(now_));
+    if (!node.daemon) return;
+  }
   const auto& machine = node.daemon->machine();
   if (auto violation = checker_.daemon_state(now_, index, node.incarnation, machine.epoch(), machine.is_leader())) {
     record(std::move(*violation));
   }
+}
+
+void SimWorld::dispatch(const DeferredEvent& event) {
+  if (event.incarnation != nodes_[event.node]->incarnation) return;
+  feed(event.node, event.event);
 }
 
 // --- NodeIoPort ---
@@ -341,6 +358,18 @@ void SimWorld::address_removed(NodeIndex index, const IpPrefix& prefix, const In
 void SimWorld::removal_deferred(NodeIndex index, const IpPrefix& prefix, const InterfaceName& interface) {
   trace(index, "remove-late", prefix.to_string() + " " + interface.value());
   queue_.push(now_ + options_.late_removal, ApplyLateRemoval{index, prefix, interface});
+}
+
+void SimWorld::serving_limited(NodeIndex index, TimePoint until) {
+  const TimePoint real = nodes_[index]->clock.real_at(until);
+  trace_.add_chatter(TraceRecord{now_, index, "limit", -1, 0, 0, std::to_string((real - now_).count() / 1000000) + "ms"});
+  for (auto& violation : checker_.serving_limited(now_, index, real)) record(std::move(violation));
+}
+
+std::vector<NodeIndex> SimWorld::servers(const IpAddress& address) const {
+  std::vector<NodeIndex> nodes = checker_.holders(address);
+  std::erase_if(nodes, [&](NodeIndex node) { return !checker_.is_serving(node, now_); });
+  return nodes;
 }
 
 void SimWorld::announced(NodeIndex index, const IpAddress& address, const InterfaceName& interface) {

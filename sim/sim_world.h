@@ -86,6 +86,12 @@ class SimWorld final : private KernelObserver, private NodeIoPort {
   void power_off(NodeIndex node);
   void power_on(NodeIndex node);
   void crash_daemon(NodeIndex node);
+  // SIGKILL with nothing after it (no systemd): no ExecStopPost removes the addresses and
+  // nothing restarts the daemon; only the kernel's serving limit ends what they serve.
+  void kill_daemon(NodeIndex node);
+  // SIGSTOP, then SIGCONT `span` later: the daemon handles nothing meanwhile (what reaches
+  // it waits), while its kernel keeps the addresses and enforces its serving limit.
+  void stall(NodeIndex node, Duration span);
   // A planned stop (SIGTERM): the daemon is fed Shutdown and exits once it answers
   // ShutdownDone (or after the daemon's hard bound, EventScriptTimeoutMs + 3 s), removing
   // what its machine still holds; systemd's ExecStopPost follows. With `restart_after` it
@@ -101,6 +107,10 @@ class SimWorld final : private KernelObserver, private NodeIoPort {
   void lose_lock();
   void set_hook_fault(NodeIndex node, HookEvent event, HookFault fault);
   void set_kernel_faults(NodeIndex node, const KernelFaults& faults);
+  // Something other than the daemon (an administrator's `ip addr del`, NetworkManager)
+  // removes `address` from the node's kernel; the daemon hears of it at once, as netlink
+  // tells tandemd (cluster::AddressesSeen). Nothing happens if the kernel lacks it.
+  void take_address(NodeIndex node, const IpAddress& address);
   // Hands a command to the node's control socket; the reply lands in replies().
   std::uint64_t admin(NodeIndex node, const proto::AdminCommand& command);
   // Asks the node's control socket for the status; the answer lands in status_replies().
@@ -132,6 +142,8 @@ class SimWorld final : private KernelObserver, private NodeIoPort {
   ClusterView ground_truth_view() const;
   // Which nodes hold `address` now (kernels, not beliefs).
   std::vector<NodeIndex> holders(const IpAddress& address) const { return checker_.holders(address); }
+  // Which nodes serve `address` now: they hold it and their serving limit has not passed.
+  std::vector<NodeIndex> servers(const IpAddress& address) const;
 
  private:
   // KernelObserver
@@ -139,6 +151,7 @@ class SimWorld final : private KernelObserver, private NodeIoPort {
   void address_removed(NodeIndex node, const IpPrefix& prefix, const InterfaceName& interface) override;
   void removal_deferred(NodeIndex node, const IpPrefix& prefix, const InterfaceName& interface) override;
   void announced(NodeIndex node, const IpAddress& address, const InterfaceName& interface) override;
+  void serving_limited(NodeIndex node, TimePoint until) override;
   // NodeIoPort
   void wake_at(NodeIndex node, TimePoint local) override;
   void send(NodeIndex from, NodeId to, const proto::Message& message) override;
@@ -155,6 +168,7 @@ class SimWorld final : private KernelObserver, private NodeIoPort {
   void dispatch(const FreeLock& event);
   void dispatch(const ApplyLateRemoval& event);
   void dispatch(const StopDaemon& event);
+  void dispatch(const DeferredEvent& event);
 
   void start_daemon(NodeIndex node);
   void stop_daemon(NodeIndex node);

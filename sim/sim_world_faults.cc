@@ -1,4 +1,6 @@
 // SimWorld's faults and admin commands, and the ground truth for invariant 3.
+#include <algorithm>
+
 #include "sim/convergence_check.h"
 #include "sim/sim_world.h"
 
@@ -52,6 +54,24 @@ void SimWorld::crash_daemon(NodeIndex index) {
   release_lock(index);
   queue_.push(now_ + options_.stop_cleanup_delay, RunStopCleanup{index, node.incarnation});
   queue_.push(now_ + options_.stop_cleanup_delay + options_.restart_delay, RestartDaemon{index, node.incarnation});
+}
+
+void SimWorld::kill_daemon(NodeIndex index) {
+  SimNode& node = *nodes_[index];
+  if (!node.is_running()) return;
+  trace(index, "FAULT", "daemon killed, no stop clean-up");
+  meter_.fault_anywhere(now_);
+  stop_daemon(index);
+  release_lock(index);
+  node.is_stopped = true;
+}
+
+void SimWorld::stall(NodeIndex index, Duration span) {
+  SimNode& node = *nodes_[index];
+  if (!node.is_running()) return;
+  trace(index, "FAULT", "daemon stalled for " + std::to_string(span.count() / 1000000) + " ms");
+  meter_.fault_anywhere(now_);
+  node.stalled_until = std::max(node.stalled_until, now_ + span);
 }
 
 // The hard bound is tandemd's (app/daemon.cc): the machine's own bound, EventScriptTimeoutMs,
@@ -129,6 +149,19 @@ void SimWorld::lose_lock() {
   meter_.fault_anywhere(now_);
   lock_.free();
   if (holder && nodes_[*holder]->is_running()) queue_.push(now_, AnswerLock{*holder, nodes_[*holder]->incarnation, true});
+}
+
+void SimWorld::take_address(NodeIndex index, const IpAddress& address) {
+  SimNode& node = *nodes_[index];
+  const auto& held = node.kernel.held();
+  auto found = std::find_if(held.begin(), held.end(), [&](const proto::HeldAddress& entry) { return entry.prefix.address == address; });
+  if (found == held.end()) return;
+  const proto::HeldAddress taken = *found;
+  trace(index, "FAULT", "address " + taken.prefix.to_string() + " removed from " + taken.interface.value() +
+                            " behind the daemon's back");
+  meter_.fault(now_, index);
+  node.kernel.remove_now(taken.prefix, taken.interface);
+  feed(index, cluster::AddressesSeen{node.kernel.list_addresses()});
 }
 
 void SimWorld::set_hook_fault(NodeIndex index, HookEvent event, HookFault fault) {

@@ -42,6 +42,15 @@ struct WorldOptions {
   // TEST ONLY, a deliberately broken world: address removals take effect this much later
   // than reported, i.e. "take before release". The invariants must catch it.
   Duration late_removal{0};
+  // TEST ONLY, a deliberately broken world: kernels ignore LimitServing (as with no
+  // serving limit at all), so a stalled daemon's addresses keep serving. The invariants
+  // must catch it.
+  bool ignores_serving_limit = false;
+
+  // As tandemd's address watch does: after every event that changed a node's kernel
+  // addresses, the daemon is told what its kernel holds (cluster::AddressesSeen), its own
+  // changes included. Its own changes must never be "repaired" (address_audit.h).
+  bool echo_address_changes = false;
 
   bool stop_at_first_violation = true;
   std::size_t trace_lines = 200;

@@ -32,7 +32,7 @@ using nlohmann::json;
 
 constexpr int kExitFailed = 1;
 constexpr int kExitUsage = 2;
-const std::vector<std::string> kModeOrder{"footprint", "false-failover", "nic", "node", "leader"};
+const std::vector<std::string> kModeOrder{"footprint", "false-failover", "nic", "node", "leader", "stall"};
 
 struct Arguments {
   std::vector<std::string> modes{"nic", "node", "leader"};
@@ -55,8 +55,8 @@ struct Arguments {
 };
 
 void add_options(CLI::App& app, Arguments& arguments) {
-  app.add_option("modes", arguments.modes, "nic, node, leader, footprint, false-failover (default: nic node leader)")
-      ->check(CLI::IsMember({"nic", "node", "leader", "footprint", "false-failover"}));
+  app.add_option("modes", arguments.modes, "nic, node, leader, stall, footprint, false-failover (default: nic node leader)")
+      ->check(CLI::IsMember({"nic", "node", "leader", "stall", "footprint", "false-failover"}));
   app.add_option("--reps", arguments.reps, "Repetitions of each fault scenario")->check(CLI::Range(1, 10000))->capture_default_str();
   app.add_option("--tunable", arguments.tunables, "Name=Value for every node's [tunables] (repeatable)");
   app.add_option("--nodes", arguments.nodes, "Nodes in the lab")->check(CLI::Range(2, 16))->capture_default_str();

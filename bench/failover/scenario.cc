@@ -76,17 +76,20 @@ Repetition nic_repetition(const ScenarioContext& context, int index, const lab::
   return repetition;
 }
 
-// Crashes `node` (a follower holding a group, or the leader) and boots it again.
-Repetition crash_repetition(const ScenarioContext& context, int index, const lab::LabStatus& status,
-                            const std::string& node, const LeaderAnswer& leader) {
+// A fault of `node` (a follower holding a group, or the leader) whose IPs must answer from
+// another node, then its repair: a crash (power loss) and a boot, or a stall (SIGSTOP) and
+// SIGCONT once its IPs answered elsewhere.
+Repetition node_repetition(const ScenarioContext& context, int index, const lab::LabStatus& status,
+                           const std::string& node, const LeaderAnswer& leader, bool is_stall) {
   Repetition repetition;
   repetition.index = index;
   repetition.node = node;
   repetition.leader = leader.node;
   repetition.leader_method = leader.method;
-  measure(context, held_by(status, node, ""), [&] { return context.lab.crash(node); }, lab::answer_not_from(node),
+  measure(context, held_by(status, node, ""),
+          [&] { return is_stall ? context.lab.pause(node) : context.lab.crash(node); }, lab::answer_not_from(node),
           repetition);
-  note_error(repetition, context.lab.restart(node));
+  note_error(repetition, is_stall ? context.lab.resume(node) : context.lab.restart(node));
   return repetition;
 }
 
@@ -112,11 +115,11 @@ Repetition one_repetition(const ScenarioContext& context, const std::string& nam
   if (name == "nic") return nic_repetition(context, index, status);
   auto leader = find_leader(context.lab, context.tandem_program);
   if (!leader) return failed_repetition(index, leader.error().message());
-  if (name == "leader") return crash_repetition(context, index, status, leader->node, *leader);
+  if (name == "leader") return node_repetition(context, index, status, leader->node, *leader, false);
   auto followers = followers_holding(context, status, leader->node);
   if (followers.empty()) return failed_repetition(index, "no follower holds a group");
   const auto& node = followers[static_cast<std::size_t>(index) % followers.size()];
-  return crash_repetition(context, index, status, node, *leader);
+  return node_repetition(context, index, status, node, *leader, name == "stall");
 }
 
 void print_progress(std::ostream& out, const std::string& name, const Repetition& repetition) {
@@ -134,11 +137,15 @@ void print_progress(std::ostream& out, const std::string& name, const Repetition
 
 }  // namespace
 
-bool is_scenario(const std::string& name) { return name == "nic" || name == "node" || name == "leader"; }
+bool is_scenario(const std::string& name) {
+  return name == "nic" || name == "node" || name == "leader" || name == "stall";
+}
 
 int unexpected_lines(const std::string& name, const LogEvents& events, int node_count) {
   int explained = 0;
   if (name == "leader") explained = std::min(events.leader_lost, node_count - 1) + std::min(events.became_leader, 1);
+  // The stopped node finds its lease lapsed when it continues, and may have missed its leader.
+  if (name == "stall") explained = std::min(events.released_all, 1) + std::min(events.leader_lost, 1);
   return events.false_failover_lines() - explained;
 }
 

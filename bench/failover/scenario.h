@@ -6,6 +6,9 @@
 //   node    a follower holding a group loses power; its IPs must answer from another
 //           node. Then it boots again.
 //   leader  the leader loses power; its IPs must answer from another node. Then it boots.
+//   stall   a follower holding a group is stopped (SIGSTOP); its IPs must answer from
+//           another node while its kernel still has them (the kernel's serving limit
+//           silenced them). Then it continues (SIGCONT) and releases them.
 //
 // Each figure is FailoverClock's: from the return of the fault method to the first answer
 // from the expected place, of a connect attempt started after the fault (lab/probe_session.h).

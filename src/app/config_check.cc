@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "app/host_facts.h"
+#include "config/cluster_check.h"
 #include "config/host_check.h"
 #include "sys/cluster_key.h"
 #include "sys/local_addresses.h"
@@ -86,6 +87,12 @@ CheckReport check_configuration(const std::string& conf_path, const CheckOptions
   }
   if (nodes) check_self(*settings, *nodes, conf_path, report, self);
   if (addresses) check_interfaces(*settings, report);
+  if (nodes && addresses) {
+    if (auto own = config::check_nodes_not_public(settings->paths.nodes, *nodes, settings->paths.public_addresses, *addresses);
+        !own) {
+      report.problems.push_back(own.error());
+    }
+  }
   if (addresses && groups) add(report.warnings, config::check_groups_against_node(*groups, *addresses));
   check_host_paths(*settings, conf_path, options, report);
   if (nodes && addresses && groups && self) {

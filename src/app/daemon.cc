@@ -14,6 +14,7 @@
 #include "sys/file_cluster_lock.h"
 #include "sys/helper_cluster_lock.h"
 #include "sys/local_addresses.h"
+#include "sys/nft_serving_limiter.h"
 #include "sys/lock_outcome.h"
 #include "sys/trusted_path.h"
 
@@ -56,6 +57,11 @@ Daemon::Daemon(asio::io_context& context, DaemonConfig config, std::shared_ptr<s
                handle(cluster::LinkChanged{std::move(interface), state});
              },
              logger_of(log_), [this](const Error& error) { stop_on_fatal_error(error); }),
+      address_watch_(context, config_.public_interfaces(), [this] { on_addresses_changed(); }, logger_of(log_),
+                     [this](const Error& error) {
+                       log_->error("{}; addresses changed behind this daemon's back are no longer seen", error.message());
+                     }),
+      reader_(context, kReloadReadMax),
       hooks_(context, config_.settings.paths.events,
              std::chrono::milliseconds(config_.settings.tunables.event_script_timeout_ms),
              [this](std::uint64_t id, bool ok) { handle(cluster::HookFinished{id, ok}); }, logger_of(log_)),
@@ -104,6 +110,7 @@ node::NodeIo Daemon::node_io() {
       .log = [this](const cluster::Log& line) { log_action(line); },
       // Called from inside Node::handle(): finish outside it.
       .shutdown_done = [this] { asio::post(context_, [this] { finish_shutdown(); }); },
+      .limiter = limiter_.get(),
   };
 }
 
@@ -144,6 +151,9 @@ Result<void> Daemon::start() {
       [this](NodeId from, proto::Message message) { handle(cluster::PeerMessage{from, std::move(message)}); },
       logger_of(log_));
   lock_ = make_lock();
+  auto limiter = sys::NftServingLimiter::create(sys::steady_now);
+  if (!limiter) return fail(limiter.error());
+  limiter_ = std::move(limiter).value();
   node_ = std::make_unique<node::Node>(to_node_config(config_, fresh_seed()), node_io());
   node_->set_move_observer(
       [this](const node::MoveRecord& record) { history_.add(std::chrono::system_clock::now(), record); });
@@ -156,6 +166,7 @@ Result<void> Daemon::start() {
   if (auto listening = links_.start(); !listening) return fail(listening.error());
   auto links = links_.current_links();
   if (!links) return fail(links.error());
+  if (auto listening = address_watch_.start(); !listening) return fail(listening.error());
   if (auto listening = transport_->start(); !listening) return fail(listening.error());
   // Rules and routes a crashed daemon left behind go before anything is taken, as stale
   // addresses do (the machine removes those).
@@ -202,6 +213,21 @@ void Daemon::write_metrics_textfile() {
   textfile_written_ = std::move(text);
 }
 
+// Netlink said the public interfaces' addresses changed. What the kernel holds is read now,
+// after every add and remove the machine asked for was carried out (Node::handle does
+// them before it returns), so the machine sees its own changes as agreeing with what it
+// holds and repairs only what someone else did (cluster/address_audit.h).
+void Daemon::on_addresses_changed() {
+  // Once the stop is finishing, the daemon itself removes what the machine still lists.
+  if (!node_ || is_finishing_) return;
+  auto found = net_.read_addresses();
+  if (!found) {
+    log_->warn("address watch: {}", found.error().message());
+    return;
+  }
+  handle(cluster::AddressesSeen{std::move(*found)});
+}
+
 void Daemon::on_lock_outcome(cluster::LockState state) {
   static constexpr std::array<std::string_view, 3> kWords{"held", "contended", "lost"};
   // A contended lock is tried again every few hundred milliseconds: one line per change.
@@ -231,39 +257,56 @@ void Daemon::report_status_line() {
   if (status_line_) status_line_(line);
 }
 
-Result<void> Daemon::reload_files() {
+namespace {
+
+// Everything a reload reads and checks, on FileReader's thread: it touches nothing the
+// loop owns. The key is checked again too (a key made readable to others since start is
+// refused), though a new key, like a new key_file, takes effect at the next restart.
+Result<ReloadRead> read_for_reload(const std::string& path) {
   auto local = sys::local_addresses();
   if (!local) return fail(local.error());
-  auto config = load_daemon_config(config_.path, *local);
-  using Warnings = Result<std::vector<std::string>>;
-  Warnings checked = config ? check_daemon_config(*config) : Warnings(fail(config.error()));
-  // The key is checked again too (a key made readable to others since start is refused),
-  // though a new key, like a new key_file, takes effect at the next restart.
-  if (checked) {
-    if (auto key = sys::load_cluster_key(config->settings.key_file); !key) checked = fail(key.error());
-  }
-  if (checked) {
-    auto events = sys::ensure_trusted_directory(config->settings.paths.events, "events directory", ::geteuid());
-    if (!events) checked = fail(events.error());
-  }
-  if (!checked) {
-    log_->error("reload refused, the running configuration stays in force: {}", checked.error().message());
-    return fail(checked.error());
-  }
-  for (const auto& warning : *checked) log_->warn("reload: configuration: {}", warning);
-  if (config->nodes != config_.nodes || config->self != config_.self || config->settings.port != config_.settings.port ||
-      config->settings.key_file != config_.settings.key_file ||
-      config->settings.cluster_lock != config_.settings.cluster_lock ||
-      config->settings.paths.socket != config_.settings.paths.socket) {
+  auto config = load_daemon_config(path, *local);
+  if (!config) return fail(config.error());
+  auto checked = check_daemon_config(*config);
+  if (!checked) return fail(checked.error());
+  if (auto key = sys::load_cluster_key(config->settings.key_file); !key) return fail(key.error());
+  auto events = sys::ensure_trusted_directory(config->settings.paths.events, "events directory", ::geteuid());
+  if (!events) return fail(events.error());
+  return ReloadRead{std::move(*config), std::move(*checked)};
+}
+
+}  // namespace
+
+void Daemon::reload_files(std::function<void(const Result<void>&)> done) {
+  reader_.read<ReloadRead>(
+      "reading the configuration", [path = config_.path] { return read_for_reload(path); },
+      [this, done = std::move(done)](Result<ReloadRead> read) {
+        if (!read) {
+          log_->error("reload refused, the running configuration stays in force: {}", read.error().message());
+          if (done) done(fail(read.error()));
+          return;
+        }
+        apply_reload(std::move(*read));
+        if (done) done(success());
+      });
+}
+
+void Daemon::apply_reload(ReloadRead read) {
+  DaemonConfig& config = read.config;
+  for (const auto& warning : read.warnings) log_->warn("reload: configuration: {}", warning);
+  if (config.nodes != config_.nodes || config.self != config_.self || config.settings.port != config_.settings.port ||
+      config.settings.key_file != config_.settings.key_file ||
+      config.settings.cluster_lock != config_.settings.cluster_lock ||
+      config.settings.paths.socket != config_.settings.paths.socket) {
     log_->warn("reload: the nodes, the port, the key, the cluster lock or the socket changed; "
                "they take effect at the next restart");
   }
-  if (config->public_interfaces() != config_.public_interfaces()) {
+  if (config.public_interfaces() != config_.public_interfaces()) {
     log_->warn("reload: the set of public interfaces changed; interfaces new to this daemon are "
                "watched after the next restart");
   }
   auto kept = std::move(config_);
-  config_ = std::move(*config);
+  config_ = std::move(config);
   // What needs a restart keeps its running value, so the state machine never sees a node
   // list or identity that the mesh does not match.
   config_.nodes = kept.nodes;
@@ -280,7 +323,6 @@ Result<void> Daemon::reload_files() {
     for (const auto& held : node_->machine().held()) routed_net_.reinstall(held.prefix, held.interface);
   }
   log_->info("reload: configuration from {} in force", config_.path);
-  return success();
 }
 
 void Daemon::apply_running_config() {

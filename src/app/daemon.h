@@ -16,15 +16,18 @@
 #include <string>
 
 #include "app/daemon_config.h"
+#include "app/file_reader.h"
 #include "app/source_routed_net_ops.h"
 #include "app/daemon_history.h"
 #include "ctl/metrics_report.h"
 #include "node/node.h"
+#include "sys/address_monitor.h"
 #include "sys/asio_timers.h"
 #include "sys/control_server.h"
 #include "sys/link_monitor.h"
 #include "sys/netlink_net_ops.h"
 #include "sys/netlink_source_routes.h"
+#include "sys/nft_serving_limiter.h"
 #include "sys/process_hook_runner.h"
 #include "sys/tcp_peer_transport.h"
 
@@ -40,6 +43,15 @@ namespace tandem::app {
 inline constexpr std::chrono::seconds kShutdownSpare{3};
 // How long a lock helper gets to end (and so let the cluster lock go) before the loop stops.
 inline constexpr std::chrono::milliseconds kLockHelperEndWait{1000};
+// How long a reload's reads may take (a hung cluster filesystem) before it is refused;
+// below the control socket's answer deadline, so `tandem reload` gets the reason.
+inline constexpr std::chrono::milliseconds kReloadReadMax{5000};
+
+// What a reload read and checked, off the loop.
+struct ReloadRead {
+  DaemonConfig config;
+  std::vector<std::string> warnings;
+};
 
 class Daemon {
  public:
@@ -56,9 +68,12 @@ class Daemon {
   // which removes stale addresses and runs the startup hooks before it joins.
   Result<void> start();
 
-  // SIGHUP and `tandem reload`: reads every file again. On an error ("FILE:LINE: cause",
-  // logged and returned) the running configuration stays in force.
-  Result<void> reload_files();
+  // SIGHUP and `tandem reload`: reads every file again, off the event loop (FileReader),
+  // which serves on with the running configuration meanwhile; `done` gets the outcome on
+  // the loop's thread. On an error ("FILE:LINE: cause", or a read that did not finish
+  // within kReloadReadMax; logged and given to `done`) the running configuration stays in
+  // force.
+  void reload_files(std::function<void(const Result<void>&)> done = nullptr);
 
   // SIGTERM: a planned stop (docs/design/cluster.md). The machine takes nothing more,
   // releases with its hooks, tells the leader and steps down; once it is done (or
@@ -80,6 +95,7 @@ class Daemon {
   void stop_on_fatal_error(const Error& error);
   void handle(const cluster::Event& event);
   void on_lock_outcome(cluster::LockState state);
+  void on_addresses_changed();
   void on_control_request(std::string request, sys::Responder responder);
   void answer_status(std::uint64_t request_id, const proto::StatusReply& status);
   void answer_admin(std::uint64_t request_id, bool ok, const std::string& message);
@@ -88,6 +104,7 @@ class Daemon {
   std::unique_ptr<io::ClusterLock> make_lock();
   Result<void> check_paths();
   void apply_running_config();
+  void apply_reload(ReloadRead read);
   node::NodeIo node_io();
   void finish_shutdown();
   void wait_for_lock_helper(TimePoint until);
@@ -105,10 +122,15 @@ class Daemon {
   sys::NetlinkSourceRoutes source_routes_;
   SourceRoutedNetOps routed_net_;  // net_ with per-IP source routing: what the node uses
   sys::LinkMonitor links_;
+  sys::AddressMonitor address_watch_;  // addresses changed behind the daemon's back
+  FileReader reader_;  // a reload's reads
   sys::ProcessHookRunner hooks_;
   std::unique_ptr<sys::TcpPeerTransport> transport_;
   std::unique_ptr<io::ClusterLock> lock_;
   sys::HelperClusterLock* helper_lock_ = nullptr;  // lock_, when it is a helper
+  // The kernel's bound on what the addresses serve (docs/design/cluster.md): made before
+  // node_, which uses it, and outliving it; its tables outlive the daemon.
+  std::unique_ptr<sys::NftServingLimiter> limiter_;
   std::unique_ptr<node::Node> node_;
   std::unique_ptr<sys::ControlServer> control_;
 

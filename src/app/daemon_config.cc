@@ -7,7 +7,9 @@
 #include <set>
 #include <sstream>
 
+#include "config/lines.h"
 #include "config/public_addresses_file.h"
+#include "sys/bounded_file.h"
 
 namespace tandem::app {
 
@@ -26,12 +28,7 @@ std::map<NodeId, IpAddress> DaemonConfig::node_addresses() const {
 }
 
 Result<std::string> read_text_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return fail(path, std::string("cannot read: ") + std::strerror(errno));
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) return fail(path, "read error");
-  return text.str();
+  return sys::read_bounded_file(path, {.size_max = config::kFileSizeMax, .links = sys::Links::kFollow});
 }
 
 namespace {

@@ -37,7 +37,10 @@ struct DaemonConfig {
   friend bool operator==(const DaemonConfig&, const DaemonConfig&) = default;
 };
 
-// Reads the file whole; the error names the path and the system's reason.
+// Reads the file whole through sys::read_bounded_file(): at most config::kFileSizeMax
+// bytes, a regular file only (a FIFO or a device is refused: "FILE: not a regular file"),
+// symbolic links followed (ip_groups often points at the cluster filesystem); the error
+// names the path and the system's reason.
 Result<std::string> read_text_file(const std::string& path);
 
 // The steps of load_daemon_config(), one file each, so that `tandem check` reads every file

@@ -109,6 +109,11 @@ MessageSizes reckon_message_sizes(const DaemonConfig& config) {
 Result<std::vector<std::string>> check_daemon_config(const DaemonConfig& config) {
   if (auto timeouts = check_timeouts(config); !timeouts) return fail(timeouts.error());
   if (auto sizes = check_message_sizes(config); !sizes) return fail(sizes.error());
+  if (auto own = config::check_nodes_not_public(config.settings.paths.nodes, config.nodes,
+                                                config.settings.paths.public_addresses, config.public_addresses);
+      !own) {
+    return fail(own.error());
+  }
   std::vector<std::string> warnings;
   for (const Error& warning : config::check_groups_against_node(groups_touching(config), config.public_addresses)) {
     warnings.push_back(warning.message());

@@ -4,6 +4,8 @@
 // The parsers check each file alone; this checks what only the whole configuration shows:
 //  - refused: LeaseTimeoutMs not longer than DeadTimeoutMs (a lost leader would make every
 //    node drop its IPs before a new one could renew a lease: docs/design/cluster.md);
+//  - refused: a `nodes` address that is also one of this node's public addresses (the
+//    daemon would remove its own mesh address: config::check_nodes_not_public());
 //  - refused: messages that grow with the configuration and would not fit in a frame
 //    (proto::kPayloadSizeMax): this node's StateReport with every address held, and the
 //    status reply the leader sends, reckoned as every configured node being like this one;

@@ -85,5 +85,18 @@ TEST(CheckDaemonConfig, WarnsAboutAGroupThisNodeListsOnlyPartOf) {
   EXPECT_EQ((*checked)[0].substr(0, 43), "ip_groups:4: address 203.0.113.10 of group ");
 }
 
+// Once a daemon started with its own mesh address listed as public, and removed it from
+// its interface as a stale public address.
+TEST(CheckDaemonConfig, RefusesANodesAddressThatIsAlsoAPublicAddress) {
+  DaemonConfig config = config_with(3, 4);
+  config.settings.paths.nodes = "/etc/tandem/nodes";
+  config.public_addresses.push_back(PublicAddress{IpPrefix{ip("192.0.2.2"), 24}, {InterfaceName("eth0")}});
+  auto checked = check_daemon_config(config);
+  ASSERT_FALSE(checked.ok());
+  EXPECT_EQ(checked.error().place, "/etc/tandem/nodes:2");
+  EXPECT_NE(checked.error().cause.find("also a public address in /etc/tandem/public_addresses"), std::string::npos)
+      << checked.error();
+}
+
 }  // namespace
 }  // namespace tandem::app

@@ -68,9 +68,13 @@ void Daemon::on_control_request(std::string request, sys::Responder responder) {
         } else if constexpr (std::is_same_v<Request, ctl::History>) {
           responder.reply(ctl::reply_ok(history_.to_json(value.count)));
         } else if constexpr (std::is_same_v<Request, ctl::Reload>) {
-          auto done = reload_files();
-          responder.reply(done ? ctl::reply_ok(ctl::message_result("configuration reloaded from " + config_.path))
-                               : ctl::reply_error(ctl::ReplyCode::kRefused, done.error().message()));
+          // Answered when the reads, off the loop, are done (std::function needs a copyable
+          // callable: the move-only Responder is shared).
+          auto waiting = std::make_shared<sys::Responder>(std::move(responder));
+          reload_files([this, waiting](const Result<void>& done) {
+            waiting->reply(done ? ctl::reply_ok(ctl::message_result("configuration reloaded from " + config_.path))
+                                : ctl::reply_error(ctl::ReplyCode::kRefused, done.error().message()));
+          });
         } else {
           static_assert(kUnhandled<Request>, "a control request nobody handles");
         }

@@ -105,7 +105,7 @@ ctl::MetricsReport build_metrics(const MetricsInput& input) {
                      {MetricSample{{{"outcome", "done"}}, static_cast<double>(s.takeover_runs_done)},
                       MetricSample{{{"outcome", "failed"}}, static_cast<double>(s.takeover_runs_failed)}}});
   // {name, help}, value; in the order printed.
-  const std::array<std::pair<std::array<const char*, 2>, double>, 12> totals{{
+  const std::array<std::pair<std::array<const char*, 2>, double>, 14> totals{{
       {{"tandem_takeover_run_seconds_total", "Time spent in those takeover runs, summed."}, seconds(s.takeover_run_time)},
       {{"tandem_takeover_moves_total", "Public IPs moved by those takeover runs."}, static_cast<double>(s.takeover_moves)},
       {{"tandem_local_failovers_total", "Link changes that moved public IPs between this node's interfaces."},
@@ -117,6 +117,10 @@ ctl::MetricsReport build_metrics(const MetricsInput& input) {
        static_cast<double>(s.addresses_released)},
       {{"tandem_address_failures_total", "Adds and removes of public IPs the kernel refused."},
        static_cast<double>(s.address_failures)},
+      {{"tandem_addresses_restored_total", "Public IPs this node held that something else removed, added again."},
+       static_cast<double>(s.addresses_restored)},
+      {{"tandem_foreign_addresses_removed_total", "Public IPs that appeared on this node without it holding them, removed."},
+       static_cast<double>(s.foreign_addresses_removed)},
       {{"tandem_lease_lapses_total", "Times this node's lease from the leader ran out."},
        static_cast<double>(s.lease_lapses)},
       {{"tandem_elections_won_total", "Times this node became leader."}, static_cast<double>(s.elections_won)},

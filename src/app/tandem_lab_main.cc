@@ -181,6 +181,30 @@ Verb add_node_verb(CLI::App& tool, const Globals& globals, const std::string& na
           }};
 }
 
+Verb add_kill(CLI::App& tool, const Globals& globals) {
+  auto node = std::make_shared<std::string>();
+  auto is_alone = std::make_shared<bool>(false);
+  CLI::App* verb = tool.add_subcommand("kill", "Daemon crash: SIGKILL, then `tandemd --release-all` (systemd's ExecStopPost).");
+  verb->add_option("NODE", *node, "n0, n1, ... (or 0, 1, ...)")->required();
+  verb->add_flag("--no-release-all", *is_alone,
+                 "SIGKILL alone, as without systemd: the addresses stay until the kernel's serving limit ends");
+  return {verb, [&globals, node, is_alone] {
+            return with_lab(globals, [&](const Lab& lab) { return *is_alone ? lab.kill_alone(*node) : lab.kill(*node); });
+          }};
+}
+
+Verb add_stall(CLI::App& tool, const Globals& globals) {
+  auto node = std::make_shared<std::string>();
+  auto seconds = std::make_shared<double>(0.0);
+  CLI::App* verb = tool.add_subcommand("stall", "A stalled daemon: SIGSTOP of its tandemd, SIGCONT after SECONDS.");
+  verb->add_option("NODE", *node, "n0, n1, ... (or 0, 1, ...)")->required();
+  verb->add_option("SECONDS", *seconds, "How long it stays stopped (e.g. 2.7)")->required()->check(CLI::Range(0.0, 3600.0));
+  return {verb, [&globals, node, seconds] {
+            const auto span = std::chrono::milliseconds(static_cast<std::int64_t>(*seconds * 1000.0));
+            return with_lab(globals, [&](const Lab& lab) { return lab.stall(*node, span); });
+          }};
+}
+
 Verb add_nic_verb(CLI::App& tool, const Globals& globals, bool is_up) {
   auto node = std::make_shared<std::string>();
   auto interface = std::make_shared<std::string>();
@@ -201,6 +225,24 @@ Verb add_partition(CLI::App& tool, const Globals& globals) {
   CLI::App* verb = tool.add_subcommand("partition", "Cut the listed nodes' private network off from the others' (public links stay up).");
   verb->add_option("NODE", *nodes, "The nodes on one side")->required();
   return {verb, [&globals, nodes] { return with_lab(globals, [&](const Lab& lab) { return lab.partition(*nodes); }); }};
+}
+
+Verb add_deladdr(CLI::App& tool, const Globals& globals) {
+  auto node = std::make_shared<std::string>();
+  auto address = std::make_shared<std::string>();
+  CLI::App* verb = tool.add_subcommand("deladdr", "Remove a public IP from a node behind its daemon's back (`ip addr del`).");
+  verb->add_option("NODE", *node, "n0, n1, ...")->required();
+  verb->add_option("IP", *address, "the address, e.g. 198.51.100.10")->required();
+  return {verb, [&globals, node, address] {
+            return with_lab(globals, [&](const Lab& lab) -> tandem::Result<void> {
+              auto parsed = tandem::IpAddress::parse(*address);
+              if (!parsed) return tandem::fail(parsed.error());
+              auto interface = lab.delete_address(*node, *parsed);
+              if (!interface) return tandem::fail(interface.error());
+              std::cout << "deleted " << *address << " from " << *node << " " << *interface << "\n";
+              return tandem::success();
+            });
+          }};
 }
 
 Verb add_heal(CLI::App& tool, const Globals& globals) {
@@ -350,10 +392,12 @@ int main(int argc, char** argv) {
       add_nic_verb(tool, globals, true),
       add_node_verb(tool, globals, "crash", "Power loss: all the node's links down, then SIGKILL of its tandemd.", &Lab::crash),
       add_node_verb(tool, globals, "restart", "Power back: public addresses flushed, links up, tandemd started.", &Lab::restart),
-      add_node_verb(tool, globals, "kill", "Daemon crash: SIGKILL, then `tandemd --release-all` (systemd's ExecStopPost).", &Lab::kill),
+      add_kill(tool, globals),
+      add_stall(tool, globals),
       add_node_verb(tool, globals, "start", "Start a node's tandemd again.", &Lab::start),
       add_partition(tool, globals),
       add_heal(tool, globals),
+      add_deladdr(tool, globals),
       add_exec(tool, globals),
       add_tandem(tool, globals),
       add_demo(tool, globals),

@@ -18,6 +18,7 @@
 #include "sys/local_addresses.h"
 #include "sys/netlink_net_ops.h"
 #include "sys/netlink_source_routes.h"
+#include "sys/nft_serving_limiter.h"
 #include "sys/systemd_notifier.h"
 
 namespace {
@@ -75,6 +76,13 @@ int release_all(const DaemonConfig& config, spdlog::logger& log) {
       log.info("release-all: removed {} from {}", held.prefix.to_string(), held.interface.value());
     }
   }
+  // The serving limit's tables go only once no public address is left for them to mute.
+  if (failures == 0) {
+    if (auto removed = tandem::sys::NftServingLimiter::remove(); !removed) {
+      log.error("release-all: {}", removed.error().message());
+      ++failures;
+    }
+  }
   failures += tandem::app::restore_host_settings(tandem::app::host_settings_place(config.settings.paths.state), log);
   // Source rules and routes are all marked as tandemd's: remove every one of them.
   tandem::sys::NetlinkSourceRoutes routes;
@@ -105,7 +113,7 @@ int run(const DaemonConfig& config, const std::string& path, std::shared_ptr<spd
     const char* name = number == SIGTERM ? "SIGTERM" : "SIGINT";
     if (number == SIGHUP) {
       log->info("SIGHUP: reloading {}", path);
-      (void)daemon.reload_files();  // logged either way
+      daemon.reload_files();  // off the loop; logged either way
       return;
     }
     if (is_stopping) {  // a second SIGTERM or SIGINT: no more waiting for hooks

@@ -2,10 +2,12 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
 
+#include "base/time.h"
 #include "model/hook_event.h"
 #include "model/ids.h"
 #include "model/ip_address.h"
@@ -34,6 +36,17 @@ struct Announce {
   InterfaceName interface;
 };
 
+// The kernel lets this node's public addresses serve until `until` and no longer, whether
+// or not the daemon runs then (docs/design/cluster.md, "The kernel's bound"): past it, their
+// ARP replies, neighbour advertisements and traffic are dropped. Emitted at start (an
+// `until` in the past: nothing serves), at every renewal of the lease and when the public
+// addresses change; `addresses` is the whole list, the newest replacing the older.
+struct LimitServing {
+  TimePoint until;
+  std::vector<IpAddress> addresses;
+  friend bool operator==(const LimitServing&, const LimitServing&) = default;
+};
+
 struct RunHook {
   std::uint64_t id = 0;  // answered by HookFinished with the same id
   HookEvent event;
@@ -55,17 +68,28 @@ struct ReplyStatus {
   proto::StatusReply status;
 };
 
+// A takeover run's start or end, as a value beside its log line, so that observers of the
+// machine (the node layer's TakeoverWatch) never read the line's words.
+struct RunMilestone {
+  enum class Kind : std::uint8_t { kStarts, kDone, kFailed };
+  Kind kind = Kind::kStarts;
+  std::uint64_t run_id = 0;
+
+  friend bool operator==(const RunMilestone&, const RunMilestone&) = default;
+};
+
 // A line for the log, in the domain's words.
 struct Log {
   enum class Level : std::uint8_t { kInfo, kWarning, kError } level = Level::kInfo;
   std::string text;
+  std::optional<RunMilestone> run;  // set on the lines that start and end a takeover run
 };
 
 // The planned stop is over (see Shutdown): the daemon may exit. Emitted once. Whatever
 // held() still lists then (only when the stop was cut short) is the daemon's to remove.
 struct ShutdownDone {};
 
-using Action = std::variant<SendMessage, AddAddress, RemoveAddress, Announce, RunHook, TryLock, ReleaseLock,
+using Action = std::variant<SendMessage, AddAddress, RemoveAddress, Announce, LimitServing, RunHook, TryLock, ReleaseLock,
                             ReplyAdmin, ReplyStatus, Log, ShutdownDone>;
 
 }  // namespace tandem::cluster

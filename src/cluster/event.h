@@ -55,6 +55,16 @@ struct AddressFailed {
   std::string reason;
 };
 
+// The kernel's addresses on the node's public interfaces changed (an address event came,
+// or events were lost), whoever changed them: what the kernel holds there now
+// (io::NetOps::list_addresses), read after every action the machine asked for was carried
+// out. The machine compares it with what it holds (address_audit.h): a held address that
+// is gone is added again and announced; a public address it does not hold is removed. Its
+// own adds and removals agree with `held` by then, so they are never "repaired".
+struct AddressesSeen {
+  std::vector<proto::HeldAddress> found;
+};
+
 // An administrator's command from the local control socket.
 struct AdminCommandReceived {
   std::uint64_t request_id = 0;
@@ -82,6 +92,6 @@ struct Reconfigure {
 struct Shutdown {};
 
 using Event = std::variant<Start, Tick, PeerMessage, LinkChanged, LockChanged, HookFinished, AddressFailed,
-                           AdminCommandReceived, StatusQuery, Reconfigure, Shutdown>;
+                           AdminCommandReceived, StatusQuery, Reconfigure, Shutdown, AddressesSeen>;
 
 }  // namespace tandem::cluster

@@ -57,6 +57,15 @@ void NodeMachine::State::check_invariants(const CallStart& start) {
     }
   }
 
+  // 9. The kernel knows the lease's end and every public address of this node: it never
+  //    lets an address serve longer than the lease (the limit only ever hears the lease's
+  //    own end), and never shorter, since it was told at each renewal.
+  if (started) {
+    std::vector<IpAddress> listed;
+    for (const auto& address : *addresses) listed.push_back(address.address());
+    TANDEM_CHECK(serving_limit.is_told(lease.until(), listed));
+  }
+
   if (const Leader* leading = lead()) check_leader_invariants(*leading);
 }
 

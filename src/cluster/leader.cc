@@ -217,7 +217,8 @@ void NodeMachine::State::start_run(Leader& lead) {
     return;
   }
   const TakeoverRun& run = lead.runs.start(std::move(plan), shutting_down());
-  log(Log::Level::kInfo, "takeover run " + std::to_string(run.id) + " starts");
+  log_run(Log::Level::kInfo, "takeover run " + std::to_string(run.id) + " starts",
+          RunMilestone{RunMilestone::Kind::kStarts, run.id});
   advance_run(lead);
 }
 
@@ -300,8 +301,9 @@ void NodeMachine::State::on_ack(NodeId from, const proto::TakeoverAck& ack) {
 void NodeMachine::State::end_run(Leader& lead, bool ok) {
   const TakeoverRun& run = *lead.runs.run();
   if (ok && run.sees_shutdown) lead.owes_stop_run = false;  // our groups have moved
-  log(ok ? Log::Level::kInfo : Log::Level::kWarning,
-      "takeover run " + std::to_string(run.id) + (ok ? " done" : " failed; will run again"));
+  log_run(ok ? Log::Level::kInfo : Log::Level::kWarning,
+          "takeover run " + std::to_string(run.id) + (ok ? " done" : " failed; will run again"),
+          RunMilestone{ok ? RunMilestone::Kind::kDone : RunMilestone::Kind::kFailed, run.id});
   if (ok) {
     for (NodeId node : membership.nodes()) {
       if (membership.is_alive(node, now)) send(node, proto::TakeoverOrder{epoch(), run.id, TakeoverKind::kIpReallocated, {}});

@@ -68,6 +68,9 @@ void NodeMachine::State::on_start(const Start& start) {
   if (started) return;
   started = true;
   links = start.links;
+  // The kernel hears at once that nothing serves without a lease, before the stale
+  // addresses go (a killed daemon's kernel may still let them serve).
+  limit_serving();
   // Nothing is held at start: every managed address the kernel still has is stale (a
   // crash left it behind) and must go before this node takes part.
   for (const auto& found : start.found) {
@@ -123,6 +126,7 @@ void NodeMachine::State::on_heartbeat(NodeId from, const proto::Heartbeat& heart
   if (heartbeat.echoed_incarnation != membership.incarnation()) return;
   if (auto sent = membership.sent_at(heartbeat.last_heard_seq)) {
     lease.extend_to(*sent + lease_timeout());
+    limit_serving();
   }
 }
 
@@ -247,8 +251,18 @@ void NodeMachine::State::send_heartbeats() {
     }
     out.push_back(SendMessage{peer, heartbeat});
   }
-  if (lead() && membership.has_quorum(now, lock.is_held())) lease.extend_to(now + lease_timeout());
+  if (lead() && membership.has_quorum(now, lock.is_held())) {
+    lease.extend_to(now + lease_timeout());
+    limit_serving();  // before any take this step orders itself
+  }
   next_heartbeat = now + heartbeat_interval();
+}
+
+void NodeMachine::State::limit_serving() {
+  std::vector<IpAddress> list;
+  list.reserve(addresses->size());
+  for (const auto& address : *addresses) list.push_back(address.address());
+  if (auto told = serving_limit.renewal(lease.until(), list)) out.emplace_back(std::move(*told));
 }
 
 void NodeMachine::State::check_lease() {
@@ -663,11 +677,13 @@ std::vector<Action> NodeMachine::on(const Event& event, TimePoint now) {
                  [&](const StatusQuery& e) { s.on_status_query(e); },
                  [&](const Reconfigure& e) { s.on_reconfigure(e); },
                  [&](const Shutdown&) { s.on_shutdown(); },
+                 [&](const AddressesSeen& e) { s.on_addresses_seen(e); },
              },
              event);
   s.drain_self_inbox();
   if (s.started) s.step();
   s.drain_self_inbox();
+  if (s.started) s.limit_serving();  // after a reload of the public addresses
   s.check_invariants(start);
   return std::move(s.out);
 }
@@ -681,5 +697,6 @@ bool NodeMachine::has_lease(TimePoint now) const { return state_->lease.is_valid
 const std::vector<proto::HeldAddress>& NodeMachine::held() const { return state_->held; }
 NodeFlags NodeMachine::flags() const { return state_->own_flags(); }
 bool NodeMachine::is_shutting_down() const { return state_->shutting_down(); }
+AddressRepairs NodeMachine::repairs() const { return state_->repairs; }
 
 }  // namespace tandem::cluster

@@ -14,6 +14,7 @@
 
 #include "base/time.h"
 #include "cluster/action.h"
+#include "cluster/address_audit.h"
 #include "cluster/event.h"
 #include "cluster/node_config.h"
 
@@ -40,6 +41,7 @@ class NodeMachine {
   const std::vector<proto::HeldAddress>& held() const;  // what this node believes it holds
   NodeFlags flags() const;
   bool is_shutting_down() const;  // a Shutdown came (ShutdownDone may have too)
+  AddressRepairs repairs() const;  // answers to AddressesSeen so far
 
  private:
   struct State;

@@ -4,7 +4,7 @@
 //
 // Each part is a value type in its own file, with its own rules and tests: Membership
 // (heartbeats), Leadership (role, epoch, votes; a leader's runs, bans and pins live in its
-// Leader alternative), LockClaim, Lease, Health, OrderExecutor, PlannedStop and
+// Leader alternative), LockClaim, Lease, ServingLimit, Health, OrderExecutor, PlannedStop and
 // StatusQuestions. What is left here is what no part owns alone: the configuration, the
 // addresses this node holds, its administrative flags, and the call's output.
 #pragma once
@@ -16,6 +16,7 @@
 #include <string>
 
 #include "alloc/allocate.h"
+#include "cluster/address_audit.h"
 #include "base/check.h"
 #include "cluster/health.h"
 #include "cluster/lease.h"
@@ -26,6 +27,7 @@
 #include "cluster/order_executor.h"
 #include "cluster/planned_stop.h"
 #include "cluster/random.h"
+#include "cluster/serving_limit.h"
 #include "cluster/status_questions.h"
 #include "cluster/takeover_plan.h"
 
@@ -93,10 +95,12 @@ struct NodeMachine::State {
   std::uint64_t next_hook_id = 1;
   Health health;
   Lease lease;
+  ServingLimit serving_limit;  // what the kernel enforces of the lease
   OrderExecutor executor;
   PlannedStop stop;
   std::map<std::uint64_t, NodeId> forwarded;  // admin request id -> the node we asked
   StatusQuestions status_questions;
+  AddressRepairs repairs;  // counted by on_addresses_seen()
 
   // ---- membership and leadership
   Membership membership;
@@ -129,7 +133,10 @@ struct NodeMachine::State {
   NodeFlags own_flags() const;
   bool may_lead() const;
   void send(NodeId to, proto::Message message);
-  void log(Log::Level level, std::string text) { out.push_back(Log{level, std::move(text)}); }
+  void log(Log::Level level, std::string text) { out.push_back(Log{level, std::move(text), std::nullopt}); }
+  void log_run(Log::Level level, std::string text, RunMilestone run) {
+    out.push_back(Log{level, std::move(text), run});
+  }
   std::uint64_t run_hook(HookEvent event, std::vector<std::string> arguments);
   void drain_self_inbox();
   TimePoint wakeup() const;
@@ -151,6 +158,7 @@ struct NodeMachine::State {
   void on_lock(const LockChanged& change);
   void on_hook(const HookFinished& done);
   void on_address_failed(const AddressFailed& failure);
+  void on_addresses_seen(const AddressesSeen& seen);  // address_audit.cc
   void on_admin(NodeId from, const proto::AdminRequest& request);
   // A command that acts on this node (proto::NodeCommand); why it cannot be done, or nullopt.
   std::optional<std::string> carry_out(const proto::AdminCommand& command);
@@ -173,6 +181,8 @@ struct NodeMachine::State {
   void step();
   void send_heartbeats();
   void check_lease();
+  // Tells the kernel the lease's end and the public addresses, if it does not know them yet.
+  void limit_serving();
   void check_leader();
   void seek_leadership();
   void seek_lock();

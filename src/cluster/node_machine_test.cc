@@ -180,5 +180,37 @@ TEST(NodeMachineAdmin, ANodeCommandNamingAnotherNodeIsForwardedToIt) {
   EXPECT_EQ(forwarded[0].command, command);
 }
 
+TEST(NodeMachineServingLimit, TellsTheKernelAtStartThatNothingServesYet) {
+  NodeMachine machine(config_of(0));
+  const auto limits = all_of<LimitServing>(machine.on(Start{{}, {{kEth1, LinkState::kUp}}}, kTimeZero + 1s));
+  ASSERT_EQ(limits.size(), 1u);
+  EXPECT_LE(limits[0].until, kTimeZero + 1s);
+  EXPECT_EQ(limits[0].addresses, std::vector<IpAddress>{prefix("198.51.100.10/24").address});
+}
+
+// The lease runs LeaseTimeoutMs (800 ms) from when this node sent the heartbeat its leader
+// echoes; the kernel hears that very end, in the step that renewed it.
+TEST(NodeMachineServingLimit, TellsTheKernelTheLeasesEndWhenItsLeaderRenewsIt) {
+  Harness h;
+  (void)h.follow_node_1();
+  h.now += 100ms;  // HeartbeatIntervalMs: the next heartbeats go out
+  const auto heartbeats = sent<proto::Heartbeat>(h.on(Tick{}), NodeId(1));
+  ASSERT_FALSE(heartbeats.empty());
+  const TimePoint sent_at = h.now;
+  h.now += 30ms;
+  proto::Heartbeat echo{1, NodeId(1), 2, heartbeats.back().sent_seq, NodeFlags(), 77, heartbeats.back().incarnation};
+  const auto limits = all_of<LimitServing>(h.on(PeerMessage{NodeId(1), echo}));
+  ASSERT_EQ(limits.size(), 1u);
+  EXPECT_EQ(limits[0].until, sent_at + 800ms);
+  EXPECT_TRUE(h.machine.has_lease(h.now));
+}
+
+TEST(NodeMachineServingLimit, TellsTheKernelNothingNewWhileTheLeaseIsNotRenewed) {
+  Harness h;
+  (void)h.follow_node_1();
+  h.now += 50ms;
+  EXPECT_TRUE(all_of<LimitServing>(h.on(Tick{})).empty());
+}
+
 }  // namespace
 }  // namespace tandem::cluster

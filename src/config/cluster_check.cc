@@ -1,5 +1,6 @@
 #include "config/cluster_check.h"
 
+#include <algorithm>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -71,6 +72,24 @@ Result<void> validate_cluster(const IpGroupsFile& groups, std::span<const NodeAd
       auto checked = check_member(member, entry.group.name.value(), *table);
       if (!checked) return fail(place(groups.file_name, entry.line), checked.error().cause);
     }
+  }
+  return success();
+}
+
+}  // namespace tandem::config
+
+namespace tandem::config {
+
+Result<void> check_nodes_not_public(std::string_view nodes_file, std::span<const NodeEntry> nodes,
+                                    std::string_view public_addresses_file, const AddressList& addresses) {
+  for (const NodeEntry& node : nodes) {
+    if (node.is_deleted()) continue;
+    const auto is_same = [&](const PublicAddress& address) { return address.address() == *node.address; };
+    if (std::none_of(addresses.begin(), addresses.end(), is_same)) continue;
+    return fail(std::string(nodes_file) + ":" + std::to_string(node.line),
+                node.address->to_string() + " is node " + std::to_string(node.pnn.value()) +
+                    "'s address and also a public address in " + std::string(public_addresses_file) +
+                    "; a node's own address must not float (the daemon would remove it from its interface)");
   }
   return success();
 }

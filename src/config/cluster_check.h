@@ -8,9 +8,11 @@
 #pragma once
 
 #include <span>
+#include <string_view>
 
 #include "base/result.h"
 #include "config/ip_groups_file.h"
+#include "config/nodes_file.h"
 #include "model/ids.h"
 #include "model/public_address.h"
 
@@ -28,5 +30,16 @@ struct NodeAddresses {
 //  2. for each group in file order, at its "FILE:LINE": an address that no node lists,
 //     then a preferred interface that no node lists for that address.
 Result<void> validate_cluster(const IpGroupsFile& groups, std::span<const NodeAddresses> nodes);
+
+}  // namespace tandem::config
+
+namespace tandem::config {
+
+// A `nodes` address that is also one of this node's public addresses: the daemon would
+// take it and give it away like any public IP, and at start remove it from the interface
+// it carries the mesh on. The place is the nodes file's line ("nodes:2"); the cause names
+// the public_addresses file. Deleted nodes ('#' lines) have no address and are skipped.
+Result<void> check_nodes_not_public(std::string_view nodes_file, std::span<const NodeEntry> nodes,
+                                    std::string_view public_addresses_file, const AddressList& addresses);
 
 }  // namespace tandem::config

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "config/ip_groups_file.h"
+#include "config/nodes_file.h"
 #include "config/public_addresses_file.h"
 #include "config/test_helpers.h"
 
@@ -59,6 +60,22 @@ TEST(ValidateCluster, RejectsOneAddressWithDifferentPrefixLengthsOnTwoNodesNamin
                           node(2, "198.51.100.10/25 eth1\n")};
   EXPECT_TRUE(fails_at(validate_cluster(groups(""), nodes), "node 2",
                        "public address 198.51.100.10/25 on node 2 has prefix length /24 on node 0"));
+}
+
+TEST(CheckNodesNotPublic, AcceptsNodeAddressesOutsideThePublicAddresses) {
+  const auto nodes = parse_nodes("192.0.2.1\n192.0.2.2\n", "nodes").value();
+  EXPECT_TRUE(succeeds(check_nodes_not_public("nodes", nodes, "public_addresses", node(0, kTwoNetworks).addresses)));
+}
+
+TEST(CheckNodesNotPublic, RefusesANodesAddressThatIsAlsoPublicNamingItsLine) {
+  const auto nodes = parse_nodes("192.0.2.1\n\n198.51.100.11\n", "nodes").value();
+  EXPECT_TRUE(fails_at(check_nodes_not_public("nodes", nodes, "public_addresses", node(0, kTwoNetworks).addresses),
+                       "nodes:3", "198.51.100.11 is node 1's address and also a public address in public_addresses"));
+}
+
+TEST(CheckNodesNotPublic, SkipsDeletedNodes) {
+  const auto nodes = parse_nodes("#198.51.100.11\n192.0.2.2\n", "nodes").value();
+  EXPECT_TRUE(succeeds(check_nodes_not_public("nodes", nodes, "public_addresses", node(0, kTwoNetworks).addresses)));
 }
 
 }  // namespace

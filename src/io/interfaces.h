@@ -47,6 +47,17 @@ class NetOps {
   virtual std::vector<proto::HeldAddress> list_addresses() = 0;
 };
 
+// The kernel's bound on serving (docs/design/cluster.md, "The kernel's bound"): once
+// `until` has passed, the kernel drops the ARP replies, neighbour advertisements and
+// traffic of `addresses` (this node's public addresses), whether or not the daemon runs.
+// Each call replaces the previous one. An `until` already past stops them serving at once.
+// Synchronous; a failure leaves the earlier limit in force, which only ends sooner.
+class ServingLimiter {
+ public:
+  virtual ~ServingLimiter() = default;
+  virtual Result<void> limit(TimePoint until, const std::vector<IpAddress>& addresses) = 0;
+};
+
 // Runs every hook for `event` with `arguments`; completion: Event HookFinished{id, ok}.
 // A hook that exceeds its timeout is killed and reported as failed.
 class HookRunner {

@@ -28,6 +28,11 @@ void Counters::observe(const MachineGlance& before, const MachineGlance& after) 
   if (!before.flags.has(NodeFlags::kBanned) && after.flags.has(NodeFlags::kBanned)) ++statistics_.times_banned;
 }
 
+void Counters::observe(const cluster::AddressRepairs& before, const cluster::AddressRepairs& after) {
+  statistics_.addresses_restored += after.restored - before.restored;
+  statistics_.foreign_addresses_removed += after.foreign_removed - before.foreign_removed;
+}
+
 void Counters::count(const MoveRecord& record) {
   if (record.kind == MoveRecord::Kind::kLocalFailover) {
     ++statistics_.local_failovers;

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "cluster/action.h"
+#include "cluster/address_audit.h"
 #include "cluster/event.h"
 #include "model/ids.h"
 #include "model/node_flags.h"
@@ -38,6 +39,8 @@ struct Statistics {
   std::uint64_t addresses_taken = 0;       // added on this node's interfaces
   std::uint64_t addresses_released = 0;    // removed from them
   std::uint64_t address_failures = 0;      // adds and removes the kernel refused
+  std::uint64_t addresses_restored = 0;    // held addresses removed behind the daemon's back, added again
+  std::uint64_t foreign_addresses_removed = 0;  // public addresses that appeared here unheld, removed
   std::map<std::string, HookTally> hooks;  // by event name ("takeip", ...)
   std::uint64_t lease_lapses = 0;          // this node's lease ran out while it had one
   std::uint64_t leader_changes = 0;        // this node began following another leader
@@ -65,6 +68,8 @@ class Counters {
   // The machine before and after a whole Node::handle().
   void observe(const MachineGlance& before, const MachineGlance& after);
   void count(const MoveRecord& record);
+  // The machine's repair counts (cumulative) before and after a whole Node::handle().
+  void observe(const cluster::AddressRepairs& before, const cluster::AddressRepairs& after);
 
   const Statistics& statistics() const { return statistics_; }
 

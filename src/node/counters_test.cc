@@ -37,6 +37,16 @@ TEST(Counters, CountsLeaseLapsesElectionsLeaderChangesAndBans) {
   EXPECT_EQ(statistics.times_banned, 1u);
 }
 
+TEST(Counters, CountsTheMachinesAddressRepairsByTheirGrowth) {
+  Counters counters;
+  const cluster::AddressRepairs before{2, 1};
+  const cluster::AddressRepairs after{3, 3};
+  counters.observe(before, after);
+  counters.observe(after, after);
+  EXPECT_EQ(counters.statistics().addresses_restored, 1u);
+  EXPECT_EQ(counters.statistics().foreign_addresses_removed, 2u);
+}
+
 TEST(Counters, SumsTakeoverRunsAndTheirDurations) {
   Counters counters;
   MoveRecord run{MoveRecord::Kind::kTakeoverRun, 1, kTimeZero, kTimeZero + milliseconds(300), "a timer", true, {}};

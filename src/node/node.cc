@@ -20,7 +20,7 @@ MachineGlance Node::glance(TimePoint now) const {
 void Node::report(const MoveRecord& record) {
   counters_.count(record);
   if (io_.log) {
-    for (const auto& move : record.moves) io_.log(cluster::Log{cluster::Log::Level::kInfo, describe(record, move)});
+    for (const auto& move : record.moves) io_.log(cluster::Log{cluster::Log::Level::kInfo, describe(record, move), std::nullopt});
   }
   if (moved_) moved_(record);
 }
@@ -37,9 +37,11 @@ void Node::handle(const cluster::Event& event, TimePoint now) {
     links_[change->interface] = change->state;
   }
   const MachineGlance before = glance(now);
+  const cluster::AddressRepairs repairs_before = machine_.repairs();
   run_machine(event, now);
   const MachineGlance after = glance(now);
   counters_.observe(before, after);
+  counters_.observe(repairs_before, machine_.repairs());
   if (!after.is_leader) watch_.leadership_lost(now);
   for (auto& arguments : notifications(before, after, event, previous_link)) queue_notify(std::move(arguments));
   for (const auto& record : watch_.take_finished()) report(record);
@@ -79,7 +81,7 @@ void Node::run_machine(const cluster::Event& event, TimePoint now) {
 void Node::queue_notify(std::vector<std::string> arguments) {
   if (notify_queue_.size() == kNotifyQueueMax) {
     notify_queue_.pop_front();
-    if (io_.log) io_.log(cluster::Log{cluster::Log::Level::kWarning, "notify: too many waiting; dropped the oldest"});
+    if (io_.log) io_.log(cluster::Log{cluster::Log::Level::kWarning, "notify: too many waiting; dropped the oldest", std::nullopt});
   }
   notify_queue_.push_back(std::move(arguments));
   if (!notify_running_) start_notify();
@@ -97,7 +99,7 @@ void Node::start_notify() {
 void Node::on_notify_finished(const cluster::HookFinished& finished) {
   if (finished.id != notify_running_) return;
   counters_.observe(finished, {});
-  if (!finished.ok && io_.log) io_.log(cluster::Log{cluster::Log::Level::kWarning, "notify hook failed"});
+  if (!finished.ok && io_.log) io_.log(cluster::Log{cluster::Log::Level::kWarning, "notify hook failed", std::nullopt});
   notify_running_.reset();
   start_notify();
 }
@@ -110,6 +112,11 @@ void Node::carry_out(const cluster::Action& action, TimePoint) {
           io_.transport.send(step.to, step.message);
         } else if constexpr (std::is_same_v<Step, cluster::Announce>) {
           io_.net.announce(step.address, step.interface);
+        } else if constexpr (std::is_same_v<Step, cluster::LimitServing>) {
+          if (io_.limiter == nullptr) return;
+          if (auto done = io_.limiter->limit(step.until, step.addresses); !done && io_.log) {
+            io_.log(cluster::Log{cluster::Log::Level::kError, "limiting serving to the lease failed: " + done.error().message(), std::nullopt});
+          }
         } else if constexpr (std::is_same_v<Step, cluster::RunHook>) {
           io_.hooks.run(step.id, step.event, step.arguments);
         } else if constexpr (std::is_same_v<Step, cluster::TryLock>) {

@@ -36,6 +36,8 @@ struct NodeIo {
   // removed whatever machine().held() still lists. Called from inside handle(), once: the
   // owner must not destroy the Node from inside the call. May be empty.
   std::function<void()> shutdown_done;
+  // The kernel's bound on serving (cluster::LimitServing); null where nothing enforces it.
+  io::ServingLimiter* limiter = nullptr;
 };
 
 // `notify` hook runs (notify_watch.h) carry ids from here up, apart from the machine's own

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <charconv>
 #include <type_traits>
 
 namespace tandem::node {
@@ -69,20 +68,6 @@ std::string describe(const MoveRecord& record, const Move& move) {
   return text + " from " + place_text(move.from) + " to " + place_text(move.to) + ": " + move.why;
 }
 
-std::optional<RunLog> parse_run_log(std::string_view text) {
-  static constexpr std::string_view kPrefix = "takeover run ";
-  if (!text.starts_with(kPrefix)) return std::nullopt;
-  text.remove_prefix(kPrefix.size());
-  std::uint64_t id = 0;
-  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (error != std::errc()) return std::nullopt;
-  const std::string_view rest(end, static_cast<std::size_t>(text.data() + text.size() - end));
-  if (rest == " starts") return RunLog{RunLog::Kind::kStarts, id};
-  if (rest == " done") return RunLog{RunLog::Kind::kDone, id};
-  if (rest.starts_with(" failed")) return RunLog{RunLog::Kind::kFailed, id};
-  return std::nullopt;
-}
-
 std::string cause_of(const cluster::Event& event) {
   return std::visit(
       [](const auto& e) -> std::string {
@@ -105,6 +90,7 @@ std::string cause_of(const cluster::Event& event) {
         if constexpr (std::is_same_v<E, cluster::StatusQuery>) return "a status question";
         if constexpr (std::is_same_v<E, cluster::Reconfigure>) return "a configuration reload";
         if constexpr (std::is_same_v<E, cluster::Shutdown>) return "a planned stop";
+        if constexpr (std::is_same_v<E, cluster::AddressesSeen>) return "a change of the kernel's addresses";
         return "an event";
       },
       event);
@@ -138,19 +124,19 @@ std::optional<cluster::StatusQuery> TakeoverWatch::observe(const cluster::Event&
   std::optional<cluster::StatusQuery> question;
   for (const auto& action : actions) {
     const auto* line = std::get_if<cluster::Log>(&action);
-    const auto run_log = line == nullptr ? std::nullopt : parse_run_log(line->text);
+    const std::optional<cluster::RunMilestone> run_log = line == nullptr ? std::nullopt : line->run;
     if (!run_log) {
       if (run_ && !std::holds_alternative<cluster::LinkChanged>(event)) note_orders(action);
       continue;
     }
-    if (run_log->kind == RunLog::Kind::kStarts) {
+    if (run_log->kind == cluster::RunMilestone::Kind::kStarts) {
       run_.emplace();
       run_->record = MoveRecord{MoveRecord::Kind::kTakeoverRun, run_log->run_id, now, now, cause_of(event), true, {}};
       question = cluster::StatusQuery{next_status_id_++};
       continue;
     }
     if (run_ && run_->record.run_id == run_log->run_id) {
-      finished_.push_back(finish(std::move(*run_), run_log->kind == RunLog::Kind::kDone, now));
+      finished_.push_back(finish(std::move(*run_), run_log->kind == cluster::RunMilestone::Kind::kDone, now));
       run_.reset();
     }
   }

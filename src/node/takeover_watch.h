@@ -6,8 +6,8 @@
 // failover (on the node whose link changed). Pure: time comes with each call.
 //
 // How it sees a takeover run, on the leader:
-//  - the machine's Log lines "takeover run N starts" and "takeover run N done" / "... failed"
-//    mark its start and end (the words are the machine's; parse_run_log() reads them);
+//  - the machine's Log lines that start and end a run carry a RunMilestone (starts, done,
+//    failed, with the run's id): the watch reads that value, never the line's words;
 //  - at the start the Node asks the machine for its status (a StatusQuery with an id of
 //    its own, kWatchStatusIdBase and up): the leader's view before anything moved, giving
 //    where each address was and each node's flags and links;
@@ -79,14 +79,6 @@ struct MoveRecord {
 // "takeover run 7: 203.0.113.10/24 (group g1) from node 1 eth1 to node 2 eth2: node 1 is
 // disconnected"; a local failover reads "local failover: ... from node 0 eth1 to node 0 eth2: ...".
 std::string describe(const MoveRecord& record, const Move& move);
-
-// A machine Log line about a takeover run: its id and whether it starts, ended well or failed.
-struct RunLog {
-  enum class Kind : std::uint8_t { kStarts, kDone, kFailed };
-  Kind kind;
-  std::uint64_t run_id;
-};
-std::optional<RunLog> parse_run_log(std::string_view text);
 
 // Why an event happened, in a few words, for a run's cause ("interface eth1 down",
 // "a report from node 2", "an administrator's moveip", "a timer").

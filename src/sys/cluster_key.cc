@@ -44,11 +44,13 @@ void ensure_sodium() {
 }  // namespace
 
 Result<ClusterKey> load_cluster_key(const std::string& path) {
-  ScopedFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+  // O_NONBLOCK: opening a FIFO without a writer must not block (sys/bounded_file.h); the
+  // read below is bounded to one byte more than a key.
+  ScopedFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
   if (fd.get() < 0) return fail(path, std::string("cannot open the cluster key: ") + std::strerror(errno));
   struct stat status {};
   if (::fstat(fd.get(), &status) != 0) return fail(path, std::string("cannot stat: ") + std::strerror(errno));
-  if (!S_ISREG(status.st_mode)) return fail(path, "the cluster key is not a regular file");
+  if (!S_ISREG(status.st_mode)) return fail(path, "not a regular file");
   if (status.st_uid != ::geteuid()) {
     return fail(path, "the cluster key is owned by uid " + std::to_string(status.st_uid) + ", not by uid " +
                           std::to_string(::geteuid()) + " that runs the daemon; chown it (root:root, mode 0600)");

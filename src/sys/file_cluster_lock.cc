@@ -84,7 +84,9 @@ Result<void> check_lock_path(const std::string& path) {
 std::optional<std::string> FileClusterLock::lock_file() {
   // O_NOFOLLOW: root must not create or open a file wherever a symbolic link at the lock's
   // path points (a dangling link would make it create one there).
-  UniqueFd fd(::open(path_.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600));
+  // O_NONBLOCK and the fstat below: a FIFO or a device put at the lock's path is refused,
+  // never waited on.
+  UniqueFd fd(::open(path_.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0600));
   if (!fd.is_valid()) {
     const int error = errno;
     if (error == ELOOP) return "cannot open " + path_ + ": it is a symbolic link, which tandemd does not follow";
@@ -93,6 +95,9 @@ std::optional<std::string> FileClusterLock::lock_file() {
              ": its directory does not exist (is the cluster filesystem mounted?)";
     }
     return "cannot open " + path_ + ": " + errno_text(error);
+  }
+  if (struct stat status {}; ::fstat(fd.get(), &status) != 0 || !S_ISREG(status.st_mode)) {
+    return path_ + ": not a regular file";
   }
   struct flock lock = first_byte(F_WRLCK);
   if (::fcntl(fd.get(), F_OFD_SETLK, &lock) != 0) {

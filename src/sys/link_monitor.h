@@ -8,10 +8,11 @@
 // the callback must not destroy the monitor. Acts in the network namespace of the thread
 // that calls start().
 //
-// It never goes deaf silently: when the kernel drops events (ENOBUFS) it reads every link
-// again; when its socket fails it opens a new one and reads every link again, saying so in
-// the log; and when it cannot (kRecoveriesMax failures in a row), it calls `failed`, after
-// which it reports nothing: the owner must stop, since link changes would go unseen.
+// It never goes deaf silently (NetlinkEvents): when the kernel drops events (ENOBUFS) it
+// reads every link again; when its socket fails it opens a new one and reads every link
+// again, saying so in the log; and when it cannot (kRecoveriesMax failures in a row), it
+// calls `failed`, after which it reports nothing: the owner must stop, since link changes
+// would go unseen.
 #pragma once
 
 #include <asio.hpp>
@@ -25,6 +26,7 @@
 #include "model/cluster_view.h"
 #include "model/ids.h"
 #include "sys/logger.h"
+#include "sys/netlink_events.h"
 
 struct nlmsghdr;
 
@@ -36,7 +38,7 @@ class LinkMonitor {
   using Failed = std::function<void(const Error& error)>;
 
   // Socket failures in a row (without one good read between) before `failed` is called.
-  static constexpr int kRecoveriesMax = 3;
+  static constexpr int kRecoveriesMax = NetlinkEvents::kRecoveriesMax;
 
   LinkMonitor(asio::io_context& context, std::vector<InterfaceName> watched, Changed changed,
               Logger log, Failed failed = nullptr);
@@ -55,26 +57,14 @@ class LinkMonitor {
   Result<std::map<InterfaceName, LinkState>> current_links() const;
 
  private:
-  void read_next();
-  bool on_readable();  // false: it failed and called recover()
   void on_link_message(const nlmsghdr& message);
   void update(const InterfaceName& interface, LinkState state);
-  Result<void> open_socket();
-  void discard_queued_events(std::vector<char>& buffer);
   Result<void> resynchronise();
-  void recover(const std::string& cause);
 
   std::vector<InterfaceName> watched_;
   Changed changed_;
-  Logger log_;
-  Failed failed_;
-  int receive_buffer_bytes_ = 0;
-  int recoveries_in_a_row_ = 0;
-  bool has_failed_ = false;
-  asio::posix::stream_descriptor descriptor_;
   std::map<InterfaceName, LinkState> known_;  // last state reported, per watched interface
-  // Handlers hold a weak_ptr to this and do nothing once the monitor is gone.
-  std::shared_ptr<char> alive_ = std::make_shared<char>();
+  NetlinkEvents events_;
 };
 
 }  // namespace tandem::sys

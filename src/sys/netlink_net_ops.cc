@@ -187,7 +187,7 @@ void NetlinkNetOps::schedule_announcement(const IpAddress& address, const Interf
   });
 }
 
-std::vector<proto::HeldAddress> NetlinkNetOps::list_addresses() {
+Result<std::vector<proto::HeldAddress>> NetlinkNetOps::read_addresses() const {
   std::map<unsigned, InterfaceName> by_index;
   for (const auto& interface : public_interfaces_) {
     unsigned index = ::if_nametoindex(interface.value().c_str());
@@ -195,13 +195,6 @@ std::vector<proto::HeldAddress> NetlinkNetOps::list_addresses() {
   }
   std::vector<proto::HeldAddress> held;
   if (by_index.empty()) return held;
-
-  alignas(nlmsghdr) char buffer[kRequestBufferSize];
-  nlmsghdr* request = mnl_nlmsg_put_header(buffer);
-  request->nlmsg_type = RTM_GETADDR;
-  request->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-  auto* header = static_cast<ifaddrmsg*>(mnl_nlmsg_put_extra_header(request, sizeof(ifaddrmsg)));
-  header->ifa_family = AF_UNSPEC;
 
   auto on_message = [&](const nlmsghdr& message) {
     if (message.nlmsg_type != RTM_NEWADDR) return;
@@ -212,18 +205,17 @@ std::vector<proto::HeldAddress> NetlinkNetOps::list_addresses() {
     IpPrefix prefix;
     if (parse_address(message, prefix)) held.push_back({prefix, interface->second});
   };
-  auto socket = NetlinkSocket::open(0, false);
-  if (!socket) {
-    log_.error("cannot list addresses: " + socket.error().message());
-    return {};
-  }
-  auto answer = socket->exchange(*request, on_message);
-  if (!answer || *answer != 0) {
-    log_.error("cannot list addresses: " +
-        (answer ? error_text(*answer) : answer.error().message()));
-    return {};
+  if (auto listed = dump_table(RTM_GETADDR, sizeof(ifaddrmsg), "netlink", "addresses", on_message); !listed) {
+    return fail(listed.error());
   }
   return held;
+}
+
+std::vector<proto::HeldAddress> NetlinkNetOps::list_addresses() {
+  auto held = read_addresses();
+  if (held) return std::move(*held);
+  log_.error(held.error().cause);
+  return {};
 }
 
 }  // namespace tandem::sys

@@ -66,6 +66,9 @@ class NetlinkNetOps final : public io::NetOps {
   // a public IP). An interface that does not exist has none; a failure is logged and gives
   // an empty list.
   std::vector<proto::HeldAddress> list_addresses() override;
+  // The same, with a failure as an Error (the address watch must not take "could not
+  // read" for "the kernel holds nothing").
+  Result<std::vector<proto::HeldAddress>> read_addresses() const;
 
  private:
   Result<void> change_address(bool is_add, const IpPrefix& prefix, const InterfaceName& interface);

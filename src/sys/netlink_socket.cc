@@ -8,6 +8,8 @@
 #include <cstring>
 #include <vector>
 
+#include "base/check.h"
+
 namespace tandem::sys {
 namespace {
 
@@ -77,6 +79,23 @@ Result<int> NetlinkSocket::exchange(nlmsghdr& request, const OnMessage& on_messa
     }
     if (outcome == MNL_CB_STOP) return 0;
   }
+}
+
+Result<void> dump_table(std::uint16_t type, std::size_t header_size, const std::string& place, const std::string& noun,
+                        const NetlinkSocket::OnMessage& on_message) {
+  constexpr std::size_t kFamilyHeaderMax = 64;  // the largest is rtmsg's 12 bytes
+  TANDEM_CHECK(header_size <= kFamilyHeaderMax);
+  alignas(nlmsghdr) char buffer[sizeof(nlmsghdr) + kFamilyHeaderMax] = {};
+  nlmsghdr* request = mnl_nlmsg_put_header(buffer);
+  request->nlmsg_type = type;
+  request->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+  mnl_nlmsg_put_extra_header(request, header_size);  // zeroed: AF_UNSPEC, every family
+  auto socket = NetlinkSocket::open(0, false);
+  if (!socket) return fail(place, "cannot list " + noun + ": " + socket.error().message());
+  auto answer = socket->exchange(*request, on_message);
+  if (!answer) return fail(place, "cannot list " + noun + ": " + answer.error().message());
+  if (*answer != 0) return fail(place, "cannot list " + noun + ": " + error_text(*answer));
+  return success();
 }
 
 bool for_each_netlink_message(const void* buffer, std::size_t size,

@@ -1,7 +1,7 @@
 // NetlinkSocket: one NETLINK_ROUTE socket, for request/acknowledge and dump exchanges.
 //
 // Messages are built and parsed with libmnl; the socket itself is a UniqueFd so that it has
-// exactly one owner. A socket opened with multicast groups is for LinkMonitor's event
+// exactly one owner. A socket opened with multicast groups is for NetlinkEvents' event
 // stream and must never be used for exchange() (its notifications would interleave with the
 // answers). exchange() never blocks longer than kNetlinkReplyTimeout.
 #pragma once
@@ -49,6 +49,13 @@ class NetlinkSocket {
   std::uint32_t port_id_ = 0;
   std::uint32_t next_sequence_ = 1;
 };
+
+// A whole table for every address family, on a socket of its own: a `type` dump request
+// (RTM_GETLINK, RTM_GETADDR, ...) with a family header of `header_size` bytes left zero
+// (AF_UNSPEC), `on_message` called for each entry. A failure is an Error at `place`,
+// "cannot list NOUN: why".
+Result<void> dump_table(std::uint16_t type, std::size_t header_size, const std::string& place, const std::string& noun,
+                        const NetlinkSocket::OnMessage& on_message);
 
 // Runs `on_message` on every message in a buffer the kernel sent (for event streams, where
 // there is no request to match). Returns false if the buffer is malformed.

@@ -11,6 +11,7 @@
 
 #include "base/text.h"
 #include "base/unique_fd.h"
+#include "sys/bounded_file.h"
 
 namespace tandem::sys {
 namespace {
@@ -93,13 +94,9 @@ Result<void> ProcSys::write(const std::string& path, int value) const {
   return write_all(full, fd->get(), std::to_string(value) + "\n");
 }
 
+// The daemon's own state file: never through a symbolic link, never a FIFO or device.
 Result<std::optional<std::string>> read_file_if_present(const std::string& path) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.is_valid() && errno == ENOENT) return std::optional<std::string>();
-  if (!fd.is_valid()) return system_error(path, "cannot open");
-  auto text = read_all(path, fd.get(), kStateFileSizeMax);
-  if (!text) return fail(text.error());
-  return std::optional<std::string>(std::move(*text));
+  return read_bounded_file_if_present(path, {.size_max = kStateFileSizeMax, .links = Links::kRefuse});
 }
 
 Result<void> replace_file(const std::string& path, const std::string& text) {

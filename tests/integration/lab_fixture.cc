@@ -55,6 +55,16 @@ bool all_whole_and_none_on(const GroupPlaces& places, const std::string& node) {
   return all_whole(places);
 }
 
+std::string conflicts_text(const std::vector<lab::ArpConflict>& conflicts) {
+  std::string text;
+  for (const auto& conflict : conflicts) {
+    text += "\n  round " + std::to_string(conflict.round) + " at " + std::to_string(conflict.t_ms) + " ms: " +
+            conflict.address.to_string() + " answered by";
+    for (const auto& owner : conflict.owners) text += " " + owner;
+  }
+  return text;
+}
+
 std::string places_text(const GroupPlaces& places) {
   std::string text;
   for (const auto& [group, place] : places) text += (text.empty() ? "" : " ") + group + "=" + place;
@@ -157,6 +167,23 @@ std::string LabTest::leader_seen_by(const std::string& node) const {
   auto parsed = nlohmann::json::parse(output.out, nullptr, false);
   if (parsed.is_discarded() || !parsed.contains("leader") || !parsed["leader"].is_number_unsigned()) return "";
   return "n" + std::to_string(parsed["leader"].get<unsigned>());
+}
+
+Result<std::unique_ptr<lab::ArpWatcher>> LabTest::watch_arp() const {
+  auto status = lab().status();
+  if (!status) return fail(status.error());
+  lab::ArpWatchOptions options;
+  options.owners = lab::node_owners(*status);
+  return lab::ArpWatcher::start(plan().client_netns, lab().public_ips(), options);
+}
+
+bool LabTest::wire_agrees(const lab::ArpWatcher& watcher, const GroupPlaces& places) const {
+  for (const auto& [group, node] : places) {
+    for (const auto& address : group_ips(group)) {
+      if (watcher.owners_now(address) != std::set<std::string>{node}) return false;
+    }
+  }
+  return true;
 }
 
 GroupPlaces LabTest::groups_from_client() const {

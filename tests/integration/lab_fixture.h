@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "lab/arp_watcher.h"
 #include "lab/lab.h"
 #include "lab/probe_session.h"
 
@@ -99,6 +100,13 @@ class LabTest : public ::testing::Test {
   // The public IPs configured on NODE, reachable or not ("198.51.100.10 eth1").
   std::vector<std::string> addresses_on(const std::string& node) const;
 
+  // An ARP watcher (lab/arp_watcher.h) in the client's namespace on every public IP, each
+  // reply credited to the node that sent it.
+  Result<std::unique_ptr<lab::ArpWatcher>> watch_arp() const;
+  // Whether the watcher's latest round shows every IP of each group in `places` answered
+  // by the group's node alone.
+  bool wire_agrees(const lab::ArpWatcher& watcher, const GroupPlaces& places) const;
+
   // Polls `condition` every 50 ms until it holds or `limit` passes.
   static bool wait_until(milliseconds limit, const std::function<bool()>& condition);
 
@@ -126,5 +134,7 @@ bool all_whole(const GroupPlaces& places);
 bool all_whole_and_none_on(const GroupPlaces& places, const std::string& node);
 // Text for failure messages: "g0=n1 g1=n2 g2=".
 std::string places_text(const GroupPlaces& places);
+// Text for failure messages: each round in which an IP was answered by two nodes.
+std::string conflicts_text(const std::vector<lab::ArpConflict>& conflicts);
 
 }  // namespace tandem::integration

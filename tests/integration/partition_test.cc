@@ -19,11 +19,7 @@ class Partition : public LabTest {
   }
 
   void start_watcher() {
-    auto status = lab().status();
-    ASSERT_TRUE(status.ok()) << status.error().message();
-    lab::ArpWatchOptions options;
-    options.owners = lab::node_owners(*status);
-    auto watcher = ArpWatcher::start(plan().client_netns, lab().public_ips(), options);
+    auto watcher = watch_arp();
     ASSERT_TRUE(watcher.ok()) << watcher.error().message();
     watcher_ = std::move(*watcher);
   }
@@ -41,16 +37,6 @@ class Partition : public LabTest {
 
   std::unique_ptr<ArpWatcher> watcher_;
 };
-
-std::string conflicts_text(const std::vector<lab::ArpConflict>& conflicts) {
-  std::string text;
-  for (const auto& conflict : conflicts) {
-    text += "\n  round " + std::to_string(conflict.round) + " at " + std::to_string(conflict.t_ms) + " ms: " +
-            conflict.address.to_string() + " answered by";
-    for (const auto& owner : conflict.owners) text += " " + owner;
-  }
-  return text;
-}
 
 // The watcher's own check: without daemons, one IP put on two nodes by hand must show.
 TEST_F(Partition, TheArpWatcherSeesAnIpConfiguredOnTwoNodesInOneRound) {
@@ -81,14 +67,8 @@ TEST_F(Partition, AMinorityNodeReleasesTheMajorityTakesOverAndNoIpIsEverAnswered
   ASSERT_NO_FATAL_FAILURE(start_watcher());
   const std::string minority = "n0";
   const GroupPlaces before = groups_from_client();
-  ASSERT_TRUE(wait_until(2000ms, [&] {
-    for (const auto& [group, node] : before) {
-      for (const auto& address : group_ips(group)) {
-        if (watcher_->owners_now(address) != std::set<std::string>{node}) return false;
-      }
-    }
-    return true;
-  })) << "the wire disagrees with the client before the partition: " << wire_text();
+  ASSERT_TRUE(wait_until(2000ms, [&] { return wire_agrees(*watcher_, before); }))
+      << "the wire disagrees with the client before the partition: " << wire_text();
 
   ASSERT_TRUE(lab().partition({minority}).ok());
   EXPECT_TRUE(wait_until(kNodeMoveLimit, [&] { return addresses_on(minority).empty(); }))

@@ -63,5 +63,52 @@ TEST(NodeFailover, DaemonCrashKeepsAddressesUntilTheStopCleanupThenMovesThem) {
   s.run_for(3s).expect_all_groups_hosted().expect_converged();
 }
 
+// A follower holding `group`, for the faults below (losing the leader is Leadership's case).
+std::pair<std::string, NodeId> follower_group(const Scenario& s) {
+  for (std::string group : {"target1", "target2", "target3"}) {
+    const auto node = s.node_hosting(group);
+    if (node && node != s.leader()) return {group, *node};
+  }
+  return {"", NodeId(0)};
+}
+
+TEST(NodeFailover, AStalledDaemonsKernelStopsServingAtItsLeaseEndBeforeTheGroupMoves) {
+  Scenario s(three_nodes(6));
+  s.run_for(2s);
+  const auto [group, node] = follower_group(s);
+  ASSERT_FALSE(group.empty());
+  const IpAddress address = s.ip(group, 0);
+  s.stall(node, 2700ms);  // 3 x the lease
+  // Run until another node serves the group; every step checks that no two nodes served
+  // the address at one instant (the run fails at once if they did).
+  ASSERT_TRUE(s.run_until(
+      [&] {
+        const auto serving = s.servers(address);
+        return !serving.empty() && serving.front() != node;
+      },
+      2s));
+  const auto holders = s.world().holders(address);
+  EXPECT_NE(std::find(holders.begin(), holders.end(), node.value()), holders.end())
+      << "the stalled node's kernel still has the address, only its limit keeps it from serving";
+  const TimePoint moved_at = s.world().now();
+  s.run_for(3s).expect_all_groups_hosted().expect_converged();
+  const auto removed = s.last_removed(address, node);
+  EXPECT_TRUE(removed && *removed > moved_at) << "the node removed the address once it ran again";
+}
+
+TEST(NodeFailover, AKilledDaemonWithoutStopCleanUpStopsServingAndItsGroupMoves) {
+  Scenario s(three_nodes(7));
+  s.run_for(2s);
+  const auto [group, node] = follower_group(s);
+  ASSERT_FALSE(group.empty());
+  s.kill_daemon(node).run_for(3s);
+  s.expect_all_groups_hosted();
+  for (const auto& address : {s.ip(group, 0), s.ip(group, 1)}) {
+    const auto serving = s.servers(address);
+    ASSERT_EQ(serving.size(), 1u) << address.to_string();
+    EXPECT_NE(serving.front(), node) << address.to_string();
+  }
+}
+
 }  // namespace
 }  // namespace tandem::sim

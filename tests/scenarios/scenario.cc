@@ -13,7 +13,9 @@ WorldOptions world_options(const ScenarioOptions& options) {
   world.shape = {options.nodes, options.interfaces, options.groups, options.group_size};
   world.has_cluster_lock = options.cluster_lock;
   world.late_removal = options.late_removal;
+  world.ignores_serving_limit = options.ignores_serving_limit;
   world.tunables = options.tunables;
+  world.echo_address_changes = options.echo_address_changes;
   world.stop_at_first_violation = false;  // a scenario looks at everything that went wrong
   return world;
 }
@@ -28,7 +30,7 @@ Scenario::Scenario(const WorldOptions& options) {
   auto created = SimWorld::create(options);
   TANDEM_CHECK(created.ok());
   world_ = std::move(created).value();
-  if (options.late_removal.count() > 0) violations_allowed_ = true;
+  if (options.late_removal.count() > 0 || options.ignores_serving_limit) violations_allowed_ = true;
 }
 
 Scenario& Scenario::run_for(Duration span) {
@@ -75,6 +77,14 @@ Scenario& Scenario::crash_daemon(NodeId node) {
   world_->crash_daemon(node.value());
   return *this;
 }
+Scenario& Scenario::kill_daemon(NodeId node) {
+  world_->kill_daemon(node.value());
+  return *this;
+}
+Scenario& Scenario::stall(NodeId node, Duration span) {
+  world_->stall(node.value(), span);
+  return *this;
+}
 Scenario& Scenario::shutdown(NodeId node) {
   world_->shutdown_daemon(node.value());
   return *this;
@@ -111,6 +121,11 @@ Scenario& Scenario::slow_hook(NodeId node, HookEvent event) {
 }
 Scenario& Scenario::fail_removals(NodeId node) {
   world_->set_kernel_faults(node.value(), {.removals_fail = true});
+  return *this;
+}
+
+Scenario& Scenario::take_address(NodeId node, const IpAddress& address) {
+  world_->take_address(node.value(), address);
   return *this;
 }
 
@@ -181,6 +196,12 @@ std::optional<NodeId> Scenario::node_hosting(std::string_view group_name) const 
   return NodeId(holders.front());
 }
 
+std::vector<NodeId> Scenario::servers(const IpAddress& address) const {
+  std::vector<NodeId> nodes;
+  for (NodeIndex index : world_->servers(address)) nodes.emplace_back(index);
+  return nodes;
+}
+
 std::optional<NodeId> Scenario::leader() const {
   std::optional<NodeId> best;
   std::uint64_t best_epoch = 0;
@@ -231,9 +252,9 @@ bool Scenario::is_running(NodeId node) const { return world_->node(node.value())
 Scenario& Scenario::expect_all_groups_hosted() {
   for (const auto& g : world_->layout().groups) {
     for (const auto& member : g.members) {
-      if (world_->holders(member.address).size() != 1) {
-        fail_with_trace("group " + g.name.value() + ": " + member.address.to_string() + " is on " +
-                        std::to_string(world_->holders(member.address).size()) + " nodes, expected 1");
+      if (world_->servers(member.address).size() != 1) {
+        fail_with_trace("group " + g.name.value() + ": " + member.address.to_string() + " is served by " +
+                        std::to_string(world_->servers(member.address).size()) + " nodes, expected 1");
         return *this;
       }
     }

@@ -31,7 +31,10 @@ struct ScenarioOptions {
   bool cluster_lock = true;
   // Test only: removals take effect this much later (a broken world, see WorldOptions).
   Duration late_removal{0};
+  // Test only: kernels that ignore the serving limit (a broken world, see WorldOptions).
+  bool ignores_serving_limit = false;
   Tunables tunables{};
+  bool echo_address_changes = false;  // see WorldOptions
 };
 
 class Scenario {
@@ -48,6 +51,8 @@ class Scenario {
   Scenario& power_off(NodeId node);
   Scenario& power_on(NodeId node);
   Scenario& crash_daemon(NodeId node);
+  Scenario& kill_daemon(NodeId node);  // SIGKILL, and no ExecStopPost or restart after it
+  Scenario& stall(NodeId node, Duration span);  // SIGSTOP, SIGCONT `span` later
   // A planned stop (SIGTERM): the daemon releases with its hooks, tells the leader and exits.
   Scenario& shutdown(NodeId node);
   Scenario& start(NodeId node);  // starts a stopped daemon again
@@ -59,6 +64,8 @@ class Scenario {
   Scenario& slow_hook(NodeId node, HookEvent event);  // succeeds after WorldOptions::slow_hook
   Scenario& fail_removals(NodeId node);
   Scenario& heal_kernel(NodeId node);  // adds and removals work again
+  // `ip addr del` of `address` on `node`, behind its daemon's back.
+  Scenario& take_address(NodeId node, const IpAddress& address);
   // Runs in steps of `step` until `condition` holds or `limit` has passed; false on timeout.
   template <typename Condition>
   bool run_until(Condition condition, Duration limit, Duration step = std::chrono::milliseconds(10)) {
@@ -80,6 +87,8 @@ class Scenario {
   // --- questions ---
   IpAddress ip(std::string_view group, std::size_t member) const;
   std::optional<NodeId> node_hosting(std::string_view group) const;  // the node holding its first IP
+  // The nodes whose kernels serve `address` now (held, and their serving limit not passed).
+  std::vector<NodeId> servers(const IpAddress& address) const;
   std::optional<NodeId> leader() const;                              // the live leader of the highest epoch
   std::optional<InterfaceName> interface_of(const IpAddress& address, NodeId node) const;
   // When `node`'s kernel last added / removed `address` (nullopt: never).
@@ -90,7 +99,7 @@ class Scenario {
   SimWorld& world() { return *world_; }
 
   // --- expectations (gtest failures naming the seed) ---
-  Scenario& expect_all_groups_hosted();
+  Scenario& expect_all_groups_hosted();  // every IP served by one node (a silenced copy may stay)
   Scenario& expect_group_on(std::string_view group, NodeId node);
   Scenario& expect_group_not_on(std::string_view group, NodeId node);
   Scenario& expect_ip_on_interface(const IpAddress& address, NodeId node, std::string_view interface);

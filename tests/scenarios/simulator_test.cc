@@ -238,5 +238,19 @@ TEST(SimWorld, CatchesTakeBeforeReleaseAsASplitGroup) {
   s.expect_violation(kSplitGroup);
 }
 
+// Without the kernel's serving limit, a daemon stopped for three leases keeps its
+// addresses serving while the leader gives them to another node: the invariants must
+// report it (with the limit, NodeFailover's stall scenario reports nothing).
+TEST(SimWorld, CatchesAStalledDaemonsAddressesServingOnTwoNodesWithoutTheServingLimit) {
+  Scenario s({.nodes = 3, .interfaces = 2, .groups = 3, .group_size = 2, .seed = 6, .ignores_serving_limit = true});
+  s.run_for(2s);
+  const auto victim = s.node_hosting("target1");
+  ASSERT_TRUE(victim);
+  const auto leader = s.leader();
+  ASSERT_TRUE(leader);
+  s.stall(*victim == *leader ? *s.node_hosting("target2") : *victim, 2700ms).run_for(3s);
+  s.expect_violation(kDuplicateIp);
+}
+
 }  // namespace
 }  // namespace tandem::sim
