@@ -21,9 +21,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   auto again = ctl::parse_control_request(ctl::encode_request(*request));
   if (!again.ok() || !(*again == *request)) std::abort();
   if (const auto* admin = std::get_if<ctl::Admin>(&*request)) {
-    proto::AdminCommand command = admin->command;
-    if (!command.node) command.node = NodeId(0);  // the daemon fills it in
-    if (command.kind == proto::AdminCommandKind::kBan && !command.ban_seconds) return 0;
+    // The daemon names itself where the request named no node.
+    const proto::AdminCommand command = admin->names_node ? admin->command : proto::acting_on(admin->command, NodeId(0));
     const proto::Message message = proto::AdminRequest{1, command};
     proto::Writer out;
     proto::encode_payload(message, out);

@@ -8,13 +8,6 @@ namespace {
 
 constexpr std::uint64_t kSaltFaults = 11;
 
-proto::AdminCommand command(proto::AdminCommandKind kind, NodeIndex node) {
-  proto::AdminCommand result;
-  result.kind = kind;
-  result.node = NodeId(node);
-  return result;
-}
-
 }  // namespace
 
 FaultSchedule::FaultSchedule(SimWorld& world, std::uint64_t seed, Duration mean_gap, bool planned_stops, bool stalls)
@@ -196,10 +189,10 @@ void FaultSchedule::disable_for_a_while() {
   const auto via = any_running_node();
   if (!via) return;
   const NodeIndex node = any_node();
-  world_.admin(*via, command(proto::AdminCommandKind::kDisable, node));
+  world_.admin(*via, proto::Disable{NodeId(node)});
   disabled_.push_back(node);
   later(rng_.between(std::chrono::milliseconds(1000), std::chrono::milliseconds(3000)), [this, node] {
-    if (auto again = any_running_node()) world_.admin(*again, command(proto::AdminCommandKind::kEnable, node));
+    if (auto again = any_running_node()) world_.admin(*again, proto::Enable{NodeId(node)});
   });
 }
 
@@ -208,14 +201,12 @@ void FaultSchedule::move_something() {
   if (!via) return;
   const auto& groups = world_.layout().groups;
   const IpGroup& group = groups[rng_.below(groups.size())];
-  proto::AdminCommand move = command(proto::AdminCommandKind::kMoveGroup, any_node());
+  const NodeId to(any_node());  // drawn before the kind, as the seeds' figures expect
   if (rng_.chance(0.5)) {
-    move.kind = proto::AdminCommandKind::kMoveIp;
-    move.address = group.members[rng_.below(group.members.size())].address;
+    world_.admin(*via, proto::MoveIp{group.members[rng_.below(group.members.size())].address, to});
   } else {
-    move.group = group.name;
+    world_.admin(*via, proto::MoveGroup{group.name, to});
   }
-  world_.admin(*via, move);
 }
 
 // systemctl restart: stop with release, start again later; a minority at most is down.
@@ -259,7 +250,7 @@ void FaultSchedule::heal_all() {
     }
   }
   for (NodeIndex node : disabled_) {
-    if (auto via = any_running_node()) world_.admin(*via, command(proto::AdminCommandKind::kEnable, node));
+    if (auto via = any_running_node()) world_.admin(*via, proto::Enable{NodeId(node)});
   }
   disabled_.clear();
 }

@@ -184,9 +184,9 @@ void SimWorld::set_kernel_faults(NodeIndex index, const KernelFaults& faults) {
 
 std::uint64_t SimWorld::admin(NodeIndex index, const proto::AdminCommand& command) {
   const std::uint64_t id = ++next_request_id_;
-  trace(index, "ADMIN", std::to_string(id) + " " + std::string(proto::command_word(command.kind)));
+  trace(index, "ADMIN", std::to_string(id) + " " + std::string(proto::command_word(command)));
   meter_.fault_anywhere(now_);
-  if (command.kind == proto::AdminCommandKind::kMoveIp || command.kind == proto::AdminCommandKind::kMoveGroup) {
+  if (std::holds_alternative<proto::MoveIp>(command) || std::holds_alternative<proto::MoveGroup>(command)) {
     move_requests_.push_back(id);
   }
   feed(index, cluster::AdminCommandReceived{id, command});

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "app/daemon_config_check.h"
+#include "app/daemon_log.h"
 #include "app/host_settings.h"
 #include "app/config_check.h"
 #include "app/daemon_metrics.h"
@@ -49,31 +50,21 @@ Daemon::Daemon(asio::io_context& context, DaemonConfig config, std::shared_ptr<s
       log_(std::move(log)),
       status_line_(std::move(status_line)),
       timers_(context, [this] { handle(cluster::Tick{}); }),
-      net_(config_.public_interfaces(), [this](const std::string& line) { log_->warn("{}", line); }),
-      routed_net_(net_, source_routes_, config_.settings.routing,
-                  [this](bool is_error, const std::string& line) {
-                    if (is_error) {
-                      log_->error("{}", line);
-                    } else {
-                      log_->info("{}", line);
-                    }
-                  }),
+      net_(config_.public_interfaces(), logger_of(log_)),
+      routed_net_(net_, source_routes_, config_.settings.routing, logger_of(log_)),
       links_(context, config_.public_interfaces(),
              [this](InterfaceName interface, LinkState state) {
                handle(cluster::LinkChanged{std::move(interface), state});
              },
-             [this](const std::string& line) { log_->warn("{}", line); },
-             [this](const Error& error) { stop_on_fatal_error(error); }),
-      address_watch_(context, config_.public_interfaces(), [this] { on_addresses_changed(); },
-                     [this](const std::string& line) { log_->warn("{}", line); },
+             logger_of(log_), [this](const Error& error) { stop_on_fatal_error(error); }),
+      address_watch_(context, config_.public_interfaces(), [this] { on_addresses_changed(); }, logger_of(log_),
                      [this](const Error& error) {
                        log_->error("{}; addresses changed behind this daemon's back are no longer seen", error.message());
                      }),
       reader_(context, kReloadReadMax),
       hooks_(context, config_.settings.paths.events,
              std::chrono::milliseconds(config_.settings.tunables.event_script_timeout_ms),
-             [this](std::uint64_t id, bool ok) { handle(cluster::HookFinished{id, ok}); },
-             [this](const std::string& line) { log_->warn("{}", line); }),
+             [this](std::uint64_t id, bool ok) { handle(cluster::HookFinished{id, ok}); }, logger_of(log_)),
       shutdown_bound_(context),
       shutdown_wait_(context) {
   hooks_.set_outcome_observer(
@@ -93,7 +84,7 @@ void Daemon::stop_on_fatal_error(const Error& error) {
 std::unique_ptr<io::ClusterLock> Daemon::make_lock() {
   const auto& setting = config_.settings.cluster_lock;
   auto on_outcome = [this](sys::LockOutcome outcome) { on_lock_outcome(to_lock_state(outcome)); };
-  auto log = [this](const std::string& line) { log_->warn("cluster lock: {}", line); };
+  const sys::Logger log = logger_of(log_).prefixed("cluster lock: ");
   switch (setting.kind) {
     case config::ClusterLockSetting::Kind::kNone: return nullptr;
     case config::ClusterLockSetting::Kind::kFile:
@@ -158,7 +149,7 @@ Result<void> Daemon::start() {
   transport_ = std::make_unique<sys::TcpPeerTransport>(
       context_, std::move(mesh),
       [this](NodeId from, proto::Message message) { handle(cluster::PeerMessage{from, std::move(message)}); },
-      [this](const std::string& line) { log_->warn("{}", line); });
+      logger_of(log_));
   lock_ = make_lock();
   auto limiter = sys::NftServingLimiter::create(sys::steady_now);
   if (!limiter) return fail(limiter.error());
@@ -170,7 +161,7 @@ Result<void> Daemon::start() {
   control_ = std::make_unique<sys::ControlServer>(
       context_, config_.settings.paths.socket,
       [this](std::string request, sys::Responder responder) { on_control_request(std::move(request), std::move(responder)); },
-      [this](const std::string& line) { log_->warn("control socket: {}", line); });
+      logger_of(log_).prefixed("control socket: "));
   if (auto listening = control_->start(); !listening) return fail(listening.error());
   if (auto listening = links_.start(); !listening) return fail(listening.error());
   auto links = links_.current_links();

@@ -12,10 +12,6 @@ namespace tandem::app {
 
 namespace {
 
-// Commands that act on one node (proto::acts_on_node) act on this one when the request
-// names none.
-bool applies_to_one_node(proto::AdminCommandKind kind) { return proto::acts_on_node(kind); }
-
 // The table of every routed address the reply names: a function of the address and this
 // node's [routing] section, the same on every node that has the same section.
 std::map<IpAddress, std::uint32_t> routing_tables_of(const proto::StatusReply& status,
@@ -47,7 +43,8 @@ void Daemon::on_control_request(std::string request, sys::Responder responder) {
           pending_.emplace(id, std::move(responder));
           handle(cluster::StatusQuery{id});
         } else if constexpr (std::is_same_v<Request, ctl::Admin>) {
-          if (!value.command.node && applies_to_one_node(value.command.kind)) value.command.node = config_.self;
+          // A command that acts on one node acts on this one when the request names none.
+          if (!value.names_node) value.command = proto::acting_on(std::move(value.command), config_.self);
           const std::uint64_t id = next_request_id_++;
           pending_.emplace(id, std::move(responder));
           handle(cluster::AdminCommandReceived{id, value.command});

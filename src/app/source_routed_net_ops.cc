@@ -3,7 +3,7 @@
 namespace tandem::app {
 
 SourceRoutedNetOps::SourceRoutedNetOps(io::NetOps& addresses, sys::NetlinkSourceRoutes& routes,
-                                       const config::RoutingSettings& settings, Log log)
+                                       const config::RoutingSettings& settings, sys::Logger log)
     : addresses_(addresses), routes_(routes), settings_(settings), log_(std::move(log)) {}
 
 Result<void> SourceRoutedNetOps::add_address(const IpPrefix& prefix, const InterfaceName& interface) {
@@ -16,7 +16,7 @@ Result<void> SourceRoutedNetOps::add_address(const IpPrefix& prefix, const Inter
 
 void SourceRoutedNetOps::reinstall(const IpPrefix& prefix, const InterfaceName& interface) {
   if (auto removed = routes_.remove(prefix.address); !removed) {
-    log_(true, "source routing of " + prefix.address.to_string() + " not removed: " + removed.error().message());
+    log_.error("source routing of " + prefix.address.to_string() + " not removed: " + removed.error().message());
   }
   install(prefix, interface);
 }
@@ -25,10 +25,10 @@ void SourceRoutedNetOps::install(const IpPrefix& prefix, const InterfaceName& in
   const auto route = config::source_route_of(settings_, prefix, interface);
   if (!route) return;
   if (auto installed = routes_.install(*route); !installed) {
-    log_(true, "source routing of " + prefix.address.to_string() + " not installed, its replies follow the host's "
+    log_.error("source routing of " + prefix.address.to_string() + " not installed, its replies follow the host's "
                "routes: " + installed.error().message());
   } else {
-    log_(false, "source routing: from " + prefix.address.to_string() + " lookup " + std::to_string(route->table) +
+    log_.info("source routing: from " + prefix.address.to_string() + " lookup " + std::to_string(route->table) +
                     " on " + interface.value());
   }
 }
@@ -41,7 +41,7 @@ Result<void> SourceRoutedNetOps::remove_address(const IpPrefix& prefix, const In
   added_on_.erase(prefix.address);
   // Whatever the settings say now: a reload may have turned routing off since the add.
   if (auto removed = routes_.remove(prefix.address); !removed) {
-    log_(true, "source routing of " + prefix.address.to_string() + " not removed: " + removed.error().message());
+    log_.error("source routing of " + prefix.address.to_string() + " not removed: " + removed.error().message());
   }
   return addresses_.remove_address(prefix, interface);
 }
@@ -55,9 +55,9 @@ std::vector<proto::HeldAddress> SourceRoutedNetOps::list_addresses() { return ad
 void SourceRoutedNetOps::remove_all_routes(const std::string& when) {
   auto removed = routes_.remove_all();
   if (!removed) {
-    log_(true, when + ": source routing not removed: " + removed.error().message());
+    log_.error(when + ": source routing not removed: " + removed.error().message());
   } else if (*removed > 0) {
-    log_(false, when + ": removed " + std::to_string(*removed) + " source rules and routes");
+    log_.info(when + ": removed " + std::to_string(*removed) + " source rules and routes");
   }
 }
 

@@ -11,23 +11,21 @@
 // Routing settings are read at each call, so a reload applies to the next address moved.
 #pragma once
 
-#include <functional>
 #include <map>
 #include <string>
 
 #include "config/routing.h"
 #include "io/interfaces.h"
+#include "sys/logger.h"
 #include "sys/netlink_source_routes.h"
 
 namespace tandem::app {
 
 class SourceRoutedNetOps final : public io::NetOps {
  public:
-  using Log = std::function<void(bool is_error, const std::string& line)>;
-
   // `addresses` and `settings` must outlive this object; `settings` may change between calls.
   SourceRoutedNetOps(io::NetOps& addresses, sys::NetlinkSourceRoutes& routes, const config::RoutingSettings& settings,
-                     Log log);
+                     sys::Logger log);
 
   Result<void> add_address(const IpPrefix& prefix, const InterfaceName& interface) override;
   Result<void> remove_address(const IpPrefix& prefix, const InterfaceName& interface) override;
@@ -45,7 +43,7 @@ class SourceRoutedNetOps final : public io::NetOps {
   io::NetOps& addresses_;
   sys::NetlinkSourceRoutes& routes_;
   const config::RoutingSettings& settings_;
-  Log log_;
+  sys::Logger log_;
   // Per address, the interface it was last added on: whose routing a removal may take.
   std::map<IpAddress, InterfaceName> added_on_;
 

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "app/daemon.h"
+#include "app/daemon_log.h"
 #include "app/config_check.h"
 #include "app/daemon_config.h"
 #include "app/host_settings.h"
@@ -57,9 +58,11 @@ tandem::Result<DaemonConfig> load(const std::string& path) {
 // systemd's ExecStopPost: whatever state the daemon died in, no public address stays, and
 // the host settings it changed are as they were before it started.
 int release_all(const DaemonConfig& config, spdlog::logger& log) {
-  tandem::sys::NetlinkNetOps net(config.public_interfaces(), [&log](const std::string& line) {
-    log.warn("{}", line);
-  });
+  tandem::sys::NetlinkNetOps net(
+      config.public_interfaces(),
+      tandem::sys::Logger([&log](tandem::sys::LogLevel level, std::string_view line) {
+        log.log(tandem::app::spdlog_level(level), "{}", line);
+      }));
   int failures = 0;
   for (const auto& held : net.list_addresses()) {
     const bool is_managed = std::any_of(config.public_addresses.begin(), config.public_addresses.end(),

@@ -1,5 +1,6 @@
 // The leader's work: reports, takeover runs (release, then take), ban credits, and the
 // cluster-wide admin commands.
+#include "base/overloaded.h"
 #include "cluster/node_machine_state.h"
 
 namespace tandem::cluster {
@@ -83,7 +84,7 @@ void NodeMachine::State::on_report(NodeId from, const proto::StateReport& report
   // A ban order can be lost: say it again until the node reports itself banned.
   if (auto ban = lead.bans.banned_until(from); ban && !report.flags.has(NodeFlags::kBanned)) {
     const auto seconds = std::chrono::ceil<std::chrono::seconds>(*ban - now).count();
-    proto::AdminCommand command{proto::AdminCommandKind::kBan, from, {}, {}, {}, {}, static_cast<std::uint32_t>(std::max<std::int64_t>(seconds, 1))};
+    const proto::Ban command{from, static_cast<std::uint32_t>(std::max<std::int64_t>(seconds, 1))};
     send(from, proto::AdminRequest{0, command});
   }
   const bool changed = it == lead.reports.end() || !(it->second == report);
@@ -348,28 +349,41 @@ void NodeMachine::State::give_ban_credit(Leader& lead, NodeId node, const std::s
                                 std::to_string(credits) + " of " + std::to_string(config.tunables.ban_credits_max) + ")");
   if (credits < config.tunables.ban_credits_max || node == config.self) return;
   lead.bans.ban(node, now + std::chrono::seconds(config.tunables.ban_period_s));
-  proto::AdminCommand ban{proto::AdminCommandKind::kBan, node, {}, {}, {}, {}, config.tunables.ban_period_s};
-  send(node, proto::AdminRequest{0, ban});
+  send(node, proto::AdminRequest{0, proto::Ban{node, config.tunables.ban_period_s}});
   log(Log::Level::kWarning, "banned node " + std::to_string(node.value()) + " for " +
                                 std::to_string(config.tunables.ban_period_s) + " s");
 }
 
 void NodeMachine::State::leader_admin(NodeId from, const proto::AdminRequest& request) {
-  using Kind = proto::AdminCommandKind;
-  const auto& command = request.command;
   Leader* leading = lead();
   if (leading == nullptr) {
     reply_admin(from, request.request_id, false, "this node is not the leader");
     return;
   }
   Leader& lead = *leading;
-  if (command.kind == Kind::kMoveIp || command.kind == Kind::kMoveGroup) {
-    IpAddress member;
-    if (auto refusal = refuse_move(lead, command, member)) {
-      reply_admin(from, request.request_id, false, *refusal);
-      return;
-    }
-    lead.pinned[member] = *command.node;
+  using Refusal = std::optional<std::string>;
+  // A move pins the group's first address (or the lone address) to the destination.
+  auto move = [&](std::variant<IpAddress, std::string> member, NodeId to) -> Refusal {
+    if (auto* refusal = std::get_if<std::string>(&member)) return std::move(*refusal);
+    const IpAddress& address = std::get<IpAddress>(member);
+    if (auto refusal = refuse_move(lead, address, to)) return refusal;
+    lead.pinned[address] = to;
+    return std::nullopt;
+  };
+  const Refusal refusal = std::visit(Overloaded{
+                                         [&](const proto::MoveIp& c) { return move(member_to_pin(c.address), c.to); },
+                                         [&](const proto::MoveGroup& c) { return move(member_to_pin(c.group), c.to); },
+                                         [](const proto::ReloadIps&) -> Refusal { return std::nullopt; },
+                                         [](const proto::IpReallocate&) -> Refusal { return std::nullopt; },
+                                         [](const proto::NodeCommand auto&) -> Refusal {
+                                           TANDEM_CHECK(false);  // carried out where it acts (on_admin)
+                                           return std::nullopt;
+                                         },
+                                     },
+                                     request.command);
+  if (refusal) {
+    reply_admin(from, request.request_id, false, *refusal);
+    return;
   }
   lead.runs.want_run_now(now);
   lead.runs.answer_after_run(from, request.request_id);
@@ -401,23 +415,24 @@ proto::StatusReply NodeMachine::State::leader_status(const Leader& lead, std::ui
   return reply;
 }
 
-std::optional<std::string> NodeMachine::State::refuse_move(const Leader& lead, const proto::AdminCommand& command,
-                                                           IpAddress& member) const {
-  if (!command.node) return "no destination node given";
-  const NodeId target = *command.node;
-  const IpGroup* found = nullptr;
-  for (const auto& candidate : config.groups) {
-    const bool matches = command.kind == proto::AdminCommandKind::kMoveGroup
-                             ? command.group && candidate.name == *command.group
-                             : std::any_of(candidate.members.begin(), candidate.members.end(),
-                                           [&](const GroupMember& m) { return command.address && m.address == *command.address; });
-    if (matches) found = &candidate;
+std::variant<IpAddress, std::string> NodeMachine::State::member_to_pin(const IpAddress& address) const {
+  for (const auto& group : config.groups) {
+    const bool holds = std::any_of(group.members.begin(), group.members.end(),
+                                   [&](const GroupMember& m) { return m.address == address; });
+    if (holds) return group.members.front().address;
   }
-  if (found == nullptr && command.kind == proto::AdminCommandKind::kMoveGroup) {
-    return "no group named '" + (command.group ? command.group->value() : std::string()) + "'";
+  return address;
+}
+
+std::variant<IpAddress, std::string> NodeMachine::State::member_to_pin(const GroupName& name) const {
+  for (const auto& group : config.groups) {
+    if (group.name == name) return group.members.front().address;
   }
-  if (found == nullptr && !command.address) return "no address given";
-  member = found != nullptr ? found->members.front().address : *command.address;
+  return "no group named '" + name.value() + "'";
+}
+
+std::optional<std::string> NodeMachine::State::refuse_move(const Leader& lead, const IpAddress& member,
+                                                           NodeId target) const {
   const ClusterView view = leader_view(lead);
   const NodeView* node = nullptr;
   for (const auto& candidate : view.nodes) {

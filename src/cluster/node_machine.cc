@@ -482,33 +482,23 @@ std::uint64_t NodeMachine::State::move_held(HeldAddress& entry, const InterfaceN
 // Admin commands
 
 void NodeMachine::State::on_admin(NodeId from, const proto::AdminRequest& request) {
-  using Kind = proto::AdminCommandKind;
   const auto& command = request.command;
-  if (command.node && !proto::may_name_node(command.kind)) {
-    reply_admin(from, request.request_id, false,
-                std::string(proto::command_word(command.kind)) + " acts on the whole cluster: it takes no node");
-    return;
-  }
-  const bool is_node_command = proto::acts_on_node(command.kind);
-  if (is_node_command && !command.node) {
-    reply_admin(from, request.request_id, false, std::string(proto::command_word(command.kind)) + " names no node");
-    return;
-  }
+  const std::optional<NodeId> named = proto::named_node(command);
   const auto& nodes = membership.nodes();
-  if (command.node && std::find(nodes.begin(), nodes.end(), *command.node) == nodes.end()) {
-    reply_admin(from, request.request_id, false,
-                "no node " + std::to_string(command.node->value()) + " in this cluster");
+  if (named && std::find(nodes.begin(), nodes.end(), *named) == nodes.end()) {
+    reply_admin(from, request.request_id, false, "no node " + std::to_string(named->value()) + " in this cluster");
     return;
   }
   // The leader's ban of a node ends with the administrator's unban, and its credits with it:
   // else the leader would order the ban again. The leader hears of it on the way to the
   // node, or from the node (a notice without a request id, answered by nobody).
-  if (command.kind == Kind::kUnban) {
-    if (Leader* leading = lead()) leading->bans.lift(*command.node);
-    if (request.request_id == 0 && from != config.self && *command.node != config.self) return;
+  if (const auto* unban = std::get_if<proto::Unban>(&command)) {
+    if (Leader* leading = lead()) leading->bans.lift(unban->node);
+    if (request.request_id == 0 && from != config.self && unban->node != config.self) return;
   }
   // Node commands go to the node they name; cluster commands to the leader.
-  const std::optional<NodeId> target = is_node_command ? command.node : leader();
+  const bool is_node_command = proto::acts_on_node(command);
+  const std::optional<NodeId> target = is_node_command ? named : leader();
   if (!target) {
     reply_admin(from, request.request_id, false, "no leader at the moment: try again");
     return;
@@ -526,37 +516,59 @@ void NodeMachine::State::on_admin(NodeId from, const proto::AdminRequest& reques
     leader_admin(from, request);
     return;
   }
-  const std::string message = "done";
-  switch (command.kind) {
-    case Kind::kDisable: admin_disabled = true; break;
-    case Kind::kEnable: admin_disabled = false; break;
-    case Kind::kStop: admin_stopped = true; release_all("stopped by the administrator"); break;
-    case Kind::kContinue: admin_stopped = false; break;
-    case Kind::kBan:
-      banned_until = now + std::chrono::seconds(command.ban_seconds.value_or(config.tunables.ban_period_s));
-      if (lead()) step_down("banned");
-      release_all("banned");
-      break;
-    case Kind::kUnban:
-      banned_until.reset();
-      if (const auto the_leader = leader(); the_leader && *the_leader != config.self) {
-        send(*the_leader, proto::AdminRequest{0, command});  // the leader lifts its ban too
-      }
-      break;
-    case Kind::kSetInterfaceLink:
-      if (!command.interface || !command.link || !links.contains(*command.interface)) {
-        reply_admin(from, request.request_id, false, "no such interface on this node");
-        return;
-      }
-      on_link(LinkChanged{*command.interface, *command.link});
-      break;
-    case Kind::kMoveIp:
-    case Kind::kMoveGroup:
-    case Kind::kReloadIps:
-    case Kind::kIpReallocate: TANDEM_CHECK(false); break;  // not node commands (acts_on_node)
+  if (auto refusal = carry_out(command)) {
+    reply_admin(from, request.request_id, false, std::move(*refusal));
+    return;
   }
   send_report();
-  reply_admin(from, request.request_id, true, message);
+  reply_admin(from, request.request_id, true, "done");
+}
+
+std::optional<std::string> NodeMachine::State::carry_out(const proto::AdminCommand& command) {
+  using Refusal = std::optional<std::string>;
+  return std::visit(
+      Overloaded{
+          [&](const proto::Disable&) -> Refusal {
+            admin_disabled = true;
+            return std::nullopt;
+          },
+          [&](const proto::Enable&) -> Refusal {
+            admin_disabled = false;
+            return std::nullopt;
+          },
+          [&](const proto::Stop&) -> Refusal {
+            admin_stopped = true;
+            release_all("stopped by the administrator");
+            return std::nullopt;
+          },
+          [&](const proto::Continue&) -> Refusal {
+            admin_stopped = false;
+            return std::nullopt;
+          },
+          [&](const proto::Ban& ban) -> Refusal {
+            banned_until = now + std::chrono::seconds(ban.seconds);
+            if (lead()) step_down("banned");
+            release_all("banned");
+            return std::nullopt;
+          },
+          [&](const proto::Unban& unban) -> Refusal {
+            banned_until.reset();
+            if (const auto the_leader = leader(); the_leader && *the_leader != config.self) {
+              send(*the_leader, proto::AdminRequest{0, unban});  // the leader lifts its ban too
+            }
+            return std::nullopt;
+          },
+          [&](const proto::SetInterfaceLink& set) -> Refusal {
+            if (!links.contains(set.interface)) return "no such interface on this node";
+            on_link(LinkChanged{set.interface, set.link});
+            return std::nullopt;
+          },
+          [](const proto::ClusterCommand auto&) -> Refusal {
+            TANDEM_CHECK(false);  // on_admin sends it to the leader (proto::acts_on_node)
+            return std::nullopt;
+          },
+      },
+      command);
 }
 
 void NodeMachine::State::on_admin_reply(const proto::AdminReply& reply) {

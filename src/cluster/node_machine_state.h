@@ -163,6 +163,8 @@ struct NodeMachine::State {
   void on_address_failed(const AddressFailed& failure);
   void on_addresses_seen(const AddressesSeen& seen);  // address_audit.cc
   void on_admin(NodeId from, const proto::AdminRequest& request);
+  // A command that acts on this node (proto::NodeCommand); why it cannot be done, or nullopt.
+  std::optional<std::string> carry_out(const proto::AdminCommand& command);
   void on_admin_reply(const proto::AdminReply& reply);
   void reply_admin(NodeId to, std::uint64_t request_id, bool ok, std::string message);
   void on_status_query(const StatusQuery& query);
@@ -239,9 +241,12 @@ struct NodeMachine::State {
   bool is_frozen(const Leader& lead, NodeId node) const;
   void leader_admin(NodeId from, const proto::AdminRequest& request);
   proto::StatusReply leader_status(const Leader& lead, std::uint64_t request_id) const;
-  // Why the move cannot be done, or nullopt and `member`: an address of the group to pin.
-  std::optional<std::string> refuse_move(const Leader& lead, const proto::AdminCommand& command,
-                                         IpAddress& member) const;
+  // The address a move pins: the first of the group named or holding `address` (or
+  // `address` itself, alone), or why there is none.
+  std::variant<IpAddress, std::string> member_to_pin(const IpAddress& address) const;
+  std::variant<IpAddress, std::string> member_to_pin(const GroupName& name) const;
+  // Why `target` cannot take `member` now, or nullopt.
+  std::optional<std::string> refuse_move(const Leader& lead, const IpAddress& member, NodeId target) const;
 };
 
 }  // namespace tandem::cluster

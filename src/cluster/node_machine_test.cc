@@ -70,9 +70,7 @@ TEST(NodeMachineStatus, WithoutALeaderAnswersAtOnceWithItsOwnView) {
 TEST(NodeMachineAdmin, RefusesACommandNamingANodeThatIsNotConfigured) {
   Harness h;
   (void)h.follow_node_1();
-  proto::AdminCommand disable;
-  disable.kind = proto::AdminCommandKind::kDisable;
-  disable.node = NodeId(9);
+  const proto::AdminCommand disable = proto::Disable{NodeId(9)};
   const auto actions = h.on(AdminCommandReceived{3, disable});
   const auto replies = all_of<ReplyAdmin>(actions);
   ASSERT_EQ(replies.size(), 1u);
@@ -174,23 +172,9 @@ TEST(NodeMachineReload, AppliesChangedTimingTunables) {
   EXPECT_EQ(all_of<ReplyStatus>(h.on(Tick{})).size(), 1u);
 }
 
-TEST(NodeMachineAdmin, RefusesIpreallocateNamingANodeInsteadOfAnsweringOkForNothing) {
-  Harness h;
-  proto::AdminCommand command;
-  command.kind = proto::AdminCommandKind::kIpReallocate;
-  command.node = NodeId(1);
-  const auto replies = all_of<ReplyAdmin>(h.on(AdminCommandReceived{5, command}));
-  ASSERT_EQ(replies.size(), 1u);
-  EXPECT_EQ(replies[0].request_id, 5u);
-  EXPECT_FALSE(replies[0].ok);
-  EXPECT_EQ(replies[0].message, "ipreallocate acts on the whole cluster: it takes no node");
-}
-
 TEST(NodeMachineAdmin, ANodeCommandNamingAnotherNodeIsForwardedToIt) {
   Harness h;
-  proto::AdminCommand command;
-  command.kind = proto::AdminCommandKind::kDisable;
-  command.node = NodeId(2);
+  const proto::AdminCommand command = proto::Disable{NodeId(2)};
   const auto forwarded = sent<proto::AdminRequest>(h.on(AdminCommandReceived{6, command}), NodeId(2));
   ASSERT_EQ(forwarded.size(), 1u);
   EXPECT_EQ(forwarded[0].command, command);

@@ -55,9 +55,9 @@ bool is_query(std::string_view verb) {
 bool warns_without_leader(std::string_view verb) { return is_query(verb) && verb != "listnodes" && verb != "leader"; }
 
 std::optional<proto::AdminCommandKind> admin_kind(std::string_view verb) {
-  for (std::uint8_t number = 1; number <= static_cast<std::uint8_t>(proto::AdminCommandKind::kIpReallocate); ++number) {
-    const auto kind = static_cast<proto::AdminCommandKind>(number);
-    if (proto::command_word(kind) == verb) return kind;
+  for (std::uint8_t number = 1; number <= proto::kAdminCommandKindMax; ++number) {
+    const auto kind = proto::admin_command_kind(number);
+    if (proto::command_word(*kind) == verb) return kind;
   }
   return std::nullopt;
 }
@@ -84,56 +84,64 @@ Result<IpAddress> parse_ip_argument(std::string_view text) {
   return *address;
 }
 
-// The admin command's arguments beyond the node, from the positional arguments.
-Result<void> add_positional(const CliCall& call, proto::AdminCommand& command) {
+// The admin command's arguments beyond the node, from the positional arguments (as many as
+// the verb's VerbSpec names, which the caller has checked).
+Result<void> add_positional(const CliCall& call, proto::AdminCommandKind kind, proto::AdminArguments& arguments) {
+  using Kind = proto::AdminCommandKind;
   const auto& args = call.arguments;
-  switch (command.kind) {
-    case proto::AdminCommandKind::kBan: {
+  switch (kind) {
+    case Kind::kBan: {
       const auto seconds = parse_unsigned(args[0]);
       if (!seconds || *seconds == 0 || *seconds > std::numeric_limits<std::uint32_t>::max()) {
         return fail("", "SECONDS: expected a number of seconds from 1 to 4294967295, got '" + args[0] + "'");
       }
-      command.ban_seconds = static_cast<std::uint32_t>(*seconds);
+      arguments.seconds = static_cast<std::uint32_t>(*seconds);
       return success();
     }
-    case proto::AdminCommandKind::kMoveIp:
-    case proto::AdminCommandKind::kMoveGroup: {
-      if (command.kind == proto::AdminCommandKind::kMoveIp) {
+    case Kind::kMoveIp:
+    case Kind::kMoveGroup: {
+      if (kind == Kind::kMoveIp) {
         auto address = parse_ip_argument(args[0]);
         if (!address) return fail(address.error());
-        command.address = *address;
+        arguments.address = *address;
       } else {
         if (!is_group_name(args[0])) {
           return fail("", "NAME: expected a group's name (" + group_name_rule() + "), got " + describe(Json(args[0])));
         }
-        command.group = GroupName(args[0]);
+        arguments.group = GroupName(args[0]);
       }
       auto pnn = parse_pnn(args[1], "PNN");
       if (!pnn) return fail(pnn.error());
-      command.node = *pnn;
+      arguments.node = *pnn;
       return success();
     }
-    case proto::AdminCommandKind::kSetInterfaceLink: {
+    case Kind::kSetInterfaceLink: {
       if (!is_interface_name(args[0])) return fail("", "IFACE: expected an interface name, got " + describe(Json(args[0])));
       if (args[1] != "up" && args[1] != "down") return fail("", "LINK: expected 'up' or 'down', got '" + args[1] + "'");
-      command.interface = InterfaceName(args[0]);
-      command.link = args[1] == "up" ? LinkState::kUp : LinkState::kDown;
+      arguments.interface = InterfaceName(args[0]);
+      arguments.link = args[1] == "up" ? LinkState::kUp : LinkState::kDown;
       return success();
     }
-    default: return success();
+    case Kind::kDisable:
+    case Kind::kEnable:
+    case Kind::kUnban:
+    case Kind::kStop:
+    case Kind::kContinue:
+    case Kind::kReloadIps:
+    case Kind::kIpReallocate: return success();
   }
+  return success();
 }
 
 Result<ControlRequest> admin_request(const CliCall& call, proto::AdminCommandKind kind) {
-  proto::AdminCommand command;
-  command.kind = kind;
+  proto::AdminArguments arguments;
   if (call.node) {
     auto pnn = parse_pnn(*call.node, "-n");
     if (!pnn) return fail(pnn.error());
-    command.node = *pnn;
+    arguments.node = *pnn;
   }
-  if (auto added = add_positional(call, command); !added) return fail(added.error());
-  return ControlRequest(Admin{std::move(command)});
+  if (auto added = add_positional(call, kind, arguments); !added) return fail(added.error());
+  return ControlRequest(admin_for(kind, std::move(arguments)));
 }
 
 std::string pretty(const Json& value) { return value.dump(2, ' ', false, Json::error_handler_t::replace) + "\n"; }

@@ -11,7 +11,6 @@ namespace tandem::ctl {
 namespace {
 
 using nlohmann::json;
-using Kind = proto::AdminCommandKind;
 
 CliCall call(std::string verb, std::vector<std::string> arguments = {}, std::optional<std::string> node = {}) {
   return CliCall{std::move(verb), std::move(arguments), std::move(node), false, false};
@@ -39,10 +38,10 @@ std::string usage_error(const CliCall& cli) {
 }
 
 TEST(RequestFor, BuildsTheRequestOfEveryVerb) {
-  proto::AdminCommand ban{Kind::kBan, NodeId(1), {}, {}, {}, {}, 60};
-  proto::AdminCommand moveip{Kind::kMoveIp, NodeId(2), IpAddress::parse("203.0.113.10").value(), {}, {}, {}, {}};
-  proto::AdminCommand movegroup{Kind::kMoveGroup, NodeId(0), {}, GroupName("g1"), {}, {}, {}};
-  proto::AdminCommand link{Kind::kSetInterfaceLink, NodeId(3), {}, {}, InterfaceName("eth2"), LinkState::kDown, {}};
+  const proto::AdminCommand ban = proto::Ban{NodeId(1), 60};
+  const proto::AdminCommand moveip = proto::MoveIp{IpAddress::parse("203.0.113.10").value(), NodeId(2)};
+  const proto::AdminCommand movegroup = proto::MoveGroup{GroupName("g1"), NodeId(0)};
+  const proto::AdminCommand link = proto::SetInterfaceLink{NodeId(3), InterfaceName("eth2"), LinkState::kDown};
   const std::vector<std::pair<CliCall, ControlRequest>> cases = {
       {call("status"), Status{}},
       {call("ip", {}, "all"), Status{}},
@@ -51,14 +50,15 @@ TEST(RequestFor, BuildsTheRequestOfEveryVerb) {
       {call("groups"), Status{}},
       {call("listnodes"), Status{}},
       {call("leader"), Status{}},
-      {call("disable"), Admin{{Kind::kDisable, {}, {}, {}, {}, {}, {}}}},
-      {call("enable", {}, "2"), Admin{{Kind::kEnable, NodeId(2), {}, {}, {}, {}, {}}}},
+      {call("disable"), Admin{proto::Disable{NodeId(0)}, false}},
+      {call("enable", {}, "2"), Admin{proto::Enable{NodeId(2)}}},
       {call("ban", {"60"}, "1"), Admin{ban}},
       {call("moveip", {"203.0.113.10", "2"}), Admin{moveip}},
       {call("movegroup", {"g1", "0"}), Admin{movegroup}},
       {call("setifacelink", {"eth2", "down"}, "3"), Admin{link}},
-      {call("reloadips"), Admin{{Kind::kReloadIps, {}, {}, {}, {}, {}, {}}}},
-      {call("ipreallocate"), Admin{{Kind::kIpReallocate, {}, {}, {}, {}, {}, {}}}},
+      {call("reloadips"), Admin{proto::ReloadIps{}}},
+      {call("reloadips", {}, "1"), Admin{proto::ReloadIps{NodeId(1)}}},
+      {call("ipreallocate"), Admin{proto::IpReallocate{}}},
       {call("listvars"), ListVars{}},
       {call("getvar", {"NoIPFailback"}), GetVar{"NoIPFailback"}},
       {call("setvar", {"NoIPFailback", "1"}), SetVar{"NoIPFailback", "1"}},

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <limits>
 
+#include "base/check.h"
 #include "ctl/json_reader.h"
 #include "proto/limits.h"
 
@@ -14,65 +15,50 @@ namespace {
 
 constexpr std::string_view kRoot = "request";
 
-// Which arguments an admin command takes; `required` is a subset of `allowed`.
-enum Argument : std::uint8_t {
-  kNode = 1 << 0,
-  kSeconds = 1 << 1,
-  kAddress = 1 << 2,
-  kGroup = 1 << 3,
-  kInterface = 1 << 4,
-  kLink = 1 << 5,
-};
-
-struct AdminSpec {
-  proto::AdminCommandKind kind;
-  std::uint8_t allowed;
-  std::uint8_t required;
-};
-
+using Argument = proto::AdminArgument;
 using Kind = proto::AdminCommandKind;
 
-constexpr std::array<AdminSpec, 11> kAdminSpecs{{
-    {Kind::kDisable, kNode, 0},
-    {Kind::kEnable, kNode, 0},
-    {Kind::kStop, kNode, 0},
-    {Kind::kContinue, kNode, 0},
-    {Kind::kUnban, kNode, 0},
-    {Kind::kBan, kNode | kSeconds, kSeconds},
-    {Kind::kMoveIp, kAddress | kNode, kAddress | kNode},
-    {Kind::kMoveGroup, kGroup | kNode, kGroup | kNode},
-    {Kind::kSetInterfaceLink, kInterface | kLink | kNode, kInterface | kLink},
-    {Kind::kReloadIps, kNode, 0},
-    {Kind::kIpReallocate, 0, 0},
-}};
+// In the order the list of known commands gives them.
+constexpr std::array<Kind, proto::kAdminCommandKindMax> kAdminKinds{
+    Kind::kDisable, Kind::kEnable,   Kind::kStop,      Kind::kContinue,         Kind::kUnban,     Kind::kBan,
+    Kind::kMoveIp,  Kind::kMoveGroup, Kind::kSetInterfaceLink, Kind::kReloadIps, Kind::kIpReallocate,
+};
 
-const AdminSpec* find_admin(std::string_view word) {
-  for (const AdminSpec& spec : kAdminSpecs) {
-    if (proto::command_word(spec.kind) == word) return &spec;
+std::optional<Kind> find_admin(std::string_view word) {
+  for (Kind kind : kAdminKinds) {
+    if (proto::command_word(kind) == word) return kind;
   }
-  return nullptr;
+  return std::nullopt;
 }
 
 std::string known_commands() {
   std::string list = "status";
-  for (const AdminSpec& spec : kAdminSpecs) list += ", " + std::string(proto::command_word(spec.kind));
+  for (Kind kind : kAdminKinds) list += ", " + std::string(proto::command_word(kind));
   return list + ", listvars, getvar, setvar, reload, statistics, history";
 }
 
-// The argument's key in the request, e.g. "seconds" for ban_seconds.
+// The argument's key in the request, e.g. "seconds" for ban's.
 constexpr std::string_view key_of(Argument argument) {
   switch (argument) {
-    case kNode: return "node";
-    case kSeconds: return "seconds";
-    case kAddress: return "address";
-    case kGroup: return "group";
-    case kInterface: return "interface";
-    case kLink: return "link";
+    case Argument::kNode: return "node";
+    case Argument::kSeconds: return "seconds";
+    case Argument::kAddress: return "address";
+    case Argument::kGroup: return "group";
+    case Argument::kInterface: return "interface";
+    case Argument::kLink: return "link";
   }
   return "";
 }
 
-constexpr std::array<Argument, 6> kArguments{kNode, kSeconds, kAddress, kGroup, kInterface, kLink};
+constexpr std::array<Argument, 6> kArguments{Argument::kNode,  Argument::kSeconds,   Argument::kAddress,
+                                             Argument::kGroup, Argument::kInterface, Argument::kLink};
+
+// What a request must give: what the command requires, except the node of a command that
+// acts on one node (left out, it is the node that receives the request).
+bool is_required(Kind kind, Argument argument) {
+  if (argument == Argument::kNode && proto::acts_on_node(kind)) return false;
+  return proto::requires_argument(kind, argument);
+}
 
 Result<std::uint32_t> read_u32(const Json& value, const JsonPlace& place, std::uint32_t min) {
   auto number = read_unsigned(value, place);
@@ -101,85 +87,84 @@ Result<InterfaceName> read_interface(const Json& value, const JsonPlace& place) 
 }
 
 Result<void> read_argument(const Json& value, const JsonPlace& place, Argument argument,
-                           proto::AdminCommand& command) {
+                           proto::AdminArguments& arguments) {
   switch (argument) {
-    case kNode: {
+    case Argument::kNode: {
       auto node = read_u32(value, place, 0);
       if (!node) return fail(node.error());
-      command.node = NodeId(*node);
+      arguments.node = NodeId(*node);
       return success();
     }
-    case kSeconds: {
+    case Argument::kSeconds: {
       auto seconds = read_u32(value, place, 1);
       if (!seconds) return fail(seconds.error());
-      command.ban_seconds = *seconds;
+      arguments.seconds = *seconds;
       return success();
     }
-    case kAddress: {
+    case Argument::kAddress: {
       auto text = read_string(value, place);
       if (!text) return fail(text.error());
       auto address = IpAddress::parse(*text);
       if (!address) return fail(place.to_string(), "expected an IP address without prefix, got " + describe(value));
-      command.address = *address;
+      arguments.address = *address;
       return success();
     }
-    case kGroup: {
+    case Argument::kGroup: {
       auto text = read_string(value, place);
       if (!text || !is_group_name(*text)) {
         return fail(place.to_string(), "expected a group name (" + group_name_rule() + "), got " + describe(value));
       }
-      command.group = GroupName(std::string(*text));
+      arguments.group = GroupName(std::string(*text));
       return success();
     }
-    case kInterface: {
+    case Argument::kInterface: {
       auto interface = read_interface(value, place);
       if (!interface) return fail(interface.error());
-      command.interface = std::move(*interface);
+      arguments.interface = std::move(*interface);
       return success();
     }
-    case kLink: {
+    case Argument::kLink: {
       auto text = read_string(value, place);
       if (!text || (*text != "up" && *text != "down")) {
         return fail(place.to_string(), "expected \"up\" or \"down\", got " + describe(value));
       }
-      command.link = *text == "up" ? LinkState::kUp : LinkState::kDown;
+      arguments.link = *text == "up" ? LinkState::kUp : LinkState::kDown;
       return success();
     }
   }
   return success();
 }
 
-Result<void> expect_keys(const Json& object, const JsonPlace& place, const AdminSpec& spec) {
+Result<void> expect_keys(const Json& object, const JsonPlace& place, Kind kind) {
   for (const auto& [key, value] : object.items()) {
     if (key == "command") continue;
     bool is_known = false;
-    for (Argument argument : kArguments) is_known = is_known || ((spec.allowed & argument) && key_of(argument) == key);
+    for (Argument argument : kArguments) is_known = is_known || (proto::takes(kind, argument) && key_of(argument) == key);
     if (is_known) continue;
     std::string list = "command";
     for (Argument argument : kArguments) {
-      if (spec.allowed & argument) list += ", " + std::string(key_of(argument));
+      if (proto::takes(kind, argument)) list += ", " + std::string(key_of(argument));
     }
     return fail(place.member(key).to_string(), "unknown key (known here: " + list + ")");
   }
   return success();
 }
 
-Result<ControlRequest> parse_admin(const Json& object, const JsonPlace& place, const AdminSpec& spec) {
-  if (auto known = expect_keys(object, place, spec); !known) return fail(known.error());
-  proto::AdminCommand command;
-  command.kind = spec.kind;
+Result<ControlRequest> parse_admin(const Json& object, const JsonPlace& place, Kind kind) {
+  if (auto known = expect_keys(object, place, kind); !known) return fail(known.error());
+  proto::AdminArguments arguments;
   for (Argument argument : kArguments) {
-    if (!(spec.allowed & argument)) continue;
+    if (!proto::takes(kind, argument)) continue;
     const Json* value = optional_member(object, key_of(argument));
-    if (value == nullptr || (value->is_null() && !(spec.required & argument))) {
-      if (spec.required & argument) return fail(place.to_string(), "missing \"" + std::string(key_of(argument)) + "\"");
+    if (value == nullptr || (value->is_null() && !is_required(kind, argument))) {
+      if (is_required(kind, argument)) return fail(place.to_string(), "missing \"" + std::string(key_of(argument)) + "\"");
       continue;
     }
-    if (auto read = read_argument(*value, place.member(key_of(argument)), argument, command); !read) {
+    if (auto read = read_argument(*value, place.member(key_of(argument)), argument, arguments); !read) {
       return fail(read.error());
     }
   }
-  return ControlRequest(Admin{std::move(command)});
+  return ControlRequest(admin_for(kind, arguments));
 }
 
 Result<ControlRequest> parse_setvar(const Json& object, const JsonPlace& place) {
@@ -222,23 +207,32 @@ Result<ControlRequest> parse_bare(const Json& object, const JsonPlace& place) {
   return ControlRequest(Request{});
 }
 
-void add_admin_arguments(const proto::AdminCommand& command, Json& out) {
-  if (command.node) out["node"] = command.node->value();
-  if (command.ban_seconds) out["seconds"] = *command.ban_seconds;
-  if (command.address) out["address"] = command.address->to_string();
-  if (command.group) out["group"] = command.group->value();
-  if (command.interface) out["interface"] = command.interface->value();
-  if (command.link) out["link"] = *command.link == LinkState::kUp ? "up" : "down";
+void add_admin_arguments(const Admin& admin, Json& out) {
+  const proto::AdminArguments arguments = proto::arguments_of(admin.command);
+  if (arguments.node && admin.names_node) out["node"] = arguments.node->value();
+  if (arguments.seconds) out["seconds"] = *arguments.seconds;
+  if (arguments.address) out["address"] = arguments.address->to_string();
+  if (arguments.group) out["group"] = arguments.group->value();
+  if (arguments.interface) out["interface"] = arguments.interface->value();
+  if (arguments.link) out["link"] = *arguments.link == LinkState::kUp ? "up" : "down";
 }
 
 std::string dump_line(const Json& value) { return value.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
 }  // namespace
 
+Admin admin_for(proto::AdminCommandKind kind, proto::AdminArguments arguments) {
+  const bool names_node = arguments.node.has_value() || !proto::acts_on_node(kind);
+  if (!arguments.node && proto::acts_on_node(kind)) arguments.node = NodeId(0);
+  auto made = proto::make_admin_command(kind, arguments);
+  TANDEM_CHECK(std::holds_alternative<proto::AdminCommand>(made));
+  return Admin{std::get<proto::AdminCommand>(std::move(made)), names_node};
+}
+
 std::string_view command_word(const ControlRequest& request) {
   struct Word {
     std::string_view operator()(const Status&) const { return "status"; }
-    std::string_view operator()(const Admin& admin) const { return proto::command_word(admin.command.kind); }
+    std::string_view operator()(const Admin& admin) const { return proto::command_word(admin.command); }
     std::string_view operator()(const ListVars&) const { return "listvars"; }
     std::string_view operator()(const GetVar&) const { return "getvar"; }
     std::string_view operator()(const SetVar&) const { return "setvar"; }
@@ -252,7 +246,7 @@ std::string_view command_word(const ControlRequest& request) {
 Json to_json(const ControlRequest& request) {
   Json out = Json::object();
   out["command"] = std::string(command_word(request));
-  if (const auto* admin = std::get_if<Admin>(&request)) add_admin_arguments(admin->command, out);
+  if (const auto* admin = std::get_if<Admin>(&request)) add_admin_arguments(*admin, out);
   if (const auto* get = std::get_if<GetVar>(&request)) out["name"] = get->name;
   if (const auto* set = std::get_if<SetVar>(&request)) {
     out["name"] = set->name;
@@ -273,7 +267,7 @@ Result<ControlRequest> parse_control_request(std::string_view line) {
   if (!command_value) return fail(command_value.error());
   auto word = read_string(**command_value, place.member("command"));
   if (!word) return fail(word.error());
-  if (const AdminSpec* spec = find_admin(*word)) return parse_admin(*document, place, *spec);
+  if (const auto kind = find_admin(*word)) return parse_admin(*document, place, *kind);
   if (*word == "status") return parse_bare<Status>(*document, place);
   if (*word == "listvars") return parse_bare<ListVars>(*document, place);
   if (*word == "reload") return parse_bare<Reload>(*document, place);

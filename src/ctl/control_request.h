@@ -25,13 +25,20 @@ struct Status {
 };
 
 // disable, enable, stop, continue, unban, ban, moveip, movegroup, setifacelink,
-// reloadips, ipreallocate. A node left out means "this node" where the command applies to
-// one node (reloadips: every node); the daemon fills it in.
+// reloadips, ipreallocate. A node left out means "this node" where the command acts on
+// one node (proto::acts_on_node): then `names_node` is false, the command names node 0 in
+// its place, and the daemon puts its own (proto::acting_on). For reloadips a node left out
+// means every node.
 struct Admin {
   proto::AdminCommand command;
+  bool names_node = true;
 
   friend bool operator==(const Admin&, const Admin&) = default;
 };
+
+// The request for a command of `kind` from its arguments, which hold every argument it
+// requires except, for a command that acts on one node, the node (a check).
+Admin admin_for(proto::AdminCommandKind kind, proto::AdminArguments arguments);
 
 struct ListVars {
   friend bool operator==(const ListVars&, const ListVars&) = default;

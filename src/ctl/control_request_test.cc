@@ -7,12 +7,10 @@
 namespace tandem::ctl {
 namespace {
 
-using Kind = proto::AdminCommandKind;
-
-proto::AdminCommand admin(Kind kind) {
-  proto::AdminCommand command;
-  command.kind = kind;
-  return command;
+// A command that acts on the node receiving it: the request names no node.
+template <typename Command>
+Admin on_this_node() {
+  return Admin{Command{NodeId(0)}, false};
 }
 
 std::string parse_error(std::string_view line) {
@@ -23,33 +21,24 @@ std::string parse_error(std::string_view line) {
 
 // Every request, as the tool encodes it; parsing the line gives the request back.
 TEST(ControlRequest, EncodesEveryRequestAsOneLineThatParsesBack) {
-  auto ban = admin(Kind::kBan);
-  ban.node = NodeId(2);
-  ban.ban_seconds = 60;
-  auto moveip = admin(Kind::kMoveIp);
-  moveip.address = IpAddress::parse("2001:db8::10").value();
-  moveip.node = NodeId(1);
-  auto movegroup = admin(Kind::kMoveGroup);
-  movegroup.group = GroupName("target1");
-  movegroup.node = NodeId(0);
-  auto link = admin(Kind::kSetInterfaceLink);
-  link.interface = InterfaceName("eth2");
-  link.link = LinkState::kDown;
-  auto disable = admin(Kind::kDisable);
-  disable.node = NodeId(3);
+  const Admin ban{proto::Ban{NodeId(2), 60}};
+  const Admin moveip{proto::MoveIp{IpAddress::parse("2001:db8::10").value(), NodeId(1)}};
+  const Admin movegroup{proto::MoveGroup{GroupName("target1"), NodeId(0)}};
+  const Admin link{proto::SetInterfaceLink{NodeId(0), InterfaceName("eth2"), LinkState::kDown}, false};
   const std::vector<std::pair<ControlRequest, std::string>> cases = {
       {Status{}, R"({"command":"status"})"},
-      {Admin{disable}, R"({"command":"disable","node":3})"},
-      {Admin{admin(Kind::kEnable)}, R"({"command":"enable"})"},
-      {Admin{admin(Kind::kStop)}, R"({"command":"stop"})"},
-      {Admin{admin(Kind::kContinue)}, R"({"command":"continue"})"},
-      {Admin{admin(Kind::kUnban)}, R"({"command":"unban"})"},
-      {Admin{ban}, R"({"command":"ban","node":2,"seconds":60})"},
-      {Admin{moveip}, R"({"address":"2001:db8::10","command":"moveip","node":1})"},
-      {Admin{movegroup}, R"({"command":"movegroup","group":"target1","node":0})"},
-      {Admin{link}, R"({"command":"setifacelink","interface":"eth2","link":"down"})"},
-      {Admin{admin(Kind::kReloadIps)}, R"({"command":"reloadips"})"},
-      {Admin{admin(Kind::kIpReallocate)}, R"({"command":"ipreallocate"})"},
+      {Admin{proto::Disable{NodeId(3)}}, R"({"command":"disable","node":3})"},
+      {on_this_node<proto::Enable>(), R"({"command":"enable"})"},
+      {on_this_node<proto::Stop>(), R"({"command":"stop"})"},
+      {on_this_node<proto::Continue>(), R"({"command":"continue"})"},
+      {on_this_node<proto::Unban>(), R"({"command":"unban"})"},
+      {ban, R"({"command":"ban","node":2,"seconds":60})"},
+      {moveip, R"({"address":"2001:db8::10","command":"moveip","node":1})"},
+      {movegroup, R"({"command":"movegroup","group":"target1","node":0})"},
+      {link, R"({"command":"setifacelink","interface":"eth2","link":"down"})"},
+      {Admin{proto::ReloadIps{}}, R"({"command":"reloadips"})"},
+      {Admin{proto::ReloadIps{NodeId(2)}}, R"({"command":"reloadips","node":2})"},
+      {Admin{proto::IpReallocate{}}, R"({"command":"ipreallocate"})"},
       {ListVars{}, R"({"command":"listvars"})"},
       {GetVar{"noipfailback"}, R"({"command":"getvar","name":"noipfailback"})"},
       {SetVar{"IPAllocAlgorithm", "lcp2"}, R"({"command":"setvar","name":"IPAllocAlgorithm","value":"lcp2"})"},
@@ -75,7 +64,7 @@ TEST(ControlRequest, TakesANumberAsSetvarsValue) {
 TEST(ControlRequest, TakesNullForAnOptionalArgument) {
   auto parsed = parse_control_request(R"({"command": "disable", "node": null})");
   ASSERT_TRUE(parsed.ok()) << parsed.error();
-  EXPECT_EQ(*parsed, ControlRequest(Admin{admin(Kind::kDisable)}));
+  EXPECT_EQ(*parsed, ControlRequest(on_this_node<proto::Disable>()));
 }
 
 TEST(ControlRequest, NamesThePlaceOfEveryError) {
@@ -131,6 +120,11 @@ TEST(ControlRequest, RefusesBytesAfterTheRequestEvenAfterANul) {
   EXPECT_EQ(parse_error(std::string(R"({"command":"status"})") + '\0' + "garbage"),
             "request: not valid JSON: a NUL byte at offset 20 (trailing bytes after the document are refused)");
   EXPECT_EQ(parse_error(R"({"command":"status"} garbage)").substr(0, 47), "request: not valid JSON: line 1, column 22: syn");
+}
+
+TEST(ControlRequest, RefusesANodeForIpreallocateWhichActsOnTheWholeCluster) {
+  EXPECT_EQ(parse_error(R"({"command": "ipreallocate", "node": 1})"),
+            "request.node: unknown key (known here: command)");
 }
 
 TEST(ControlRequest, RefusesAHistoryCountOfZero) {

@@ -123,7 +123,7 @@ void Node::carry_out(const cluster::Action& action, TimePoint) {
         } else if constexpr (std::is_same_v<Step, cluster::LimitServing>) {
           if (io_.limiter == nullptr) return;
           if (auto done = io_.limiter->limit(step.until, step.addresses); !done && io_.log) {
-            io_.log(cluster::Log{cluster::Log::Level::kError, "limiting serving to the lease failed: " + done.error().message()});
+            io_.log(cluster::Log{cluster::Log::Level::kError, "limiting serving to the lease failed: " + done.error().message(), std::nullopt});
           }
         } else if constexpr (std::is_same_v<Step, cluster::RunHook>) {
           io_.hooks.run(step.id, step.event, step.arguments);

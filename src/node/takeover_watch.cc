@@ -85,7 +85,7 @@ std::string cause_of(const cluster::Event& event) {
         if constexpr (std::is_same_v<E, cluster::HookFinished>) return "a hook's end";
         if constexpr (std::is_same_v<E, cluster::AddressFailed>) return "a failed address operation";
         if constexpr (std::is_same_v<E, cluster::AdminCommandReceived>) {
-          return "an administrator's " + std::string(proto::command_word(e.command.kind));
+          return "an administrator's " + std::string(proto::command_word(e.command));
         }
         if constexpr (std::is_same_v<E, cluster::StatusQuery>) return "a status question";
         if constexpr (std::is_same_v<E, cluster::Reconfigure>) return "a configuration reload";

@@ -36,23 +36,6 @@ bool is_known_message_type(std::uint16_t type) {
          type <= static_cast<std::uint16_t>(MessageType::kStatusReply);
 }
 
-std::string_view command_word(AdminCommandKind kind) {
-  switch (kind) {
-    case AdminCommandKind::kDisable: return "disable";
-    case AdminCommandKind::kEnable: return "enable";
-    case AdminCommandKind::kBan: return "ban";
-    case AdminCommandKind::kUnban: return "unban";
-    case AdminCommandKind::kStop: return "stop";
-    case AdminCommandKind::kContinue: return "continue";
-    case AdminCommandKind::kMoveIp: return "moveip";
-    case AdminCommandKind::kMoveGroup: return "movegroup";
-    case AdminCommandKind::kReloadIps: return "reloadips";
-    case AdminCommandKind::kSetInterfaceLink: return "setifacelink";
-    case AdminCommandKind::kIpReallocate: return "ipreallocate";
-  }
-  return "unknown command";
-}
-
 bool is_no_misbehaviour(FailureCause cause) {
   switch (cause) {
     case FailureCause::kShuttingDown:
@@ -64,24 +47,5 @@ bool is_no_misbehaviour(FailureCause cause) {
   }
   return false;
 }
-
-bool acts_on_node(AdminCommandKind kind) {
-  switch (kind) {
-    case AdminCommandKind::kDisable:
-    case AdminCommandKind::kEnable:
-    case AdminCommandKind::kBan:
-    case AdminCommandKind::kUnban:
-    case AdminCommandKind::kStop:
-    case AdminCommandKind::kContinue:
-    case AdminCommandKind::kSetInterfaceLink: return true;
-    case AdminCommandKind::kMoveIp:
-    case AdminCommandKind::kMoveGroup:
-    case AdminCommandKind::kReloadIps:
-    case AdminCommandKind::kIpReallocate: return false;
-  }
-  return false;
-}
-
-bool may_name_node(AdminCommandKind kind) { return kind != AdminCommandKind::kIpReallocate; }
 
 }  // namespace tandem::proto

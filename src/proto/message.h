@@ -18,6 +18,7 @@
 #include "model/ids.h"
 #include "model/ip_address.h"
 #include "model/node_flags.h"
+#include "proto/admin_command.h"
 
 namespace tandem::proto {
 
@@ -139,51 +140,6 @@ struct TakeoverAck {
   std::vector<TakeoverFailure> failures;
 
   friend bool operator==(const TakeoverAck&, const TakeoverAck&) = default;
-};
-
-// The administrator's commands, with CTDB's names.
-enum class AdminCommandKind : std::uint8_t {
-  kDisable = 1,
-  kEnable = 2,
-  kBan = 3,
-  kUnban = 4,
-  kStop = 5,
-  kContinue = 6,
-  kMoveIp = 7,
-  kMoveGroup = 8,
-  kReloadIps = 9,
-  kSetInterfaceLink = 10,
-  kIpReallocate = 11,
-};
-
-// "disable", "moveip", "setifacelink", ...: the word the CLI takes.
-std::string_view command_word(AdminCommandKind kind);
-
-// The one place that decides where a command acts: true for the commands that act on one
-// node (the node they name, or the node that received them when they name none: disable,
-// enable, ban, unban, stop, continue, setifacelink), which that node carries out itself;
-// false for those the leader carries out for the cluster (moveip, movegroup, reloadips,
-// ipreallocate; for moveip and movegroup the node named is the destination).
-bool acts_on_node(AdminCommandKind kind);
-// Whether a command may name a node at all: ipreallocate acts on the whole cluster only.
-bool may_name_node(AdminCommandKind kind);
-
-// One command and its arguments. Which arguments a kind requires:
-//   disable, enable, unban, stop, continue: node (the node it applies to)
-//   ban: node, ban_seconds           moveip: address, node (the destination)
-//   movegroup: group, node           setifacelink: node, interface, link
-//   reloadips: none (node, if given, limits it to one node)    ipreallocate: none
-// Decoding refuses a command without its required arguments; extra ones are kept.
-struct AdminCommand {
-  AdminCommandKind kind = AdminCommandKind::kIpReallocate;
-  std::optional<NodeId> node;
-  std::optional<IpAddress> address;
-  std::optional<GroupName> group;
-  std::optional<InterfaceName> interface;
-  std::optional<LinkState> link;
-  std::optional<std::uint32_t> ban_seconds;
-
-  friend bool operator==(const AdminCommand&, const AdminCommand&) = default;
 };
 
 // An admin command forwarded by the node that received it to the leader.

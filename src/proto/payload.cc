@@ -140,15 +140,15 @@ void encode(const TakeoverAck& message, FieldWriter& out) {
 }
 
 void encode(const AdminRequest& message, FieldWriter& out) {
-  const AdminCommand& command = message.command;
+  const AdminArguments arguments = arguments_of(message.command);
   out.u64(request_tag::kRequestId, message.request_id);
-  out.u8(request_tag::kCommand, static_cast<std::uint8_t>(command.kind));
-  if (command.node) out.node(request_tag::kNode, *command.node);
-  if (command.address) out.address(request_tag::kAddress, *command.address);
-  if (command.group) put_group(out, request_tag::kGroup, *command.group);
-  if (command.interface) put_interface(out, request_tag::kInterface, *command.interface);
-  if (command.link) out.u8(request_tag::kLink, static_cast<std::uint8_t>(*command.link));
-  if (command.ban_seconds) out.u32(request_tag::kBanSeconds, *command.ban_seconds);
+  out.u8(request_tag::kCommand, static_cast<std::uint8_t>(kind_of(message.command)));
+  if (arguments.node) out.node(request_tag::kNode, *arguments.node);
+  if (arguments.address) out.address(request_tag::kAddress, *arguments.address);
+  if (arguments.group) put_group(out, request_tag::kGroup, *arguments.group);
+  if (arguments.interface) put_interface(out, request_tag::kInterface, *arguments.interface);
+  if (arguments.link) out.u8(request_tag::kLink, static_cast<std::uint8_t>(*arguments.link));
+  if (arguments.seconds) out.u32(request_tag::kBanSeconds, *arguments.seconds);
 }
 
 void encode(const AdminReply& message, FieldWriter& out) {
@@ -338,59 +338,54 @@ TakeoverAck decode_takeover_ack(Fields& fields) {
 
 namespace {
 
-// The arguments an admin command must carry (see AdminCommand).
-enum Argument : unsigned { kNode = 1, kAddress = 2, kGroup = 4, kInterface = 8, kLink = 16, kSeconds = 32 };
-
-unsigned required_arguments(AdminCommandKind kind) {
-  switch (kind) {
-    case AdminCommandKind::kBan: return kNode | kSeconds;
-    case AdminCommandKind::kMoveIp: return kNode | kAddress;
-    case AdminCommandKind::kMoveGroup: return kNode | kGroup;
-    case AdminCommandKind::kSetInterfaceLink: return kNode | kInterface | kLink;
-    case AdminCommandKind::kReloadIps:
-    case AdminCommandKind::kIpReallocate: return 0;
-    case AdminCommandKind::kDisable:
-    case AdminCommandKind::kEnable:
-    case AdminCommandKind::kUnban:
-    case AdminCommandKind::kStop:
-    case AdminCommandKind::kContinue: return kNode;
+// The wire's name of an argument, for errors: "AdminRequest.ban_seconds: required by ban".
+std::string_view field_name(AdminArgument argument) {
+  switch (argument) {
+    case AdminArgument::kNode: return "node";
+    case AdminArgument::kAddress: return "address";
+    case AdminArgument::kGroup: return "group";
+    case AdminArgument::kInterface: return "interface";
+    case AdminArgument::kLink: return "link";
+    case AdminArgument::kSeconds: return "ban_seconds";
   }
-  return kNode;  // not reached: decoding refused an unknown kind before
+  return "command";
 }
 
-void check_arguments(Fields& fields, const AdminCommand& command) {
-  const unsigned required = required_arguments(command.kind);
-  const std::string cause = "required by " + std::string(command_word(command.kind));
-  if ((required & kNode) && !command.node) fields.fail_at("node", cause);
-  if ((required & kAddress) && !command.address) fields.fail_at("address", cause);
-  if ((required & kGroup) && !command.group) fields.fail_at("group", cause);
-  if ((required & kInterface) && !command.interface) fields.fail_at("interface", cause);
-  if ((required & kLink) && !command.link) fields.fail_at("link", cause);
-  if ((required & kSeconds) && !command.ban_seconds) fields.fail_at("ban_seconds", cause);
+// Every argument present is read (a malformed one is refused even where the kind does not
+// take it, as before commands were typed); make_admin_command() keeps those it takes.
+AdminArguments read_admin_arguments(Fields& fields) {
+  AdminArguments arguments;
+  if (fields.has(request_tag::kNode)) arguments.node = fields.node(request_tag::kNode, "node");
+  if (fields.has(request_tag::kAddress)) arguments.address = fields.address(request_tag::kAddress, "address");
+  if (fields.has(request_tag::kGroup)) arguments.group = group_name(fields, request_tag::kGroup, "group");
+  if (fields.has(request_tag::kInterface)) {
+    arguments.interface = interface_name(fields, request_tag::kInterface, "interface");
+  }
+  if (fields.has(request_tag::kLink)) arguments.link = link_state(fields, request_tag::kLink, "link");
+  if (fields.has(request_tag::kBanSeconds)) {
+    arguments.seconds = fields.u32(request_tag::kBanSeconds, "ban_seconds");
+  }
+  return arguments;
 }
 
 AdminRequest decode_admin_request(Fields& fields) {
   AdminRequest message;
-  AdminCommand& command = message.command;
   message.request_id = fields.u64(request_tag::kRequestId, "request_id");
-  const std::uint8_t kind = fields.u8(request_tag::kCommand, "command");
+  const std::uint8_t number = fields.u8(request_tag::kCommand, "command");
   if (!fields.ok()) return message;
-  if (kind < 1 || kind > static_cast<std::uint8_t>(AdminCommandKind::kIpReallocate)) {
-    fields.fail_at("command", "unknown admin command " + std::to_string(kind));
+  const auto kind = admin_command_kind(number);
+  if (!kind) {
+    fields.fail_at("command", "unknown admin command " + std::to_string(number));
     return message;
   }
-  command.kind = static_cast<AdminCommandKind>(kind);
-  if (fields.has(request_tag::kNode)) command.node = fields.node(request_tag::kNode, "node");
-  if (fields.has(request_tag::kAddress)) command.address = fields.address(request_tag::kAddress, "address");
-  if (fields.has(request_tag::kGroup)) command.group = group_name(fields, request_tag::kGroup, "group");
-  if (fields.has(request_tag::kInterface)) {
-    command.interface = interface_name(fields, request_tag::kInterface, "interface");
+  const AdminArguments arguments = read_admin_arguments(fields);
+  if (!fields.ok()) return message;
+  auto command = make_admin_command(*kind, arguments);
+  if (const auto* missing = std::get_if<AdminArgument>(&command)) {
+    fields.fail_at(field_name(*missing), "required by " + std::string(command_word(*kind)));
+    return message;
   }
-  if (fields.has(request_tag::kLink)) command.link = link_state(fields, request_tag::kLink, "link");
-  if (fields.has(request_tag::kBanSeconds)) {
-    command.ban_seconds = fields.u32(request_tag::kBanSeconds, "ban_seconds");
-  }
-  check_arguments(fields, command);
+  message.command = std::get<AdminCommand>(std::move(command));
   return message;
 }
 

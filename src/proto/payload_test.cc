@@ -20,13 +20,6 @@ Message round_trip(const Message& message) {
   return decoded.ok() ? *decoded : Message{};
 }
 
-AdminCommand command(AdminCommandKind kind, std::optional<NodeId> node = std::nullopt) {
-  AdminCommand out;
-  out.kind = kind;
-  out.node = node;
-  return out;
-}
-
 std::string decode_error(MessageType type, const Writer& out) {
   auto decoded = decode_payload(static_cast<std::uint16_t>(type), out.data());
   return decoded.ok() ? "ok" : decoded.error().message();
@@ -53,8 +46,7 @@ TEST(Payload, RoundTripsIpv6AddressesInEveryPlaceTheyAppear) {
   TakeoverAck ack{1, 2, TakeoverKind::kRelease, false, {{address, FailureCause::kHookFailed, "busy"}}};
   StateReport report;
   report.held = {{IpPrefix{address, 0}, InterfaceName("bond0")}};
-  AdminRequest request{9, command(AdminCommandKind::kMoveIp, NodeId(0))};
-  request.command.address = address;
+  AdminRequest request{9, MoveIp{address, NodeId(0)}};
   for (const Message& message : std::vector<Message>{order, ack, report, request}) {
     EXPECT_EQ(round_trip(message), message) << message_name(message_type(message));
   }
@@ -103,24 +95,77 @@ TEST(Payload, ACauseOfANewerMinorVersionIsReadAsUnknown) {
   EXPECT_EQ(decoded_cause(ack_with_failure("this node is shutting down", 200)), FailureCause::kUnknown);
 }
 
-TEST(Payload, RoundTripsEveryAdminCommandWithItsArguments) {
-  std::vector<AdminCommand> commands = {
-      command(AdminCommandKind::kDisable, NodeId(1)),  command(AdminCommandKind::kEnable, NodeId(1)),
-      command(AdminCommandKind::kBan, NodeId(2)),      command(AdminCommandKind::kUnban, NodeId(2)),
-      command(AdminCommandKind::kStop, NodeId(0)),     command(AdminCommandKind::kContinue, NodeId(0)),
-      command(AdminCommandKind::kMoveIp, NodeId(3)),   command(AdminCommandKind::kMoveGroup, NodeId(3)),
-      command(AdminCommandKind::kReloadIps),           command(AdminCommandKind::kSetInterfaceLink, NodeId(1)),
-      command(AdminCommandKind::kIpReallocate),
+// Every admin command, and its AdminRequest's fields as the encoding of the untyped
+// command (one struct of optional arguments, before 1.4) wrote them: "tag:value" in hex,
+// in order. Typed commands changed no byte on the wire.
+struct AdminBytes {
+  AdminCommand command;
+  std::string fields;
+};
+
+std::vector<AdminBytes> admin_bytes_of_the_untyped_encoding() {
+  const std::string head = "1:0000000000000011 ";  // request_id 17
+  return {
+      {Disable{NodeId(1)}, head + "2:01 3:00000001"},
+      {Enable{NodeId(2)}, head + "2:02 3:00000002"},
+      {Ban{NodeId(3), 300}, head + "2:03 3:00000003 8:0000012c"},
+      {Unban{NodeId(3)}, head + "2:04 3:00000003"},
+      {Stop{NodeId(0)}, head + "2:05 3:00000000"},
+      {Continue{NodeId(0)}, head + "2:06 3:00000000"},
+      {MoveIp{v4("198.51.100.10"), NodeId(2)}, head + "2:07 3:00000002 4:04c633640a"},
+      {MoveIp{IpAddress::parse("2001:db8::10").value(), NodeId(2)},
+       head + "2:07 3:00000002 4:0620010db8000000000000000000000010"},
+      {MoveGroup{GroupName("target1"), NodeId(4)}, head + "2:08 3:00000004 5:74617267657431"},
+      {ReloadIps{}, head + "2:09"},
+      {ReloadIps{NodeId(1)}, head + "2:09 3:00000001"},
+      {SetInterfaceLink{NodeId(1), InterfaceName("eth2"), LinkState::kDown}, head + "2:0a 3:00000001 6:65746832 7:00"},
+      {IpReallocate{}, head + "2:0b"},
   };
-  commands[2].ban_seconds = 300;
-  commands[6].address = v4("10.0.0.1");
-  commands[7].group = GroupName("target1");
-  commands[9].interface = InterfaceName("eth2");
-  commands[9].link = LinkState::kDown;
-  for (const auto& each : commands) {
-    const Message message = AdminRequest{17, each};
-    EXPECT_EQ(round_trip(message), message) << command_word(each.kind);
+}
+
+// "tag:value ..." as bytes: each field a u16 tag, a u32 length and the value, big-endian.
+std::vector<std::uint8_t> field_bytes(const std::string& fields) {
+  std::vector<std::uint8_t> out;
+  std::size_t at = 0;
+  while (at < fields.size()) {
+    const std::size_t colon = fields.find(':', at);
+    const std::size_t end = std::min(fields.find(' ', colon), fields.size());
+    const auto tag = static_cast<std::uint16_t>(std::stoul(fields.substr(at, colon - at)));
+    const std::string value = fields.substr(colon + 1, end - colon - 1);
+    const auto length = static_cast<std::uint32_t>(value.size() / 2);
+    for (int shift : {8, 0}) out.push_back(static_cast<std::uint8_t>(tag >> shift));
+    for (int shift : {24, 16, 8, 0}) out.push_back(static_cast<std::uint8_t>(length >> shift));
+    for (std::size_t i = 0; i < value.size(); i += 2) {
+      out.push_back(static_cast<std::uint8_t>(std::stoul(value.substr(i, 2), nullptr, 16)));
+    }
+    at = end + 1;
   }
+  return out;
+}
+
+TEST(Payload, EncodesEveryAdminCommandAsTheUntypedEncodingDid) {
+  for (const auto& [command, fields] : admin_bytes_of_the_untyped_encoding()) {
+    Writer out;
+    encode_payload(AdminRequest{17, command}, out);
+    EXPECT_EQ(out.data(), field_bytes(fields)) << command_word(command);
+  }
+}
+
+TEST(Payload, DecodesTheUntypedEncodingOfEveryAdminCommandToTheTypedCommand) {
+  for (const auto& [command, fields] : admin_bytes_of_the_untyped_encoding()) {
+    const auto bytes = field_bytes(fields);
+    auto decoded = decode_payload(static_cast<std::uint16_t>(MessageType::kAdminRequest), bytes);
+    ASSERT_TRUE(decoded.ok()) << decoded.error();
+    EXPECT_EQ(std::get<AdminRequest>(*decoded), (AdminRequest{17, command})) << command_word(command);
+  }
+}
+
+TEST(Payload, IgnoresAnArgumentTheAdminCommandDoesNotTake) {
+  // disable for node 1 with an address, which the untyped encoding could carry.
+  const auto bytes = field_bytes("1:0000000000000011 2:01 3:00000001 4:04c633640a");
+  auto decoded = decode_payload(static_cast<std::uint16_t>(MessageType::kAdminRequest), bytes);
+  ASSERT_TRUE(decoded.ok()) << decoded.error();
+  EXPECT_EQ(std::get<AdminRequest>(*decoded), (AdminRequest{17, Disable{NodeId(1)}}));
 }
 
 TEST(Payload, ToleratesFieldsFromANewerMinorVersion) {
@@ -184,10 +229,18 @@ TEST(Payload, RefusesAnInterfaceListedTwiceInLinks) {
 }
 
 TEST(Payload, RefusesAnAdminCommandWithoutItsRequiredArgument) {
-  AdminRequest request{3, command(AdminCommandKind::kMoveGroup, NodeId(1))};
-  Writer out;
-  encode_payload(request, out);
-  EXPECT_EQ(decode_error(MessageType::kAdminRequest, out), "AdminRequest.group: required by movegroup");
+  // movegroup to node 1, without its group.
+  const auto bytes = field_bytes("1:0000000000000003 2:08 3:00000001");
+  auto decoded = decode_payload(static_cast<std::uint16_t>(MessageType::kAdminRequest), bytes);
+  ASSERT_FALSE(decoded.ok());
+  EXPECT_EQ(decoded.error().message(), "AdminRequest.group: required by movegroup");
+}
+
+TEST(Payload, NamesTheSecondsOfABanWithoutThemByTheirFieldName) {
+  const auto bytes = field_bytes("1:0000000000000003 2:03 3:00000001");
+  auto decoded = decode_payload(static_cast<std::uint16_t>(MessageType::kAdminRequest), bytes);
+  ASSERT_FALSE(decoded.ok());
+  EXPECT_EQ(decoded.error().message(), "AdminRequest.ban_seconds: required by ban");
 }
 
 TEST(Payload, RefusesAnUnknownAdminCommand) {

@@ -86,28 +86,21 @@ StateReport any_state_report() {
   return report;
 }
 
+// Any kind, from arguments that hold everything it requires and maybe more: the command
+// keeps what it takes.
 AdminRequest any_admin_request() {
-  AdminCommand command;
-  command.kind = static_cast<AdminCommandKind>(pick(1, 11));
-  // Every argument, so every kind has what it requires; extra ones must survive too.
-  command.node = any_node();
-  command.address = maybe(any_address());
-  command.group = maybe(any_group());
-  command.interface = maybe(any_interface());
-  command.link = maybe(any_link());
-  command.ban_seconds = maybe(any<std::uint32_t>());
-  const auto kind = command.kind;
-  if (kind == AdminCommandKind::kMoveIp && !command.address) command.address = any_address();
-  if (kind == AdminCommandKind::kMoveGroup && !command.group) command.group = any_group();
-  if (kind == AdminCommandKind::kBan && !command.ban_seconds) command.ban_seconds = 60;
-  if (kind == AdminCommandKind::kSetInterfaceLink) {
-    command.interface = any_interface();
-    command.link = any_link();
-  }
-  if (chance(30) && (kind == AdminCommandKind::kReloadIps || kind == AdminCommandKind::kIpReallocate)) {
-    command.node.reset();
-  }
-  return AdminRequest{any<std::uint64_t>(), command};
+  const auto kind = admin_command_kind(pick<std::uint8_t>(1, kAdminCommandKindMax)).value();
+  AdminArguments arguments;
+  arguments.node = any_node();
+  arguments.address = any_address();
+  arguments.group = any_group();
+  arguments.interface = any_interface();
+  arguments.link = any_link();
+  arguments.seconds = any<std::uint32_t>();
+  if (chance(30)) arguments.node.reset();  // required by most: then only reloadips and ipreallocate
+  auto command = make_admin_command(kind, arguments);
+  if (!std::holds_alternative<AdminCommand>(command)) command = make_admin_command(AdminCommandKind::kReloadIps, arguments);
+  return AdminRequest{any<std::uint64_t>(), std::get<AdminCommand>(command)};
 }
 
 NodeStatus any_node_status(NodeId node) {

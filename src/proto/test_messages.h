@@ -50,12 +50,7 @@ inline TakeoverAck sample_takeover_ack() {
 }
 
 inline AdminRequest sample_admin_request() {
-  AdminRequest request;
-  request.request_id = 5;
-  request.command.kind = AdminCommandKind::kMoveIp;
-  request.command.address = v4("198.51.100.10");
-  request.command.node = NodeId(3);
-  return request;
+  return AdminRequest{5, MoveIp{v4("198.51.100.10"), NodeId(3)}};
 }
 
 // Two nodes: one fully reported, one known only from membership.

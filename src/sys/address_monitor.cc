@@ -11,7 +11,7 @@
 namespace tandem::sys {
 
 AddressMonitor::AddressMonitor(asio::io_context& context, std::vector<InterfaceName> watched, Changed changed,
-                               NetlinkEvents::Log log, NetlinkEvents::Failed failed)
+                               Logger log, NetlinkEvents::Failed failed)
     : watched_(std::move(watched)),
       changed_(std::move(changed)),
       events_(

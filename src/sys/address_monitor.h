@@ -29,7 +29,7 @@ class AddressMonitor {
   using Changed = std::function<void()>;
 
   AddressMonitor(asio::io_context& context, std::vector<InterfaceName> watched, Changed changed,
-                 NetlinkEvents::Log log, NetlinkEvents::Failed failed = nullptr);
+                 Logger log, NetlinkEvents::Failed failed = nullptr);
   AddressMonitor(const AddressMonitor&) = delete;
   AddressMonitor& operator=(const AddressMonitor&) = delete;
 

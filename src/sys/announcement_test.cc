@@ -78,7 +78,8 @@ class AnnouncementTest : public NetnsTest {};
 
 TEST_F(AnnouncementTest, GratuitousArpRequestAndReplyReachTheSwitchSide) {
   in_namespace([&] {
-    NetlinkNetOps ops({node_side()}, [](const std::string& line) { ADD_FAILURE() << "logged: " << line; });
+    NetlinkNetOps ops({node_side()},
+                      Logger([](LogLevel, std::string_view line) { ADD_FAILURE() << "logged: " << line; }));
     Capture capture(switch_side(), ETH_P_ARP);
     ASSERT_TRUE(capture.is_ready());
     auto mac = interface_mac(node_side());
@@ -108,7 +109,8 @@ TEST_F(AnnouncementTest, GratuitousArpRequestAndReplyReachTheSwitchSide) {
 
 TEST_F(AnnouncementTest, UnsolicitedNeighbourAdvertisementReachesTheSwitchSide) {
   in_namespace([&] {
-    NetlinkNetOps ops({node_side()}, [](const std::string& line) { ADD_FAILURE() << "logged: " << line; });
+    NetlinkNetOps ops({node_side()},
+                      Logger([](LogLevel, std::string_view line) { ADD_FAILURE() << "logged: " << line; }));
     Capture capture(switch_side(), ETH_P_IPV6);
     ASSERT_TRUE(capture.is_ready());
     auto mac = interface_mac(node_side());

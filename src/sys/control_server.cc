@@ -126,7 +126,7 @@ void Responder::reply(std::string json) {
   connection_.reset();
   if (!connection || connection->server_alive.expired()) return;
   if (connection->is_answered) {
-    connection->server->log("dropped a reply that came after the request was answered (" +
+    connection->server->log_.info("dropped a reply that came after the request was answered (" +
                             seconds_text(connection->server->options_.answer_deadline) + " deadline)");
     return;
   }
@@ -135,7 +135,7 @@ void Responder::reply(std::string json) {
 
 // --- ControlServer ---
 
-ControlServer::ControlServer(asio::io_context& context, std::string path, Handler handler, Log log,
+ControlServer::ControlServer(asio::io_context& context, std::string path, Handler handler, Logger log,
                              ControlServerOptions options)
     : context_(context),
       path_(std::move(path)),
@@ -192,7 +192,7 @@ Result<void> ControlServer::clear_stale_socket() {
   if (::unlink(path_.c_str()) != 0 && errno != ENOENT) {
     return fail(path_, "cannot remove the stale socket: " + errno_text(errno));
   }
-  log("removed the stale socket " + path_ + " (nobody answered on it)");
+  log_.info("removed the stale socket " + path_ + " (nobody answered on it)");
   return success();
 }
 
@@ -229,10 +229,6 @@ Result<void> ControlServer::listen() {
   return success();
 }
 
-void ControlServer::log(const std::string& line) const {
-  if (log_) log_(line);
-}
-
 void ControlServer::accept_next() {
   std::weak_ptr<char> alive = alive_;
   acceptor_.async_accept([this, alive](const asio::error_code& error, Socket socket) {
@@ -243,7 +239,7 @@ void ControlServer::accept_next() {
       return;
     }
     // Out of descriptors, say: wait a little rather than spin.
-    log("accept failed: " + error.message());
+    log_.warning("accept failed: " + error.message());
     accept_retry_.expires_after(std::chrono::milliseconds(50));
     accept_retry_.async_wait([this, alive](const asio::error_code& wait_error) {
       if (!wait_error && !alive.expired()) accept_next();
@@ -266,12 +262,12 @@ void ControlServer::on_accepted(Socket socket) {
     // other out). Only when every slot holds a request being answered is the newcomer
     // refused.
     if (const std::uint64_t idle = oldest_unread(); idle != 0) {
-      if (!is_refusing_) log("closing the oldest connections that sent no request: already " +
+      if (!is_refusing_) log_.warning("closing the oldest connections that sent no request: already " +
                              std::to_string(kControlConnectionsMax) + " open");
       is_refusing_ = true;
       close(idle);
     } else {
-      if (!is_refusing_) log("closing new connections: already " + std::to_string(kControlConnectionsMax) + " open");
+      if (!is_refusing_) log_.warning("closing new connections: already " + std::to_string(kControlConnectionsMax) + " open");
       is_refusing_ = true;
       asio::error_code ignored;
       socket.close(ignored);
@@ -286,7 +282,7 @@ void ControlServer::on_accepted(Socket socket) {
   auto connection = std::make_shared<ControlConnection>(std::move(socket), next_id_++, this, alive_);
   connections_.emplace(connection->id, connection);
   if (!has_peer || peer.uid != options_.allowed_uid) {
-    log(has_peer ? "refused uid " + std::to_string(peer.uid) + " (pid " + std::to_string(peer.pid) + ")"
+    log_.warning(has_peer ? "refused uid " + std::to_string(peer.uid) + " (pid " + std::to_string(peer.pid) + ")"
                  : "refused a client whose credentials are unknown: " + errno_text(errno));
     answer(connection, error_reply("forbidden", options_.allowed_uid == 0
                                                     ? "only root may use the control socket"
@@ -313,7 +309,7 @@ void ControlServer::read_next(const std::shared_ptr<ControlConnection>& connecti
         } else if (error == asio::error::eof && !connection->request.empty()) {
           hand_over(connection, std::move(connection->request));  // a last line without its newline
         } else {
-          if (error != asio::error::eof) log("read failed: " + error.message());
+          if (error != asio::error::eof) log_.warning("read failed: " + error.message());
           close(connection->id);
         }
       });
@@ -326,7 +322,7 @@ void ControlServer::on_read(const std::shared_ptr<ControlConnection>& connection
   const std::size_t newline = request.find('\n', searched);
   const std::size_t length = newline == std::string::npos ? request.size() : newline;
   if (length > kControlRequestMax) {
-    log("refused a request longer than " + std::to_string(kControlRequestMax) + " bytes");
+    log_.warning("refused a request longer than " + std::to_string(kControlRequestMax) + " bytes");
     answer(connection, error_reply("bad_request", "the request is longer than " +
                                                       std::to_string(kControlRequestMax) + " bytes"));
     return;
@@ -348,7 +344,7 @@ void ControlServer::hand_over(const std::shared_ptr<ControlConnection>& connecti
   connection->answer_timer.async_wait([this, alive, connection](const asio::error_code& error) {
     if (error || alive.expired() || connection->is_answered || !connections_.contains(connection->id)) return;
     const std::string deadline = seconds_text(options_.answer_deadline);
-    log("a request got no answer within " + deadline);
+    log_.warning("a request got no answer within " + deadline);
     answer(connection, error_reply("timeout", "no answer within " + deadline));
   });
   handler_(std::move(request), Responder(connection));
@@ -366,14 +362,14 @@ void ControlServer::answer(const std::shared_ptr<ControlConnection>& connection,
   connection->write_timer.expires_after(options_.read_deadline);
   connection->write_timer.async_wait([this, alive, connection](const asio::error_code& error) {
     if (error || alive.expired() || !connections_.contains(connection->id)) return;
-    log("a client did not take its reply within " + seconds_text(options_.read_deadline));
+    log_.warning("a client did not take its reply within " + seconds_text(options_.read_deadline));
     close(connection->id);
   });
   asio::async_write(connection->socket, asio::buffer(connection->reply),
                     [this, alive, connection](const asio::error_code& error, std::size_t) {
                       if (alive.expired()) return;
                       if (error && error != asio::error::operation_aborted && error != asio::error::broken_pipe) {
-                        log("cannot write a reply: " + error.message());
+                        log_.warning("cannot write a reply: " + error.message());
                       }
                       close(connection->id);
                     });

@@ -39,6 +39,7 @@
 #include <string>
 
 #include "base/result.h"
+#include "sys/logger.h"
 
 namespace tandem::sys {
 
@@ -89,9 +90,8 @@ class ControlServer {
   // The request line without its newline (and without a trailing '\r').
   using Handler = std::function<void(std::string request, Responder responder)>;
   // What went wrong or was refused, one line without a prefix.
-  using Log = std::function<void(const std::string& line)>;
 
-  ControlServer(asio::io_context& context, std::string path, Handler handler, Log log,
+  ControlServer(asio::io_context& context, std::string path, Handler handler, Logger log,
                 ControlServerOptions options = {});
   // Closes every connection (pending Responders then do nothing) and unlinks the socket.
   ~ControlServer();
@@ -120,12 +120,11 @@ class ControlServer {
   void hand_over(const std::shared_ptr<ControlConnection>& connection, std::string request);
   void answer(const std::shared_ptr<ControlConnection>& connection, std::string line);
   void close(std::uint64_t id);
-  void log(const std::string& line) const;
 
   asio::io_context& context_;
   std::string path_;
   Handler handler_;
-  Log log_;
+  Logger log_;
   ControlServerOptions options_;
   asio::local::stream_protocol::acceptor acceptor_;
   asio::steady_timer accept_retry_;

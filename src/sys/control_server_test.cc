@@ -61,7 +61,7 @@ class ControlServerTest : public ::testing::Test {
             responders_.push_back(std::move(responder));
           }
         },
-        [this](const std::string& line) { logs_.push_back(line); }, options);
+        Logger([this](LogLevel, std::string_view line) { logs_.push_back(std::string(line)); }), options);
   }
 
   static ControlServerOptions own_uid() {

@@ -28,7 +28,7 @@ std::string errno_text(int error) {
 }  // namespace
 
 FileClusterLock::FileClusterLock(asio::io_context& context, std::string path, LockReport report,
-                                 Log log, std::chrono::milliseconds check_interval)
+                                 Logger log, std::chrono::milliseconds check_interval)
     : path_(std::move(path)),
       report_(std::move(report)),
       log_(std::move(log)),
@@ -159,7 +159,7 @@ void FileClusterLock::on_check(std::uint64_t hold) {
     schedule_check();
     return;
   }
-  log_("cluster lock " + path_ + " lost: " + *cause);
+  log_.warning("cluster lock " + path_ + " lost: " + *cause);
   ++generation_;
   drop();
   report_(LockOutcome::kLost);
@@ -169,9 +169,9 @@ void FileClusterLock::on_check(std::uint64_t hold) {
 void FileClusterLock::note_failure(const std::string& cause) {
   if (cause == last_failure_) return;
   if (cause.empty()) {
-    log_("cluster lock " + path_ + ": usable again");
+    log_.info("cluster lock " + path_ + ": usable again");
   } else {
-    log_("cluster lock " + path_ + " not taken: " + cause);
+    log_.warning("cluster lock " + path_ + " not taken: " + cause);
   }
   last_failure_ = cause;
 }

@@ -40,6 +40,7 @@
 #include "base/unique_fd.h"
 #include "io/interfaces.h"
 #include "sys/lock_outcome.h"
+#include "sys/logger.h"
 
 namespace tandem::sys {
 
@@ -53,9 +54,8 @@ Result<void> check_lock_path(const std::string& path);
 
 class FileClusterLock final : public io::ClusterLock {
  public:
-  using Log = std::function<void(const std::string& line)>;
 
-  FileClusterLock(asio::io_context& context, std::string path, LockReport report, Log log,
+  FileClusterLock(asio::io_context& context, std::string path, LockReport report, Logger log,
                   std::chrono::milliseconds check_interval = kLockFileCheckInterval);
   // Releases the lock if held; pending handlers become no-ops.
   ~FileClusterLock() override;
@@ -80,7 +80,7 @@ class FileClusterLock final : public io::ClusterLock {
 
   std::string path_;
   LockReport report_;
-  Log log_;
+  Logger log_;
   std::chrono::milliseconds check_interval_;
   asio::io_context& context_;
   asio::steady_timer check_timer_;

@@ -35,7 +35,7 @@ struct HelperClusterLock::Helper {
 };
 
 HelperClusterLock::HelperClusterLock(asio::io_context& context, std::vector<std::string> helper,
-                                     LockReport report, Log log,
+                                     LockReport report, Logger log,
                                      std::chrono::milliseconds answer_timeout,
                                      std::chrono::milliseconds term_grace)
     : context_(context),
@@ -104,7 +104,7 @@ void HelperClusterLock::on_output(std::uint64_t id, std::string_view chunk) {
     end_helper(*helper);
     post_report(LockOutcome::kContended);
   } else if (helper->phase == Phase::kHolding) {
-    log_("cluster lock lost: helper " + name() + " closed its stdout");
+    log_.warning("cluster lock lost: helper " + name() + " closed its stdout");
     end_helper(*helper);
     post_report(LockOutcome::kLost);
   }
@@ -114,7 +114,7 @@ void HelperClusterLock::on_status(Helper& helper, char status) {
   if (status == '0') {
     helper.phase = Phase::kHolding;
     helper.timer.cancel();
-    if (!last_note_.empty()) log_("cluster lock helper " + name() + ": lock held");
+    if (!last_note_.empty()) log_.info("cluster lock helper " + name() + ": lock held");
     last_note_.clear();
     post_report(LockOutcome::kHeld);
     return;
@@ -139,7 +139,7 @@ void HelperClusterLock::on_exit(std::uint64_t id, const ExitStatus& status) {
     note("ended without answering: " + status.describe());
     post_report(LockOutcome::kContended);
   } else if (phase == Phase::kHolding) {
-    log_("cluster lock lost: helper " + name() + " " + status.describe());
+    log_.warning("cluster lock lost: helper " + name() + " " + status.describe());
     post_report(LockOutcome::kLost);
   }
 }
@@ -153,7 +153,7 @@ void HelperClusterLock::on_timer(std::uint64_t id, Phase armed_in) {
     end_helper(*helper);
     post_report(LockOutcome::kContended);
   } else if (armed_in == Phase::kEnding) {
-    log_("cluster lock helper " + name() + " (pid " + std::to_string(helper->child.pid()) +
+    log_.warning("cluster lock helper " + name() + " (pid " + std::to_string(helper->child.pid()) +
          ") still runs " + milliseconds_text(term_grace_) + " after SIGTERM: SIGKILL");
     (void)helper->child.signal_group(SIGKILL);
     (void)helper->child.signal(SIGKILL);  // in case it left its process group
@@ -199,7 +199,7 @@ void HelperClusterLock::post_report(LockOutcome outcome) {
 void HelperClusterLock::note(const std::string& why) {
   if (why == last_note_) return;
   last_note_ = why;
-  log_("cluster lock helper " + name() + ": " + why);
+  log_.warning("cluster lock helper " + name() + ": " + why);
 }
 
 std::string HelperClusterLock::name() const { return helper_.front(); }

@@ -43,6 +43,7 @@
 #include "io/interfaces.h"
 #include "sys/child_process.h"
 #include "sys/lock_outcome.h"
+#include "sys/logger.h"
 
 namespace tandem::sys {
 
@@ -51,11 +52,10 @@ inline constexpr std::chrono::milliseconds kLockHelperTermGrace{1000};
 
 class HelperClusterLock final : public io::ClusterLock {
  public:
-  using Log = std::function<void(const std::string& line)>;
 
   // `helper` is never empty (config guarantees it; a bug otherwise).
   HelperClusterLock(asio::io_context& context, std::vector<std::string> helper, LockReport report,
-                    Log log, std::chrono::milliseconds answer_timeout = kLockHelperAnswerTimeout,
+                    Logger log, std::chrono::milliseconds answer_timeout = kLockHelperAnswerTimeout,
                     std::chrono::milliseconds term_grace = kLockHelperTermGrace);
   ~HelperClusterLock() override;
   HelperClusterLock(const HelperClusterLock&) = delete;
@@ -88,7 +88,7 @@ class HelperClusterLock final : public io::ClusterLock {
   asio::io_context& context_;
   std::vector<std::string> helper_;
   LockReport report_;
-  Log log_;
+  Logger log_;
   std::chrono::milliseconds answer_timeout_;
   std::chrono::milliseconds term_grace_;
   // Every helper not reaped yet, by id. At most one is not kEnding: the current one.

@@ -25,6 +25,7 @@
 #include "base/result.h"
 #include "model/cluster_view.h"
 #include "model/ids.h"
+#include "sys/logger.h"
 #include "sys/netlink_events.h"
 
 struct nlmsghdr;
@@ -34,14 +35,13 @@ namespace tandem::sys {
 class LinkMonitor {
  public:
   using Changed = std::function<void(InterfaceName interface, LinkState state)>;
-  using Log = std::function<void(const std::string& line)>;
   using Failed = std::function<void(const Error& error)>;
 
   // Socket failures in a row (without one good read between) before `failed` is called.
   static constexpr int kRecoveriesMax = NetlinkEvents::kRecoveriesMax;
 
   LinkMonitor(asio::io_context& context, std::vector<InterfaceName> watched, Changed changed,
-              Log log, Failed failed = nullptr);
+              Logger log, Failed failed = nullptr);
   ~LinkMonitor();
   LinkMonitor(const LinkMonitor&) = delete;
   LinkMonitor& operator=(const LinkMonitor&) = delete;

@@ -30,7 +30,7 @@ class LinkMonitorTest : public NetnsTest {};
 TEST_F(LinkMonitorTest, CurrentLinksReportsWatchedInterfacesOnly) {
   in_namespace([&] {
     asio::io_context context;
-    LinkMonitor monitor(context, {node_side(), InterfaceName("tdm-missing0")}, nullptr, nullptr);
+    LinkMonitor monitor(context, {node_side(), InterfaceName("tdm-missing0")}, nullptr, Logger());
     auto links = monitor.current_links();
     ASSERT_TRUE(links.ok()) << links.error();
     EXPECT_EQ(*links, (std::map<InterfaceName, LinkState>{{node_side(), LinkState::kUp},
@@ -48,7 +48,7 @@ TEST_F(LinkMonitorTest, ReportsCarrierLossAndReturnWhenTheSwitchSideGoesDownAndU
           reports.emplace_back(std::move(interface), state);
           context.stop();
         },
-        [](const std::string& line) { ADD_FAILURE() << "logged: " << line; });
+        Logger([](LogLevel, std::string_view line) { ADD_FAILURE() << "logged: " << line; }));
     auto started = monitor.start();
     ASSERT_TRUE(started.ok()) << started.error();
 
@@ -74,7 +74,7 @@ TEST_F(LinkMonitorTest, ReportsAnAdministrativeDownOfTheWatchedInterface) {
     LinkMonitor monitor(context, {node_side()}, [&](InterfaceName interface, LinkState state) {
       reports.emplace_back(std::move(interface), state);
       context.stop();
-    }, nullptr);
+    }, Logger());
     ASSERT_TRUE(monitor.start().ok());
     ASSERT_TRUE(netns_.ip("link set sw0 down"));  // not watched: changes only node0's carrier
     ASSERT_TRUE(netns_.ip("link set node0 down"));
@@ -94,7 +94,7 @@ TEST_F(LinkMonitorTest, ReadsEveryLinkAgainWhenTheKernelDroppedEvents) {
     LinkMonitor monitor(
         context, {node_side()},
         [&](InterfaceName interface, LinkState state) { reports.emplace_back(std::move(interface), state); },
-        [&](const std::string& line) { lines.push_back(line); },
+        Logger([&](LogLevel, std::string_view line) { lines.push_back(std::string(line)); }),
         [](const Error& error) { ADD_FAILURE() << "failed: " << error; });
     ASSERT_TRUE(monitor.start(1).ok());  // the kernel rounds 1 up to its minimum
     constexpr int kFlaps = 40;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "sys/lock_outcome.h"
+#include "sys/logger.h"
 
 namespace tandem::sys::lock_testing {
 
@@ -47,8 +48,8 @@ struct Recorder {
   LockReport report() {
     return [this](LockOutcome outcome) { outcomes.push_back(outcome); };
   }
-  std::function<void(const std::string&)> log() {
-    return [this](const std::string& line) { log_lines.push_back(line); };
+  Logger log() {
+    return Logger([this](LogLevel, std::string_view line) { log_lines.push_back(std::string(line)); });
   }
   bool logged(const std::string& part) const {
     for (const auto& line : log_lines) {

@@ -18,13 +18,13 @@ constexpr std::size_t kEventBufferSize = 32 * 1024;
 
 NetlinkEvents::NetlinkEvents(asio::io_context& context, std::string what, std::string whole, std::uint32_t groups,
                              OnMessage on_message,
-                             Resynchronise resynchronise, Log log, Failed failed, OnBurstEnd on_burst_end)
+                             Resynchronise resynchronise, Logger log, Failed failed, OnBurstEnd on_burst_end)
     : what_(std::move(what)),
       whole_(std::move(whole)),
       groups_(groups),
       on_message_(std::move(on_message)),
       resynchronise_(std::move(resynchronise)),
-      log_(std::move(log)),
+      log_(log.prefixed(what_ + " monitor: ")),
       failed_(std::move(failed)),
       on_burst_end_(std::move(on_burst_end)),
       descriptor_(context) {}
@@ -73,7 +73,7 @@ bool NetlinkEvents::on_readable() {
       if (errno == ENOBUFS) {
         // The kernel dropped events it could not queue. What is still queued is older than
         // the state read next, and would undo it: drop it, then read the whole state again.
-        log(what_ + " events were lost; reading " + whole_ + " again");
+        log_.warning(what_ + " events were lost; reading " + whole_ + " again");
         discard_queued_events(buffer);
         if (auto read = resynchronise_(); !read) {
           recover("cannot read " + whole_ + ": " + read.error().message());
@@ -86,7 +86,7 @@ bool NetlinkEvents::on_readable() {
     }
     recoveries_in_a_row_ = 0;
     if (!for_each_netlink_message(buffer.data(), static_cast<std::size_t>(size), on_message_)) {
-      log("malformed " + what_ + " event ignored");
+      log_.warning("malformed " + what_ + " event ignored");
     }
   }
   if (on_burst_end_) on_burst_end_();
@@ -102,7 +102,7 @@ void NetlinkEvents::discard_queued_events(std::vector<char>& buffer) {
 // failure to recover, or too many in a row, is the owner's to act on.
 void NetlinkEvents::recover(const std::string& cause) {
   if (has_failed_) return;
-  log(cause + "; opening a new " + what_ + " socket and reading " + whole_ + " again");
+  log_.warning(cause + "; opening a new " + what_ + " socket and reading " + whole_ + " again");
   Result<void> recovered = ++recoveries_in_a_row_ > kRecoveriesMax
                                ? fail(what_ + " monitor", cause + " (" + std::to_string(kRecoveriesMax) +
                                                               " recoveries in a row failed)")
@@ -113,11 +113,7 @@ void NetlinkEvents::recover(const std::string& cause) {
   asio::error_code ignored;
   descriptor_.close(ignored);
   if (failed_) return failed_(recovered.error());
-  log(what_ + " changes can no longer be seen: " + recovered.error().message());
-}
-
-void NetlinkEvents::log(const std::string& line) const {
-  if (log_) log_(what_ + " monitor: " + line);
+  log_.error(what_ + " changes can no longer be seen: " + recovered.error().message());
 }
 
 }  // namespace tandem::sys

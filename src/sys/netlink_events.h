@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "sys/logger.h"
 
 struct nlmsghdr;
 
@@ -31,7 +32,6 @@ class NetlinkEvents {
   // Called once after every read of queued events (one or more messages), for owners
   // that act once per burst.
   using OnBurstEnd = std::function<void()>;
-  using Log = std::function<void(const std::string& line)>;
   using Failed = std::function<void(const Error& error)>;
 
   // Socket failures in a row (without one good read between) before `failed` is called.
@@ -39,7 +39,7 @@ class NetlinkEvents {
 
   // `what` names the events in log lines ("link"), `whole` the state ("every link").
   NetlinkEvents(asio::io_context& context, std::string what, std::string whole, std::uint32_t groups, OnMessage on_message,
-                Resynchronise resynchronise, Log log, Failed failed, OnBurstEnd on_burst_end = nullptr);
+                Resynchronise resynchronise, Logger log, Failed failed, OnBurstEnd on_burst_end = nullptr);
   ~NetlinkEvents();
   NetlinkEvents(const NetlinkEvents&) = delete;
   NetlinkEvents& operator=(const NetlinkEvents&) = delete;
@@ -55,14 +55,13 @@ class NetlinkEvents {
   Result<void> open_socket();
   void discard_queued_events(std::vector<char>& buffer);
   void recover(const std::string& cause);
-  void log(const std::string& line) const;
 
   std::string what_;
   std::string whole_;
   std::uint32_t groups_;
   OnMessage on_message_;
   Resynchronise resynchronise_;
-  Log log_;
+  Logger log_;
   Failed failed_;
   OnBurstEnd on_burst_end_;
   int receive_buffer_bytes_ = 0;

@@ -88,8 +88,8 @@ Result<void> ensure_promote_secondaries(const InterfaceName& interface) {
 
 }  // namespace
 
-NetlinkNetOps::NetlinkNetOps(std::vector<InterfaceName> public_interfaces, Log log)
-    : public_interfaces_(std::move(public_interfaces)), log_(std::move(log)) {}
+NetlinkNetOps::NetlinkNetOps(std::vector<InterfaceName> public_interfaces, Logger log)
+    : public_interfaces_(std::move(public_interfaces)), log_(log.prefixed("netlink: ")) {}
 
 Result<void> NetlinkNetOps::add_address(const IpPrefix& prefix, const InterfaceName& interface) {
   return change_address(true, prefix, interface);
@@ -143,18 +143,18 @@ void NetlinkNetOps::announce(const IpAddress& address, const InterfaceName& inte
     if (!packet_socket_.is_valid()) {
       auto opened = open_packet_socket();
       if (!opened) {
-        log(opened.error().message());
+        log_.error(opened.error().message());
         return;
       }
       packet_socket_ = std::move(*opened);
     }
     for (ArpForm form : {ArpForm::kRequest, ArpForm::kReply}) {
       auto sent = send_gratuitous_arp(packet_socket_, form, address, interface);
-      if (!sent) log(sent.error().message());
+      if (!sent) log_.warning(sent.error().message());
     }
   } else {
     auto sent = send_unsolicited_na(address, interface);
-    if (!sent) log(sent.error().message());
+    if (!sent) log_.warning(sent.error().message());
   }
 }
 
@@ -185,12 +185,8 @@ Result<std::vector<proto::HeldAddress>> NetlinkNetOps::read_addresses() const {
 std::vector<proto::HeldAddress> NetlinkNetOps::list_addresses() {
   auto held = read_addresses();
   if (held) return std::move(*held);
-  log(held.error().cause);
+  log_.error(held.error().cause);
   return {};
-}
-
-void NetlinkNetOps::log(const std::string& line) const {
-  if (log_) log_("netlink: " + line);
 }
 
 }  // namespace tandem::sys

@@ -18,14 +18,14 @@
 #include "io/interfaces.h"
 #include "model/ids.h"
 #include "model/ip_address.h"
+#include "sys/logger.h"
 
 namespace tandem::sys {
 
 class NetlinkNetOps final : public io::NetOps {
  public:
-  using Log = std::function<void(const std::string& line)>;
 
-  NetlinkNetOps(std::vector<InterfaceName> public_interfaces, Log log);
+  NetlinkNetOps(std::vector<InterfaceName> public_interfaces, Logger log);
   NetlinkNetOps(const NetlinkNetOps&) = delete;
   NetlinkNetOps& operator=(const NetlinkNetOps&) = delete;
 
@@ -52,10 +52,9 @@ class NetlinkNetOps final : public io::NetOps {
 
  private:
   Result<void> change_address(bool is_add, const IpPrefix& prefix, const InterfaceName& interface);
-  void log(const std::string& line) const;
 
   std::vector<InterfaceName> public_interfaces_;
-  Log log_;
+  Logger log_;
   // Opened at the first IPv4 announcement and kept: see open_packet_socket().
   UniqueFd packet_socket_;
 };

@@ -25,7 +25,7 @@ class NetlinkNetOpsTest : public NetnsTest {
   void with_net_ops(const std::function<void(NetlinkNetOps&)>& body) {
     in_namespace([&] {
       NetlinkNetOps ops({node_side(), switch_side()},
-                        [](const std::string& line) { ADD_FAILURE() << "logged: " << line; });
+                        Logger([](LogLevel, std::string_view line) { ADD_FAILURE() << "logged: " << line; }));
       body(ops);
     });
   }
@@ -105,8 +105,8 @@ TEST_F(NetlinkNetOpsTest, AddsListsAndRemovesIpv6Addresses) {
 
 TEST_F(NetlinkNetOpsTest, ListsNoInterfaceItWasNotGiven) {
   in_namespace([&] {
-    NetlinkNetOps all({node_side(), switch_side()}, nullptr);
-    NetlinkNetOps switch_only({switch_side(), InterfaceName("tdm-missing0")}, nullptr);
+    NetlinkNetOps all({node_side(), switch_side()}, Logger());
+    NetlinkNetOps switch_only({switch_side(), InterfaceName("tdm-missing0")}, Logger());
     ASSERT_TRUE(all.add_address(prefix("192.0.2.20/24"), node_side()).ok());
     ASSERT_TRUE(all.add_address(prefix("198.51.100.20/24"), switch_side()).ok());
     auto list = switch_only.list_addresses();

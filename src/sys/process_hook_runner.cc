@@ -118,7 +118,7 @@ struct ProcessHookRunner::Hook {
 };
 
 ProcessHookRunner::ProcessHookRunner(asio::io_context& context, std::string events_dir,
-                                     std::chrono::milliseconds timeout, Finished finished, Log log)
+                                     std::chrono::milliseconds timeout, Finished finished, Logger log)
     : context_(context),
       events_dir_(std::move(events_dir)),
       timeout_(timeout),
@@ -154,7 +154,7 @@ void ProcessHookRunner::run(std::uint64_t id, HookEvent event,
     if (current == nullptr) return;
     Result<std::vector<fs::path>> hooks = list_hooks(current->events_dir);
     if (!hooks) {
-      log("hook " + std::string(hook_event_name(current->event)) + ": " + hooks.error().message());
+      log_.error("hook " + std::string(hook_event_name(current->event)) + ": " + hooks.error().message());
       finish(*current, false);
       return;
     }
@@ -184,7 +184,7 @@ void ProcessHookRunner::start_next(Run& run) {
   options.die_with_parent = true;
   Result<ChildProcess> process = ChildProcess::spawn(context_, options);
   if (!process) {
-    log("hook " + std::string(hook_event_name(run.event)) + ": " + process.error().message());
+    log_.error("hook " + std::string(hook_event_name(run.event)) + ": " + process.error().message());
     finish(run, false);
     return;
   }
@@ -220,7 +220,7 @@ void ProcessHookRunner::on_hook_exit(std::uint64_t hook_serial, ExitStatus statu
   report(*hook, run->event, status, false);
   if (!status.is_success()) {
     std::string lines = first_lines(hook->output);
-    log("hook " + std::string(hook_event_name(run->event)) + ": " + hook->name + " " +
+    log_.warning("hook " + std::string(hook_event_name(run->event)) + ": " + hook->name + " " +
         status.describe() + (lines.empty() ? "" : ": " + lines));
     finish(*run, false);
     return;
@@ -236,7 +236,7 @@ void ProcessHookRunner::on_deadline(Run& run) {
     // Its exit, once the kernel has it gone, only removes it from hooks_.
     (void)found->second->process.signal_group(SIGKILL);
   }
-  log("hook " + std::string(hook_event_name(run.event)) + " timed out after " +
+  log_.warning("hook " + std::string(hook_event_name(run.event)) + " timed out after " +
       std::to_string(run.timeout.count()) + " ms " + where + ", killed");
   run.hook_serial = 0;
   finish(run, false);
@@ -260,10 +260,6 @@ void ProcessHookRunner::report(const Hook& hook, HookEvent event, ExitStatus sta
                              outcome.last_lines.end() - static_cast<std::ptrdiff_t>(kOutputTailLines));
   }
   observer_(outcome);
-}
-
-void ProcessHookRunner::log(const std::string& line) const {
-  if (log_) log_(line);
 }
 
 }  // namespace tandem::sys

@@ -23,7 +23,7 @@
 // Completion (Finished) comes from an Asio handler, never from inside run(). Runs with
 // different ids are independent and may overlap; a run's id must not be in flight already.
 // Destroying the runner kills every hook still running, and reports nothing more.
-// Single-threaded (the io_context's thread); Finished and Log must not destroy the runner.
+// Single-threaded (the io_context's thread); Finished and the Logger's sink must not destroy the runner.
 #pragma once
 
 #include <asio.hpp>
@@ -40,6 +40,7 @@
 #include "io/interfaces.h"
 #include "model/hook_event.h"
 #include "sys/child_process.h"
+#include "sys/logger.h"
 
 namespace tandem::sys {
 
@@ -69,10 +70,9 @@ bool is_hook_name(std::string_view file_name);
 class ProcessHookRunner final : public io::HookRunner {
  public:
   using Finished = std::function<void(std::uint64_t id, bool ok)>;
-  using Log = std::function<void(const std::string& line)>;
 
   ProcessHookRunner(asio::io_context& context, std::string events_dir,
-                    std::chrono::milliseconds timeout, Finished finished, Log log);
+                    std::chrono::milliseconds timeout, Finished finished, Logger log);
   ~ProcessHookRunner() override;
   ProcessHookRunner(const ProcessHookRunner&) = delete;
   ProcessHookRunner& operator=(const ProcessHookRunner&) = delete;
@@ -99,14 +99,13 @@ class ProcessHookRunner final : public io::HookRunner {
   void on_hook_exit(std::uint64_t hook_serial, ExitStatus status);
   void on_deadline(Run& run);
   void finish(Run& run, bool ok);
-  void log(const std::string& line) const;
   void report(const Hook& hook, HookEvent event, ExitStatus status, bool timed_out) const;
 
   asio::io_context& context_;
   std::string events_dir_;
   std::chrono::milliseconds timeout_;
   Finished finished_;
-  Log log_;
+  Logger log_;
   std::function<void(const HookOutcome&)> observer_;
   std::map<std::uint64_t, std::unique_ptr<Run>> runs_;  // by run id
   // Every hook process not yet reaped, by serial; a hook killed at its run's deadline stays

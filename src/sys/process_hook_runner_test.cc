@@ -27,7 +27,10 @@ class HookRunnerTest : public ::testing::Test {
     runner_.emplace(
         context_, events_.path(), timeout,
         [this](std::uint64_t id, bool ok) { finished_[id] = ok; },
-        [this](const std::string& line) { log_.push_back(line); });
+        Logger([this](LogLevel level, std::string_view line) {
+          log_.push_back(std::string(line));
+          levels_.push_back(level);
+        }));
   }
 
   // Runs event `id` to completion; its outcome.
@@ -57,6 +60,7 @@ class HookRunnerTest : public ::testing::Test {
   std::optional<ProcessHookRunner> runner_;
   std::map<std::uint64_t, bool> finished_;
   std::vector<std::string> log_;
+  std::vector<LogLevel> levels_;  // of log_'s lines, in the same order
 };
 
 TEST(IsHookName, AcceptsTwoDigitsADotAndAName) {
@@ -110,6 +114,7 @@ TEST_F(HookRunnerTest, AFailingHookStopsTheRunAndIsLoggedWithItsOutput) {
   EXPECT_EQ(calls(), (std::vector<std::string>{"10.first takegroup storage"}));
   ASSERT_EQ(log_.size(), 1u);
   EXPECT_EQ(log_[0], "hook takegroup: 20.broken exited with status 3: disk on fire | second line");
+  EXPECT_EQ(levels_, std::vector<LogLevel>{LogLevel::kWarning});
 }
 
 TEST_F(HookRunnerTest, KeepsOnlyTheStartOfAHooksOutput) {
@@ -154,7 +159,7 @@ TEST_F(HookRunnerTest, AMissingEventsDirectoryMeansNoHooks) {
   runner_.emplace(
       context_, events_.file("no-such-dir"), milliseconds(1000),
       [this](std::uint64_t id, bool ok) { finished_[id] = ok; },
-      [this](const std::string& line) { log_.push_back(line); });
+      Logger([this](LogLevel, std::string_view line) { log_.push_back(std::string(line)); }));
   runner_->run(1, HookEvent::kIpReallocated, {});
   EXPECT_TRUE(finished_.empty());  // never from inside run()
   ASSERT_TRUE(run_until(context_, [&] { return finished_.contains(1); }));

@@ -88,11 +88,11 @@ struct TcpPeerTransport::Inbound {
 };
 
 TcpPeerTransport::TcpPeerTransport(asio::io_context& context, TcpPeerTransportConfig config,
-                                   Deliver deliver, Log log)
+                                   Deliver deliver, Logger log)
     : context_(context),
       config_(std::move(config)),
       deliver_(std::move(deliver)),
-      log_(std::move(log)),
+      log_(log.prefixed("peer mesh: ")),
       acceptor_(context),
       accept_retry_(context),
       unproven_summary_(context) {
@@ -166,10 +166,6 @@ TcpPeerTransport::OutboundLink* TcpPeerTransport::live_link(NodeId peer, std::ui
   auto found = links_.find(peer);
   if (found == links_.end() || found->second->generation != generation) return nullptr;
   return found->second.get();
-}
-
-void TcpPeerTransport::log(const std::string& line) const {
-  if (log_) log_("peer mesh: " + line);
 }
 
 // --- Sending: one outgoing connection per peer ---
@@ -267,7 +263,7 @@ void TcpPeerTransport::on_challenge(OutboundLink& link) {
   link.key = connection_key(config_.key, link.peer, challenge->nonce);
   link.state = OutboundLink::State::kConnected;
   link.delay = kReconnectDelayStart;
-  log("connected to " + node_text(link.peer) + " at " + text(link.endpoint) +
+  log_.info("connected to " + node_text(link.peer) + " at " + text(link.endpoint) +
       (link.failures > 0 ? " after " + std::to_string(link.failures) + " failed attempts" : "") +
       (link.refused_while_down > 0
            ? "; " + std::to_string(link.refused_while_down) + " messages were dropped meanwhile"
@@ -311,7 +307,7 @@ void TcpPeerTransport::break_link(OutboundLink& link, const std::string& reason)
   link.dropped_in_burst = 0;
   const std::size_t discarded = link.queue.clear();
   if (was_connected || link.failures == 0) {
-    log(node_text(link.peer) + " at " + text(link.endpoint) + ": " + reason +
+    log_.warning(node_text(link.peer) + " at " + text(link.endpoint) + ": " + reason +
         (discarded > 0 ? "; discarded " + std::to_string(discarded) + " queued frames" : "") +
         "; retrying every " + std::to_string(link.delay.count()) + " ms or more");
   }
@@ -332,14 +328,14 @@ void TcpPeerTransport::send(NodeId to, const proto::Message& message) {
   TANDEM_CHECK(to != config_.self);  // the state machine handles its own messages
   auto found = links_.find(to);
   if (found == links_.end()) {
-    log("cannot send to " + node_text(to) + ": not a configured peer");
+    log_.warning("cannot send to " + node_text(to) + ": not a configured peer");
     return;
   }
   OutboundLink& link = *found->second;
   if (link.state != OutboundLink::State::kConnected &&
       link.state != OutboundLink::State::kHandshaking) {
     if (link.refused_while_down++ == 0) {
-      log(node_text(to) + " is not connected: dropping messages to it until it is");
+      log_.info(node_text(to) + " is not connected: dropping messages to it until it is");
     }
     return;
   }
@@ -347,7 +343,7 @@ void TcpPeerTransport::send(NodeId to, const proto::Message& message) {
   const proto::Envelope envelope{config_.self, to, link.next_sequence++, 0, message, {}};
   const std::size_t dropped = link.queue.push(proto::encode(envelope));
   if (dropped > 0 && link.dropped_in_burst == 0) {
-    log("send queue to " + node_text(to) + " is full (" + std::to_string(kPeerQueueFramesMax) +
+    log_.warning("send queue to " + node_text(to) + " is full (" + std::to_string(kPeerQueueFramesMax) +
         " frames or " + std::to_string(kPeerQueueBytesMax) + " bytes): dropping the oldest");
   }
   link.dropped_in_burst += dropped;
@@ -358,7 +354,7 @@ void TcpPeerTransport::write_next(OutboundLink& link) {
   if (link.is_writing || link.state != OutboundLink::State::kConnected) return;
   if (link.queue.empty()) {
     if (link.dropped_in_burst > 0) {
-      log("send queue to " + node_text(link.peer) + " drained; " +
+      log_.info("send queue to " + node_text(link.peer) + " drained; " +
           std::to_string(link.dropped_in_burst) + " frames were dropped");
       link.dropped_in_burst = 0;
     }
@@ -413,7 +409,7 @@ void TcpPeerTransport::accept_next() {
       return;
     }
     // Out of descriptors, say: wait a little rather than spin.
-    log("accept failed: " + error.message());
+    log_.warning("accept failed: " + error.message());
     accept_retry_.expires_after(kReconnectDelayStart);
     accept_retry_.async_wait([this, alive](const asio::error_code& wait_error) {
       if (!wait_error && !alive.expired()) accept_next();
@@ -454,7 +450,7 @@ Duration TcpPeerTransport::on_accepted(tcp::socket socket) {
 }
 
 void TcpPeerTransport::log_unproven(const std::string& line) {
-  if (unproven_gate_.may_log(steady_now())) log(line);
+  if (unproven_gate_.may_log(steady_now())) log_.warning(line);
   arm_unproven_summary();
 }
 
@@ -467,7 +463,7 @@ void TcpPeerTransport::arm_unproven_summary() {
   unproven_summary_.async_wait([this, alive](const asio::error_code& error) {
     if (error || alive.expired()) return;
     is_summary_armed_ = false;
-    if (auto line = unproven_gate_.summary(steady_now())) log(*line);
+    if (auto line = unproven_gate_.summary(steady_now())) log_.warning(*line);
     arm_unproven_summary();
   });
 }
@@ -532,7 +528,7 @@ void TcpPeerTransport::on_read(const std::shared_ptr<Inbound>& connection, std::
   const bool was_proven = connection->stream.is_proven();
   auto batch = connection->stream.feed(std::span(connection->buffer.data(), size));
   for (auto& received : batch.messages) deliver_(received.from, std::move(received.message));
-  for (const auto& skipped : batch.skipped) log("skipped " + skipped.message());
+  for (const auto& skipped : batch.skipped) log_.info("skipped " + skipped.message());
   if (!batch.skipped.empty()) counters_.refused["unknown_type"] += batch.skipped.size();
   if (batch.broken) {
     ++counters_.refused[std::string(refusal_cause(*batch.broken, was_proven))];
@@ -563,7 +559,7 @@ void TcpPeerTransport::close_inbound(std::uint64_t id, const std::string& reason
     const std::string line = "dropped the connection from " + connection->remote +
                              (peer ? " (" + node_text(*peer) + ")" : "") + ": " + reason;
     if (connection->stream.is_proven()) {
-      log(line);
+      log_.warning(line);
     } else {
       log_unproven(line);
     }

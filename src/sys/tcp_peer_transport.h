@@ -55,6 +55,7 @@
 #include "model/ids.h"
 #include "proto/message.h"
 #include "sys/cluster_key.h"
+#include "sys/logger.h"
 #include "sys/mesh_counters.h"
 #include "sys/peer_send_queue.h"
 #include "sys/unproven_gate.h"
@@ -91,10 +92,9 @@ struct TcpPeerTransportConfig {
 class TcpPeerTransport final : public io::PeerTransport {
  public:
   using Deliver = std::function<void(NodeId from, proto::Message message)>;
-  using Log = std::function<void(const std::string& line)>;
 
   TcpPeerTransport(asio::io_context& context, TcpPeerTransportConfig config, Deliver deliver,
-                   Log log);
+                   Logger log);
   // Closes every socket; handlers still pending on the io_context become no-ops.
   ~TcpPeerTransport() override;
   TcpPeerTransport(const TcpPeerTransport&) = delete;
@@ -147,12 +147,11 @@ class TcpPeerTransport final : public io::PeerTransport {
   void on_read(const std::shared_ptr<Inbound>& connection, std::size_t size);
   void close_inbound(std::uint64_t id, const std::string& reason);
 
-  void log(const std::string& line) const;
 
   asio::io_context& context_;
   TcpPeerTransportConfig config_;
   Deliver deliver_;
-  Log log_;
+  Logger log_;
   MeshCounters counters_;
   asio::ip::tcp::acceptor acceptor_;
   asio::steady_timer accept_retry_;

@@ -114,7 +114,7 @@ class TcpPeerTransportTest : public ::testing::Test {
         context_,
         TcpPeerTransportConfig{NodeId(id), listen, std::move(peers), key, handshake_timeout},
         [raw](NodeId from, proto::Message message) { raw->received.emplace_back(from, std::move(message)); },
-        [raw](const std::string& line) { raw->logs.push_back(line); });
+        Logger([raw](LogLevel, std::string_view line) { raw->logs.push_back(std::string(line)); }));
     auto started = node->transport->start();
     EXPECT_TRUE(started.ok()) << started.error();
     return node;

@@ -8,13 +8,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-proto::AdminCommand move_group(std::string group, NodeId to) {
-  proto::AdminCommand command;
-  command.kind = proto::AdminCommandKind::kMoveGroup;
-  command.group = GroupName(std::move(group));
-  command.node = to;
-  return command;
-}
+proto::AdminCommand move_group(std::string group, NodeId to) { return proto::MoveGroup{GroupName(std::move(group)), to}; }
 
 NodeId another_node(const Scenario& s, NodeId than) {
   for (NodeId node : s.nodes()) {
@@ -38,11 +32,7 @@ TEST(Admin, MoveIpMovesItsGroupWithIt) {
   s.run_for(2s);
   const NodeId from = *s.node_hosting("target2");
   const NodeId to = another_node(s, from);
-  proto::AdminCommand command;
-  command.kind = proto::AdminCommandKind::kMoveIp;
-  command.address = s.ip("target2", 1);
-  command.node = to;
-  const auto reply = s.admin(to, command);
+  const auto reply = s.admin(to, proto::MoveIp{s.ip("target2", 1), to});
   EXPECT_TRUE(reply.ok) << reply.message;
   s.run_for(1s).expect_group_on("target2", to);
 }
@@ -55,9 +45,7 @@ TEST(Admin, ANodeThatCannotReleaseIsBanned) {
   s.run_for(2s);
   const NodeId stuck = *s.node_hosting("target1");
   s.fail_removals(stuck);
-  proto::AdminCommand disable;
-  disable.kind = proto::AdminCommandKind::kDisable;
-  disable.node = stuck;
+  const proto::AdminCommand disable = proto::Disable{stuck};
   (void)s.admin(another_node(s, stuck), disable);
   EXPECT_TRUE(s.run_until([&] { return s.is_banned(stuck); }, 8s));
   s.expect_banned(stuck).heal_kernel(stuck).run_for(3s);
@@ -105,15 +93,11 @@ TEST(Admin, AnUnbanIsNotUndoneByTheLeadersBanCredits) {
   s.run_for(2s);
   const NodeId stuck = *s.node_hosting("target1");
   s.fail_removals(stuck);
-  proto::AdminCommand disable;
-  disable.kind = proto::AdminCommandKind::kDisable;
-  disable.node = stuck;
+  const proto::AdminCommand disable = proto::Disable{stuck};
   (void)s.admin(another_node(s, stuck), disable);
   ASSERT_TRUE(s.run_until([&] { return s.is_banned(stuck); }, 8s));
   s.heal_kernel(stuck).run_for(1s);
-  proto::AdminCommand unban;
-  unban.kind = proto::AdminCommandKind::kUnban;
-  unban.node = stuck;
+  const proto::AdminCommand unban = proto::Unban{stuck};
   const auto reply = s.admin(another_node(s, stuck), unban);
   ASSERT_TRUE(reply.ok) << reply.message;
   s.run_for(5s);
@@ -125,9 +109,7 @@ TEST(Admin, AnUnbanIsNotUndoneByTheLeadersBanCredits) {
 TEST(Admin, ACommandNamingAnUnknownNodeIsRefused) {
   Scenario s({.nodes = 3, .interfaces = 2, .groups = 3, .group_size = 2, .seed = 27});
   s.run_for(2s);
-  proto::AdminCommand disable;
-  disable.kind = proto::AdminCommandKind::kDisable;
-  disable.node = NodeId(9);
+  const proto::AdminCommand disable = proto::Disable{NodeId(9)};
   const auto reply = s.admin(NodeId(0), disable);
   EXPECT_FALSE(reply.ok);
   EXPECT_NE(reply.message.find("no node 9"), std::string::npos) << reply.message;

@@ -147,7 +147,7 @@ AdminReplyRecord Scenario::admin(NodeId via, const proto::AdminCommand& command)
     }
     run_for(std::chrono::milliseconds(10));
   }
-  ADD_FAILURE() << "no reply to " << proto::command_word(command.kind) << " within 5 s (seed "
+  ADD_FAILURE() << "no reply to " << proto::command_word(command) << " within 5 s (seed "
                 << world_->options().seed << ")";
   return AdminReplyRecord{};
 }
