@@ -43,8 +43,8 @@ NodeId busiest_node(const Assignment& assignment) {
 
 void from_empty(benchmark::State& state) {
   const auto group_size = static_cast<std::size_t>(state.range(2));
-  const ClusterView view = make_cluster(static_cast<std::size_t>(state.range(0)),
-                                        static_cast<std::size_t>(state.range(1)), group_size);
+  const ClusterView view =
+      make_cluster(static_cast<std::size_t>(state.range(0)), static_cast<std::size_t>(state.range(1)), group_size);
   const Tunables tunables;
   const Assignment empty;
   Assignment result;
@@ -58,8 +58,8 @@ void from_empty(benchmark::State& state) {
 
 void after_node_failure(benchmark::State& state) {
   const auto group_size = static_cast<std::size_t>(state.range(2));
-  ClusterView view = make_cluster(static_cast<std::size_t>(state.range(0)),
-                                  static_cast<std::size_t>(state.range(1)), group_size);
+  ClusterView view =
+      make_cluster(static_cast<std::size_t>(state.range(0)), static_cast<std::size_t>(state.range(1)), group_size);
   const Tunables tunables;
   const Assignment before = alloc::allocate(view, tunables, Assignment());
   const NodeId failed = busiest_node(before);

@@ -31,8 +31,8 @@ ClusterView make_cluster(std::size_t nodes, std::size_t ips, std::size_t group_s
     if (group_size > 1) view.groups.push_back(std::move(group));
   }
   for (std::size_t n = 0; n < nodes; ++n) {
-    view.nodes.push_back(NodeView{NodeId(static_cast<std::uint32_t>(n)), NodeFlags(),
-                                  {{eth1, LinkState::kUp}, {eth2, LinkState::kUp}}, list});
+    view.nodes.push_back(NodeView{
+        NodeId(static_cast<std::uint32_t>(n)), NodeFlags(), {{eth1, LinkState::kUp}, {eth2, LinkState::kUp}}, list});
   }
   return view;
 }

@@ -17,7 +17,8 @@ void write_state(const tandem::ClusterView& view, const tandem::Assignment& curr
   out << "{\"tunables\": {\"IPAllocAlgorithm\": \"lcp2\"},\n\"addresses\": [\n";
   const auto& list = *view.nodes.front().addresses;
   for (std::size_t i = 0; i < list.size(); ++i) {
-    out << (i ? ",\n" : "") << "{\"ip\": \"" << list[i].prefix.to_string() << "\", \"interfaces\": [\"eth1\", \"eth2\"]}";
+    out << (i ? ",\n" : "") << "{\"ip\": \"" << list[i].prefix.to_string()
+        << "\", \"interfaces\": [\"eth1\", \"eth2\"]}";
   }
   out << "],\n\"nodes\": [\n";
   for (std::size_t n = 0; n < view.nodes.size(); ++n) {
@@ -38,8 +39,9 @@ void write_state(const tandem::ClusterView& view, const tandem::Assignment& curr
   bool first = true;
   for (const auto& entry : current.ips()) {
     if (!entry.placement) continue;
-    out << (first ? "" : ",\n") << "\"" << entry.address.to_string() << "\": {\"pnn\": "
-        << entry.placement->node.value() << ", \"interface\": \"" << entry.placement->interface.value() << "\"}";
+    out << (first ? "" : ",\n") << "\"" << entry.address.to_string()
+        << "\": {\"pnn\": " << entry.placement->node.value() << ", \"interface\": \""
+        << entry.placement->interface.value() << "\"}";
     first = false;
   }
   out << "}}\n";

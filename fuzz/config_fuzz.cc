@@ -26,8 +26,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size < 1) return 0;
   const std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
   switch (data[0] % 4) {
-    case 0: (void)config::parse_settings(text, "tandem.conf"); break;
-    case 1: (void)config::parse_nodes(text, "nodes"); break;
+    case 0:
+      (void)config::parse_settings(text, "tandem.conf");
+      break;
+    case 1:
+      (void)config::parse_nodes(text, "nodes");
+      break;
     case 2:
       if (auto addresses = config::parse_public_addresses(text, "public_addresses"); addresses.ok()) {
         for (const auto& address : *addresses) {

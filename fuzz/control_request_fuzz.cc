@@ -22,7 +22,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!again.ok() || !(*again == *request)) std::abort();
   if (const auto* admin = std::get_if<ctl::Admin>(&*request)) {
     // The daemon names itself where the request named no node.
-    const proto::AdminCommand command = admin->names_node ? admin->command : proto::acting_on(admin->command, NodeId(0));
+    const proto::AdminCommand command =
+        admin->names_node ? admin->command : proto::acting_on(admin->command, NodeId(0));
     const proto::Message message = proto::AdminRequest{1, command};
     proto::Writer out;
     proto::encode_payload(message, out);

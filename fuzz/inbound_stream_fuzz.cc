@@ -49,10 +49,10 @@ std::vector<std::uint8_t> frame(std::uint8_t control, std::uint64_t sequence, st
   if (control & 0x80) out[0] ^= 0x01;
   out.push_back(proto::kVersionMajor);
   out.push_back(proto::kVersionMinor);
-  put_be(out, control & 0x0f, 2);                          // type
-  put_be(out, 0, 2);                                        // flags
-  put_be(out, (control & 0x40) ? 2 : kPeer.value(), 4);     // sender
-  put_be(out, (control & 0x10) ? 7 : kSelf.value(), 4);     // receiver
+  put_be(out, control & 0x0f, 2);                        // type
+  put_be(out, 0, 2);                                     // flags
+  put_be(out, (control & 0x40) ? 2 : kPeer.value(), 4);  // sender
+  put_be(out, (control & 0x10) ? 7 : kSelf.value(), 4);  // receiver
   put_be(out, sequence, 8);
   put_be(out, payload.size(), 4);
   out.insert(out.end(), payload.begin(), payload.end());

@@ -85,8 +85,12 @@ std::string mac_text(const MacBytes& mac) {
 }
 
 MacBytes tag_mac(std::uint64_t round) {
-  return {kTagMacPrefix[0], kTagMacPrefix[1], kTagMacPrefix[2], kTagMacPrefix[3],
-          static_cast<std::uint8_t>(round >> 8 & 0xff), static_cast<std::uint8_t>(round & 0xff)};
+  return {kTagMacPrefix[0],
+          kTagMacPrefix[1],
+          kTagMacPrefix[2],
+          kTagMacPrefix[3],
+          static_cast<std::uint8_t>(round >> 8 & 0xff),
+          static_cast<std::uint8_t>(round & 0xff)};
 }
 
 std::optional<std::uint16_t> tag_of(const MacBytes& mac) {

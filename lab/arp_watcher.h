@@ -74,8 +74,8 @@ std::optional<ArpPacket> parse_arp_frame(const std::uint8_t* frame, std::size_t 
 struct ArpConflict {
   IpAddress address;
   std::uint64_t round = 0;
-  std::int64_t t_ms = 0;                 // the reply that made it a conflict
-  std::set<std::string> owners;          // who answered in that round (two or more)
+  std::int64_t t_ms = 0;         // the reply that made it a conflict
+  std::set<std::string> owners;  // who answered in that round (two or more)
   std::set<std::string> macs;
 };
 
@@ -123,11 +123,11 @@ class ArpLedger {
   };
 
   std::map<std::string, std::string> owners_;  // MAC text -> owner
-  std::uint64_t round_count_ = 0;               // rounds started; the current is count - 1
+  std::uint64_t round_count_ = 0;              // rounds started; the current is count - 1
   std::uint64_t reply_count_ = 0;
   std::uint64_t dropped_ = 0;
   std::map<std::uint64_t, std::map<IpAddress, Answers>> rounds_;  // the last kRoundsKept
-  std::map<std::uint64_t, std::int64_t> started_ms_;                // when each of them started
+  std::map<std::uint64_t, std::int64_t> started_ms_;              // when each of them started
   std::map<IpAddress, std::uint64_t> last_answered_;
   std::vector<ArpConflict> conflicts_;
   std::vector<ArpAnnouncement> announcements_;

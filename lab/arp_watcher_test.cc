@@ -21,8 +21,8 @@ std::vector<std::uint8_t> reply_to(const std::vector<std::uint8_t>& probe, const
   std::vector<std::uint8_t> reply = probe;
   std::copy(probe.begin() + 22, probe.begin() + 28, reply.begin());  // to the probe's sender MAC
   std::copy(node_mac.begin(), node_mac.end(), reply.begin() + 6);
-  reply[21] = 2;                                                    // ARP reply
-  std::copy(node_mac.begin(), node_mac.end(), reply.begin() + 22);  // sender MAC
+  reply[21] = 2;                                                          // ARP reply
+  std::copy(node_mac.begin(), node_mac.end(), reply.begin() + 22);        // sender MAC
   std::copy(probe.begin() + 38, probe.begin() + 42, reply.begin() + 28);  // sender IP: the address
   std::copy(probe.begin() + 22, probe.begin() + 28, reply.begin() + 32);  // target MAC: the tag
   std::fill(reply.begin() + 38, reply.begin() + 42, 0);                   // target IP 0.0.0.0

@@ -153,8 +153,7 @@ Result<std::string> run_checked(const Command& command, std::chrono::millisecond
   if (!output) return fail(output.error());
   if (output->exit_code != 0) {
     std::string err = trimmed(output->err);
-    return command_failure(command, "exited " + std::to_string(output->exit_code) +
-                                        (err.empty() ? "" : ": " + err));
+    return command_failure(command, "exited " + std::to_string(output->exit_code) + (err.empty() ? "" : ": " + err));
   }
   return std::move(output->out);
 }

@@ -27,13 +27,11 @@ struct CommandOutput {
 
 // Runs `command` to its end, capturing stdout and stderr. An error only when it could not
 // be started or did not finish within `limit` (it is then killed).
-Result<CommandOutput> run_command(const Command& command,
-                                  std::chrono::milliseconds limit = kCommandTimeLimit);
+Result<CommandOutput> run_command(const Command& command, std::chrono::milliseconds limit = kCommandTimeLimit);
 
 // As run_command(), and a non-zero exit is an error: "`COMMAND` exited N: STDERR".
 // Gives stdout.
-Result<std::string> run_checked(const Command& command,
-                                std::chrono::milliseconds limit = kCommandTimeLimit);
+Result<std::string> run_checked(const Command& command, std::chrono::milliseconds limit = kCommandTimeLimit);
 
 // Starts `command` in a new session (so a terminal's Ctrl-C on the lab does not reach it),
 // stdin from /dev/null, stdout and stderr appended to `log_path`. Gives its pid. The

@@ -9,7 +9,7 @@ namespace {
 
 using std::chrono::milliseconds;
 
-constexpr milliseconds kQuiet{2000};         // nothing moved for this long: settled
+constexpr milliseconds kQuiet{2000};  // nothing moved for this long: settled
 constexpr milliseconds kSettleLimit{30000};
 constexpr milliseconds kFailoverLimit{30000};
 
@@ -72,9 +72,9 @@ Result<void> report_failovers(const FailoverClock& clock, const std::vector<Publ
     auto failover = clock.wait(ip.address.prefix.address, kFailoverLimit, accept);
     if (!failover) return fail(failover.error());
     int failed = session.failures_between(failover->address, clock.fault_ms(), failover->attempt_start_ms);
-    out << "    " << failover->address.to_string() << " (" << ip.address.group << ") answers from "
-        << failover->answer << " after " << duration_text(failover->duration().count()) << "; " << failed
-        << " connection attempt" << (failed == 1 ? "" : "s") << " failed meanwhile\n";
+    out << "    " << failover->address.to_string() << " (" << ip.address.group << ") answers from " << failover->answer
+        << " after " << duration_text(failover->duration().count()) << "; " << failed << " connection attempt"
+        << (failed == 1 ? "" : "s") << " failed meanwhile\n";
   }
   return success();
 }
@@ -91,16 +91,16 @@ Result<void> nic_failure(const Lab& lab, const ProbeSession& session, std::ostre
   clock.mark_fault();
   if (affected.empty()) out << "    " << node << " eth1 held no public IP: nothing to move.\n";
   std::string old_place = node + " eth1";
-  auto moved = report_failovers(clock, affected, [&](const std::string& answer) { return answer != old_place; },
-                                session, out);
+  auto moved = report_failovers(
+      clock, affected, [&](const std::string& answer) { return answer != old_place; }, session, out);
   if (!moved) return moved;
   out << "    The group stayed on " << node << ": only the IPs of the failed NIC moved, to its other NIC.\n";
 
   out << "\n2. The cable is plugged back in.\n";
   if (auto up = lab.nic_up(node, "eth1"); !up) return up;
   clock.mark_fault();
-  auto returned = report_failovers(clock, affected, [&](const std::string& answer) { return answer == old_place; },
-                                   session, out);
+  auto returned = report_failovers(
+      clock, affected, [&](const std::string& answer) { return answer == old_place; }, session, out);
   if (!returned) return returned;
   out << "    Each IP went back to the NIC it prefers.\n";
   return success();
@@ -120,7 +120,8 @@ Result<void> node_crash(const Lab& lab, const ProbeSession& session, std::ostrea
   clock.mark_fault();
   auto moved = report_failovers(clock, affected, answer_not_from(node), session, out);
   if (!moved) return moved;
-  out << "    The other nodes waited out " << node << "'s lease before taking its groups: an IP is never on two nodes.\n";
+  out << "    The other nodes waited out " << node
+      << "'s lease before taking its groups: an IP is never on two nodes.\n";
 
   out << "\n4. " << node << " boots again and rejoins the cluster.\n";
   if (auto restarted = lab.restart(node); !restarted) return restarted;
@@ -151,7 +152,8 @@ Result<void> run_demo(const DemoOptions& options, std::ostream& out) {
   if (result) result = node_crash(*lab, **session, out);
   session->reset();
   if (options.keep) {
-    out << "\nThe lab stays up: `tandem-lab --prefix " << options.up.lab.prefix << " status`, and `... down` to remove it.\n";
+    out << "\nThe lab stays up: `tandem-lab --prefix " << options.up.lab.prefix
+        << " status`, and `... down` to remove it.\n";
   } else {
     out << "\nTaking the lab down.\n";
     auto gone = Lab::down(options.up.lab.prefix, options.up.lab.state_root);

@@ -36,8 +36,8 @@ void IscsiOutages::error(std::int64_t t_ms, const std::string& text) {
 }
 
 int IscsiOutages::errors_since(std::int64_t since_ms) const {
-  return static_cast<int>(std::count_if(error_times_ms_.begin(), error_times_ms_.end(),
-                                        [&](std::int64_t t) { return t >= since_ms; }));
+  return static_cast<int>(
+      std::count_if(error_times_ms_.begin(), error_times_ms_.end(), [&](std::int64_t t) { return t >= since_ms; }));
 }
 
 std::optional<std::string> find_split(const std::vector<IscsiSessionSpan>& sessions) {
@@ -71,8 +71,11 @@ nlohmann::json iscsi_outage_json(const IscsiOutage& outage) {
 }
 
 nlohmann::json iscsi_session_json(const IscsiSessionSpan& session) {
-  nlohmann::json json{{"event", "session"}, {"portal", session.portal}, {"node", session.node},
-                      {"login_ms", session.login_ms}, {"reads", session.reads}};
+  nlohmann::json json{{"event", "session"},
+                      {"portal", session.portal},
+                      {"node", session.node},
+                      {"login_ms", session.login_ms},
+                      {"reads", session.reads}};
   json["first_good_ms"] = session.first_good_ms ? nlohmann::json(*session.first_good_ms) : nlohmann::json();
   json["last_good_ms"] = session.last_good_ms ? nlohmann::json(*session.last_good_ms) : nlohmann::json();
   return json;

@@ -22,15 +22,15 @@ inline constexpr std::size_t kErrorTextsMax = 3;  // kept per outage; the rest a
 
 struct GoodRead {
   std::int64_t t_ms = 0;
-  std::string node;   // the session's node, from its login's INQUIRY ("n1"; "" if unknown)
+  std::string node;  // the session's node, from its login's INQUIRY ("n1"; "" if unknown)
 
   friend bool operator==(const GoodRead&, const GoodRead&) = default;
 };
 
 struct IscsiOutage {
   std::string portal;
-  GoodRead last_good;       // before
-  GoodRead first_good;      // after
+  GoodRead last_good;   // before
+  GoodRead first_good;  // after
   int errors = 0;
   std::vector<std::string> error_texts;  // the first kErrorTextsMax
   std::int64_t duration_ms() const { return first_good.t_ms - last_good.t_ms; }

@@ -58,8 +58,10 @@ TEST(FindSplit, SessionsOnDifferentNodesThatOverlapAreASplit) {
 }
 
 TEST(FindSplit, ConsecutiveSessionsOnDifferentNodesAreNoSplit) {
-  std::vector<IscsiSessionSpan> sessions{{"a", "n0", 0, 10, 100, 9}, {"b", "n0", 0, 10, 100, 9},
-                                         {"a", "n1", 150, 160, 300, 9}, {"b", "n1", 150, 170, 300, 9}};
+  std::vector<IscsiSessionSpan> sessions{{"a", "n0", 0, 10, 100, 9},
+                                         {"b", "n0", 0, 10, 100, 9},
+                                         {"a", "n1", 150, 160, 300, 9},
+                                         {"b", "n1", 150, 170, 300, 9}};
   EXPECT_FALSE(find_split(sessions));
 }
 

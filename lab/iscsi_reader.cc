@@ -22,10 +22,10 @@ struct IscsiReaderLoop {
     std::size_t portal = 0;
     iscsi_context* context = nullptr;
     Phase phase = Phase::kNone;
-    std::int64_t since_ms = 0;   // of the login, or of the READ in flight
+    std::int64_t since_ms = 0;  // of the login, or of the READ in flight
     std::string node;
     bool is_closing = false;
-    std::string close_reason;    // set by a callback: close after iscsi_service returns
+    std::string close_reason;  // set by a callback: close after iscsi_service returns
   };
 
   struct PortalState {
@@ -75,7 +75,8 @@ struct IscsiReaderLoop {
       return;
     }
     session->phase = Phase::kIdentifying;
-    if (iscsi_inquiry_task(session->context, session->loop->reader.target_.lun, 0, 0, 255, on_inquiry, session) == nullptr) {
+    if (iscsi_inquiry_task(session->context, session->loop->reader.target_.lun, 0, 0, 255, on_inquiry, session) ==
+        nullptr) {
       session->close_reason = error_text(session, "cannot send INQUIRY");
     }
   }
@@ -140,7 +141,8 @@ struct IscsiReaderLoop {
     s->phase = Phase::kReading;
     s->since_ms = now;
     portals[index].next_ms = now + reader.options_.interval.count();
-    if (iscsi_read10_task(s->context, reader.target_.lun, 0, kBlockSize, kBlockSize, 0, 0, 0, 0, 0, on_read, s) == nullptr) {
+    if (iscsi_read10_task(s->context, reader.target_.lun, 0, kBlockSize, kBlockSize, 0, 0, 0, 0, 0, on_read, s) ==
+        nullptr) {
       close(index, now, error_text(s, "cannot send READ"));
     }
   }
@@ -289,8 +291,8 @@ bool IscsiReader::wait_until_steady(std::chrono::milliseconds quiet, std::chrono
     bool is_steady = true;
     for (const auto& portal : target_.portals) {
       auto read = last_good(portal);
-      is_steady = is_steady && read && now - read->t_ms <= options_.gap_max.count() &&
-                  errors_since(portal, steady_since) == 0;
+      is_steady =
+          is_steady && read && now - read->t_ms <= options_.gap_max.count() && errors_since(portal, steady_since) == 0;
     }
     if (!is_steady) steady_since = now;
     if (now - steady_since >= quiet.count()) return true;

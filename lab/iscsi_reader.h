@@ -58,8 +58,8 @@ class IscsiReader {
 
   const std::vector<std::string>& portals() const { return target_.portals; }
 
-  std::vector<IscsiOutage> outages() const;           // every portal's, in the order they ended
-  std::vector<IscsiSessionSpan> sessions() const;     // every portal's
+  std::vector<IscsiOutage> outages() const;        // every portal's, in the order they ended
+  std::vector<IscsiSessionSpan> sessions() const;  // every portal's
   std::optional<GoodRead> last_good(const std::string& portal) const;
   int errors_since(const std::string& portal, std::int64_t since_ms) const;
 

@@ -89,8 +89,8 @@ void remove_tgtd_sockets(const std::string& prefix, const std::string& state_dir
 }
 
 // Kills what still runs inside the lab's namespaces and is the lab's (a lost pid file).
-void kill_namespace_processes(const std::string& prefix, const std::string& state_dir,
-                              const std::string& netns, std::optional<Error>& error) {
+void kill_namespace_processes(const std::string& prefix, const std::string& state_dir, const std::string& netns,
+                              std::optional<Error>& error) {
   auto pids = run_checked({{"ip", "netns", "pids", netns}});
   if (!pids) return;
   for (auto line : split_lines(*pids)) {
@@ -199,7 +199,8 @@ Result<Lab> Lab::open(const std::string& prefix, const std::string& state_root) 
   if (auto checked = check_prefix(prefix); !checked) return fail(checked.error());
   std::string path = state_root + "/" + prefix + "/lab.json";
   std::ifstream file(path);
-  if (!file) return fail("lab " + prefix, "not up (no " + path + "); start it with `tandem-lab --prefix " + prefix + " up`");
+  if (!file)
+    return fail("lab " + prefix, "not up (no " + path + "); start it with `tandem-lab --prefix " + prefix + " up`");
   std::stringstream text;
   text << file.rdbuf();
   auto record = parse_lab_record(text.str(), path);
@@ -239,8 +240,8 @@ std::vector<IpAddress> Lab::public_ips() const {
 Result<const PlannedNode*> Lab::find_node(std::string_view name) const {
   const PlannedNode* node = plan_.find_node(name);
   if (node == nullptr) {
-    return fail("node " + std::string(name), "not in lab " + plan_.options.prefix + " (n0 to n" +
-                                                  std::to_string(plan_.nodes.size() - 1) + ")");
+    return fail("node " + std::string(name),
+                "not in lab " + plan_.options.prefix + " (n0 to n" + std::to_string(plan_.nodes.size() - 1) + ")");
   }
   return node;
 }
@@ -259,9 +260,7 @@ Result<std::string> Lab::ip(std::string_view target, std::vector<std::string> ar
   return run_checked(ip_in(*netns, std::move(arguments)));
 }
 
-Result<std::unique_ptr<ProbeSession>> Lab::probe(ProbeOptions options) const {
-  return probe(public_ips(), options);
-}
+Result<std::unique_ptr<ProbeSession>> Lab::probe(ProbeOptions options) const { return probe(public_ips(), options); }
 
 Result<std::unique_ptr<ProbeSession>> Lab::probe(std::vector<IpAddress> addresses, ProbeOptions options) const {
   options.port = plan_.options.probe_port;
@@ -269,8 +268,8 @@ Result<std::unique_ptr<ProbeSession>> Lab::probe(std::vector<IpAddress> addresse
 }
 
 Result<void> Lab::start_listener(const PlannedNode& node) const {
-  Command command{{"ip", "netns", "exec", node.netns, record_.lab_program, "--prefix", plan_.options.prefix,
-                   "listen", "--name", node.name, "--port", std::to_string(plan_.options.probe_port)}};
+  Command command{{"ip", "netns", "exec", node.netns, record_.lab_program, "--prefix", plan_.options.prefix, "listen",
+                   "--name", node.name, "--port", std::to_string(plan_.options.probe_port)}};
   auto pid = spawn_detached(command, node.paths.listener_log);
   if (!pid) return fail(pid.error());
   return write_pid_file(node.paths.listener_pid, *pid);
@@ -278,8 +277,8 @@ Result<void> Lab::start_listener(const PlannedNode& node) const {
 
 Result<void> Lab::start_daemon(const PlannedNode& node) const {
   if (!record_.has_daemons) return fail("lab " + plan_.options.prefix, "was built with --no-daemon");
-  Command command{{"ip", "netns", "exec", node.netns, record_.tandemd, "--config", node.paths.config,
-                   "--log-target", "stderr"}};
+  Command command{
+      {"ip", "netns", "exec", node.netns, record_.tandemd, "--config", node.paths.config, "--log-target", "stderr"}};
   append_to_log(node.paths.log, "--- tandem-lab: starting " + command.text() + "\n");
   auto pid = spawn_detached(command, node.paths.log);
   if (!pid) return fail(pid.error());
@@ -311,7 +310,8 @@ Result<void> Lab::wait_for_listeners(milliseconds limit) const {
     if (!entered) return entered;
     if (!is_answering) {
       return fail(node.name + "'s probe listener", "not listening after " + std::to_string(limit.count()) +
-                                                       " ms; its log:\n" + tail_of(node.paths.listener_log, kLogTailLines));
+                                                       " ms; its log:\n" +
+                                                       tail_of(node.paths.listener_log, kLogTailLines));
     }
   }
   return success();
@@ -320,8 +320,8 @@ Result<void> Lab::wait_for_listeners(milliseconds limit) const {
 Result<void> Lab::check_daemons_alive() const {
   for (const auto& node : plan_.nodes) {
     if (!is_daemon_running(node)) {
-      return fail(node.name + "'s tandemd", "exited; the end of " + node.paths.log + ":\n" +
-                                                tail_of(node.paths.log, kLogTailLines));
+      return fail(node.name + "'s tandemd",
+                  "exited; the end of " + node.paths.log + ":\n" + tail_of(node.paths.log, kLogTailLines));
     }
   }
   return success();
@@ -338,8 +338,8 @@ Result<void> Lab::wait_until_ready(milliseconds limit) const {
       if (Clock::now() >= deadline) {
         return fail("lab " + plan_.options.prefix, address.to_string() + " did not answer from the client within " +
                                                        std::to_string(limit.count()) + " ms (see " + plan_.state_dir +
-                                                       "/n*/tandemd.log; `tandem-lab --prefix " +
-                                                       plan_.options.prefix + " status`)");
+                                                       "/n*/tandemd.log; `tandem-lab --prefix " + plan_.options.prefix +
+                                                       " status`)");
       }
     }
   }
@@ -347,8 +347,14 @@ Result<void> Lab::wait_until_ready(milliseconds limit) const {
 }
 
 Result<LabStatus> Lab::status() const {
-  LabStatus status{plan_.options.prefix, plan_.state_dir, plan_.options.public_interface_count,
-                   plan_.options.group_count, record_.has_daemons, {}, {}, {}};
+  LabStatus status{plan_.options.prefix,
+                   plan_.state_dir,
+                   plan_.options.public_interface_count,
+                   plan_.options.group_count,
+                   record_.has_daemons,
+                   {},
+                   {},
+                   {}};
   auto namespaces = list_namespaces();
   if (!namespaces) return fail(namespaces.error());
   std::vector<InterfaceState> ports;

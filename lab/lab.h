@@ -31,10 +31,10 @@ namespace tandem::lab {
 
 struct UpOptions {
   LabOptions lab;
-  bool has_daemons = true;   // false: build the network and the listeners only
-  std::string tandemd;       // the daemon's executable; needed with daemons
-  std::string lab_program;   // tandem-lab's executable: `listen` runs the probe listeners
-  std::string iscsi_hook;    // with lab.has_iscsi: examples/iscsi-tgt/60.iscsi-tgt
+  bool has_daemons = true;                       // false: build the network and the listeners only
+  std::string tandemd;                           // the daemon's executable; needed with daemons
+  std::string lab_program;                       // tandem-lab's executable: `listen` runs the probe listeners
+  std::string iscsi_hook;                        // with lab.has_iscsi: examples/iscsi-tgt/60.iscsi-tgt
   std::chrono::milliseconds ready_limit{20000};  // for every public IP to answer
 };
 

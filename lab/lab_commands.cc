@@ -13,8 +13,8 @@ void add_bridges(const LabPlan& plan, std::vector<Command>& commands) {
   for (const auto& bridge : plan.bridges) {
     // No spanning tree and no forwarding delay: a port forwards as soon as it is up, so a
     // link that comes back is usable at once, as on a switch with portfast.
-    commands.push_back(ip_in(plan.switch_netns, {"link", "add", bridge, "type", "bridge", "stp_state",
-                                                 "0", "forward_delay", "0", "mcast_snooping", "0"}));
+    commands.push_back(ip_in(plan.switch_netns, {"link", "add", bridge, "type", "bridge", "stp_state", "0",
+                                                 "forward_delay", "0", "mcast_snooping", "0"}));
     commands.push_back(ip_in(plan.switch_netns, {"link", "set", bridge, "up"}));
   }
   if (!plan.inter_switch_link) return;  // separate fabrics
@@ -24,10 +24,9 @@ void add_bridges(const LabPlan& plan, std::vector<Command>& commands) {
   commands.push_back(ip_in(plan.switch_netns, {"link", "set", isl.port_b, "master", isl.bridge_b, "up"}));
 }
 
-void add_link(const LabPlan& plan, const std::string& netns, const PlannedLink& link,
-              std::vector<Command>& commands) {
-  commands.push_back(ip_in(plan.switch_netns, {"link", "add", link.port, "type", "veth", "peer", "name",
-                                               link.interface, "address", link.mac, "netns", netns}));
+void add_link(const LabPlan& plan, const std::string& netns, const PlannedLink& link, std::vector<Command>& commands) {
+  commands.push_back(ip_in(plan.switch_netns, {"link", "add", link.port, "type", "veth", "peer", "name", link.interface,
+                                               "address", link.mac, "netns", netns}));
   commands.push_back(ip_in(plan.switch_netns, {"link", "set", link.port, "master", link.bridge, "up"}));
   commands.push_back(ip_in(netns, {"link", "set", link.interface, "up"}));
 }
@@ -79,12 +78,11 @@ std::vector<Command> setup_commands(const LabPlan& plan) {
 }
 
 Command set_port_command(const LabPlan& plan, const PlannedNode& node, int link, bool is_up) {
-  return ip_in(plan.switch_netns, {"link", "set", node.links.at(static_cast<std::size_t>(link)).port,
-                                   is_up ? "up" : "down"});
+  return ip_in(plan.switch_netns,
+               {"link", "set", node.links.at(static_cast<std::size_t>(link)).port, is_up ? "up" : "down"});
 }
 
-Command attach_private_port_command(const LabPlan& plan, const PlannedNode& node,
-                                    const std::string& bridge) {
+Command attach_private_port_command(const LabPlan& plan, const PlannedNode& node, const std::string& bridge) {
   return ip_in(plan.switch_netns, {"link", "set", node.links.front().port, "master", bridge});
 }
 

@@ -25,8 +25,7 @@ std::vector<Command> setup_commands(const LabPlan& plan);
 Command set_port_command(const LabPlan& plan, const PlannedNode& node, int link, bool is_up);
 
 // Moves `node`'s private port to `bridge` (swq: cut off; swp: joined again).
-Command attach_private_port_command(const LabPlan& plan, const PlannedNode& node,
-                                    const std::string& bridge);
+Command attach_private_port_command(const LabPlan& plan, const PlannedNode& node, const std::string& bridge);
 
 // What a reboot loses: every global address on the public interfaces and the neighbour
 // cache.

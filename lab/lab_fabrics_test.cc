@@ -53,10 +53,10 @@ TEST(SeparateFabrics, PutTheClientOnBothFabricsWithEachFabricsNetwork) {
   const auto plan = plan_of(options);
   EXPECT_EQ(plan.client_link, (PlannedLink{"client", "swa", "eth0", "02:00:00:ff:ff:00"}));
   EXPECT_EQ(plan.client_fabric_b_link, (PlannedLink{"clientb", "swb", "eth1", "02:00:00:ff:ff:01"}));
-  EXPECT_EQ(plan.client_addresses,
-            (std::vector{IpPrefix::parse("198.51.100.254/24").value(), IpPrefix::parse("2001:db8:100::254/64").value()}));
-  EXPECT_EQ(plan.client_fabric_b_addresses,
-            (std::vector{IpPrefix::parse("203.0.113.254/24").value(), IpPrefix::parse("2001:db8:113::254/64").value()}));
+  EXPECT_EQ(plan.client_addresses, (std::vector{IpPrefix::parse("198.51.100.254/24").value(),
+                                                IpPrefix::parse("2001:db8:100::254/64").value()}));
+  EXPECT_EQ(plan.client_fabric_b_addresses, (std::vector{IpPrefix::parse("203.0.113.254/24").value(),
+                                                         IpPrefix::parse("2001:db8:113::254/64").value()}));
   const auto commands = setup_commands(plan);
   EXPECT_TRUE(has_command_with(commands, "ip -n tdm-lab-sw link set clientb master swb up"));
   EXPECT_TRUE(has_command_with(commands, "ip -n tdm-lab-client addr add 203.0.113.254/24 dev eth1"));

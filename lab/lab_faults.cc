@@ -31,7 +31,8 @@ Result<int> Lab::find_link(const PlannedNode& node, std::string_view interface) 
 
 Result<void> Lab::set_ports(const PlannedNode& node, bool is_up) const {
   for (std::size_t k = 0; k < node.links.size(); ++k) {
-    if (auto set = run_checked(set_port_command(plan_, node, static_cast<int>(k), is_up)); !set) return fail(set.error());
+    if (auto set = run_checked(set_port_command(plan_, node, static_cast<int>(k), is_up)); !set)
+      return fail(set.error());
   }
   return success();
 }
@@ -78,8 +79,8 @@ Result<void> Lab::kill(std::string_view node_name) const {
   if (!node) return fail(node.error());
   if (!record_.has_daemons) return fail("lab " + plan_.options.prefix, "was built with --no-daemon");
   if (auto killed = kill_daemon(**node); !killed) return killed;
-  Command release{{"ip", "netns", "exec", (*node)->netns, record_.tandemd, "--config", (*node)->paths.config,
-                   "--release-all"}};
+  Command release{
+      {"ip", "netns", "exec", (*node)->netns, record_.tandemd, "--config", (*node)->paths.config, "--release-all"}};
   auto output = run_command(release);
   if (!output) return fail(output.error());
   std::ofstream log((*node)->paths.log, std::ios::app);
@@ -135,7 +136,8 @@ Result<void> Lab::partition(const std::vector<std::string>& node_names) const {
   }
   std::vector<Command> commands;
   for (const auto& node : plan_.nodes) {
-    commands.push_back(attach_private_port_command(plan_, node, is_cut[static_cast<std::size_t>(node.index)] ? "swq" : "swp"));
+    commands.push_back(
+        attach_private_port_command(plan_, node, is_cut[static_cast<std::size_t>(node.index)] ? "swq" : "swp"));
   }
   return run_all(commands);
 }

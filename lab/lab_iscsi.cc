@@ -27,8 +27,11 @@ IscsiPlan plan_iscsi(const LabPlan& plan) {
   iscsi.dir = plan.shared_dir + "/iscsi";
   for (std::size_t g = 0; g < plan.groups.size(); ++g) {
     const PlannedGroup& group = plan.groups[g];
-    IscsiTarget target{group.name, static_cast<int>(g) + 1, std::string(kIqnPrefix) + group.name,
-                       iscsi.dir + "/" + group.name + ".img", {}};
+    IscsiTarget target{group.name,
+                       static_cast<int>(g) + 1,
+                       std::string(kIqnPrefix) + group.name,
+                       iscsi.dir + "/" + group.name + ".img",
+                       {}};
     for (const auto& address : group.addresses) target.portals.push_back(address.prefix.address);
     iscsi.targets.push_back(std::move(target));
   }
@@ -56,8 +59,8 @@ std::string iscsi_config_text(const LabPlan& plan, const IscsiPlan& iscsi, const
   text += "initiators = ALL\n";
   text += "node_label = " + node.node + "\n";
   for (const auto& target : iscsi.targets) {
-    text += "target " + target.group + " " + std::to_string(target.tid) + " " + target.iqn + " " +
-            target.backing_file + " TDMLAB" + target.group + " tandem-lab-" + target.group + "\n";
+    text += "target " + target.group + " " + std::to_string(target.tid) + " " + target.iqn + " " + target.backing_file +
+            " TDMLAB" + target.group + " tandem-lab-" + target.group + "\n";
   }
   return text;
 }

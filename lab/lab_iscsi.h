@@ -27,7 +27,7 @@ namespace tandem::lab {
 inline constexpr std::string_view kIqnPrefix = "iqn.2026-12.org.example.tandem-lab:";
 inline constexpr std::uint64_t kLunBytes = 16 * 1024 * 1024;
 inline constexpr int kControlPortFirst = 12000;  // tgtd takes -C up to 32767
-inline constexpr int kControlPortSpan = 20000;  // ports kControlPortFirst to kControlPortFirst + span - 1
+inline constexpr int kControlPortSpan = 20000;   // ports kControlPortFirst to kControlPortFirst + span - 1
 inline constexpr std::uint16_t kIscsiPort = 3260;
 inline constexpr int kIscsiLun = 1;
 inline constexpr std::string_view kHookName = "60.iscsi-tgt";
@@ -41,17 +41,17 @@ struct IscsiTarget {
 };
 
 struct IscsiNode {
-  std::string node;         // n<i>
-  int control_port = 0;     // tgtd -C / tgtadm -C
-  std::string hook;         // events.d/60.iscsi-tgt
-  std::string config;       // events.d/iscsi-tgt.conf
-  std::string tgtd_pid;     // n<i>/tgtd.pid: also tgtd's `-p`, which marks the process as the lab's
-  std::string tgtd_log;     // n<i>/tgtd.log
-  Command tgtd;             // tgtd in the foreground, in the node's namespace, loopback portal only
+  std::string node;      // n<i>
+  int control_port = 0;  // tgtd -C / tgtadm -C
+  std::string hook;      // events.d/60.iscsi-tgt
+  std::string config;    // events.d/iscsi-tgt.conf
+  std::string tgtd_pid;  // n<i>/tgtd.pid: also tgtd's `-p`, which marks the process as the lab's
+  std::string tgtd_log;  // n<i>/tgtd.log
+  Command tgtd;          // tgtd in the foreground, in the node's namespace, loopback portal only
 };
 
 struct IscsiPlan {
-  std::string dir;          // shared/iscsi
+  std::string dir;  // shared/iscsi
   std::vector<IscsiTarget> targets;
   std::vector<IscsiNode> nodes;  // as LabPlan::nodes
 };

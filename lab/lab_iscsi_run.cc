@@ -59,7 +59,8 @@ Result<void> Lab::install_iscsi() const {
   if (!hook) return fail(hook.error());
   for (const auto& node : iscsi.nodes) {
     if (auto written = write_text_file(node.hook, *hook, 0755); !written) return written;
-    if (auto written = write_text_file(node.config, iscsi_config_text(plan_, iscsi, node), 0644); !written) return written;
+    if (auto written = write_text_file(node.config, iscsi_config_text(plan_, iscsi, node), 0644); !written)
+      return written;
   }
   return success();
 }

@@ -25,7 +25,8 @@ std::string shared_part(const std::string& config) {
   while (start < config.size()) {
     std::size_t end = config.find('\n', start);
     std::string line = config.substr(start, end - start);
-    if (!line.starts_with("#") && !line.starts_with("node_label") && !line.starts_with("control_port")) kept += line + "\n";
+    if (!line.starts_with("#") && !line.starts_with("node_label") && !line.starts_with("control_port"))
+      kept += line + "\n";
     start = end == std::string::npos ? config.size() : end + 1;
   }
   return kept;
@@ -38,8 +39,8 @@ TEST(LabIscsi, GivesEveryGroupATargetWhosePortalsAreTheGroupsAddresses) {
   EXPECT_EQ(iscsi.targets[1].iqn, "iqn.2026-12.org.example.tandem-lab:g1");
   EXPECT_EQ(iscsi.targets[1].tid, 2);
   EXPECT_EQ(iscsi.targets[1].backing_file, "/run/tdm-lab/shared/iscsi/g1.img");
-  EXPECT_EQ(iscsi.targets[1].portals,
-            (std::vector<IpAddress>{plan.groups[1].addresses[0].prefix.address, plan.groups[1].addresses[1].prefix.address}));
+  EXPECT_EQ(iscsi.targets[1].portals, (std::vector<IpAddress>{plan.groups[1].addresses[0].prefix.address,
+                                                              plan.groups[1].addresses[1].prefix.address}));
 }
 
 TEST(LabIscsi, WritesTheSameTargetsOnEveryNodeAndOnlyTheLabelAndControlPortDiffer) {
@@ -48,7 +49,8 @@ TEST(LabIscsi, WritesTheSameTargetsOnEveryNodeAndOnlyTheLabelAndControlPortDiffe
   std::string n0 = iscsi_config_text(plan, iscsi, iscsi.nodes[0]);
   std::string n1 = iscsi_config_text(plan, iscsi, iscsi.nodes[1]);
   EXPECT_NE(n0.find("node_label = n0\n"), std::string::npos);
-  EXPECT_NE(n0.find("target g0 1 iqn.2026-12.org.example.tandem-lab:g0 /run/tdm-lab/shared/iscsi/g0.img TDMLABg0 tandem-lab-g0\n"),
+  EXPECT_NE(n0.find("target g0 1 iqn.2026-12.org.example.tandem-lab:g0 /run/tdm-lab/shared/iscsi/g0.img TDMLABg0 "
+                    "tandem-lab-g0\n"),
             std::string::npos);
   EXPECT_EQ(shared_part(n0), shared_part(n1));
 }

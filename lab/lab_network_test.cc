@@ -138,9 +138,9 @@ TEST_F(LabNetwork, ClientFollowsAnIpv6AddressMovedToTheOtherNic) {
   std::optional<ProbeResult> moved;
   for (int round = 0; round < 20 && !moved; ++round) {
     ASSERT_TRUE(run_in_netns(lab->netns_of("n0").value(), [&] {
-      auto sent = sys::send_unsolicited_na(address, InterfaceName("eth2"));
-      EXPECT_TRUE(sent.ok()) << sent.error().message();
-    }).ok());
+                  auto sent = sys::send_unsolicited_na(address, InterfaceName("eth2"));
+                  EXPECT_TRUE(sent.ok()) << sent.error().message();
+                }).ok());
     moved = (*session)->wait_for_answer(address, fault_ms, milliseconds(250), answer_is("n0 eth2"));
   }
   EXPECT_TRUE(moved.has_value()) << "the client never reached 2001:db8:100::10 on n0 eth2";

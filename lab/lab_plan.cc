@@ -8,8 +8,8 @@
 namespace tandem::lab {
 namespace {
 
-constexpr int kFirstHost = 10;   // g0's host number; below are left for other uses
-constexpr int kLastHost = 250;   // 254 is the client
+constexpr int kFirstHost = 10;  // g0's host number; below are left for other uses
+constexpr int kLastHost = 250;  // 254 is the client
 constexpr int kPrivateFirstHost = 1;
 
 // The nodes get no sysctl from the lab: they start as a stock host would, and tandemd sets
@@ -46,8 +46,7 @@ std::vector<std::string> router_sysctls(bool has_ipv6) {
 
 std::string mac_of(int node, int link) {
   char text[18];
-  std::snprintf(text, sizeof text, "02:00:00:%02x:%02x:%02x", (node >> 8) & 0xff, node & 0xff,
-                link & 0xff);
+  std::snprintf(text, sizeof text, "02:00:00:%02x:%02x:%02x", (node >> 8) & 0xff, node & 0xff, link & 0xff);
   return text;
 }
 
@@ -55,9 +54,7 @@ IpPrefix prefix_of(const std::string& text) { return IpPrefix::parse(text).value
 
 // eth<k>'s subnet: odd k on the first public network, even k on the second.
 std::string v4_network(int interface) { return interface % 2 == 1 ? "198.51.100." : "203.0.113."; }
-std::string v6_network(int interface) {
-  return interface % 2 == 1 ? "2001:db8:100::" : "2001:db8:113::";
-}
+std::string v6_network(int interface) { return interface % 2 == 1 ? "2001:db8:100::" : "2001:db8:113::"; }
 
 int host_of(const LabOptions& options, int group, int interface) {
   return kFirstHost + group + options.group_count * ((interface - 1) / 2);
@@ -104,12 +101,11 @@ PlannedNode plan_node(const LabOptions& options, int index) {
   node.name = "n" + std::to_string(index);
   node.netns = options.prefix + "-" + node.name;
   // Routed, the upper half of 192.0.2.0/24 is the client's network.
-  node.private_address = prefix_of("192.0.2." + std::to_string(kPrivateFirstHost + index) +
-                                   (options.is_routed ? "/25" : "/24"));
+  node.private_address =
+      prefix_of("192.0.2." + std::to_string(kPrivateFirstHost + index) + (options.is_routed ? "/25" : "/24"));
   for (int k = 0; k <= options.public_interface_count; ++k) {
     std::string bridge = k == 0 ? "swp" : (k % 2 == 1 ? "swa" : "swb");
-    node.links.push_back({node.name + "e" + std::to_string(k), bridge, "eth" + std::to_string(k),
-                          mac_of(index, k)});
+    node.links.push_back({node.name + "e" + std::to_string(k), bridge, "eth" + std::to_string(k), mac_of(index, k)});
   }
   node.paths = node_paths(options.state_root + "/" + options.prefix, node.name);
   return node;
@@ -118,13 +114,11 @@ PlannedNode plan_node(const LabOptions& options, int index) {
 std::string quoted(const std::string& text) { return "\"" + text + "\""; }
 
 // A tunable's value as TOML: a number stays a number, a name (IPAllocAlgorithm) is quoted.
-std::string toml_value(const std::string& value) {
-  return parse_unsigned(value) ? value : quoted(value);
-}
+std::string toml_value(const std::string& value) { return parse_unsigned(value) ? value : quoted(value); }
 
 std::string settings_text(const LabPlan& plan, const PlannedNode& node) {
-  std::string text = "# tandem.conf of node " + node.name + " in lab " + plan.options.prefix +
-                     " (written by tandem-lab)\n";
+  std::string text =
+      "# tandem.conf of node " + node.name + " in lab " + plan.options.prefix + " (written by tandem-lab)\n";
   text += "[node]\naddress = " + quoted(node.private_address.address.to_string()) + "\n";
   text += "[paths]\n";
   text += "nodes = " + quoted(plan.nodes_file) + "\n";
@@ -279,7 +273,8 @@ Result<void> check_prefix(std::string_view prefix) {
   bool is_valid = !prefix.empty() && prefix.size() <= kPrefixLengthMax && prefix.front() != '-';
   for (char c : prefix) is_valid = is_valid && is_allowed(c);
   if (!is_valid) {
-    return fail("--prefix", "\"" + std::string(prefix) + "\" must be 1 to 32 of a-z, 0-9 and '-', not starting with '-'");
+    return fail("--prefix",
+                "\"" + std::string(prefix) + "\" must be 1 to 32 of a-z, 0-9 and '-', not starting with '-'");
   }
   return success();
 }
@@ -295,9 +290,8 @@ void plan_routed_client(LabPlan& plan) {
   plan.router_links = {{"rtr-a", "swa", "ra", "02:00:00:fe:fe:01"},
                        {"rtr-b", "swb", "rb", "02:00:00:fe:fe:02"},
                        {"rtr-c", "swc", "rc", "02:00:00:fe:fe:03"}};
-  plan.router_addresses = {{prefix_of("198.51.100.1/24"), "ra"},
-                           {prefix_of("203.0.113.1/24"), "rb"},
-                           {prefix_of("192.0.2.129/25"), "rc"}};
+  plan.router_addresses = {
+      {prefix_of("198.51.100.1/24"), "ra"}, {prefix_of("203.0.113.1/24"), "rb"}, {prefix_of("192.0.2.129/25"), "rc"}};
   if (has_ipv6) {
     plan.router_addresses.push_back({prefix_of("2001:db8:100::1/64"), "ra"});
     plan.router_addresses.push_back({prefix_of("2001:db8:113::1/64"), "rb"});

@@ -74,7 +74,7 @@ struct LabOptions {
   // A routed client (`--routed`): the client sits behind a router instead of on swa, and
   // every node's tandem.conf has a [routing] section (per-IP source routing).
   bool is_routed = false;
-  bool has_separate_fabrics = false;  // --fabrics separate: no inter-switch link
+  bool has_separate_fabrics = false;           // --fabrics separate: no inter-switch link
   std::optional<PathLossPolicy> on_path_loss;  // written in ip_groups when given
   // `--iscsi`: tgtd on every node and the example hook serving one iSCSI target per group
   // (lab_iscsi.h).
@@ -99,9 +99,9 @@ struct PlannedLink {
 
 // The inter-switch link: a veth pair with both ends in the switch namespace.
 struct PlannedSwitchLink {
-  std::string port_a;    // isl-a, on bridge_a (swa)
+  std::string port_a;  // isl-a, on bridge_a (swa)
   std::string bridge_a;
-  std::string port_b;    // isl-b, on bridge_b (swb)
+  std::string port_b;  // isl-b, on bridge_b (swb)
   std::string bridge_b;
 
   friend bool operator==(const PlannedSwitchLink&, const PlannedSwitchLink&) = default;
@@ -133,25 +133,25 @@ struct PlannedGroup {
 // Where one node's files are: all under the state dir, in n<i>/.
 struct NodePaths {
   std::string dir;
-  std::string config;            // tandem.conf
+  std::string config;  // tandem.conf
   std::string public_addresses;
-  std::string events;            // events.d/, empty: no hooks
-  std::string state;             // state/
-  std::string socket;            // tandemd.sock
-  std::string log;               // tandemd.log: the daemon's stdout and stderr
-  std::string daemon_pid;        // tandemd.pid
-  std::string listener_pid;      // listener.pid
-  std::string listener_log;      // listener.log
+  std::string events;        // events.d/, empty: no hooks
+  std::string state;         // state/
+  std::string socket;        // tandemd.sock
+  std::string log;           // tandemd.log: the daemon's stdout and stderr
+  std::string daemon_pid;    // tandemd.pid
+  std::string listener_pid;  // listener.pid
+  std::string listener_log;  // listener.log
 
   friend bool operator==(const NodePaths&, const NodePaths&) = default;
 };
 
 struct PlannedNode {
   int index = 0;
-  std::string name;               // n<i>: the name in listener answers and on the command line
-  std::string netns;              // P-n<i>
-  IpPrefix private_address;       // on eth0
-  std::vector<PlannedLink> links; // links[0] is eth0 (private), links[k] is eth<k>
+  std::string name;                // n<i>: the name in listener answers and on the command line
+  std::string netns;               // P-n<i>
+  IpPrefix private_address;        // on eth0
+  std::vector<PlannedLink> links;  // links[0] is eth0 (private), links[k] is eth<k>
   NodePaths paths;
 
   friend bool operator==(const PlannedNode&, const PlannedNode&) = default;
@@ -167,32 +167,32 @@ struct PlannedFile {
 
 struct LabPlan {
   LabOptions options;
-  std::string switch_netns;  // P-sw
-  std::string client_netns;  // P-client
-  std::vector<std::string> bridges;              // swa, swb, swp, swq
+  std::string switch_netns;                            // P-sw
+  std::string client_netns;                            // P-client
+  std::vector<std::string> bridges;                    // swa, swb, swp, swq
   std::optional<PlannedSwitchLink> inter_switch_link;  // none with separate fabrics
-  PlannedLink client_link;                       // "client" on swa, eth0 in the client
-  std::vector<std::string> client_gateways;      // default routes of the client (routed only)
-  std::string router_netns;                      // P-router; empty unless routed
-  std::vector<PlannedLink> router_links;         // ra, rb, rc
+  PlannedLink client_link;                             // "client" on swa, eth0 in the client
+  std::vector<std::string> client_gateways;            // default routes of the client (routed only)
+  std::string router_netns;                            // P-router; empty unless routed
+  std::vector<PlannedLink> router_links;               // ra, rb, rc
   std::vector<PlannedAddressOn> router_addresses;
   std::vector<std::string> router_sysctls;
-  std::vector<IpPrefix> client_addresses;        // on client_link
+  std::vector<IpPrefix> client_addresses;  // on client_link
   // Separate fabrics: "clientb" on swb, eth1 in the client, with the second network's
   // addresses (which are then not in client_addresses).
   std::optional<PlannedLink> client_fabric_b_link;
   std::vector<IpPrefix> client_fabric_b_addresses;
   std::vector<PlannedNode> nodes;
   std::vector<PlannedGroup> groups;
-  std::vector<std::string> client_sysctls;       // "key=value", before any interface; nodes get none
+  std::vector<std::string> client_sysctls;  // "key=value", before any interface; nodes get none
 
-  std::string state_dir;    // root/P
-  std::string shared_dir;   // the "cluster filesystem"
+  std::string state_dir;   // root/P
+  std::string shared_dir;  // the "cluster filesystem"
   std::string nodes_file;
   std::string ip_groups_file;
-  std::string lock_file;    // [cluster] lock
-  std::string key_file;     // 32 random bytes, 0600 (written by the executor)
-  std::string lab_json;     // what `up` built, for later verbs
+  std::string lock_file;                 // [cluster] lock
+  std::string key_file;                  // 32 random bytes, 0600 (written by the executor)
+  std::string lab_json;                  // what `up` built, for later verbs
   std::vector<std::string> directories;  // made before the files, in order
   std::vector<PlannedFile> files;        // every configuration file but the key
 

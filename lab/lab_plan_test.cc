@@ -31,8 +31,8 @@ const PlannedFile& file_at(const LabPlan& plan, const std::string& path) {
 
 std::vector<std::string> interface_names(const LabPlan& plan) {
   std::vector<std::string> names(plan.bridges);
-  names.insert(names.end(), {plan.inter_switch_link->port_a, plan.inter_switch_link->port_b,
-                             plan.client_link.port, plan.client_link.interface});
+  names.insert(names.end(), {plan.inter_switch_link->port_a, plan.inter_switch_link->port_b, plan.client_link.port,
+                             plan.client_link.interface});
   for (const auto& node : plan.nodes) {
     for (const auto& link : node.links) names.insert(names.end(), {link.port, link.interface});
   }
@@ -135,10 +135,9 @@ TEST(LabPlan, RoutedPutsTheClientBehindARouterWithALegOnEverySwitch) {
   std::vector<std::string> bridges;
   for (const auto& link : plan.router_links) bridges.push_back(link.bridge);
   EXPECT_EQ(bridges, (std::vector<std::string>{"swa", "swb", "swc"}));
-  EXPECT_EQ(plan.router_addresses,
-            (std::vector<PlannedAddressOn>{{IpPrefix::parse("198.51.100.1/24").value(), "ra"},
-                                           {IpPrefix::parse("203.0.113.1/24").value(), "rb"},
-                                           {IpPrefix::parse("192.0.2.129/25").value(), "rc"}}));
+  EXPECT_EQ(plan.router_addresses, (std::vector<PlannedAddressOn>{{IpPrefix::parse("198.51.100.1/24").value(), "ra"},
+                                                                  {IpPrefix::parse("203.0.113.1/24").value(), "rb"},
+                                                                  {IpPrefix::parse("192.0.2.129/25").value(), "rc"}}));
   EXPECT_NE(std::find(plan.router_sysctls.begin(), plan.router_sysctls.end(), "net.ipv4.ip_forward=1"),
             plan.router_sysctls.end());
 }
@@ -225,7 +224,8 @@ TEST(LabPlan, WritesFilesThatTogetherPassTheClusterCheckWithJoinedOrSeparateFabr
     EXPECT_EQ(groups->entries[0].group.on_path_loss, PathLossPolicy::kStay);
     std::vector<config::NodeAddresses> nodes;
     for (const auto& node : plan.nodes) {
-      auto addresses = config::parse_public_addresses(file_at(plan, node.paths.public_addresses).text, "public_addresses");
+      auto addresses =
+          config::parse_public_addresses(file_at(plan, node.paths.public_addresses).text, "public_addresses");
       ASSERT_TRUE(addresses.ok()) << addresses.error().message();
       nodes.push_back({NodeId(static_cast<std::uint32_t>(node.index)), *addresses});
     }
@@ -245,8 +245,9 @@ TEST(LabPlan, WritesTandemConfPointingIntoTheStateDir) {
   EXPECT_EQ(settings->paths, (config::Paths{"/run/tdm-lab/shared/nodes", "/run/tdm-lab/n1/public_addresses",
                                             "/run/tdm-lab/shared/ip_groups", "/run/tdm-lab/n1/events.d",
                                             "/run/tdm-lab/n1/state", "/run/tdm-lab/n1/tandemd.sock"}));
-  EXPECT_EQ(settings->cluster_lock,
-            (config::ClusterLockSetting{config::ClusterLockSetting::Kind::kFile, "/run/tdm-lab/shared/cluster.lock", {}}));
+  EXPECT_EQ(
+      settings->cluster_lock,
+      (config::ClusterLockSetting{config::ClusterLockSetting::Kind::kFile, "/run/tdm-lab/shared/cluster.lock", {}}));
   EXPECT_EQ(settings->key_file, "/run/tdm-lab/shared/cluster.key");
   EXPECT_EQ(settings->tunables.no_ip_failback, 1u);
   EXPECT_EQ(settings->tunables.algorithm(), AllocAlgorithm::kDeterministic);
@@ -363,8 +364,7 @@ TEST(SetupCommands, LeaveTheNodesSysctlsToTheDaemon) {
     auto commands = setup_commands(make_lab_plan(options).value());
     for (const auto& command : commands) {
       const std::string text = command.text();
-      EXPECT_TRUE(text.find("sysctl") == std::string::npos || text.find("tdm-lab-client") != std::string::npos)
-          << text;
+      EXPECT_TRUE(text.find("sysctl") == std::string::npos || text.find("tdm-lab-client") != std::string::npos) << text;
     }
   }
 }
@@ -398,7 +398,8 @@ TEST(SetupCommands, CreateEachNodeLinkAsAVethPairIntoTheNode) {
 TEST(FaultCommands, PullTheCableAtTheSwitchSide) {
   auto plan = default_plan();
   EXPECT_EQ(set_port_command(plan, plan.nodes[0], 1, false).text(), "ip -n tdm-lab-sw link set n0e1 down");
-  EXPECT_EQ(attach_private_port_command(plan, plan.nodes[2], "swq").text(), "ip -n tdm-lab-sw link set n2e0 master swq");
+  EXPECT_EQ(attach_private_port_command(plan, plan.nodes[2], "swq").text(),
+            "ip -n tdm-lab-sw link set n2e0 master swq");
   auto forget = forget_public_state_commands(plan.nodes[1]);
   ASSERT_EQ(forget.size(), 3u);
   EXPECT_EQ(forget[0].text(), "ip -n tdm-lab-n1 addr flush dev eth1 scope global");

@@ -13,24 +13,25 @@ std::string lab_record_json(const LabRecord& record) {
   const LabOptions& options = record.options;
   nlohmann::ordered_json tunables = nlohmann::ordered_json::array();
   for (const auto& [name, value] : options.tunables) tunables.push_back({name, value});
-  nlohmann::ordered_json json{{"version", kVersion},
-                              {"prefix", options.prefix},
-                              {"nodes", options.node_count},
-                              {"nics", options.public_interface_count},
-                              {"groups", options.group_count},
-                              {"ipv6", options.has_ipv6},
-                              {"host_settings", options.manages_host_settings},
-                              {"routed", options.is_routed},
-                              {"fabrics", options.has_separate_fabrics ? "separate" : "joined"},
-                              {"on_path_loss", options.on_path_loss ? std::string(to_string(*options.on_path_loss)) : ""},
-                              {"tunables", tunables},
-                              {"state_root", options.state_root},
-                              {"probe_port", options.probe_port},
-                              {"daemons", record.has_daemons},
-                              {"tandemd", record.tandemd},
-                              {"lab_program", record.lab_program},
-                              {"iscsi", options.has_iscsi},
-                              {"iscsi_hook", record.iscsi_hook}};
+  nlohmann::ordered_json json{
+      {"version", kVersion},
+      {"prefix", options.prefix},
+      {"nodes", options.node_count},
+      {"nics", options.public_interface_count},
+      {"groups", options.group_count},
+      {"ipv6", options.has_ipv6},
+      {"host_settings", options.manages_host_settings},
+      {"routed", options.is_routed},
+      {"fabrics", options.has_separate_fabrics ? "separate" : "joined"},
+      {"on_path_loss", options.on_path_loss ? std::string(to_string(*options.on_path_loss)) : ""},
+      {"tunables", tunables},
+      {"state_root", options.state_root},
+      {"probe_port", options.probe_port},
+      {"daemons", record.has_daemons},
+      {"tandemd", record.tandemd},
+      {"lab_program", record.lab_program},
+      {"iscsi", options.has_iscsi},
+      {"iscsi_hook", record.iscsi_hook}};
   return json.dump(2) + "\n";
 }
 
@@ -48,7 +49,7 @@ Result<LabRecord> parse_lab_record(std::string_view text, std::string_view file_
     options.group_count = json.at("groups").get<int>();
     options.has_ipv6 = json.at("ipv6").get<bool>();
     options.manages_host_settings = json.value("host_settings", true);  // absent before it existed
-    options.is_routed = json.value("routed", false);  // absent in records of older labs
+    options.is_routed = json.value("routed", false);                    // absent in records of older labs
     // Records written before separate fabrics have neither key: joined, no policy.
     options.has_separate_fabrics = json.value("fabrics", std::string("joined")) == "separate";
     options.on_path_loss = parse_path_loss_policy(json.value("on_path_loss", std::string()));

@@ -15,10 +15,10 @@ namespace tandem::lab {
 
 struct LabRecord {
   LabOptions options;
-  bool has_daemons = true;     // false: built with --no-daemon
-  std::string tandemd;         // the daemon's executable ("" without daemons)
-  std::string lab_program;     // tandem-lab's executable, which runs the probe listeners
-  std::string iscsi_hook;      // with --iscsi: the hook installed on every node (60.iscsi-tgt)
+  bool has_daemons = true;  // false: built with --no-daemon
+  std::string tandemd;      // the daemon's executable ("" without daemons)
+  std::string lab_program;  // tandem-lab's executable, which runs the probe listeners
+  std::string iscsi_hook;   // with --iscsi: the hook installed on every node (60.iscsi-tgt)
 
   friend bool operator==(const LabRecord&, const LabRecord&) = default;
 };

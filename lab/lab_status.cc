@@ -22,8 +22,8 @@ InterfaceState interface_from(const nlohmann::json& link) {
   state.master = link.value("master", "");
   for (const auto& info : link.value("addr_info", nlohmann::json::array())) {
     if (info.value("scope", "") != "global" || !info.contains("local")) continue;
-    auto prefix = IpPrefix::parse(info.at("local").get<std::string>() + "/" +
-                                  std::to_string(info.value("prefixlen", 0)));
+    auto prefix =
+        IpPrefix::parse(info.at("local").get<std::string>() + "/" + std::to_string(info.value("prefixlen", 0)));
     if (prefix) state.addresses.push_back(*prefix);
   }
   return state;
@@ -142,8 +142,8 @@ std::string status_text(const LabStatus& status) {
   append_interfaces(status, text);
   text += "\npublic IPs, where the kernel has them:\n";
   for (const auto& ip : status.public_ips) {
-    text += "  " + padded(ip.address.group, 5) + padded(ip.address.prefix.to_string(), 22) +
-            "prefers " + padded(ip.address.preferred_interface, 6) + "-> " + holders_text(ip) + "\n";
+    text += "  " + padded(ip.address.group, 5) + padded(ip.address.prefix.to_string(), 22) + "prefers " +
+            padded(ip.address.preferred_interface, 6) + "-> " + holders_text(ip) + "\n";
   }
   return text;
 }
@@ -153,8 +153,11 @@ std::string status_json(const LabStatus& status) {
   auto interface_json = [](const InterfaceState& interface) {
     Json addresses = Json::array();
     for (const auto& address : interface.addresses) addresses.push_back(address.to_string());
-    return Json{{"name", interface.name}, {"link", interface.link()}, {"mac", interface.mac},
-                {"master", interface.master}, {"addresses", addresses}};
+    return Json{{"name", interface.name},
+                {"link", interface.link()},
+                {"mac", interface.mac},
+                {"master", interface.master},
+                {"addresses", addresses}};
   };
   auto process_json = [](const ProcessState& process) {
     return Json{{"pid", process.pid == 0 ? Json(nullptr) : Json(process.pid)}, {"running", process.is_running}};
@@ -163,9 +166,13 @@ std::string status_json(const LabStatus& status) {
   for (const auto& node : status.nodes) {
     Json interfaces = Json::array();
     for (const auto& interface : node.interfaces) interfaces.push_back(interface_json(interface));
-    nodes.push_back({{"name", node.name}, {"namespace", node.netns}, {"exists", node.has_netns},
-                     {"cut_off", node.is_cut_off}, {"daemon", process_json(node.daemon)},
-                     {"listener", process_json(node.listener)}, {"interfaces", interfaces}});
+    nodes.push_back({{"name", node.name},
+                     {"namespace", node.netns},
+                     {"exists", node.has_netns},
+                     {"cut_off", node.is_cut_off},
+                     {"daemon", process_json(node.daemon)},
+                     {"listener", process_json(node.listener)},
+                     {"interfaces", interfaces}});
   }
   Json client = Json::array();
   for (const auto& interface : status.client) client.push_back(interface_json(interface));
@@ -175,11 +182,17 @@ std::string status_json(const LabStatus& status) {
     for (const auto& holder : ip.holders) {
       holders.push_back({{"node", holder.node}, {"interface", holder.interface}, {"carrier", holder.has_carrier}});
     }
-    ips.push_back({{"address", ip.address.prefix.to_string()}, {"group", ip.address.group},
-                   {"preferred_interface", ip.address.preferred_interface}, {"holders", holders}});
+    ips.push_back({{"address", ip.address.prefix.to_string()},
+                   {"group", ip.address.group},
+                   {"preferred_interface", ip.address.preferred_interface},
+                   {"holders", holders}});
   }
-  Json json{{"prefix", status.prefix}, {"state_dir", status.state_dir}, {"daemons", status.has_daemons},
-            {"nodes", nodes}, {"client", client}, {"public_ips", ips}};
+  Json json{{"prefix", status.prefix},
+            {"state_dir", status.state_dir},
+            {"daemons", status.has_daemons},
+            {"nodes", nodes},
+            {"client", client},
+            {"public_ips", ips}};
   return json.dump(2) + "\n";
 }
 

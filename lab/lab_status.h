@@ -18,9 +18,9 @@ namespace tandem::lab {
 struct InterfaceState {
   std::string name;
   std::string mac;
-  bool is_up = false;        // administratively (IFF_UP)
-  bool has_carrier = false;  // IFF_LOWER_UP: the other end of the cable is up
-  std::string master;        // the bridge it is a port of, if any
+  bool is_up = false;               // administratively (IFF_UP)
+  bool has_carrier = false;         // IFF_LOWER_UP: the other end of the cable is up
+  std::string master;               // the bridge it is a port of, if any
   std::vector<IpPrefix> addresses;  // global scope only, in the kernel's order
 
   // "up", "no-carrier" (up, but the cable is "pulled") or "down".
@@ -33,8 +33,8 @@ struct InterfaceState {
 Result<std::vector<InterfaceState>> parse_ip_json(std::string_view json, std::string_view place);
 
 struct ProcessState {
-  int pid = 0;               // 0: no pid file
-  bool is_running = false;   // alive and still the process that was started
+  int pid = 0;              // 0: no pid file
+  bool is_running = false;  // alive and still the process that was started
   friend bool operator==(const ProcessState&, const ProcessState&) = default;
 };
 
@@ -43,7 +43,7 @@ struct NodeState {
   std::string netns;
   bool has_netns = false;
   std::vector<InterfaceState> interfaces;
-  bool is_cut_off = false;   // its private port is on the partition bridge
+  bool is_cut_off = false;  // its private port is on the partition bridge
   ProcessState daemon;
   ProcessState listener;
   friend bool operator==(const NodeState&, const NodeState&) = default;

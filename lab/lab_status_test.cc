@@ -67,7 +67,8 @@ TEST(LocatePublicIps, TellsAnAddressLeftOnADeadLinkFromOneThatServes) {
 
 TEST(LocatePublicIps, ShowsAnAddressOnTwoNodesAsSuch) {
   auto plan = make_lab_plan(LabOptions{}).value();
-  std::vector<NodeState> nodes{node_with("n0", "eth1", "198.51.100.10/24"), node_with("n1", "eth2", "198.51.100.10/24")};
+  std::vector<NodeState> nodes{node_with("n0", "eth1", "198.51.100.10/24"),
+                               node_with("n1", "eth2", "198.51.100.10/24")};
   auto located = locate_public_ips(plan, nodes);
   ASSERT_EQ(located.size(), 6u);
   EXPECT_EQ(located[0].holders, (std::vector<Holder>{{"n0", "eth1", true}, {"n1", "eth2", true}}));

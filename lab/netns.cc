@@ -15,7 +15,8 @@ namespace tandem::lab {
 Result<void> enter_netns(const std::string& netns) {
   std::string path = "/run/netns/" + netns;
   UniqueFd handle(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!handle.is_valid()) return fail("network namespace " + netns, std::string("cannot open: ") + std::strerror(errno));
+  if (!handle.is_valid())
+    return fail("network namespace " + netns, std::string("cannot open: ") + std::strerror(errno));
   if (::setns(handle.get(), CLONE_NEWNET) != 0) {
     return fail("network namespace " + netns, std::string("cannot enter: ") + std::strerror(errno));
   }

@@ -14,8 +14,7 @@ AnswerFilter answer_is(const std::string& expected) {
   return [expected](const std::string& answer) { return answer == expected; };
 }
 
-Result<std::unique_ptr<ProbeSession>> ProbeSession::start(const std::string& netns,
-                                                          std::vector<IpAddress> addresses,
+Result<std::unique_ptr<ProbeSession>> ProbeSession::start(const std::string& netns, std::vector<IpAddress> addresses,
                                                           ProbeOptions options) {
   std::unique_ptr<ProbeSession> session(new ProbeSession(std::move(addresses), options));
   // Shared with the thread, which may still be inside set_value() when start() returns.
@@ -71,9 +70,9 @@ std::size_t ProbeSession::first_finished_at(std::int64_t t_ms) const {
 std::optional<ProbeResult> ProbeSession::find_answer(const IpAddress& address, std::int64_t since_ms,
                                                      const AnswerFilter& accept,
                                                      std::optional<std::uint64_t>& next) const {
-  std::size_t index = !next ? first_finished_at(since_ms)
-                     : *next > first_sequence_ ? static_cast<std::size_t>(*next - first_sequence_)
-                                              : 0;
+  std::size_t index = !next                     ? first_finished_at(since_ms)
+                      : *next > first_sequence_ ? static_cast<std::size_t>(*next - first_sequence_)
+                                                : 0;
   for (; index < results_.size(); ++index) {
     const ProbeResult& result = results_[index];
     if (result.address != address || result.attempt_start_ms < since_ms || !result.answer) continue;
@@ -133,10 +132,12 @@ std::vector<ProbeResult> ProbeSession::changes() const {
 int ProbeSession::failures_between(const IpAddress& address, std::int64_t from_ms, std::int64_t to_ms) const {
   constexpr std::int64_t kMarginMs = 20;  // for the prober to notice a timeout and record it
   std::int64_t settled_ms = to_ms + options_.timeout.count() + kMarginMs;
-  if (std::int64_t wait = settled_ms - monotonic_ms(); wait > 0) std::this_thread::sleep_for(std::chrono::milliseconds(wait));
+  if (std::int64_t wait = settled_ms - monotonic_ms(); wait > 0)
+    std::this_thread::sleep_for(std::chrono::milliseconds(wait));
   std::lock_guard lock(mutex_);
   int count = 0;
-  for (auto it = results_.begin() + static_cast<std::ptrdiff_t>(first_finished_at(from_ms)); it != results_.end(); ++it) {
+  for (auto it = results_.begin() + static_cast<std::ptrdiff_t>(first_finished_at(from_ms)); it != results_.end();
+       ++it) {
     const ProbeResult& result = *it;
     bool is_inside = result.attempt_start_ms >= from_ms && result.attempt_start_ms < to_ms;
     if (result.address == address && is_inside && !result.answer) ++count;

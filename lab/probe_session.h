@@ -45,8 +45,7 @@ class ProbeSession {
 
   // Starts probing `addresses` on a thread that first enters `netns` ("": stays in the
   // caller's namespace, for tests on loopback).
-  static Result<std::unique_ptr<ProbeSession>> start(const std::string& netns,
-                                                     std::vector<IpAddress> addresses,
+  static Result<std::unique_ptr<ProbeSession>> start(const std::string& netns, std::vector<IpAddress> addresses,
                                                      ProbeOptions options);
   ~ProbeSession();
   ProbeSession(const ProbeSession&) = delete;
@@ -57,8 +56,7 @@ class ProbeSession {
   // The first result for `address` with an answer that `accept` takes, from an attempt
   // started at or after `since_ms`, in finishing order; nullopt after waiting `limit`.
   std::optional<ProbeResult> wait_for_answer(const IpAddress& address, std::int64_t since_ms,
-                                             std::chrono::milliseconds limit,
-                                             const AnswerFilter& accept = {}) const;
+                                             std::chrono::milliseconds limit, const AnswerFilter& accept = {}) const;
 
   // Waits until every address answers (its latest attempt did) and none has changed for
   // `quiet`; false after `limit`. Run before each measurement, so that a late move from
@@ -88,8 +86,7 @@ class ProbeSession {
   std::size_t first_finished_at(std::int64_t t_ms) const;
   // Looks through results_ from sequence number `next` on (unset: from the first that
   // finished at `since_ms`), and moves `next` past what it looked at.
-  std::optional<ProbeResult> find_answer(const IpAddress& address, std::int64_t since_ms,
-                                         const AnswerFilter& accept,
+  std::optional<ProbeResult> find_answer(const IpAddress& address, std::int64_t since_ms, const AnswerFilter& accept,
                                          std::optional<std::uint64_t>& next) const;
   bool is_stable(std::chrono::milliseconds quiet) const;
 
@@ -98,11 +95,11 @@ class ProbeSession {
   std::atomic<bool> stop_{false};
   mutable std::mutex mutex_;
   mutable std::condition_variable recorded_;
-  std::deque<ProbeResult> results_;              // finishing order, bounded
-  std::uint64_t first_sequence_ = 0;             // the sequence number of results_.front()
-  std::vector<ProbeResult> changes_;             // bounded as results_
-  std::map<IpAddress, ProbeResult> latest_;      // by attempt start
-  std::map<IpAddress, std::int64_t> changed_ms_; // when each address last changed
+  std::deque<ProbeResult> results_;               // finishing order, bounded
+  std::uint64_t first_sequence_ = 0;              // the sequence number of results_.front()
+  std::vector<ProbeResult> changes_;              // bounded as results_
+  std::map<IpAddress, ProbeResult> latest_;       // by attempt start
+  std::map<IpAddress, std::int64_t> changed_ms_;  // when each address last changed
   ChangeFilter filter_;
   std::optional<Error> failure_;
   std::thread thread_;
@@ -111,9 +108,9 @@ class ProbeSession {
 // One failover, as the client saw it.
 struct Failover {
   IpAddress address;
-  std::string answer;                // who answers now, "n1 eth2"
+  std::string answer;  // who answers now, "n1 eth2"
   std::int64_t fault_ms = 0;
-  std::int64_t attempt_start_ms = 0; // of the first attempt that got this answer after the fault
+  std::int64_t attempt_start_ms = 0;  // of the first attempt that got this answer after the fault
   std::int64_t answered_ms = 0;
 
   std::chrono::milliseconds duration() const { return std::chrono::milliseconds(answered_ms - fault_ms); }
@@ -127,15 +124,14 @@ class FailoverClock {
  public:
   explicit FailoverClock(const ProbeSession& session) : session_(session) {}
 
-  void mark_fault();                         // now
+  void mark_fault();  // now
   void mark_fault(std::int64_t at_ms) { fault_ms_ = at_ms; }
   std::int64_t fault_ms() const { return fault_ms_; }
 
   Result<Failover> wait(const IpAddress& address, std::chrono::milliseconds limit,
                         const AnswerFilter& accept = {}) const;
   // Every address, within one overall `limit`.
-  Result<std::vector<Failover>> wait_all(const std::vector<IpAddress>& addresses,
-                                         std::chrono::milliseconds limit,
+  Result<std::vector<Failover>> wait_all(const std::vector<IpAddress>& addresses, std::chrono::milliseconds limit,
                                          const AnswerFilter& accept = {}) const;
 
  private:

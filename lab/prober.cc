@@ -25,11 +25,15 @@ constexpr std::int64_t kStopCheckMs = 50;  // `stop` is looked at least this oft
 
 std::string error_name(int error) {
   switch (error) {
-    case ECONNREFUSED: return "refused";
+    case ECONNREFUSED:
+      return "refused";
     case ENETUNREACH:
-    case EHOSTUNREACH: return "unreachable";
-    case ETIMEDOUT: return "timeout";
-    default: return std::strerror(error);
+    case EHOSTUNREACH:
+      return "unreachable";
+    case ETIMEDOUT:
+      return "timeout";
+    default:
+      return std::strerror(error);
   }
 }
 
@@ -68,8 +72,10 @@ class ProbeRun {
       }
       expire(now);
       std::int64_t wait = std::min({next_start - now, earliest_deadline() - now, kStopCheckMs});
-      int count = ::epoll_wait(epoll_.get(), events.data(), kEventsMax, static_cast<int>(std::max<std::int64_t>(wait, 0)));
-      for (int i = 0; i < count; ++i) handle(events[static_cast<std::size_t>(i)].data.fd, events[static_cast<std::size_t>(i)].events);
+      int count =
+          ::epoll_wait(epoll_.get(), events.data(), kEventsMax, static_cast<int>(std::max<std::int64_t>(wait, 0)));
+      for (int i = 0; i < count; ++i)
+        handle(events[static_cast<std::size_t>(i)].data.fd, events[static_cast<std::size_t>(i)].events);
     }
   }
 
@@ -165,8 +171,7 @@ class ProbeRun {
     report(index, start_ms, std::move(answer), error);
   }
 
-  void report(std::size_t index, std::int64_t start_ms, std::optional<std::string> answer,
-              const std::string& error) {
+  void report(std::size_t index, std::int64_t start_ms, std::optional<std::string> answer, const std::string& error) {
     on_result_(ProbeResult{addresses_[index], std::move(answer), error, start_ms, monotonic_ms()});
   }
 

@@ -36,7 +36,7 @@ struct ProbeResult {
   std::optional<std::string> answer;  // the listener's line, e.g. "n1 eth2"
   std::string error;                  // without an answer: "timeout", "refused", "unreachable", ...
   std::int64_t attempt_start_ms = 0;
-  std::int64_t t_ms = 0;              // when the attempt finished
+  std::int64_t t_ms = 0;  // when the attempt finished
 
   // What counts as "who answered" when looking for changes: the answer, or "!" + error.
   std::string outcome() const { return answer ? *answer : "!" + error; }
@@ -69,8 +69,7 @@ class Prober {
 
   // Probes until `stop` is set, calling `on_result` on this thread for every finished
   // attempt. An error only when it cannot run at all (no epoll instance).
-  Result<void> run(const std::atomic<bool>& stop,
-                   const std::function<void(const ProbeResult&)>& on_result) const;
+  Result<void> run(const std::atomic<bool>& stop, const std::function<void(const ProbeResult&)>& on_result) const;
 
  private:
   std::vector<IpAddress> addresses_;

@@ -69,10 +69,13 @@ TEST(Prober, GetsTheNodeAndInterfaceFromTheListener) {
   Prober prober({kLoopback}, {listener.port(), milliseconds(10), milliseconds(200)});
   std::atomic<bool> stop{false};
   std::vector<ProbeResult> results;
-  ASSERT_TRUE(prober.run(stop, [&](const ProbeResult& r) {
-    results.push_back(r);
-    if (results.size() >= 3) stop = true;
-  }).ok());
+  ASSERT_TRUE(prober
+                  .run(stop,
+                       [&](const ProbeResult& r) {
+                         results.push_back(r);
+                         if (results.size() >= 3) stop = true;
+                       })
+                  .ok());
   ASSERT_EQ(results.size(), 3u);
   for (const auto& r : results) {
     EXPECT_EQ(r.answer, std::optional<std::string>("n7 lo")) << r.error;
@@ -90,10 +93,13 @@ TEST(Prober, ReportsARefusedConnectionAsNoAnswer) {
   Prober prober({kLoopback}, {port, milliseconds(10), milliseconds(100)});
   std::atomic<bool> stop{false};
   std::optional<ProbeResult> first;
-  ASSERT_TRUE(prober.run(stop, [&](const ProbeResult& r) {
-    first = r;
-    stop = true;
-  }).ok());
+  ASSERT_TRUE(prober
+                  .run(stop,
+                       [&](const ProbeResult& r) {
+                         first = r;
+                         stop = true;
+                       })
+                  .ok());
   ASSERT_TRUE(first.has_value());
   EXPECT_FALSE(first->answer.has_value());
   EXPECT_EQ(first->error, "refused");

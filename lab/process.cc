@@ -16,9 +16,7 @@
 namespace tandem::lab {
 namespace {
 
-std::string proc_file(pid_t pid, const char* name) {
-  return "/proc/" + std::to_string(pid) + "/" + name;
-}
+std::string proc_file(pid_t pid, const char* name) { return "/proc/" + std::to_string(pid) + "/" + name; }
 
 // The state letter of /proc/PID/stat ('R', 'S', 'Z', ...); '\0' when gone.
 char process_state(pid_t pid) {
@@ -59,8 +57,7 @@ bool is_running_with(pid_t pid, const std::vector<std::string>& markers) {
   });
 }
 
-Result<bool> kill_process(pid_t pid, const std::vector<std::string>& markers,
-                          std::chrono::milliseconds limit) {
+Result<bool> kill_process(pid_t pid, const std::vector<std::string>& markers, std::chrono::milliseconds limit) {
   if (!is_running_with(pid, markers)) {
     if (pid > 1) (void)is_gone(pid);  // reap it if it is our dead child
     return false;
@@ -81,7 +78,8 @@ Result<bool> kill_process(pid_t pid, const std::vector<std::string>& markers,
 Result<bool> signal_process(pid_t pid, const std::vector<std::string>& markers, int signal) {
   if (!is_running_with(pid, markers)) return false;
   if (::kill(pid, signal) != 0 && errno != ESRCH) {
-    return fail("pid " + std::to_string(pid), "cannot send signal " + std::to_string(signal) + ": " + std::strerror(errno));
+    return fail("pid " + std::to_string(pid),
+                "cannot send signal " + std::to_string(signal) + ": " + std::strerror(errno));
   }
   return true;
 }

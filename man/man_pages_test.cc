@@ -201,7 +201,8 @@ TEST(ManPages, ConfTellsOfEverySectionAndKey) {
     const auto keys = known_keys(section);
     EXPECT_FALSE(keys.empty()) << section;
     for (const std::string& key : keys) {
-      EXPECT_FALSE(entry_of(text, key).empty()) << "[" << section << "] in man/tandem.conf.5.scd lacks \"*" << key << "*\"";
+      EXPECT_FALSE(entry_of(text, key).empty())
+          << "[" << section << "] in man/tandem.conf.5.scd lacks \"*" << key << "*\"";
     }
   }
 }
@@ -213,7 +214,8 @@ TEST(ManPages, EventsTellOfEveryHookEvent) {
     const std::string_view name = hook_event_name(static_cast<HookEvent>(number));
     if (name == "unknown") break;
     ++count;
-    EXPECT_FALSE(entry_of(page, std::string(name)).empty()) << "man/tandem-events.7.scd has no entry \"*" << name << "*\"";
+    EXPECT_FALSE(entry_of(page, std::string(name)).empty())
+        << "man/tandem-events.7.scd has no entry \"*" << name << "*\"";
   }
   EXPECT_GE(count, 8);
 }

@@ -10,7 +10,8 @@ namespace {
 // Documentation ranges only: member j of group g is host g+1 of the j-th IPv4
 // documentation network when they fit, else 2001:db8:0:j::g+1.
 IpPrefix member_prefix(const ClusterShape& shape, std::uint32_t g, std::uint32_t j) {
-  static constexpr std::uint32_t kNetworks[] = {0xC0000200u, 0xC6336400u, 0xCB007100u};  // 192.0.2, 198.51.100, 203.0.113
+  static constexpr std::uint32_t kNetworks[] = {0xC0000200u, 0xC6336400u,
+                                                0xCB007100u};  // 192.0.2, 198.51.100, 203.0.113
   if (shape.group_size <= 3 && shape.groups <= 254) return IpPrefix{IpAddress::v4(kNetworks[j] + g + 1), 24};
   IpAddress::Bytes bytes{0x20, 0x01, 0x0d, 0xb8, 0, 0, static_cast<std::uint8_t>(j >> 8), static_cast<std::uint8_t>(j)};
   bytes[14] = static_cast<std::uint8_t>((g + 1) >> 8);

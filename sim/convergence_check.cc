@@ -34,12 +34,13 @@ std::vector<Violation> check_convergence(TimePoint at, const ClusterView& view, 
     for (const auto& held : kernels[i]) {
       const Placement placement{view.nodes[i].pnn, held.interface};
       if (!link_is_up(view.nodes[i], held.interface)) {
-        violations.push_back({at, kConvergence, held.prefix.to_string() + " on " + where(placement) + ", which is down"});
+        violations.push_back(
+            {at, kConvergence, held.prefix.to_string() + " on " + where(placement) + ", which is down"});
       }
       auto [entry, fresh] = actual_places.emplace(held.prefix.address, placement);
       if (!fresh) {
-        violations.push_back({at, kConvergence,
-                              held.prefix.to_string() + " on " + where(entry->second) + " and " + where(placement)});
+        violations.push_back(
+            {at, kConvergence, held.prefix.to_string() + " on " + where(entry->second) + " and " + where(placement)});
       }
     }
   }

@@ -65,19 +65,45 @@ void FaultSchedule::inject() {
     return;
   }
   switch (kind) {
-    case 0: power_loss(); break;
-    case 1: if (auto node = any_running_node()) world_.crash_daemon(*node); break;
-    case 2: partition(); break;
-    case 3: one_way_cut(); break;
-    case 4: degrade_network(); break;
-    case 5: link_down(); break;
-    case 6: link_flap(); break;
-    case 7: if (has_lock) world_.lose_lock(); break;
-    case 8: monitor_failure(); break;
-    case 9: disable_for_a_while(); break;
-    case 10: move_something(); break;
-    case 11: take_address(); break;
-    default: planned_stop(); break;
+    case 0:
+      power_loss();
+      break;
+    case 1:
+      if (auto node = any_running_node()) world_.crash_daemon(*node);
+      break;
+    case 2:
+      partition();
+      break;
+    case 3:
+      one_way_cut();
+      break;
+    case 4:
+      degrade_network();
+      break;
+    case 5:
+      link_down();
+      break;
+    case 6:
+      link_flap();
+      break;
+    case 7:
+      if (has_lock) world_.lose_lock();
+      break;
+    case 8:
+      monitor_failure();
+      break;
+    case 9:
+      disable_for_a_while();
+      break;
+    case 10:
+      move_something();
+      break;
+    case 11:
+      take_address();
+      break;
+    default:
+      planned_stop();
+      break;
   }
 }
 
@@ -124,7 +150,8 @@ void FaultSchedule::partition() {
     if (std::find(side.begin(), side.end(), node) == side.end()) side.push_back(node);
   }
   world_.partition(side);
-  later(rng_.between(std::chrono::milliseconds(500), std::chrono::milliseconds(3000)), [this] { world_.heal_network(); });
+  later(rng_.between(std::chrono::milliseconds(500), std::chrono::milliseconds(3000)),
+        [this] { world_.heal_network(); });
 }
 
 void FaultSchedule::one_way_cut() {
@@ -132,7 +159,8 @@ void FaultSchedule::one_way_cut() {
   const NodeIndex to = any_node();
   if (from == to) return;
   world_.cut(from, to);
-  later(rng_.between(std::chrono::milliseconds(500), std::chrono::milliseconds(3000)), [this] { world_.heal_network(); });
+  later(rng_.between(std::chrono::milliseconds(500), std::chrono::milliseconds(3000)),
+        [this] { world_.heal_network(); });
 }
 
 void FaultSchedule::degrade_network() {

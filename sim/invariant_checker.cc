@@ -26,8 +26,8 @@ std::vector<Violation> InvariantChecker::conflicts(TimePoint at, NodeIndex node,
   if (auto found = holders_.find(address); found != holders_.end()) {
     for (const auto& other : found->second) {
       if (other.node == node || !is_serving(other.node, at)) continue;
-      violations.push_back(
-          Violation{at, kDuplicateIp, address.to_string() + " on " + node_name(other.node) + " and " + node_name(node)});
+      violations.push_back(Violation{at, kDuplicateIp,
+                                     address.to_string() + " on " + node_name(other.node) + " and " + node_name(node)});
       break;
     }
   }

@@ -43,8 +43,8 @@ class InvariantChecker {
 
   // After each event a daemon handled: its epoch and whether it leads now. `incarnation`
   // tells a restarted daemon (which may start again from epoch 0) from the one before.
-  std::optional<Violation> daemon_state(TimePoint at, NodeIndex node, std::uint64_t incarnation,
-                                        std::uint64_t epoch, bool is_leader);
+  std::optional<Violation> daemon_state(TimePoint at, NodeIndex node, std::uint64_t incarnation, std::uint64_t epoch,
+                                        bool is_leader);
   // The daemon is gone (crash or power loss): it leads nothing any more.
   void daemon_gone(NodeIndex node);
 
@@ -70,7 +70,7 @@ class InvariantChecker {
   std::unordered_map<IpAddress, std::size_t> group_of_;
   std::vector<IpGroup> groups_;
   std::map<NodeIndex, DaemonEpoch> epochs_;
-  std::map<NodeIndex, std::uint64_t> leaders_;  // node -> the epoch it leads
+  std::map<NodeIndex, std::uint64_t> leaders_;    // node -> the epoch it leads
   std::map<NodeIndex, TimePoint> serving_until_;  // real time; a node not listed serves
 };
 

@@ -80,7 +80,7 @@ struct DeferredEvent {
   cluster::Event event;
 };
 
-using SimEvent = std::variant<DeliverMessage, WakeNode, FinishHook, AnswerLock, RunStopCleanup, RestartDaemon,
-                              FreeLock, ApplyLateRemoval, StopDaemon, DeferredEvent>;
+using SimEvent = std::variant<DeliverMessage, WakeNode, FinishHook, AnswerLock, RunStopCleanup, RestartDaemon, FreeLock,
+                              ApplyLateRemoval, StopDaemon, DeferredEvent>;
 
 }  // namespace tandem::sim

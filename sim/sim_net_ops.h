@@ -33,8 +33,8 @@ class KernelObserver {
 
 struct KernelFaults {
   bool adds_fail = false;
-  bool removals_fail = false;   // "a node that cannot release"
-  bool removals_late = false;   // test only: a removal reports success but happens later
+  bool removals_fail = false;  // "a node that cannot release"
+  bool removals_late = false;  // test only: a removal reports success but happens later
 };
 
 class SimNetOps final : public io::NetOps, public io::ServingLimiter {

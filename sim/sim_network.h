@@ -54,8 +54,8 @@ class SimNetwork {
   EventQueue& queue_;
   SimRng& rng_;
   NetworkSettings settings_;
-  std::vector<std::uint8_t> reach_;         // [from * nodes + to]: 1 when from reaches to
-  std::vector<TimePoint> last_delivery_;    // [from * nodes + to]: keeps each pair in order
+  std::vector<std::uint8_t> reach_;       // [from * nodes + to]: 1 when from reaches to
+  std::vector<TimePoint> last_delivery_;  // [from * nodes + to]: keeps each pair in order
   std::uint64_t sequence_ = 0;
   std::uint64_t sent_ = 0;
 };

@@ -22,8 +22,8 @@ namespace tandem::sim {
 enum class HookFault : std::uint8_t { kNone, kFail, kHang, kSlow };
 
 struct SimNode {
-  SimNode(NodeIndex node, cluster::NodeConfig node_config, SimClock node_clock,
-          std::vector<InterfaceName> interfaces, KernelObserver& observer, NodeIoPort& port)
+  SimNode(NodeIndex node, cluster::NodeConfig node_config, SimClock node_clock, std::vector<InterfaceName> interfaces,
+          KernelObserver& observer, NodeIoPort& port)
       : index(node),
         config(std::move(node_config)),
         clock(node_clock),

@@ -168,7 +168,9 @@ void SimWorld::dispatch(const AnswerLock& event) {
   if (event.incarnation != node.incarnation || !node.is_running()) return;
   const cluster::LockState state = event.is_loss ? cluster::LockState::kLost : lock_.acquire(event.node);
   trace(event.node, "lock",
-        state == cluster::LockState::kHeld ? "held" : state == cluster::LockState::kLost ? "lost" : "contended");
+        state == cluster::LockState::kHeld   ? "held"
+        : state == cluster::LockState::kLost ? "lost"
+                                             : "contended");
   feed(event.node, cluster::LockChanged{state});
 }
 
@@ -226,8 +228,9 @@ node::NodeIo SimWorld::io_for(SimNode& node) {
   };
   auto status = [this, index](std::uint64_t id, const proto::StatusReply& answer) {
     status_replies_.push_back(StatusReplyRecord{now_, index, id, answer});
-    trace(index, "status-reply", std::to_string(id) + (answer.from_leader ? " from leader " : " from node ") +
-                                     std::to_string(answer.answered_by.value()));
+    trace(index, "status-reply",
+          std::to_string(id) + (answer.from_leader ? " from leader " : " from node ") +
+              std::to_string(answer.answered_by.value()));
   };
   auto log = [this, index](const cluster::Log& line) { trace(index, "log", line.text); };
   // Called from inside the daemon's handle(): it exits by an event of its own.
@@ -236,9 +239,16 @@ node::NodeIo SimWorld::io_for(SimNode& node) {
     queue_.push(now_, StopDaemon{index, nodes_[index]->incarnation});
   };
   io::ClusterLock* lock = options_.has_cluster_lock ? &node.io : nullptr;
-  return node::NodeIo{node.io,         node.io,           node.kernel,       node.io,
-                      lock,            std::move(reply),  std::move(status), std::move(log),
-                      std::move(shutdown_done), options_.ignores_serving_limit ? nullptr : &node.kernel};
+  return node::NodeIo{node.io,
+                      node.io,
+                      node.kernel,
+                      node.io,
+                      lock,
+                      std::move(reply),
+                      std::move(status),
+                      std::move(log),
+                      std::move(shutdown_done),
+                      options_.ignores_serving_limit ? nullptr : &node.kernel};
 }
 
 void SimWorld::start_daemon(NodeIndex index) {
@@ -274,7 +284,8 @@ void SimWorld::feed(NodeIndex index, const cluster::Event& event) {
   if (!node.daemon) return;
   // One echo, not one per echo: an answer to AddressesSeen that changed the kernel again
   // would be a repair loop, which the counters (and the scenarios) show.
-  if (options_.echo_address_changes && history_.size() != changes && !std::holds_alternative<cluster::AddressesSeen>(event)) {
+  if (options_.echo_address_changes && history_.size() != changes &&
+      !std::holds_alternative<cluster::AddressesSeen>(event)) {
     node.daemon->handle(cluster::AddressesSeen{node.kernel.list_addresses()}, node.clock.local(now_));
     if (!node.daemon) return;
   }
@@ -327,7 +338,8 @@ void SimWorld::run_hook(NodeIndex index, std::uint64_t id, HookEvent event, cons
   if (event != HookEvent::kMonitor || kind != HookFault::kNone) {
     trace(index, "hook", std::to_string(id) + " " + std::string(hook_event_name(event)) + " " + join(arguments));
   }
-  queue_.push(now_ + delay, FinishHook{index, node.incarnation, id, kind == HookFault::kNone || kind == HookFault::kSlow});
+  queue_.push(now_ + delay,
+              FinishHook{index, node.incarnation, id, kind == HookFault::kNone || kind == HookFault::kSlow});
 }
 
 void SimWorld::try_lock(NodeIndex index) {
@@ -362,7 +374,8 @@ void SimWorld::removal_deferred(NodeIndex index, const IpPrefix& prefix, const I
 
 void SimWorld::serving_limited(NodeIndex index, TimePoint until) {
   const TimePoint real = nodes_[index]->clock.real_at(until);
-  trace_.add_chatter(TraceRecord{now_, index, "limit", -1, 0, 0, std::to_string((real - now_).count() / 1000000) + "ms"});
+  trace_.add_chatter(
+      TraceRecord{now_, index, "limit", -1, 0, 0, std::to_string((real - now_).count() / 1000000) + "ms"});
   for (auto& violation : checker_.serving_limited(now_, index, real)) record(std::move(violation));
 }
 

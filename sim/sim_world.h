@@ -131,7 +131,7 @@ class SimWorld final : private KernelObserver, private NodeIoPort {
   const std::vector<AdminReplyRecord>& replies() const { return replies_; }
   const std::vector<StatusReplyRecord>& status_replies() const { return status_replies_; }
   const std::vector<AddressChange>& address_history() const { return history_; }
-  const std::vector<HookRecord>& hook_history() const { return hooks_run_; }  // every hook started
+  const std::vector<HookRecord>& hook_history() const { return hooks_run_; }               // every hook started
   const std::vector<AnnouncementRecord>& announcements() const { return announcements_; }  // every one sent
   const std::vector<Violation>& violations() const { return violations_; }
   const FailoverMeter& meter() const { return meter_; }

@@ -148,17 +148,20 @@ void SimWorld::lose_lock() {
                          holder ? "lock lost by n" + std::to_string(*holder) : std::string("lock lost (not held)")});
   meter_.fault_anywhere(now_);
   lock_.free();
-  if (holder && nodes_[*holder]->is_running()) queue_.push(now_, AnswerLock{*holder, nodes_[*holder]->incarnation, true});
+  if (holder && nodes_[*holder]->is_running())
+    queue_.push(now_, AnswerLock{*holder, nodes_[*holder]->incarnation, true});
 }
 
 void SimWorld::take_address(NodeIndex index, const IpAddress& address) {
   SimNode& node = *nodes_[index];
   const auto& held = node.kernel.held();
-  auto found = std::find_if(held.begin(), held.end(), [&](const proto::HeldAddress& entry) { return entry.prefix.address == address; });
+  auto found = std::find_if(held.begin(), held.end(),
+                            [&](const proto::HeldAddress& entry) { return entry.prefix.address == address; });
   if (found == held.end()) return;
   const proto::HeldAddress taken = *found;
-  trace(index, "FAULT", "address " + taken.prefix.to_string() + " removed from " + taken.interface.value() +
-                            " behind the daemon's back");
+  trace(
+      index, "FAULT",
+      "address " + taken.prefix.to_string() + " removed from " + taken.interface.value() + " behind the daemon's back");
   meter_.fault(now_, index);
   node.kernel.remove_now(taken.prefix, taken.interface);
   feed(index, cluster::AddressesSeen{node.kernel.list_addresses()});
@@ -176,8 +179,8 @@ void SimWorld::set_hook_fault(NodeIndex index, HookEvent event, HookFault fault)
 
 void SimWorld::set_kernel_faults(NodeIndex index, const KernelFaults& faults) {
   trace(index, "FAULT",
-        std::string("kernel") + (faults.adds_fail ? " adds-fail" : "") + (faults.removals_fail ? " removals-fail" : "") +
-            (faults.removals_late ? " removals-late" : ""));
+        std::string("kernel") + (faults.adds_fail ? " adds-fail" : "") +
+            (faults.removals_fail ? " removals-fail" : "") + (faults.removals_late ? " removals-late" : ""));
   meter_.fault(now_, index);
   nodes_[index]->kernel.set_faults(faults);
 }
@@ -202,8 +205,9 @@ std::uint64_t SimWorld::status(NodeIndex index) {
 
 void SimWorld::reconfigure(NodeIndex index, const cluster::NodeConfig& config) {
   SimNode& node = *nodes_[index];
-  trace(index, "RELOAD", std::to_string(config.public_addresses.size()) + " public addresses, " +
-                             std::to_string(config.groups.size()) + " groups");
+  trace(index, "RELOAD",
+        std::to_string(config.public_addresses.size()) + " public addresses, " + std::to_string(config.groups.size()) +
+            " groups");
   meter_.fault_anywhere(now_);
   node.config.public_addresses = config.public_addresses;
   node.config.groups = config.groups;

@@ -16,9 +16,9 @@ namespace tandem::sim {
 
 struct TraceRecord {
   TimePoint at;
-  std::int64_t node = -1;   // -1: the world itself
-  const char* kind = "";    // a string literal
-  std::int64_t peer = -1;   // the other node of a message, if any
+  std::int64_t node = -1;          // -1: the world itself
+  const char* kind = "";           // a string literal
+  std::int64_t peer = -1;          // the other node of a message, if any
   std::uint16_t message_type = 0;  // 0: not a message
   std::uint64_t epoch = 0;
   std::string detail;

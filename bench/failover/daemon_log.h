@@ -14,14 +14,14 @@
 namespace tandem::bench {
 
 struct LogEvents {
-  int leader_lost = 0;        // "leader N lost": a follower stopped hearing its leader
-  int stepped_down = 0;       // "stepping down as leader: ..."
-  int released_all = 0;       // "releasing every public address: ..." (lease lapsed)
-  int became_leader = 0;      // "became leader in epoch E"
-  int lock_lost = 0;          // "cluster lock lost"
-  int banned = 0;             // "banned node N" or "... (ban credit ...)"
-  int takeover_runs = 0;      // "takeover run N starts"
-  int peer_disconnected = 0;  // the peer mesh: "... is not connected ..."
+  int leader_lost = 0;             // "leader N lost": a follower stopped hearing its leader
+  int stepped_down = 0;            // "stepping down as leader: ..."
+  int released_all = 0;            // "releasing every public address: ..." (lease lapsed)
+  int became_leader = 0;           // "became leader in epoch E"
+  int lock_lost = 0;               // "cluster lock lost"
+  int banned = 0;                  // "banned node N" or "... (ban credit ...)"
+  int takeover_runs = 0;           // "takeover run N starts"
+  int peer_disconnected = 0;       // the peer mesh: "... is not connected ..."
   std::vector<std::string> lines;  // every line counted in false_failover_lines(), as logged
 
   // Lines that mean a node or the leader was taken for dead: any is a false failover

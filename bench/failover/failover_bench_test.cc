@@ -15,9 +15,7 @@ namespace {
 
 IpAddress ip(const std::string& text) { return *IpAddress::parse(text); }
 
-TEST(Summarize, GivesMinMedianP90MaxOfAnOddCount) {
-  EXPECT_EQ(summarize({30, 10, 20}), (Summary{3, 10, 20, 30, 30}));
-}
+TEST(Summarize, GivesMinMedianP90MaxOfAnOddCount) { EXPECT_EQ(summarize({30, 10, 20}), (Summary{3, 10, 20, 30, 30})); }
 
 TEST(Summarize, AveragesTheMiddleTwoOfAnEvenCountAndTakesP90ByNearestRank) {
   std::vector<double> values{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20};
@@ -59,8 +57,9 @@ TEST(DaemonLog, CountsLostLeadersStepDownsAndNewLeadersButNotRuns) {
 }
 
 TEST(DaemonLog, FindsTheLastLeaderEpoch) {
-  EXPECT_EQ(last_leader_epoch("x became leader in epoch 2\ny following leader 1 in epoch 4\nz became leader in epoch 5\n"),
-            std::optional<std::uint64_t>(5));
+  EXPECT_EQ(
+      last_leader_epoch("x became leader in epoch 2\ny following leader 1 in epoch 4\nz became leader in epoch 5\n"),
+      std::optional<std::uint64_t>(5));
   EXPECT_EQ(last_leader_epoch("following leader 1 in epoch 4\n"), std::nullopt);
 }
 
@@ -92,8 +91,8 @@ lab::ProbeResult answered(const std::string& address, std::int64_t t_ms, std::op
 
 TEST(PlaceChanges, CountsAnotherAnswerButNotATimeoutAndItsReturn) {
   std::vector<lab::ProbeResult> changes{
-      answered("198.51.100.10", 100, std::nullopt),    answered("198.51.100.10", 110, "n0 eth1"),
-      answered("198.51.100.11", 120, "n2 eth1"),       answered("198.51.100.11", 5000, "n1 eth1")};
+      answered("198.51.100.10", 100, std::nullopt), answered("198.51.100.10", 110, "n0 eth1"),
+      answered("198.51.100.11", 120, "n2 eth1"), answered("198.51.100.11", 5000, "n1 eth1")};
   auto moved = place_changes(changes, {{ip("198.51.100.10"), "n0 eth1"}, {ip("198.51.100.11"), "n1 eth1"}}, 50, 1000);
   ASSERT_EQ(moved.size(), 1u);
   EXPECT_EQ(moved[0].ip, "198.51.100.11");
@@ -104,7 +103,8 @@ TEST(PlaceChanges, CountsAnotherAnswerButNotATimeoutAndItsReturn) {
 
 lab::LabStatus two_node_status(const std::string& holder_of_g0, const std::string& interface) {
   lab::LabStatus status;
-  for (std::string name : {"n0", "n1"}) status.nodes.push_back(lab::NodeState{name, "", true, {}, false, {1, true}, {}});
+  for (std::string name : {"n0", "n1"})
+    status.nodes.push_back(lab::NodeState{name, "", true, {}, false, {1, true}, {}});
   status.public_ips.push_back(
       lab::PublicIpState{{*IpPrefix::parse("198.51.100.10/24"), "g0", "eth1"}, {{holder_of_g0, interface, true}}});
   status.public_ips.push_back(

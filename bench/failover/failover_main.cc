@@ -5,7 +5,8 @@
 //   false-failover  --seconds under load (--load, --busy): any IP move or lost peer?
 //   nic node leader --reps repetitions of each fault (scenario.h)
 // Writes one JSON document (--out, default bench/results/failover-<UTC time>.json, or
-// ./failover-<UTC time>.json when installed) after every mode, and prints tables. Exit status: 0 measured, 1 failed, 2 bad usage.
+// ./failover-<UTC time>.json when installed) after every mode, and prints tables. Exit status: 0 measured, 1 failed, 2
+// bad usage.
 #include <unistd.h>
 
 #include <filesystem>
@@ -55,23 +56,36 @@ struct Arguments {
 };
 
 void add_options(CLI::App& app, Arguments& arguments) {
-  app.add_option("modes", arguments.modes, "nic, node, leader, stall, footprint, false-failover (default: nic node leader)")
+  app.add_option("modes", arguments.modes,
+                 "nic, node, leader, stall, footprint, false-failover (default: nic node leader)")
       ->check(CLI::IsMember({"nic", "node", "leader", "stall", "footprint", "false-failover"}));
-  app.add_option("--reps", arguments.reps, "Repetitions of each fault scenario")->check(CLI::Range(1, 10000))->capture_default_str();
+  app.add_option("--reps", arguments.reps, "Repetitions of each fault scenario")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
   app.add_option("--tunable", arguments.tunables, "Name=Value for every node's [tunables] (repeatable)");
   app.add_option("--nodes", arguments.nodes, "Nodes in the lab")->check(CLI::Range(2, 16))->capture_default_str();
   app.add_option("--nics", arguments.nics, "Public NICs per node")->check(CLI::Range(2, 8))->capture_default_str();
   app.add_option("--groups", arguments.groups, "IP groups")->check(CLI::Range(1, 64))->capture_default_str();
   app.add_option("--prefix", arguments.prefix, "The lab's prefix (namespaces, /run/PREFIX)")->capture_default_str();
-  app.add_option("--idle-seconds", arguments.idle_seconds, "footprint: the idle window")->check(CLI::Range(1, 3600))->capture_default_str();
-  app.add_option("--seconds", arguments.seconds, "false-failover: how long the load runs")->check(CLI::Range(1, 86400))->capture_default_str();
+  app.add_option("--idle-seconds", arguments.idle_seconds, "footprint: the idle window")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  app.add_option("--seconds", arguments.seconds, "false-failover: how long the load runs")
+      ->check(CLI::Range(1, 86400))
+      ->capture_default_str();
   app.add_option("--load", arguments.load, "false-failover: cpu, disk, net (comma-separated)")
-      ->delimiter(',')->check(CLI::IsMember({"cpu", "disk", "net"}))->capture_default_str();
-  app.add_option("--busy", arguments.busy, "false-failover: busy processes for cpu load (default: nproc)")->check(CLI::Range(0, 64));
-  app.add_option("--out", arguments.out, "The JSON results file (default " TANDEM_RESULTS_DIR "/failover-<UTC time>.json)");
+      ->delimiter(',')
+      ->check(CLI::IsMember({"cpu", "disk", "net"}))
+      ->capture_default_str();
+  app.add_option("--busy", arguments.busy, "false-failover: busy processes for cpu load (default: nproc)")
+      ->check(CLI::Range(0, 64));
+  app.add_option("--out", arguments.out,
+                 "The JSON results file (default " TANDEM_RESULTS_DIR "/failover-<UTC time>.json)");
   app.add_option("--tandemd", arguments.tandemd, "tandemd's executable")->capture_default_str();
-  app.add_option("--tandem", arguments.tandem, "The tandem tool (for `--json leader`); \"\": read the logs")->capture_default_str();
-  app.add_option("--tandem-lab", arguments.lab_program, "tandem-lab's executable (runs the probe listeners)")->capture_default_str();
+  app.add_option("--tandem", arguments.tandem, "The tandem tool (for `--json leader`); \"\": read the logs")
+      ->capture_default_str();
+  app.add_option("--tandem-lab", arguments.lab_program, "tandem-lab's executable (runs the probe listeners)")
+      ->capture_default_str();
   app.add_flag("--keep", arguments.keep, "Leave the lab up at the end");
   app.add_flag("--under-load", arguments.is_under_load, "Run nic, node and leader under --load and --busy too");
 }
@@ -99,8 +113,12 @@ json document_head(const Arguments& arguments, const Tunables& tunables, const l
               {"started", bench::utc_timestamp()},
               {"command", command},
               {"machine", bench::machine_json(bench::machine_info())},
-              {"lab", {{"prefix", arguments.prefix}, {"nodes", arguments.nodes}, {"nics", arguments.nics},
-                       {"groups", arguments.groups}, {"public_ips", lab.public_ips().size()}}},
+              {"lab",
+               {{"prefix", arguments.prefix},
+                {"nodes", arguments.nodes},
+                {"nics", arguments.nics},
+                {"groups", arguments.groups},
+                {"public_ips", lab.public_ips().size()}}},
               {"tunables", bench::tunables_json(tunables)},
               {"tunables_given", arguments.tunables},
               {"probe", {{"interval_ms", probe.interval.count()}, {"timeout_ms", probe.timeout.count()}}}};
@@ -123,7 +141,8 @@ Result<void> run_footprint(const Arguments& arguments, const lab::Lab& lab, json
   {
     auto session = lab.probe();
     if (!session) return fail(session.error());
-    if (auto settled = bench::settle(lab, **session, std::chrono::milliseconds(60000)); !settled) return fail(settled.error());
+    if (auto settled = bench::settle(lab, **session, std::chrono::milliseconds(60000)); !settled)
+      return fail(settled.error());
   }
   std::cout << "footprint: idle for " << arguments.idle_seconds << " s..." << std::endl;
   auto footprint = bench::measure_footprint(lab, std::chrono::seconds(arguments.idle_seconds));
@@ -171,7 +190,8 @@ Result<void> run_modes(const Arguments& arguments, const lab::Lab& lab, json& do
     auto started = bench::LoadProcesses::start(spec);
     if (!started) return fail(started.error());
     load = std::move(*started);
-    document["scenarios_under_load"] = {{"cpu_processes", spec.cpu_processes}, {"disk", spec.has_disk}, {"net", spec.has_net}};
+    document["scenarios_under_load"] = {
+        {"cpu_processes", spec.cpu_processes}, {"disk", spec.has_disk}, {"net", spec.has_net}};
   }
   for (const auto& mode : kModeOrder) {
     if (!bench::is_scenario(mode) || !wants(arguments, mode)) continue;
@@ -207,8 +227,9 @@ int main(int argc, char** argv) {
             << " NICs x " << arguments.groups << " groups)..." << std::endl;
   auto lab = lab::Lab::up(*options);
   if (!lab) {
-    std::cerr << "failover_bench: " << lab.error().message() << "\n(the lab may stay up for a look: `tandem-lab --prefix "
-              << arguments.prefix << " down` removes it)\n";
+    std::cerr << "failover_bench: " << lab.error().message()
+              << "\n(the lab may stay up for a look: `tandem-lab --prefix " << arguments.prefix
+              << " down` removes it)\n";
     return kExitFailed;
   }
   json document = document_head(arguments, tunables, *lab, argc, argv);
@@ -220,8 +241,8 @@ int main(int argc, char** argv) {
   // After an error the lab stays up, so that its logs can be read.
   const bool is_kept = arguments.keep || !done;
   if (!is_kept) (void)lab::Lab::down(arguments.prefix);
-  std::cout << "results: " << out << (is_kept ? "; the lab stays up (`tandem-lab --prefix " + arguments.prefix + " down`)" : "")
-            << "\n";
+  std::cout << "results: " << out
+            << (is_kept ? "; the lab stays up (`tandem-lab --prefix " + arguments.prefix + " down`)" : "") << "\n";
   if (!done || !written) {
     std::cerr << "failover_bench: " << (done ? written.error() : done.error()).message() << "\n";
     return kExitFailed;

@@ -60,8 +60,8 @@ Result<FalseFailoverResult> measure_false_failovers(const lab::Lab& lab, const l
   {
     auto running = LoadProcesses::start(load);
     if (!running) return fail(running.error());
-    progress << "false-failover: " << running->pids().size() << " load processes for " << duration.count()
-             << " s" << std::endl;
+    progress << "false-failover: " << running->pids().size() << " load processes for " << duration.count() << " s"
+             << std::endl;
     std::this_thread::sleep_for(duration);
   }  // the load stops here
   const std::int64_t end_ms = lab::monotonic_ms();

@@ -17,9 +17,9 @@ namespace tandem::bench {
 struct NodeFootprint {
   std::string node;
   pid_t pid = 0;
-  MemoryUsage memory;          // at the end of the idle window
-  std::uint64_t cpu_ticks = 0; // utime + stime used inside the window
-  double cpu_percent = 0;      // of one core, over the window
+  MemoryUsage memory;           // at the end of the idle window
+  std::uint64_t cpu_ticks = 0;  // utime + stime used inside the window
+  double cpu_percent = 0;       // of one core, over the window
 };
 
 struct Footprint {

@@ -45,7 +45,8 @@ constexpr std::size_t kDatagramBytes = 1200;
   if (fd < 0) ::_exit(1);
   for (;;) {
     for (const auto& target : targets) {
-      (void)::sendto(fd, payload, kDatagramBytes, MSG_DONTWAIT, reinterpret_cast<const sockaddr*>(&target), sizeof target);
+      (void)::sendto(fd, payload, kDatagramBytes, MSG_DONTWAIT, reinterpret_cast<const sockaddr*>(&target),
+                     sizeof target);
     }
   }
 }

@@ -23,8 +23,8 @@ struct LoadSpec {
   bool has_disk = false;
   std::string disk_dir = "/var/tmp";
   bool has_net = false;
-  std::string client_netns;           // for net
-  std::vector<IpAddress> targets;     // for net: IPv4 addresses only
+  std::string client_netns;        // for net
+  std::vector<IpAddress> targets;  // for net: IPv4 addresses only
 };
 
 class LoadProcesses {

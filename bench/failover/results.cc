@@ -35,10 +35,15 @@ std::string cpu_model() {
 }
 
 json log_json(const LogEvents& log) {
-  return json{{"leader_lost", log.leader_lost}, {"stepped_down", log.stepped_down},
-              {"released_all", log.released_all}, {"became_leader", log.became_leader},
-              {"lock_lost", log.lock_lost}, {"banned", log.banned}, {"takeover_runs", log.takeover_runs},
-              {"peer_disconnected", log.peer_disconnected}, {"lines", log.lines}};
+  return json{{"leader_lost", log.leader_lost},
+              {"stepped_down", log.stepped_down},
+              {"released_all", log.released_all},
+              {"became_leader", log.became_leader},
+              {"lock_lost", log.lock_lost},
+              {"banned", log.banned},
+              {"takeover_runs", log.takeover_runs},
+              {"peer_disconnected", log.peer_disconnected},
+              {"lines", log.lines}};
 }
 
 int unexpected_count(const ScenarioResult& scenario) {
@@ -50,11 +55,16 @@ int unexpected_count(const ScenarioResult& scenario) {
 json repetition_json(const Repetition& repetition) {
   json failovers = json::array();
   for (const auto& failover : repetition.failovers) {
-    failovers.push_back({{"ip", failover.ip}, {"answer", failover.answer}, {"ms", failover.duration_ms},
+    failovers.push_back({{"ip", failover.ip},
+                         {"answer", failover.answer},
+                         {"ms", failover.duration_ms},
                          {"failed_attempts", failover.failed_attempts}});
   }
-  json out{{"repetition", repetition.index + 1}, {"node", repetition.node}, {"failovers", failovers},
-           {"settle_ms", repetition.settle_ms}, {"fault_took_ms", repetition.fault_took_ms}};
+  json out{{"repetition", repetition.index + 1},
+           {"node", repetition.node},
+           {"failovers", failovers},
+           {"settle_ms", repetition.settle_ms},
+           {"fault_took_ms", repetition.fault_took_ms}};
   if (!repetition.interface.empty()) out["interface"] = repetition.interface;
   if (!repetition.leader.empty()) out["leader"] = {{"node", repetition.leader}, {"found_by", repetition.leader_method}};
   if (repetition.failback_ms) out["failback_ms"] = *repetition.failback_ms;
@@ -101,15 +111,19 @@ Result<void> add_tunables(const std::vector<std::string>& given, lab::LabOptions
     auto assignment = lab::parse_tunable_argument(tunable);
     if (!assignment) return fail(assignment.error());
     const auto& [name, value] = *assignment;
-    if (auto set = set_tunable_text(tunables, name, value); !set) return fail("--tunable " + tunable, set.error().cause);
+    if (auto set = set_tunable_text(tunables, name, value); !set)
+      return fail("--tunable " + tunable, set.error().cause);
     options.tunables.push_back(*assignment);
   }
   return success();
 }
 
 json summary_json(const Summary& summary) {
-  return json{{"count", summary.count}, {"min_ms", summary.min_ms}, {"median_ms", summary.median_ms},
-              {"p90_ms", summary.p90_ms}, {"max_ms", summary.max_ms}};
+  return json{{"count", summary.count},
+              {"min_ms", summary.min_ms},
+              {"median_ms", summary.median_ms},
+              {"p90_ms", summary.p90_ms},
+              {"max_ms", summary.max_ms}};
 }
 
 MachineInfo machine_info() {
@@ -142,7 +156,9 @@ Summary per_repetition_summary(const ScenarioResult& scenario) {
 }
 
 json machine_json(const MachineInfo& machine) {
-  return json{{"nproc", machine.nproc}, {"kernel", machine.kernel}, {"cpu_model", machine.cpu_model},
+  return json{{"nproc", machine.nproc},
+              {"kernel", machine.kernel},
+              {"cpu_model", machine.cpu_model},
               {"load_average_at_start", machine.load_average}};
 }
 
@@ -155,7 +171,8 @@ json tunables_json(const Tunables& tunables) {
 json scenario_json(const ScenarioResult& scenario) {
   json repetitions = json::array();
   for (const auto& repetition : scenario.repetitions) repetitions.push_back(repetition_json(repetition));
-  json out{{"repetitions_asked", scenario.repetitions_asked}, {"errors", error_count(scenario)},
+  json out{{"repetitions_asked", scenario.repetitions_asked},
+           {"errors", error_count(scenario)},
            {"unexpected_log_lines", unexpected_count(scenario)},
            {"per_ip", summary_json(per_ip_summary(scenario))},
            {"per_repetition_slowest_ip", summary_json(per_repetition_summary(scenario))},
@@ -167,12 +184,15 @@ json scenario_json(const ScenarioResult& scenario) {
 json footprint_json(const Footprint& footprint) {
   json nodes = json::array();
   for (const auto& node : footprint.nodes) {
-    nodes.push_back({{"node", node.node}, {"pid", node.pid}, {"vm_rss_kib", node.memory.rss_kib},
-                     {"vm_hwm_kib", node.memory.hwm_kib}, {"cpu_ticks", node.cpu_ticks},
+    nodes.push_back({{"node", node.node},
+                     {"pid", node.pid},
+                     {"vm_rss_kib", node.memory.rss_kib},
+                     {"vm_hwm_kib", node.memory.hwm_kib},
+                     {"cpu_ticks", node.cpu_ticks},
                      {"cpu_percent_of_one_core", node.cpu_percent}});
   }
-  return json{{"idle_seconds", footprint.idle_seconds}, {"clock_ticks_per_second", ::sysconf(_SC_CLK_TCK)},
-              {"nodes", nodes}};
+  return json{
+      {"idle_seconds", footprint.idle_seconds}, {"clock_ticks_per_second", ::sysconf(_SC_CLK_TCK)}, {"nodes", nodes}};
 }
 
 json false_failover_json(const FalseFailoverResult& result) {
@@ -180,14 +200,15 @@ json false_failover_json(const FalseFailoverResult& result) {
   for (const auto& change : result.place_changes) {
     changes.push_back({{"t_ms", change.t_ms}, {"ip", change.ip}, {"from", change.from}, {"to", change.to}});
   }
-  return json{{"seconds", result.seconds},
-              {"load", {{"cpu_processes", result.load.cpu_processes}, {"disk", result.load.has_disk},
-                        {"net", result.load.has_net}}},
-              {"is_free_of_false_failovers", result.is_free()},
-              {"place_changes", changes},
-              {"kernel_places_unchanged", result.is_kernel_unchanged},
-              {"failed_probe_attempts", result.failed_attempts},
-              {"log", log_json(result.log)}};
+  return json{
+      {"seconds", result.seconds},
+      {"load",
+       {{"cpu_processes", result.load.cpu_processes}, {"disk", result.load.has_disk}, {"net", result.load.has_net}}},
+      {"is_free_of_false_failovers", result.is_free()},
+      {"place_changes", changes},
+      {"kernel_places_unchanged", result.is_kernel_unchanged},
+      {"failed_probe_attempts", result.failed_attempts},
+      {"log", log_json(result.log)}};
 }
 
 std::string scenario_table(const std::vector<ScenarioResult>& scenarios) {
@@ -198,8 +219,7 @@ std::string scenario_table(const std::vector<ScenarioResult>& scenarios) {
     char line[160];
     std::snprintf(line, sizeof line, "%-8s %5zu %4zu %7d %6d %6.0f %7.1f %7.0f %7.0f\n", scenario.name.c_str(),
                   scenario.repetitions.size(), summary.count, error_count(scenario), unexpected_count(scenario),
-                  summary.min_ms,
-                  summary.median_ms, summary.p90_ms, summary.max_ms);
+                  summary.min_ms, summary.median_ms, summary.p90_ms, summary.max_ms);
     text += line;
     if (!scenario.aborted.empty()) text += "  (stopped " + scenario.aborted + ")\n";
   }
@@ -224,11 +244,10 @@ std::string false_failover_text(const FalseFailoverResult& result) {
   std::ostringstream text;
   text << "false-failover: " << format("%.0f", result.seconds) << " s under " << result.load.cpu_processes
        << " busy process(es)" << (result.load.has_disk ? " + disk" : "") << (result.load.has_net ? " + net" : "")
-       << ": " << result.place_changes.size() << " IP moves seen by the prober, "
-       << result.log.false_failover_lines() << " lost/leader lines in the logs, kernel "
-       << (result.is_kernel_unchanged ? "unchanged" : "CHANGED") << ", " << result.failed_attempts
-       << " probe attempts without answer, " << result.log.takeover_runs << " takeover runs -> "
-       << (result.is_free() ? "FREE of false failovers" : "FALSE FAILOVERS") << "\n";
+       << ": " << result.place_changes.size() << " IP moves seen by the prober, " << result.log.false_failover_lines()
+       << " lost/leader lines in the logs, kernel " << (result.is_kernel_unchanged ? "unchanged" : "CHANGED") << ", "
+       << result.failed_attempts << " probe attempts without answer, " << result.log.takeover_runs
+       << " takeover runs -> " << (result.is_free() ? "FREE of false failovers" : "FALSE FAILOVERS") << "\n";
   for (const auto& change : result.place_changes) {
     text << "  +" << change.t_ms << " ms " << change.ip << ": " << change.from << " -> " << change.to << "\n";
   }

@@ -22,8 +22,8 @@ namespace tandem::bench {
 
 struct MachineInfo {
   long nproc = 0;
-  std::string kernel;     // uname -r
-  std::string cpu_model;  // /proc/cpuinfo "model name", if any
+  std::string kernel;        // uname -r
+  std::string cpu_model;     // /proc/cpuinfo "model name", if any
   std::string load_average;  // /proc/loadavg at the start: the machine is shared
 };
 

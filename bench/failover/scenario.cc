@@ -55,9 +55,9 @@ Repetition nic_repetition(const ScenarioContext& context, int index, const lab::
   const std::string old_place = repetition.node + " " + repetition.interface;
   const std::string same_node = repetition.node + " ";
   const auto ips = held_by(status, repetition.node, repetition.interface);
-  measure(context, ips, [&] { return context.lab.nic_down(repetition.node, repetition.interface); },
-          [&](const std::string& answer) { return answer.starts_with(same_node) && answer != old_place; },
-          repetition);
+  measure(
+      context, ips, [&] { return context.lab.nic_down(repetition.node, repetition.interface); },
+      [&](const std::string& answer) { return answer.starts_with(same_node) && answer != old_place; }, repetition);
   lab::FailoverClock clock(context.session);
   auto repaired = context.lab.nic_up(repetition.node, repetition.interface);
   note_error(repetition, repaired);
@@ -86,9 +86,9 @@ Repetition node_repetition(const ScenarioContext& context, int index, const lab:
   repetition.node = node;
   repetition.leader = leader.node;
   repetition.leader_method = leader.method;
-  measure(context, held_by(status, node, ""),
-          [&] { return is_stall ? context.lab.pause(node) : context.lab.crash(node); }, lab::answer_not_from(node),
-          repetition);
+  measure(
+      context, held_by(status, node, ""), [&] { return is_stall ? context.lab.pause(node) : context.lab.crash(node); },
+      lab::answer_not_from(node), repetition);
   note_error(repetition, is_stall ? context.lab.resume(node) : context.lab.restart(node));
   return repetition;
 }

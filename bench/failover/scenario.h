@@ -28,31 +28,31 @@ namespace tandem::bench {
 
 struct IpFailover {
   std::string ip;
-  std::string answer;          // the first accepted answer, "n1 eth2"
+  std::string answer;  // the first accepted answer, "n1 eth2"
   std::int64_t duration_ms = 0;
-  int failed_attempts = 0;     // connect attempts started meanwhile that got no answer
+  int failed_attempts = 0;  // connect attempts started meanwhile that got no answer
 };
 
 struct Repetition {
   int index = 0;
-  std::string node;            // where the fault was
-  std::string interface;       // nic only
-  std::string leader;          // the leader before the fault, and how it was found
+  std::string node;       // where the fault was
+  std::string interface;  // nic only
+  std::string leader;     // the leader before the fault, and how it was found
   std::string leader_method;
   std::vector<IpFailover> failovers;
-  std::int64_t fault_took_ms = 0;  // how long the fault method ran (the clock starts at its end)
+  std::int64_t fault_took_ms = 0;           // how long the fault method ran (the clock starts at its end)
   std::optional<std::int64_t> failback_ms;  // nic: until the IPs answered from the NIC again
-  std::int64_t settle_ms = 0;  // the wait before the fault
-  std::string error;           // set when the repetition failed; failovers may be partial
-  LogEvents log;               // what the daemons logged from the fault until settled again
-  int unexpected_log_lines = 0;  // of those, lines this fault does not explain
+  std::int64_t settle_ms = 0;               // the wait before the fault
+  std::string error;                        // set when the repetition failed; failovers may be partial
+  LogEvents log;                            // what the daemons logged from the fault until settled again
+  int unexpected_log_lines = 0;             // of those, lines this fault does not explain
 };
 
 struct ScenarioResult {
   std::string name;
   int repetitions_asked = 0;
   std::vector<Repetition> repetitions;
-  std::string aborted;         // why the scenario stopped early, if it did
+  std::string aborted;  // why the scenario stopped early, if it did
 };
 
 struct ScenarioContext {

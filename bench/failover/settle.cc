@@ -42,7 +42,8 @@ std::optional<std::string> unbalanced(const lab::LabStatus& status, const std::m
   for (const auto& ip : status.public_ips) {
     const std::string& node = ip.holders.front().node;
     auto [it, is_new] = node_of_group.try_emplace(ip.address.group, node);
-    if (!is_new && it->second != node) return "group " + ip.address.group + " is split over " + it->second + " and " + node;
+    if (!is_new && it->second != node)
+      return "group " + ip.address.group + " is split over " + it->second + " and " + node;
     if (is_new) ++groups_on[node];
   }
   if (groups_on.empty()) return "no daemon runs";
@@ -57,7 +58,8 @@ std::optional<std::string> unbalanced(const lab::LabStatus& status, const std::m
 
 }  // namespace
 
-std::optional<std::string> unsettled_reason(const lab::LabStatus& status, const std::map<IpAddress, std::string>& answers) {
+std::optional<std::string> unsettled_reason(const lab::LabStatus& status,
+                                            const std::map<IpAddress, std::string>& answers) {
   std::map<std::string, bool> is_running;
   for (const auto& node : status.nodes) is_running[node.name] = node.daemon.is_running;
   for (const auto& ip : status.public_ips) {
@@ -71,7 +73,8 @@ Result<Settled> settle(const lab::Lab& lab, const lab::ProbeSession& session, mi
   const std::int64_t deadline_ms = start_ms + limit.count();
   std::string reason = "the prober saw changes or failures";
   while (lab::monotonic_ms() < deadline_ms) {
-    if (!session.wait_until_stable(kQuiet, milliseconds(std::max<std::int64_t>(deadline_ms - lab::monotonic_ms(), 0)))) {
+    if (!session.wait_until_stable(kQuiet,
+                                   milliseconds(std::max<std::int64_t>(deadline_ms - lab::monotonic_ms(), 0)))) {
       break;
     }
     auto status = lab.status();

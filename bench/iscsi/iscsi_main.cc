@@ -45,17 +45,21 @@ struct Arguments {
 void add_options(CLI::App& app, Arguments& arguments) {
   app.add_option("modes", arguments.modes, "nic, node, leader, movegroup (default: all, in that order)")
       ->check(CLI::IsMember({"nic", "node", "leader", "movegroup"}));
-  app.add_option("--reps", arguments.reps, "Repetitions of each scenario")->check(CLI::Range(1, 10000))->capture_default_str();
+  app.add_option("--reps", arguments.reps, "Repetitions of each scenario")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
   app.add_option("--tunable", arguments.tunables, "Name=Value for every node's [tunables] (repeatable)");
   app.add_option("--nodes", arguments.nodes, "Nodes in the lab")->check(CLI::Range(3, 16))->capture_default_str();
   app.add_option("--groups", arguments.groups, "IP groups, one target each (fewer than nodes, for movegroup)")
-      ->check(CLI::Range(1, 15))->capture_default_str();
+      ->check(CLI::Range(1, 15))
+      ->capture_default_str();
   app.add_option("--prefix", arguments.prefix, "The lab's prefix")->capture_default_str();
   app.add_option("--out", arguments.out, "The JSON results file");
   app.add_option("--tandemd", arguments.tandemd, "tandemd's executable")->capture_default_str();
   app.add_option("--tandem", arguments.tandem, "The tandem tool (leader, movegroup)")->capture_default_str();
   app.add_option("--tandem-lab", arguments.lab_program, "tandem-lab's executable")->capture_default_str();
-  app.add_option("--iscsi-hook", arguments.iscsi_hook, "The hook to install (examples/iscsi-tgt/60.iscsi-tgt)")->capture_default_str();
+  app.add_option("--iscsi-hook", arguments.iscsi_hook, "The hook to install (examples/iscsi-tgt/60.iscsi-tgt)")
+      ->capture_default_str();
   app.add_flag("--keep", arguments.keep, "Leave the lab up at the end");
 }
 
@@ -72,7 +76,8 @@ Result<lab::UpOptions> up_options(const Arguments& arguments, Tunables& tunables
   return options;
 }
 
-Result<std::vector<std::unique_ptr<lab::IscsiReader>>> start_readers(const lab::Lab& lab, const lab::IscsiReaderOptions& options) {
+Result<std::vector<std::unique_ptr<lab::IscsiReader>>> start_readers(const lab::Lab& lab,
+                                                                     const lab::IscsiReaderOptions& options) {
   std::vector<std::unique_ptr<lab::IscsiReader>> readers;
   for (const auto& target : lab::plan_iscsi(lab.plan()).targets) {
     lab::IscsiTargetAddress address{target.iqn, lab::kIscsiLun, {}};
@@ -87,8 +92,10 @@ Result<std::vector<std::unique_ptr<lab::IscsiReader>>> start_readers(const lab::
 Result<void> run_modes(const Arguments& arguments, const lab::Lab& lab, json& document, const std::string& out) {
   lab::IscsiReaderOptions reader_options;
   reader_options.gap_max = std::chrono::milliseconds(15);  // a READ every 10 ms: anything longer is an outage
-  document["reader"] = {{"interval_ms", reader_options.interval.count()}, {"login_timeout_ms", reader_options.login_timeout.count()},
-                        {"command_timeout_ms", reader_options.command_timeout.count()}, {"gap_max_ms", reader_options.gap_max.count()}};
+  document["reader"] = {{"interval_ms", reader_options.interval.count()},
+                        {"login_timeout_ms", reader_options.login_timeout.count()},
+                        {"command_timeout_ms", reader_options.command_timeout.count()},
+                        {"gap_max_ms", reader_options.gap_max.count()}};
   auto readers = start_readers(lab, reader_options);
   if (!readers) return fail(readers.error());
   auto session = lab.probe();
@@ -108,14 +115,16 @@ Result<void> run_modes(const Arguments& arguments, const lab::Lab& lab, json& do
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app("I/O outage per iSCSI portal (tgt, libiscsi) of tandemd failovers in a tandem-lab cluster.", "iscsi_bench");
+  CLI::App app("I/O outage per iSCSI portal (tgt, libiscsi) of tandemd failovers in a tandem-lab cluster.",
+               "iscsi_bench");
   Arguments arguments;
   add_options(app, arguments);
   CLI11_PARSE(app, argc, argv);
   Tunables tunables;
   auto options = up_options(arguments, tunables);
   if (!options || arguments.groups >= arguments.nodes) {
-    std::cerr << "iscsi_bench: " << (options ? "--groups must be fewer than --nodes" : options.error().message()) << "\n";
+    std::cerr << "iscsi_bench: " << (options ? "--groups must be fewer than --nodes" : options.error().message())
+              << "\n";
     return kExitUsage;
   }
   if (::geteuid() != 0) {
@@ -127,17 +136,19 @@ int main(int argc, char** argv) {
                               : arguments.out;
   auto lab = lab::Lab::up(*options);
   if (!lab) {
-    std::cerr << "iscsi_bench: " << lab.error().message() << "\n(`tandem-lab --prefix " << arguments.prefix << " down` removes the lab)\n";
+    std::cerr << "iscsi_bench: " << lab.error().message() << "\n(`tandem-lab --prefix " << arguments.prefix
+              << " down` removes the lab)\n";
     return kExitFailed;
   }
   std::vector<std::string> command(argv, argv + argc);
-  json document{{"benchmark", "iscsi"},
-                {"started", bench::utc_timestamp()},
-                {"command", command},
-                {"machine", bench::machine_json(bench::machine_info())},
-                {"lab", {{"prefix", arguments.prefix}, {"nodes", arguments.nodes}, {"nics", 2}, {"groups", arguments.groups}}},
-                {"tunables", bench::tunables_json(tunables)},
-                {"tunables_given", arguments.tunables}};
+  json document{
+      {"benchmark", "iscsi"},
+      {"started", bench::utc_timestamp()},
+      {"command", command},
+      {"machine", bench::machine_json(bench::machine_info())},
+      {"lab", {{"prefix", arguments.prefix}, {"nodes", arguments.nodes}, {"nics", 2}, {"groups", arguments.groups}}},
+      {"tunables", bench::tunables_json(tunables)},
+      {"tunables_given", arguments.tunables}};
   auto done = run_modes(arguments, *lab, document, out);
   if (!done) document["error"] = done.error().message();
   document["finished"] = bench::utc_timestamp();

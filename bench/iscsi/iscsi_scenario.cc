@@ -86,7 +86,8 @@ void note(IscsiRepetition& repetition, const Result<void>& result) {
 Result<void> movegroup(const IscsiContext& context, const std::string& group, const std::string& node) {
   const lab::PlannedNode* planned = context.lab.plan().find_node(node);
   if (planned == nullptr || context.tandem_program.empty()) return fail("movegroup", "needs the tandem tool");
-  auto ran = lab::run_checked({{context.tandem_program, "--socket", planned->paths.socket, "movegroup", group, node.substr(1)}});
+  auto ran = lab::run_checked(
+      {{context.tandem_program, "--socket", planned->paths.socket, "movegroup", group, node.substr(1)}});
   if (!ran) return fail(ran.error());
   return success();
 }
@@ -96,15 +97,17 @@ void run_nic(const Fault& fault, IscsiRepetition& repetition) {
   repetition.node = holder_of_group(fault, static_cast<std::size_t>(repetition.index) % groups.size());
   repetition.interface = "eth" + std::to_string(1 + repetition.index % 2);
   std::vector<std::string> failed;
-  for (const auto& address : held_by(fault.status, repetition.node, repetition.interface)) failed.push_back(address.to_string());
+  for (const auto& address : held_by(fault.status, repetition.node, repetition.interface))
+    failed.push_back(address.to_string());
   std::int64_t start_ms = lab::monotonic_ms();
   note(repetition, fault.context.lab.nic_down(repetition.node, repetition.interface));
   const std::string& node = repetition.node;
-  measure_groups(fault, groups_on(fault, node), start_ms, [&](const std::string& n) { return n == node; },
-                 [&](const std::string& portal) {
-                   return std::find(failed.begin(), failed.end(), portal) != failed.end() ? "failed" : "other";
-                 },
-                 repetition);
+  measure_groups(
+      fault, groups_on(fault, node), start_ms, [&](const std::string& n) { return n == node; },
+      [&](const std::string& portal) {
+        return std::find(failed.begin(), failed.end(), portal) != failed.end() ? "failed" : "other";
+      },
+      repetition);
   note(repetition, fault.context.lab.nic_up(repetition.node, repetition.interface));
 }
 
@@ -112,8 +115,9 @@ void run_power_loss(const Fault& fault, const std::string& node, IscsiRepetition
   repetition.node = node;
   std::int64_t start_ms = lab::monotonic_ms();
   note(repetition, fault.context.lab.crash(node));
-  measure_groups(fault, groups_on(fault, node), start_ms, [&](const std::string& n) { return !n.empty() && n != node; },
-                 [](const std::string&) { return "moved"; }, repetition);
+  measure_groups(
+      fault, groups_on(fault, node), start_ms, [&](const std::string& n) { return !n.empty() && n != node; },
+      [](const std::string&) { return "moved"; }, repetition);
   note(repetition, fault.context.lab.restart(node));
 }
 
@@ -156,12 +160,14 @@ void run_repetition(const IscsiContext& context, const std::string& name, Fault&
   }
   std::string target = node_without_group(fault);
   std::size_t index = static_cast<std::size_t>(repetition.index) % groups.size();
-  if (target.empty()) return note(repetition, fail("movegroup", "every node holds a group: use fewer groups than nodes"));
+  if (target.empty())
+    return note(repetition, fail("movegroup", "every node holds a group: use fewer groups than nodes"));
   repetition.node = target;
   std::int64_t start_ms = lab::monotonic_ms();
   note(repetition, movegroup(context, group, target));
-  measure_groups(fault, {index}, start_ms, [&](const std::string& n) { return n == target; },
-                 [](const std::string&) { return "moved"; }, repetition);
+  measure_groups(
+      fault, {index}, start_ms, [&](const std::string& n) { return n == target; },
+      [](const std::string&) { return "moved"; }, repetition);
 }
 
 }  // namespace
@@ -210,19 +216,29 @@ nlohmann::json iscsi_scenario_json(const IscsiScenarioResult& scenario) {
   for (const auto& repetition : scenario.repetitions) {
     nlohmann::json portals = nlohmann::json::array();
     for (const auto& p : repetition.portals) {
-      portals.push_back({{"group", p.group}, {"portal", p.portal}, {"role", p.role}, {"outage_ms", p.outage_ms},
-                         {"errors", p.errors}, {"node_before", p.node_before}, {"node_after", p.node_after}});
+      portals.push_back({{"group", p.group},
+                         {"portal", p.portal},
+                         {"role", p.role},
+                         {"outage_ms", p.outage_ms},
+                         {"errors", p.errors},
+                         {"node_before", p.node_before},
+                         {"node_after", p.node_after}});
     }
     failed += !repetition.error.empty();
-    repetitions.push_back({{"index", repetition.index}, {"node", repetition.node}, {"interface", repetition.interface},
-                           {"portals", portals}, {"error", repetition.error}});
+    repetitions.push_back({{"index", repetition.index},
+                           {"node", repetition.node},
+                           {"interface", repetition.interface},
+                           {"portals", portals},
+                           {"error", repetition.error}});
   }
   nlohmann::json summary;
   for (const auto* role : {"failed", "other", "moved"}) {
     Summary s = role_summary(scenario, role);
     if (s.count > 0) summary[role] = summary_json(s);
   }
-  return {{"repetitions", repetitions}, {"failed_repetitions", failed}, {"aborted", scenario.aborted},
+  return {{"repetitions", repetitions},
+          {"failed_repetitions", failed},
+          {"aborted", scenario.aborted},
           {"outage_per_portal", summary}};
 }
 

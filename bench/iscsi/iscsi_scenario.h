@@ -51,7 +51,7 @@ struct IscsiScenarioResult {
 
 struct IscsiContext {
   const lab::Lab& lab;
-  const lab::ProbeSession& session;  // for settling
+  const lab::ProbeSession& session;                         // for settling
   std::vector<std::unique_ptr<lab::IscsiReader>>& readers;  // one per group, as plan().groups
   std::string tandem_program;
   std::ostream& progress;

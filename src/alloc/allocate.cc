@@ -60,9 +60,7 @@ class GroupPlacer {
   Lcp2Ip lcp2_ip(Index ip) const { return lcp2_ips_[ip]; }
   void assign(Index group, Index node);
   void unassign(Index group);
-  LoadKey key(Index node) const {
-    return {static_cast<std::uint32_t>(groups_on_[node].size()), ip_count_[node], node};
-  }
+  LoadKey key(Index node) const { return {static_cast<std::uint32_t>(groups_on_[node].size()), ip_count_[node], node}; }
   void unindex(Index node);
   void reindex(Index node);
 
@@ -151,7 +149,8 @@ void GroupPlacer::keep_or_home() {
     const Index pinned = index_.groups[g].pinned_node;
     if (pinned != kNoIndex && can_stay(g, pinned)) assign(g, pinned);
   }
-  const bool is_deterministic = tunables_.algorithm() == AllocAlgorithm::kDeterministic && tunables_.no_ip_takeover == 0;
+  const bool is_deterministic =
+      tunables_.algorithm() == AllocAlgorithm::kDeterministic && tunables_.no_ip_takeover == 0;
   if (is_deterministic && !index_.nodes.empty()) {
     for (Index g = 0; g < index_.groups.size(); ++g) {
       const auto home = static_cast<Index>(g % index_.nodes.size());
@@ -225,7 +224,10 @@ GroupPlacer::Choice GroupPlacer::choose_node(Index group, Index excluded, std::u
     for (const auto& [groups, ips, node] : by_load_[c]) {
       if (node == excluded) continue;
       if (std::pair{groups, ips} != lightest) break;
-      const std::uint64_t cost = uses_lcp2_ ? lcp2_cost(group, node, best.node == kNoIndex ? std::numeric_limits<std::uint64_t>::max() : best.cost) : 0;
+      const std::uint64_t cost =
+          uses_lcp2_
+              ? lcp2_cost(group, node, best.node == kNoIndex ? std::numeric_limits<std::uint64_t>::max() : best.cost)
+              : 0;
       if (best.node == kNoIndex || std::tie(cost, node) < std::tie(best.cost, best.node)) best = {node, cost};
       if (!uses_lcp2_) break;
     }
@@ -244,9 +246,9 @@ std::uint64_t GroupPlacer::lcp2_cost(Index group, Index node, std::uint64_t boun
     for (const Lcp2Ip& other : ips_on_[node]) {
       if (other.group == group || other.bit_length != newcomer.bit_length) continue;
       const std::uint64_t high = newcomer.high_bits ^ other.high_bits;
-      const int length = std::min(
-          high != 0 ? std::countl_zero(high) : 64 + std::countl_zero(newcomer.low_bits ^ other.low_bits),
-          newcomer.bit_length);
+      const int length =
+          std::min(high != 0 ? std::countl_zero(high) : 64 + std::countl_zero(newcomer.low_bits ^ other.low_bits),
+                   newcomer.bit_length);
       cost += static_cast<std::uint64_t>(length * length);
     }
     if (cost > bound) return cost;
@@ -279,8 +281,8 @@ bool GroupPlacer::move_one_from(Index source) {
     if (!may_rebalance(g, source)) continue;
     const Choice choice = choose_node(g, source, source_groups - 2);
     if (choice.node == kNoIndex) continue;
-    const std::int64_t change = static_cast<std::int64_t>(choice.cost) -
-                                (uses_lcp2_ ? static_cast<std::int64_t>(lcp2_cost(g, source)) : 0);
+    const std::int64_t change =
+        static_cast<std::int64_t>(choice.cost) - (uses_lcp2_ ? static_cast<std::int64_t>(lcp2_cost(g, source)) : 0);
     const Rank rank{static_cast<std::uint32_t>(groups_on_[choice.node].size()), ip_count_[choice.node], change, g};
     if (!best || rank < best->first) best = std::pair{rank, choice.node};
   }

@@ -56,9 +56,12 @@ constexpr int kSubnetV6 = 3;
 IpPrefix address_in(int subnet, int host) {
   const auto low = static_cast<std::uint32_t>(host);
   switch (subnet) {
-    case 0: return {IpAddress::v4(0xC0000200u | low), 24};
-    case 1: return {IpAddress::v4(0xC6336400u | low), 24};
-    case 2: return {IpAddress::v4(0xCB007100u | low), 24};
+    case 0:
+      return {IpAddress::v4(0xC0000200u | low), 24};
+    case 1:
+      return {IpAddress::v4(0xC6336400u | low), 24};
+    case 2:
+      return {IpAddress::v4(0xCB007100u | low), 24};
     default: {
       IpAddress::Bytes bytes{0x20, 0x01, 0x0d, 0xb8};
       bytes[14] = static_cast<std::uint8_t>(host >> 8);
@@ -88,7 +91,8 @@ std::vector<IpPrefix> random_addresses(int count_max) {
   std::set<IpAddress> seen;
   std::vector<IpPrefix> addresses;
   for (int i = 0; i < count; ++i) {
-    const IpPrefix prefix = address_in(subnets[static_cast<std::size_t>(pick(0, static_cast<int>(subnets.size()) - 1))], pick(1, 60));
+    const IpPrefix prefix =
+        address_in(subnets[static_cast<std::size_t>(pick(0, static_cast<int>(subnets.size()) - 1))], pick(1, 60));
     if (seen.insert(prefix.address).second) addresses.push_back(prefix);
   }
   return addresses;
@@ -97,7 +101,7 @@ std::vector<IpPrefix> random_addresses(int count_max) {
 NodeFlags random_flags() {
   if (!chance(30)) return NodeFlags();
   static constexpr NodeFlags::Flag kFlags[] = {NodeFlags::kDisconnected, NodeFlags::kUnhealthy, NodeFlags::kDisabled,
-                                               NodeFlags::kBanned, NodeFlags::kDeleted, NodeFlags::kStopped};
+                                               NodeFlags::kBanned,       NodeFlags::kDeleted,   NodeFlags::kStopped};
   if (!chance(30)) return NodeFlags().with(kFlags[pick(0, 5)]);
   return NodeFlags(static_cast<std::uint32_t>(pick(1, 63)));
 }
@@ -305,9 +309,8 @@ class Rules {
   // How many of the group's IPs `node` could serve (0 if it may not host).
   std::size_t servable(const std::vector<IpAddress>& group, const NodeView& node) const {
     if (!may_host(node.pnn)) return 0;
-    return static_cast<std::size_t>(std::count_if(group.begin(), group.end(), [&](const IpAddress& address) {
-      return !usable(node, address).empty();
-    }));
+    return static_cast<std::size_t>(std::count_if(
+        group.begin(), group.end(), [&](const IpAddress& address) { return !usable(node, address).empty(); }));
   }
   std::size_t best_servable(const std::vector<IpAddress>& group) const {
     std::size_t best = 0;
@@ -342,14 +345,15 @@ std::map<NodeId, std::size_t> groups_per_node(const Rules& rules, const Assignme
 
 std::string spread_of(const std::map<NodeId, std::size_t>& count) {
   std::string out;
-  for (const auto& [node, groups] : count) out += " node " + std::to_string(node.value()) + ": " + std::to_string(groups);
+  for (const auto& [node, groups] : count)
+    out += " node " + std::to_string(node.value()) + ": " + std::to_string(groups);
   return out;
 }
 
 bool is_balanced(const std::map<NodeId, std::size_t>& count) {
   if (count.empty()) return true;
-  const auto [low, high] = std::minmax_element(count.begin(), count.end(),
-                                               [](const auto& a, const auto& b) { return a.second < b.second; });
+  const auto [low, high] =
+      std::minmax_element(count.begin(), count.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
   return high->second - low->second <= 1;
 }
 
@@ -432,9 +436,8 @@ std::string check_path_diversity(const Rules& rules, const Assignment& result) {
     if (nodes.size() != 1) continue;
     const NodeView& node = *rules.node(*nodes.begin());
     const auto usable = Rules::usable(node, group.front());
-    const bool same_everywhere = std::all_of(group.begin(), group.end(), [&](const IpAddress& address) {
-      return Rules::usable(node, address) == usable;
-    });
+    const bool same_everywhere = std::all_of(
+        group.begin(), group.end(), [&](const IpAddress& address) { return Rules::usable(node, address) == usable; });
     if (!same_everywhere) continue;
     std::set<InterfaceName> used;
     for (const auto& address : group) {
@@ -573,7 +576,8 @@ RC_GTEST_PROP(AllocateProperty, BalancesGroupsOverIdenticalHealthyNodesWithinOne
   const Assignment result = allocate_valid(s);
   const Rules rules(s.view, s.tunables);
   const auto count = groups_per_node(rules, result);
-  if (!is_balanced(count)) fail_with("groups per node:" + spread_of(count) + "\n", s.view, s.tunables, s.current, result);
+  if (!is_balanced(count))
+    fail_with("groups per node:" + spread_of(count) + "\n", s.view, s.tunables, s.current, result);
 }
 
 // A stable allocation of a random healthy identical cluster, and the node that fails.
@@ -650,8 +654,9 @@ RC_GTEST_PROP(AllocateProperty, ARecoveredNodeReceivesGroupsOnlyAsBalanceNeeds, 
   const std::size_t nodes = f.healthy.view.nodes.size();
   const std::size_t fair_share = (hosted_groups + nodes - 1) / nodes;
   if (count.at(f.failed) > fair_share) {
-    violations += "the recovered node " + std::to_string(f.failed.value()) + " gets " + std::to_string(count.at(f.failed)) +
-                  " groups, more than ceil(" + std::to_string(hosted_groups) + "/" + std::to_string(nodes) + ")\n";
+    violations += "the recovered node " + std::to_string(f.failed.value()) + " gets " +
+                  std::to_string(count.at(f.failed)) + " groups, more than ceil(" + std::to_string(hosted_groups) +
+                  "/" + std::to_string(nodes) + ")\n";
   }
   if (!keeps_all && !is_balanced(count)) violations += "groups per node:" + spread_of(count) + "\n";
   if (!violations.empty()) fail_with(violations, f.healthy.view, tunables, during, after);
@@ -732,8 +737,8 @@ RC_GTEST_PROP(AllocateProperty, AnInterfaceGoingDownMovesOnlyTheIpsThatWereOnIt,
       }
     }
     if (moved_others.empty() || sharing(now_used) < least_sharing(fixed, choices)) continue;
-    violations += "IPs not on the failed interface moved, though that made the group no more distinct:\n" +
-                  moved_others;
+    violations +=
+        "IPs not on the failed interface moved, though that made the group no more distinct:\n" + moved_others;
   }
   if (!violations.empty()) {
     fail_with("interface " + failing.interface.value() + " of node " + std::to_string(failing.node.value()) +
@@ -788,10 +793,12 @@ RC_GTEST_PROP(AllocateProperty, IsStableAndOrderFreeWhateverTheGroupsPolicy, ())
   const Scenario s = *any_cluster_with_policies();
   const Assignment first = allocate_valid(s);
   const Assignment second = allocate(s.view, s.tunables, first);
-  if (second != first) fail_with("allocating again moves:\n" + moves_between(first, second), s.view, s.tunables, s.current, first);
+  if (second != first)
+    fail_with("allocating again moves:\n" + moves_between(first, second), s.view, s.tunables, s.current, first);
   const ClusterView shuffled = reordered(s.view);
   const Assignment again = allocate(shuffled, s.tunables, s.current);
-  if (again != first) fail_with("the reordered cluster moves:\n" + moves_between(first, again), s.view, s.tunables, s.current, first);
+  if (again != first)
+    fail_with("the reordered cluster moves:\n" + moves_between(first, again), s.view, s.tunables, s.current, first);
 }
 
 // Links flip on random nodes (1-3 flips, down or up) after a stable allocation: a group that
@@ -839,8 +846,8 @@ RC_GTEST_PROP(AllocateProperty, GivesTheSameResultForStayAndMoveWhenNoPathIsLost
   const Assignment result = allocate_valid(moving);
   const Assignment stay_result = allocate_valid(staying);
   if (stay_result != result) {
-    fail_with("with every group saying stay the result differs:\n" + moves_between(result, stay_result),
-              staying.view, staying.tunables, staying.current, stay_result);
+    fail_with("with every group saying stay the result differs:\n" + moves_between(result, stay_result), staying.view,
+              staying.tunables, staying.current, stay_result);
   }
 }
 
@@ -878,8 +885,8 @@ RC_GTEST_PROP(AllocateProperty, AnswersSanelyForEmptyAndOddClusters, ()) {
   const Scenario s = *rc::gen::exec([] { return odd_cluster(); });
   const Assignment result = allocate_valid(s);
   const Rules rules(s.view, s.tunables);
-  const auto violations = check_reasons(rules, result) + check_group_unity(rules, result) +
-                          check_eligibility(rules, result);
+  const auto violations =
+      check_reasons(rules, result) + check_group_unity(rules, result) + check_eligibility(rules, result);
   if (!violations.empty()) fail_with(violations, s.view, s.tunables, s.current, result);
 }
 

@@ -126,7 +126,8 @@ group c 198.51.100.3@eth1 203.0.113.3@eth2
     current += "current " + entry.address.to_string() + " " + std::to_string(entry.placement->node.value()) + " " +
                entry.placement->interface.value() + "\n";
   }
-  auto after = allocate_text(text + current + "node 0 eth1=up eth2=up\nnode 1 eth1=up eth2=up DISCONNECTED\nnode 2 eth1=up eth2=up\n");
+  auto after = allocate_text(text + current +
+                             "node 0 eth1=up eth2=up\nnode 1 eth1=up eth2=up DISCONNECTED\nnode 2 eth1=up eth2=up\n");
   for (const auto& entry : before.ips()) {
     if (entry.placement->node != NodeId(1)) {
       EXPECT_EQ(after.placement_of(entry.address), entry.placement) << entry.address;
@@ -155,14 +156,16 @@ TEST(Allocate, AllNodesDisabledHostNothingByDefault) {
 }
 
 TEST(Allocate, AllNodesDisabledHostWhenNoIPHostOnAllDisabledIsZero) {
-  auto result = allocate_text(std::string(kTwoNodesOneTarget) +
-                              "tunable NoIPHostOnAllDisabled=0\nnode 0 eth1=up eth2=up DISABLED\nnode 1 eth1=up eth2=up BANNED\n");
+  auto result = allocate_text(
+      std::string(kTwoNodesOneTarget) +
+      "tunable NoIPHostOnAllDisabled=0\nnode 0 eth1=up eth2=up DISABLED\nnode 1 eth1=up eth2=up BANNED\n");
   EXPECT_EQ(result.placement_of(ip("198.51.100.10")), at(0, "eth1"));
 }
 
 TEST(Allocate, DisabledNodesHostNothingWhileAnotherNodeIsHealthyEvenWithNoIPHostOnAllDisabledZero) {
-  auto result = allocate_text(std::string(kTwoNodesOneTarget) +
-                              "tunable NoIPHostOnAllDisabled=0\nnode 0 eth1=up eth2=up DISABLED\nnode 1 eth1=up eth2=up\n");
+  auto result =
+      allocate_text(std::string(kTwoNodesOneTarget) +
+                    "tunable NoIPHostOnAllDisabled=0\nnode 0 eth1=up eth2=up DISABLED\nnode 1 eth1=up eth2=up\n");
   EXPECT_EQ(result.placement_of(ip("198.51.100.10"))->node, NodeId(1));
 }
 
@@ -261,7 +264,8 @@ current 198.51.100.6 1 eth1
 }
 
 TEST(Allocate, APinYieldsWhenItsNodeCannotServeTheGroup) {
-  auto parsed = parse_case(std::string(kSixSingleIps) + "node 0 eth1=down\nnode 1 eth1=up\ncurrent 198.51.100.1 0 eth1\n");
+  auto parsed =
+      parse_case(std::string(kSixSingleIps) + "node 0 eth1=down\nnode 1 eth1=up\ncurrent 198.51.100.1 0 eth1\n");
   ASSERT_TRUE(parsed.ok());
   parsed->view.pins = {{ip("198.51.100.1"), NodeId(0)}};
   auto result = allocate(parsed->view, parsed->tunables, parsed->current);

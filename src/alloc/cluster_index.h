@@ -34,15 +34,15 @@ struct IpEntry {
 };
 
 struct GroupEntry {
-  std::vector<Index> ips;  // ascending address
+  std::vector<Index> ips;        // ascending address
   Index pinned_node = kNoIndex;  // where an administrator put it (ClusterView::pins)
   PathLossPolicy on_path_loss = PathLossPolicy::kMove;
 };
 
 struct NodeClass {
-  std::vector<Index> nodes;                  // members, ascending PNN
-  std::vector<std::uint32_t> servable;       // per group: its IPs this class can serve
-  std::vector<bool> listed;                  // per IP: in this class's address list
+  std::vector<Index> nodes;             // members, ascending PNN
+  std::vector<std::uint32_t> servable;  // per group: its IPs this class can serve
+  std::vector<bool> listed;             // per IP: in this class's address list
   // usable interfaces of IP i: usable[usable_begin[i] .. usable_begin[i + 1])
   std::vector<std::uint32_t> usable_begin;
   std::vector<InterfaceId> usable;
@@ -55,8 +55,8 @@ struct NodeClass {
 struct NodeEntry {
   NodeId pnn;
   NodeFlags flags;
-  bool may_host = false;          // flags (and NoIPHostOnAllDisabled) allow hosting
-  Index node_class = kNoIndex;    // set when may_host
+  bool may_host = false;        // flags (and NoIPHostOnAllDisabled) allow hosting
+  Index node_class = kNoIndex;  // set when may_host
   const AddressList* list = nullptr;
 };
 

@@ -39,8 +39,7 @@ constexpr std::int64_t kMovedWeight = std::int64_t{1} << 34;
 constexpr std::int64_t kSharedWeight = std::int64_t{1} << 41;
 static_assert(kGroupSizeMax <= 64, "the weights above assume groups of at most 64 IPs");
 
-std::int64_t cost(const InterfaceCandidates& ip, InterfaceId interface, std::uint32_t load,
-                  std::size_t slot) {
+std::int64_t cost(const InterfaceCandidates& ip, InterfaceId interface, std::uint32_t load, std::size_t slot) {
   const auto slot_cost = static_cast<std::int64_t>(slot);
   std::int64_t total = slot_cost * kSharedWeight;
   const bool goes_home = ip.preferred == interface;
@@ -70,7 +69,7 @@ InterfaceId choose_alone(const InterfaceCandidates& ip, const std::vector<std::u
 // coming back draws its IPs home); IPs not alone on their preferred interface; IPs off it
 // even shared; load; then (by search order) interface names.
 struct Score {
-  std::uint64_t shared = 0;       // sum over interfaces of pairs of the group's IPs on it
+  std::uint64_t shared = 0;  // sum over interfaces of pairs of the group's IPs on it
   std::uint64_t moved = 0;
   std::uint64_t not_preferred = 0;
   std::uint64_t off_preferred = 0;
@@ -103,7 +102,8 @@ Score score(std::span<const InterfaceCandidates> ips, const std::vector<Interfac
 
 // Tries every choice (groups are small: the caller bounds the count) in name order, keeping
 // the first best, so ties go to the earliest interface names.
-std::vector<InterfaceId> search_exactly(std::span<const InterfaceCandidates> ips, const std::vector<std::uint32_t>& load) {
+std::vector<InterfaceId> search_exactly(std::span<const InterfaceCandidates> ips,
+                                        const std::vector<std::uint32_t>& load) {
   std::vector<std::size_t> position(ips.size(), 0);
   std::vector<InterfaceId> choice(ips.size());
   std::vector<InterfaceId> best;
@@ -127,8 +127,7 @@ std::vector<InterfaceId> search_exactly(std::span<const InterfaceCandidates> ips
 
 }  // namespace
 
-std::vector<InterfaceId> choose_interfaces(std::span<const InterfaceCandidates> ips,
-                                           std::vector<std::uint32_t>& load) {
+std::vector<InterfaceId> choose_interfaces(std::span<const InterfaceCandidates> ips, std::vector<std::uint32_t>& load) {
   std::vector<InterfaceId> chosen;
   if (ips.empty()) return chosen;
   if (ips.size() == 1) {  // the common case of a group of one needs no search
@@ -158,8 +157,8 @@ std::vector<InterfaceId> match(std::span<const InterfaceCandidates> ips, const s
                                                std::vector<std::int64_t>(interfaces.size() * slots, kForbiddenCost));
   for (std::size_t row = 0; row < ips.size(); ++row) {
     for (InterfaceId interface : ips[row].usable) {
-      const auto index = static_cast<std::size_t>(
-          std::lower_bound(interfaces.begin(), interfaces.end(), interface) - interfaces.begin());
+      const auto index = static_cast<std::size_t>(std::lower_bound(interfaces.begin(), interfaces.end(), interface) -
+                                                  interfaces.begin());
       for (std::size_t slot = 0; slot < slots; ++slot) {
         costs[row][index * slots + slot] = cost(ips[row], interface, load[interface], slot);
       }

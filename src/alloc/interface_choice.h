@@ -30,7 +30,7 @@ inline constexpr InterfaceId kNoInterface = std::numeric_limits<InterfaceId>::ma
 struct InterfaceCandidates {
   std::span<const InterfaceId> usable;  // allowed for the IP and up; sorted; not empty
   InterfaceId preferred = kNoInterface;
-  InterfaceId current = kNoInterface;   // where it is on this node now, if it is here
+  InterfaceId current = kNoInterface;  // where it is on this node now, if it is here
 };
 
 // Groups whose choices number at most this are searched exhaustively with the exact
@@ -40,8 +40,7 @@ inline constexpr std::size_t kExactSearchMax = 4096;
 // Returns one interface per IP, in the order given. `load[i]` counts the IPs the node has
 // on interface i already; the chosen interfaces are added to it. Every usable id must be
 // below load.size().
-std::vector<InterfaceId> choose_interfaces(std::span<const InterfaceCandidates> ips,
-                                           std::vector<std::uint32_t>& load);
+std::vector<InterfaceId> choose_interfaces(std::span<const InterfaceCandidates> ips, std::vector<std::uint32_t>& load);
 
 // The fallback for large groups; exposed for its tests.
 std::vector<InterfaceId> match(std::span<const InterfaceCandidates> ips, const std::vector<std::uint32_t>& load);

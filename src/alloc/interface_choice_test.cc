@@ -44,8 +44,8 @@ TEST(ChooseInterfaces, KeepsTheCurrentInterfaceOverALighterOne) {
 TEST(ChooseInterfaces, SharesAnInterfaceOnlyWhenItMust) {
   const std::vector<InterfaceId> only_first{0};
   const std::vector<InterfaceId> all{0, 1, 2};
-  std::vector<InterfaceCandidates> ips{{all, kNoInterface, kNoInterface}, {only_first, kNoInterface, kNoInterface},
-                                       {all, kNoInterface, kNoInterface}};
+  std::vector<InterfaceCandidates> ips{
+      {all, kNoInterface, kNoInterface}, {only_first, kNoInterface, kNoInterface}, {all, kNoInterface, kNoInterface}};
   std::vector<std::uint32_t> load(3, 0);
   auto chosen = choose_interfaces(ips, load);
   EXPECT_EQ(chosen[1], 0u);

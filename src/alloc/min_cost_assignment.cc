@@ -34,8 +34,7 @@ std::vector<std::size_t> min_cost_assignment(const std::vector<std::vector<std::
       std::size_t next_column = 0;
       for (std::size_t c = 1; c <= columns; ++c) {
         if (visited[c]) continue;
-        const std::int64_t reduced =
-            costs[current_row - 1][c - 1] - row_potential[current_row] - column_potential[c];
+        const std::int64_t reduced = costs[current_row - 1][c - 1] - row_potential[current_row] - column_potential[c];
         if (reduced < slack[c]) {
           slack[c] = reduced;
           previous_column[c] = column;

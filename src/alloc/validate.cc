@@ -58,9 +58,9 @@ Result<void> validate_groups(const ClusterView& view) {
       auto [it, inserted] = group_of.emplace(member.address, group.name.value());
       if (inserted) continue;
       return fail(place, member.address.to_string() +
-                             (it->second == group.name.value() ? " is listed twice in group '" + it->second + "'"
-                                                               : " is in groups '" + it->second + "' and '" +
-                                                                     group.name.value() + "'"));
+                             (it->second == group.name.value()
+                                  ? " is listed twice in group '" + it->second + "'"
+                                  : " is in groups '" + it->second + "' and '" + group.name.value() + "'"));
     }
   }
   return success();

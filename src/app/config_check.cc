@@ -49,7 +49,8 @@ void check_host_paths(const config::Settings& settings, const std::string& conf_
   if (auto key = sys::load_cluster_key(settings.key_file); !key) {
     report.problems.push_back(key.error());
   } else {
-    add(report.problems, config::check_key_owner(settings.key_file, inspect_path(settings.key_file), options.key_owner));
+    add(report.problems,
+        config::check_key_owner(settings.key_file, inspect_path(settings.key_file), options.key_owner));
   }
   add(report.problems, config::check_events_dir(conf_path, settings.paths.events, inspect_path(settings.paths.events)));
   const std::string lock_path = config::cluster_lock_path_to_inspect(settings.cluster_lock);
@@ -88,7 +89,8 @@ CheckReport check_configuration(const std::string& conf_path, const CheckOptions
   if (nodes) check_self(*settings, *nodes, conf_path, report, self);
   if (addresses) check_interfaces(*settings, report);
   if (nodes && addresses) {
-    if (auto own = config::check_nodes_not_public(settings->paths.nodes, *nodes, settings->paths.public_addresses, *addresses);
+    if (auto own =
+            config::check_nodes_not_public(settings->paths.nodes, *nodes, settings->paths.public_addresses, *addresses);
         !own) {
       report.problems.push_back(own.error());
     }
@@ -119,14 +121,13 @@ ctl::CommandOutput render_check(const CheckReport& report, bool wants_json) {
   for (const Error& warning : report.warnings) {
     output.out += (warning.place.empty() ? "" : warning.place + ": ") + "warning: " + warning.cause + "\n";
   }
-  const std::string warnings =
-      report.warnings.empty() ? "" : " (" + plural(report.warnings.size(), "warning") + ")";
+  const std::string warnings = report.warnings.empty() ? "" : " (" + plural(report.warnings.size(), "warning") + ")";
   if (report.is_valid()) {
     output.out += "tandem check: " + report.conf_path + ": valid" +
                   (report.summary ? ": " + *report.summary : std::string()) + warnings + "\n";
   } else {
-    output.out += "tandem check: " + report.conf_path + ": " + plural(report.problems.size(), "problem") +
-                  warnings + "\n";
+    output.out +=
+        "tandem check: " + report.conf_path + ": " + plural(report.problems.size(), "problem") + warnings + "\n";
   }
   return output;
 }

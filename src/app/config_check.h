@@ -35,7 +35,6 @@ struct CheckReport {
 
 CheckReport check_configuration(const std::string& conf_path, const CheckOptions& options);
 
-
 // Text: one line per problem ("PLACE: CAUSE"), per warning ("PLACE: warning: CAUSE"), then
 // the verdict "tandem check: CONF: valid (...)" or "... N problems". --json: {"valid",
 // "config", "problems": [{"place", "cause"}], "warnings": [...], "summary"}. Exit 0 when

@@ -60,7 +60,8 @@ TEST_F(CheckConfiguration, AGoodConfigurationIsValid) {
   EXPECT_EQ(report.summary, "node 1 of 2, 2 public addresses, 1 IP group");
   const auto output = render_check(report, false);
   EXPECT_EQ(output.exit_code, 0);
-  EXPECT_EQ(output.out, "tandem check: " + path("tandem.conf") + ": valid: node 1 of 2, 2 public addresses, 1 IP group\n");
+  EXPECT_EQ(output.out,
+            "tandem check: " + path("tandem.conf") + ": valid: node 1 of 2, 2 public addresses, 1 IP group\n");
 }
 
 TEST_F(CheckConfiguration, ABadTandemConfIsCaughtAtItsLine) {
@@ -88,8 +89,7 @@ TEST_F(CheckConfiguration, ABadLineInEachFileIsCaughtAtItsPlace) {
 
 TEST_F(CheckConfiguration, AnInterfaceThisHostLacksIsCaughtAtItsLine) {
   write("public_addresses", "198.51.100.10/24 lo\n203.0.113.10/24 lo,tandemck9\n");
-  EXPECT_EQ(only_problem(check()),
-            path("public_addresses") + ":2: interface tandemck9 does not exist on this host");
+  EXPECT_EQ(only_problem(check()), path("public_addresses") + ":2: interface tandemck9 does not exist on this host");
 }
 
 TEST_F(CheckConfiguration, ANodeAddressMissingFromTheNodesFileIsCaught) {
@@ -99,8 +99,8 @@ TEST_F(CheckConfiguration, ANodeAddressMissingFromTheNodesFileIsCaught) {
 
 TEST_F(CheckConfiguration, AKeyOthersMayReadIsCaught) {
   dir_.write("cluster.key", std::string(32, 'k'), 0644);
-  EXPECT_EQ(only_problem(check()), path("cluster.key") +
-                                       ": mode 0644 allows group or other access to the cluster key; chmod 600 it");
+  EXPECT_EQ(only_problem(check()),
+            path("cluster.key") + ": mode 0644 allows group or other access to the cluster key; chmod 600 it");
 }
 
 TEST_F(CheckConfiguration, AKeyOfTheWrongLengthIsCaught) {
@@ -116,8 +116,8 @@ TEST_F(CheckConfiguration, AKeyAnotherAccountOwnsIsCaught) {
 TEST_F(CheckConfiguration, AnEventsPathThatIsAFileIsCaught) {
   fs::remove(path("events.d"));
   write("events.d", "");
-  EXPECT_EQ(only_problem(check()),
-            path("tandem.conf") + ": [paths] events '" + path("events.d") + "' is a regular file; it must be a directory");
+  EXPECT_EQ(only_problem(check()), path("tandem.conf") + ": [paths] events '" + path("events.d") +
+                                       "' is a regular file; it must be a directory");
 }
 
 TEST_F(CheckConfiguration, ALockInAMissingDirectoryIsCaught) {

@@ -34,9 +34,12 @@ std::uint64_t fresh_seed() {
 
 cluster::LockState to_lock_state(sys::LockOutcome outcome) {
   switch (outcome) {
-    case sys::LockOutcome::kHeld: return cluster::LockState::kHeld;
-    case sys::LockOutcome::kContended: return cluster::LockState::kContended;
-    case sys::LockOutcome::kLost: return cluster::LockState::kLost;
+    case sys::LockOutcome::kHeld:
+      return cluster::LockState::kHeld;
+    case sys::LockOutcome::kContended:
+      return cluster::LockState::kContended;
+    case sys::LockOutcome::kLost:
+      return cluster::LockState::kLost;
   }
   return cluster::LockState::kLost;
 }
@@ -52,19 +55,25 @@ Daemon::Daemon(asio::io_context& context, DaemonConfig config, std::shared_ptr<s
       timers_(context, [this] { handle(cluster::Tick{}); }),
       net_(config_.public_interfaces(), logger_of(log_)),
       routed_net_(net_, source_routes_, config_.settings.routing, logger_of(log_)),
-      links_(context, config_.public_interfaces(),
-             [this](InterfaceName interface, LinkState state) {
-               handle(cluster::LinkChanged{std::move(interface), state});
-             },
-             logger_of(log_), [this](const Error& error) { stop_on_fatal_error(error); }),
-      address_watch_(context, config_.public_interfaces(), [this] { on_addresses_changed(); }, logger_of(log_),
-                     [this](const Error& error) {
-                       log_->error("{}; addresses changed behind this daemon's back are no longer seen", error.message());
-                     }),
+      links_(
+          context, config_.public_interfaces(),
+          [this](InterfaceName interface, LinkState state) {
+            handle(cluster::LinkChanged{std::move(interface), state});
+          },
+          logger_of(log_), [this](const Error& error) { stop_on_fatal_error(error); }),
+      address_watch_(
+          context, config_.public_interfaces(), [this] { on_addresses_changed(); }, logger_of(log_),
+          [this](const Error& error) {
+            log_->error("{}; addresses changed behind this daemon's back are no longer seen", error.message());
+          }),
       reader_(context, kReloadReadMax),
-      hooks_(context, config_.settings.paths.events,
-             std::chrono::milliseconds(config_.settings.tunables.event_script_timeout_ms),
-             [this](std::uint64_t id, bool ok) { handle(cluster::HookFinished{id, ok}); }, logger_of(log_)),
+      hooks_(
+          context, config_.settings.paths.events,
+          std::chrono::milliseconds(config_.settings.tunables.event_script_timeout_ms),
+          [this](std::uint64_t id, bool ok) {
+            handle(cluster::HookFinished{id, ok});
+          },
+          logger_of(log_)),
       shutdown_bound_(context),
       shutdown_wait_(context) {
   hooks_.set_outcome_observer(
@@ -86,7 +95,8 @@ std::unique_ptr<io::ClusterLock> Daemon::make_lock() {
   auto on_outcome = [this](sys::LockOutcome outcome) { on_lock_outcome(to_lock_state(outcome)); };
   const sys::Logger log = logger_of(log_).prefixed("cluster lock: ");
   switch (setting.kind) {
-    case config::ClusterLockSetting::Kind::kNone: return nullptr;
+    case config::ClusterLockSetting::Kind::kNone:
+      return nullptr;
     case config::ClusterLockSetting::Kind::kFile:
       return std::make_unique<sys::FileClusterLock>(context_, setting.file, on_outcome, log);
     case config::ClusterLockSetting::Kind::kHelper: {
@@ -148,7 +158,9 @@ Result<void> Daemon::start() {
   }
   transport_ = std::make_unique<sys::TcpPeerTransport>(
       context_, std::move(mesh),
-      [this](NodeId from, proto::Message message) { handle(cluster::PeerMessage{from, std::move(message)}); },
+      [this](NodeId from, proto::Message message) {
+        handle(cluster::PeerMessage{from, std::move(message)});
+      },
       logger_of(log_));
   lock_ = make_lock();
   auto limiter = sys::NftServingLimiter::create(sys::steady_now);
@@ -160,7 +172,9 @@ Result<void> Daemon::start() {
 
   control_ = std::make_unique<sys::ControlServer>(
       context_, config_.settings.paths.socket,
-      [this](std::string request, sys::Responder responder) { on_control_request(std::move(request), std::move(responder)); },
+      [this](std::string request, sys::Responder responder) {
+        on_control_request(std::move(request), std::move(responder));
+      },
       logger_of(log_).prefixed("control socket: "));
   if (auto listening = control_->start(); !listening) return fail(listening.error());
   if (auto listening = links_.start(); !listening) return fail(listening.error());
@@ -238,9 +252,15 @@ void Daemon::on_lock_outcome(cluster::LockState state) {
 
 void Daemon::log_action(const cluster::Log& line) {
   switch (line.level) {
-    case cluster::Log::Level::kInfo: log_->info("{}", line.text); break;
-    case cluster::Log::Level::kWarning: log_->warn("{}", line.text); break;
-    case cluster::Log::Level::kError: log_->error("{}", line.text); break;
+    case cluster::Log::Level::kInfo:
+      log_->info("{}", line.text);
+      break;
+    case cluster::Log::Level::kWarning:
+      log_->warn("{}", line.text);
+      break;
+    case cluster::Log::Level::kError:
+      log_->error("{}", line.text);
+      break;
   }
 }
 
@@ -298,12 +318,14 @@ void Daemon::apply_reload(ReloadRead read) {
       config.settings.key_file != config_.settings.key_file ||
       config.settings.cluster_lock != config_.settings.cluster_lock ||
       config.settings.paths.socket != config_.settings.paths.socket) {
-    log_->warn("reload: the nodes, the port, the key, the cluster lock or the socket changed; "
-               "they take effect at the next restart");
+    log_->warn(
+        "reload: the nodes, the port, the key, the cluster lock or the socket changed; "
+        "they take effect at the next restart");
   }
   if (config.public_interfaces() != config_.public_interfaces()) {
-    log_->warn("reload: the set of public interfaces changed; interfaces new to this daemon are "
-               "watched after the next restart");
+    log_->warn(
+        "reload: the set of public interfaces changed; interfaces new to this daemon are "
+        "watched after the next restart");
   }
   auto kept = std::move(config_);
   config_ = std::move(config);

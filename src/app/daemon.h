@@ -58,8 +58,7 @@ class Daemon {
   // Called with a STATUS= line for systemd whenever leadership or holdings change.
   using StatusLine = std::function<void(const std::string& line)>;
 
-  Daemon(asio::io_context& context, DaemonConfig config, std::shared_ptr<spdlog::logger> log,
-         StatusLine status_line);
+  Daemon(asio::io_context& context, DaemonConfig config, std::shared_ptr<spdlog::logger> log, StatusLine status_line);
   ~Daemon();
   Daemon(const Daemon&) = delete;
   Daemon& operator=(const Daemon&) = delete;
@@ -123,7 +122,7 @@ class Daemon {
   SourceRoutedNetOps routed_net_;  // net_ with per-IP source routing: what the node uses
   sys::LinkMonitor links_;
   sys::AddressMonitor address_watch_;  // addresses changed behind the daemon's back
-  FileReader reader_;  // a reload's reads
+  FileReader reader_;                  // a reload's reads
   sys::ProcessHookRunner hooks_;
   std::unique_ptr<sys::TcpPeerTransport> transport_;
   std::unique_ptr<io::ClusterLock> lock_;

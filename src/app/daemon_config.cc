@@ -71,7 +71,8 @@ Result<NodeId> find_self(const config::Settings& settings, const std::vector<con
   }
   std::vector<NodeId> matches;
   for (const auto& node : nodes) {
-    if (node.address && std::find(local_addresses.begin(), local_addresses.end(), *node.address) != local_addresses.end()) {
+    if (node.address &&
+        std::find(local_addresses.begin(), local_addresses.end(), *node.address) != local_addresses.end()) {
       matches.push_back(node.pnn);
     }
   }
@@ -94,7 +95,7 @@ Result<DaemonConfig> load_daemon_config(const std::string& path, std::span<const
   if (!addresses) return fail(addresses.error());
   config.public_addresses = std::move(*addresses);
   if (auto tables = config::check_distinct_tables(config.settings.routing, config.public_addresses,
-                                                   config.settings.paths.public_addresses);
+                                                  config.settings.paths.public_addresses);
       !tables) {
     return fail(tables.error());
   }

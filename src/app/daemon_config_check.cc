@@ -20,8 +20,9 @@ std::size_t encoded_size(const proto::Message& message) {
 
 // The longest of an address's interfaces: the worst case for a held entry.
 const InterfaceName& longest_interface(const PublicAddress& address) {
-  return *std::max_element(address.interfaces.begin(), address.interfaces.end(),
-                           [](const InterfaceName& a, const InterfaceName& b) { return a.value().size() < b.value().size(); });
+  return *std::max_element(
+      address.interfaces.begin(), address.interfaces.end(),
+      [](const InterfaceName& a, const InterfaceName& b) { return a.value().size() < b.value().size(); });
 }
 
 // This node's links, held addresses and public addresses at their largest: every
@@ -70,10 +71,11 @@ Result<void> check_message_sizes(const DaemonConfig& config) {
 config::IpGroupsFile groups_touching(const DaemonConfig& config) {
   config::IpGroupsFile touching{config.groups.file_name, {}};
   for (const config::GroupEntry& entry : config.groups.entries) {
-    const bool is_touching = std::any_of(entry.group.members.begin(), entry.group.members.end(), [&](const GroupMember& member) {
-      return std::any_of(config.public_addresses.begin(), config.public_addresses.end(),
-                         [&](const PublicAddress& address) { return address.address() == member.address; });
-    });
+    const bool is_touching =
+        std::any_of(entry.group.members.begin(), entry.group.members.end(), [&](const GroupMember& member) {
+          return std::any_of(config.public_addresses.begin(), config.public_addresses.end(),
+                             [&](const PublicAddress& address) { return address.address() == member.address; });
+        });
     if (is_touching) touching.entries.push_back(entry);
   }
   return touching;

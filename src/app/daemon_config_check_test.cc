@@ -75,8 +75,8 @@ TEST(CheckDaemonConfig, WarnsAboutAGroupThisNodeListsOnlyPartOf) {
   DaemonConfig config = config_with(3, 2);
   const IpAddress listed = config.public_addresses[0].address();
   config.groups.file_name = "ip_groups";
-  config.groups.entries.push_back(
-      config::GroupEntry{IpGroup{GroupName("target1"), {{listed, std::nullopt}, {ip("203.0.113.10"), std::nullopt}}}, 4});
+  config.groups.entries.push_back(config::GroupEntry{
+      IpGroup{GroupName("target1"), {{listed, std::nullopt}, {ip("203.0.113.10"), std::nullopt}}}, 4});
   config.groups.entries.push_back(
       config::GroupEntry{IpGroup{GroupName("elsewhere"), {{ip("203.0.113.11"), std::nullopt}}}, 5});
   auto checked = check_daemon_config(config);

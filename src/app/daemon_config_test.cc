@@ -53,11 +53,13 @@ TEST_F(DaemonConfigFiles, ReadsEveryFileTandemConfNames) {
 TEST_F(DaemonConfigFiles, PublicAddressesSharingARoutingTableAreRefusedNamingTheFile) {
   // Ten tables for two networks: hosts 10 and 15 of the first both get table 5000.
   write("public_addresses", "198.51.100.10/24 eth1\n198.51.100.15/24 eth1\n203.0.113.10/24 eth2\n");
-  write_conf("[routing]\ntable_first = 5000\ntable_last = 5009\nnetworks = [\"198.51.100.0/24\", \"203.0.113.0/24\"]\n");
+  write_conf(
+      "[routing]\ntable_first = 5000\ntable_last = 5009\nnetworks = [\"198.51.100.0/24\", \"203.0.113.0/24\"]\n");
   auto config = load({ip("192.0.2.1")});
   ASSERT_FALSE(config.ok());
   EXPECT_EQ(config.error().place, path("public_addresses"));
-  EXPECT_NE(config.error().cause.find("198.51.100.10 and 198.51.100.15 would share routing table 5000"), std::string::npos)
+  EXPECT_NE(config.error().cause.find("198.51.100.10 and 198.51.100.15 would share routing table 5000"),
+            std::string::npos)
       << config.error().message();
 }
 

@@ -89,7 +89,6 @@ void Daemon::answer_admin(std::uint64_t request_id, bool ok, const std::string& 
                             : ctl::reply_error(ctl::ReplyCode::kRefused, message));
 }
 
-
 void Daemon::answer_status(std::uint64_t request_id, const proto::StatusReply& status) {
   auto pending = pending_.extract(request_id);
   if (pending.empty()) return;

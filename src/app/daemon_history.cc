@@ -27,12 +27,9 @@ nlohmann::json run_json(WallTime when, const node::MoveRecord& record) {
                      {"why", move.why}});
   }
   const bool is_run = record.kind == node::MoveRecord::Kind::kTakeoverRun;
-  nlohmann::json json{{"time", utc_text(when)},
-                      {"kind", is_run ? "takeover_run" : "local_failover"},
-                      {"cause", record.cause},
-                      {"ok", record.ok},
-                      {"duration_ms", whole_ms(record.ended - record.started)},
-                      {"moves", moves}};
+  nlohmann::json json{
+      {"time", utc_text(when)}, {"kind", is_run ? "takeover_run" : "local_failover"},     {"cause", record.cause},
+      {"ok", record.ok},        {"duration_ms", whole_ms(record.ended - record.started)}, {"moves", moves}};
   if (is_run) json["run"] = record.run_id;
   return json;
 }
@@ -72,7 +69,8 @@ nlohmann::json DaemonHistory::to_json(std::optional<std::size_t> count) const {
   }
   std::vector<const HookEntry*> entries;
   for (const auto& [key, entry] : hooks_) entries.push_back(&entry);
-  std::sort(entries.begin(), entries.end(), [](const HookEntry* a, const HookEntry* b) { return a->serial < b->serial; });
+  std::sort(entries.begin(), entries.end(),
+            [](const HookEntry* a, const HookEntry* b) { return a->serial < b->serial; });
   nlohmann::json hooks = nlohmann::json::array();
   for (const HookEntry* entry : entries) {
     const sys::HookOutcome& outcome = entry->outcome;

@@ -8,16 +8,16 @@ namespace {
 WallTime at_seconds(int seconds) { return WallTime{} + std::chrono::seconds(1796526000 + seconds); }
 
 node::MoveRecord run(std::uint64_t id) {
-  node::MoveRecord record{node::MoveRecord::Kind::kTakeoverRun, id, kTimeZero, kTimeZero + milliseconds(40),
-                          "a timer", true, {}};
+  node::MoveRecord record{
+      node::MoveRecord::Kind::kTakeoverRun, id, kTimeZero, kTimeZero + milliseconds(40), "a timer", true, {}};
   record.moves.push_back(node::Move{IpPrefix::parse("203.0.113.10/24").value(), GroupName("g1"), std::nullopt,
                                     node::AddressPlace{NodeId(2), InterfaceName("eth2")}, "it was not hosted"});
   return record;
 }
 
 sys::HookOutcome hook(HookEvent event, std::string script, int exit_code) {
-  return sys::HookOutcome{event, std::move(script), sys::ExitStatus{sys::ExitStatus::Kind::kExited, exit_code}, false,
-                          milliseconds(12), {"last words"}};
+  return sys::HookOutcome{event, std::move(script), sys::ExitStatus{sys::ExitStatus::Kind::kExited, exit_code},
+                          false, milliseconds(12),  {"last words"}};
 }
 
 TEST(UtcText, WritesIsoTimeWithMilliseconds) {

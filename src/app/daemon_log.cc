@@ -4,10 +4,14 @@ namespace tandem::app {
 
 spdlog::level::level_enum spdlog_level(sys::LogLevel level) {
   switch (level) {
-    case sys::LogLevel::kDebug: return spdlog::level::debug;
-    case sys::LogLevel::kInfo: return spdlog::level::info;
-    case sys::LogLevel::kWarning: return spdlog::level::warn;
-    case sys::LogLevel::kError: return spdlog::level::err;
+    case sys::LogLevel::kDebug:
+      return spdlog::level::debug;
+    case sys::LogLevel::kInfo:
+      return spdlog::level::info;
+    case sys::LogLevel::kWarning:
+      return spdlog::level::warn;
+    case sys::LogLevel::kError:
+      return spdlog::level::err;
   }
   return spdlog::level::err;
 }

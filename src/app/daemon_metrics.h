@@ -26,10 +26,10 @@ struct MetricsInput {
   bool is_leader = false;
   std::uint64_t epoch = 0;
   bool has_lease = false;
-  NodeFlags flags;                                  // this node's
-  std::map<InterfaceName, LinkState> links;         // this node's public interfaces
-  std::vector<proto::HeldAddress> held;             // what this node holds
-  double start_time_seconds = 0;                    // Unix time of the daemon's start
+  NodeFlags flags;                           // this node's
+  std::map<InterfaceName, LinkState> links;  // this node's public interfaces
+  std::vector<proto::HeldAddress> held;      // what this node holds
+  double start_time_seconds = 0;             // Unix time of the daemon's start
 };
 
 ctl::MetricsReport build_metrics(const MetricsInput& input);

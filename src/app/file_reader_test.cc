@@ -36,7 +36,8 @@ TEST(FileReader, HandsTheResultToTheLoopsThread) {
   std::thread::id job_thread;
   std::thread::id done_thread;
   reader.read<int>(
-      "reading", [&]() -> Result<int> {
+      "reading",
+      [&]() -> Result<int> {
         job_thread = std::this_thread::get_id();
         return 42;
       },
@@ -59,7 +60,8 @@ TEST(FileReader, AReadThatHangsIsReportedAtItsLimitAndItsLateResultDropped) {
   int calls = 0;
   std::optional<Error> error;
   reader.read<int>(
-      "reading ip_groups", [gate]() -> Result<int> {
+      "reading ip_groups",
+      [gate]() -> Result<int> {
         gate->wait();
         return 1;
       },
@@ -87,14 +89,19 @@ TEST(FileReader, RefusesASecondReadWhileOneIsUnderWay) {
   asio::io_context context;
   FileReader reader(context, 10s);
   auto gate = std::make_shared<Gate>();
-  reader.read<int>("first", [gate]() -> Result<int> {
-    gate->wait();
-    return 1;
-  }, [](Result<int>) {});
+  reader.read<int>(
+      "first",
+      [gate]() -> Result<int> {
+        gate->wait();
+        return 1;
+      },
+      [](Result<int>) {});
   std::optional<Error> refused;
-  reader.read<int>("second", []() -> Result<int> { return 2; }, [&](Result<int> result) {
-    if (!result) refused = result.error();
-  });
+  reader.read<int>(
+      "second", []() -> Result<int> { return 2; },
+      [&](Result<int> result) {
+        if (!result) refused = result.error();
+      });
   ASSERT_TRUE(refused.has_value());
   EXPECT_EQ(refused->message(), "second: is already under way");
   gate->open();

@@ -62,8 +62,7 @@ std::set<std::string> write_changes(const HostSettingsPlace& place, const std::v
       failed.insert(change.path);
       continue;
     }
-    log.info("host settings: {} {} -> {} ({})", place.proc.full_path(change.path), change.from, change.to,
-             change.why);
+    log.info("host settings: {} {} -> {} ({})", place.proc.full_path(change.path), change.from, change.to, change.why);
   }
   return failed;
 }
@@ -89,9 +88,10 @@ config::HostSettingsRecord restore(const HostSettingsPlace& place, config::HostS
 
 void warn_wrong(const HostSettingsPlace& place, const config::HostSettingsCheck& check, spdlog::logger& log) {
   for (const auto& change : check.changes) {
-    log.warn("host settings: {} is {}, should be {} ({}); tandemd leaves it, as [network] manage_host_settings "
-             "is false",
-             place.proc.full_path(change.path), change.from, change.to, change.why);
+    log.warn(
+        "host settings: {} is {}, should be {} ({}); tandemd leaves it, as [network] manage_host_settings "
+        "is false",
+        place.proc.full_path(change.path), change.from, change.to, change.why);
   }
 }
 
@@ -108,7 +108,8 @@ void apply_host_settings(const AddressList& addresses, bool is_managed, const Ho
   const auto keep = is_managed ? config::wanted_interface_paths(addresses) : std::set<std::string>{};
   auto record = restore(place, loaded, keep, log, failures);
   auto on_disk = loaded;
-  const auto check = config::check_host_settings(addresses, read_values(place, config::host_setting_paths(addresses), log));
+  const auto check =
+      config::check_host_settings(addresses, read_values(place, config::host_setting_paths(addresses), log));
   for (const auto& problem : check.problems) log.warn("host settings: {}", problem);
   if (!is_managed) {
     warn_wrong(place, check, log);

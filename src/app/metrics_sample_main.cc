@@ -15,8 +15,13 @@ int main() {
   counters.observe(cluster::HookFinished{1, false}, {});
   counters.observe(node::MachineGlance{std::nullopt, false, NodeFlags(), false},
                    node::MachineGlance{NodeId(0), true, NodeFlags(), true});
-  counters.count(node::MoveRecord{node::MoveRecord::Kind::kTakeoverRun, 1, kTimeZero, kTimeZero + milliseconds(250),
-                                  "a timer", true, {node::Move{}}});
+  counters.count(node::MoveRecord{node::MoveRecord::Kind::kTakeoverRun,
+                                  1,
+                                  kTimeZero,
+                                  kTimeZero + milliseconds(250),
+                                  "a timer",
+                                  true,
+                                  {node::Move{}}});
   sys::MeshCounters mesh{3, 2, {{"bad_tag", 1}}};
   app::MetricsInput input{.self = NodeId(0),
                           .statistics = counters.statistics(),

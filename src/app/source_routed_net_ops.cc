@@ -25,11 +25,13 @@ void SourceRoutedNetOps::install(const IpPrefix& prefix, const InterfaceName& in
   const auto route = config::source_route_of(settings_, prefix, interface);
   if (!route) return;
   if (auto installed = routes_.install(*route); !installed) {
-    log_.error("source routing of " + prefix.address.to_string() + " not installed, its replies follow the host's "
-               "routes: " + installed.error().message());
+    log_.error("source routing of " + prefix.address.to_string() +
+               " not installed, its replies follow the host's "
+               "routes: " +
+               installed.error().message());
   } else {
     log_.info("source routing: from " + prefix.address.to_string() + " lookup " + std::to_string(route->table) +
-                    " on " + interface.value());
+              " on " + interface.value());
   }
 }
 

@@ -128,7 +128,8 @@ Result<tandem::lab::UpOptions> up_options(const Globals& globals, const UpArgume
   options.lab.manages_host_settings = !arguments.no_host_settings;
   options.lab.is_routed = arguments.routed;
   options.lab.has_separate_fabrics = arguments.fabrics == "separate";
-  if (!arguments.on_path_loss.empty()) options.lab.on_path_loss = tandem::parse_path_loss_policy(arguments.on_path_loss);
+  if (!arguments.on_path_loss.empty())
+    options.lab.on_path_loss = tandem::parse_path_loss_policy(arguments.on_path_loss);
   for (const auto& tunable : arguments.tunables) {
     auto assignment = tandem::lab::parse_tunable_argument(tunable);
     if (!assignment) return tandem::fail(assignment.error());
@@ -156,14 +157,19 @@ void print_summary(const Lab& lab) {
 
 Verb add_up(CLI::App& tool, const Globals& globals) {
   auto arguments = std::make_shared<UpArguments>();
-  CLI::App* verb = tool.add_subcommand("up", "Build the lab (after removing any lab of the same prefix) and start a tandemd per node.");
+  CLI::App* verb = tool.add_subcommand(
+      "up", "Build the lab (after removing any lab of the same prefix) and start a tandemd per node.");
   verb->add_option("--nodes", arguments->nodes, "Number of nodes")->capture_default_str();
-  verb->add_option("--nics", arguments->nics, "Public interfaces per node (eth1 on switch A, eth2 on B, ...)")->capture_default_str();
-  verb->add_option("--groups", arguments->groups, "Number of IP groups (one IP per public interface each)")->capture_default_str();
+  verb->add_option("--nics", arguments->nics, "Public interfaces per node (eth1 on switch A, eth2 on B, ...)")
+      ->capture_default_str();
+  verb->add_option("--groups", arguments->groups, "Number of IP groups (one IP per public interface each)")
+      ->capture_default_str();
   verb->add_option("--tunable", arguments->tunables, "A tunable of every node, Name=Value (repeatable)");
-  verb->add_option("--tandemd", arguments->tandemd, "The daemon to run (default: tandemd next to tandem-lab, else ../sbin/tandemd)");
+  verb->add_option("--tandemd", arguments->tandemd,
+                   "The daemon to run (default: tandemd next to tandem-lab, else ../sbin/tandemd)");
   verb->add_flag("--no-daemon", arguments->no_daemon, "Build the network and the probe listeners only");
-  verb->add_flag("--ipv6", arguments->ipv6, "Give every group IPv6 addresses too (2001:db8:100::/64, 2001:db8:113::/64)");
+  verb->add_flag("--ipv6", arguments->ipv6,
+                 "Give every group IPv6 addresses too (2001:db8:100::/64, 2001:db8:113::/64)");
   verb->add_flag("--no-host-settings", arguments->no_host_settings,
                  "The daemons leave the nodes' sysctls alone ([network] manage_host_settings = false)");
   verb->add_flag("--routed", arguments->routed,
@@ -176,10 +182,13 @@ Verb add_up(CLI::App& tool, const Globals& globals) {
   verb->add_option("--on-path-loss", arguments->on_path_loss,
                    "The groups' policy when their node loses one of their IPs (ip_groups on-path-loss=): move or stay")
       ->check(CLI::IsMember({"move", "stay"}));
-  verb->add_flag("--iscsi", arguments->iscsi,
-                 "tgtd on every node and examples/iscsi-tgt's hook: one iSCSI target per group (`iscsi-read` reads it)");
-  verb->add_option("--iscsi-hook", arguments->iscsi_hook, "The hook to install with --iscsi (default: the source tree's, else the package's)");
-  verb->add_option("--ready-timeout", arguments->ready_seconds, "Seconds to wait for every public IP to answer")->capture_default_str();
+  verb->add_flag(
+      "--iscsi", arguments->iscsi,
+      "tgtd on every node and examples/iscsi-tgt's hook: one iSCSI target per group (`iscsi-read` reads it)");
+  verb->add_option("--iscsi-hook", arguments->iscsi_hook,
+                   "The hook to install with --iscsi (default: the source tree's, else the package's)");
+  verb->add_option("--ready-timeout", arguments->ready_seconds, "Seconds to wait for every public IP to answer")
+      ->capture_default_str();
   return {verb, [&globals, arguments] {
             auto options = up_options(globals, *arguments);
             if (!options) return failed(options.error());
@@ -195,20 +204,21 @@ Verb add_node_verb(CLI::App& tool, const Globals& globals, const std::string& na
   auto node = std::make_shared<std::string>();
   CLI::App* verb = tool.add_subcommand(name, help);
   verb->add_option("NODE", *node, "n0, n1, ... (or 0, 1, ...)")->required();
-  return {verb, [&globals, node, method] {
-            return with_lab(globals, [&](const Lab& lab) { return (lab.*method)(*node); });
-          }};
+  return {verb,
+          [&globals, node, method] { return with_lab(globals, [&](const Lab& lab) { return (lab.*method)(*node); }); }};
 }
 
 Verb add_kill(CLI::App& tool, const Globals& globals) {
   auto node = std::make_shared<std::string>();
   auto is_alone = std::make_shared<bool>(false);
-  CLI::App* verb = tool.add_subcommand("kill", "Daemon crash: SIGKILL, then `tandemd --release-all` (systemd's ExecStopPost).");
+  CLI::App* verb =
+      tool.add_subcommand("kill", "Daemon crash: SIGKILL, then `tandemd --release-all` (systemd's ExecStopPost).");
   verb->add_option("NODE", *node, "n0, n1, ... (or 0, 1, ...)")->required();
   verb->add_flag("--no-release-all", *is_alone,
                  "SIGKILL alone, as without systemd: the addresses stay until the kernel's serving limit ends");
   return {verb, [&globals, node, is_alone] {
-            return with_lab(globals, [&](const Lab& lab) { return *is_alone ? lab.kill_alone(*node) : lab.kill(*node); });
+            return with_lab(globals,
+                            [&](const Lab& lab) { return *is_alone ? lab.kill_alone(*node) : lab.kill(*node); });
           }};
 }
 
@@ -217,7 +227,9 @@ Verb add_stall(CLI::App& tool, const Globals& globals) {
   auto seconds = std::make_shared<double>(0.0);
   CLI::App* verb = tool.add_subcommand("stall", "A stalled daemon: SIGSTOP of its tandemd, SIGCONT after SECONDS.");
   verb->add_option("NODE", *node, "n0, n1, ... (or 0, 1, ...)")->required();
-  verb->add_option("SECONDS", *seconds, "How long it stays stopped (e.g. 2.7)")->required()->check(CLI::Range(0.0, 3600.0));
+  verb->add_option("SECONDS", *seconds, "How long it stays stopped (e.g. 2.7)")
+      ->required()
+      ->check(CLI::Range(0.0, 3600.0));
   return {verb, [&globals, node, seconds] {
             const auto span = std::chrono::milliseconds(static_cast<std::int64_t>(*seconds * 1000.0));
             return with_lab(globals, [&](const Lab& lab) { return lab.stall(*node, span); });
@@ -227,9 +239,10 @@ Verb add_stall(CLI::App& tool, const Globals& globals) {
 Verb add_nic_verb(CLI::App& tool, const Globals& globals, bool is_up) {
   auto node = std::make_shared<std::string>();
   auto interface = std::make_shared<std::string>();
-  CLI::App* verb = tool.add_subcommand(is_up ? "nic-up" : "nic-down",
-                                       is_up ? "Plug a node's cable back in (its switch port up)."
-                                             : "Pull a node's cable: its switch port goes down, the node sees NO-CARRIER.");
+  CLI::App* verb =
+      tool.add_subcommand(is_up ? "nic-up" : "nic-down",
+                          is_up ? "Plug a node's cable back in (its switch port up)."
+                                : "Pull a node's cable: its switch port goes down, the node sees NO-CARRIER.");
   verb->add_option("NODE", *node, "n0, n1, ...")->required();
   verb->add_option("IFACE", *interface, "eth1, eth2, ... (eth0: the private network)")->required();
   return {verb, [&globals, node, interface, is_up] {
@@ -241,7 +254,8 @@ Verb add_nic_verb(CLI::App& tool, const Globals& globals, bool is_up) {
 
 Verb add_partition(CLI::App& tool, const Globals& globals) {
   auto nodes = std::make_shared<std::vector<std::string>>();
-  CLI::App* verb = tool.add_subcommand("partition", "Cut the listed nodes' private network off from the others' (public links stay up).");
+  CLI::App* verb = tool.add_subcommand(
+      "partition", "Cut the listed nodes' private network off from the others' (public links stay up).");
   verb->add_option("NODE", *nodes, "The nodes on one side")->required();
   return {verb, [&globals, nodes] { return with_lab(globals, [&](const Lab& lab) { return lab.partition(*nodes); }); }};
 }
@@ -249,7 +263,8 @@ Verb add_partition(CLI::App& tool, const Globals& globals) {
 Verb add_deladdr(CLI::App& tool, const Globals& globals) {
   auto node = std::make_shared<std::string>();
   auto address = std::make_shared<std::string>();
-  CLI::App* verb = tool.add_subcommand("deladdr", "Remove a public IP from a node behind its daemon's back (`ip addr del`).");
+  CLI::App* verb =
+      tool.add_subcommand("deladdr", "Remove a public IP from a node behind its daemon's back (`ip addr del`).");
   verb->add_option("NODE", *node, "n0, n1, ...")->required();
   verb->add_option("IP", *address, "the address, e.g. 198.51.100.10")->required();
   return {verb, [&globals, node, address] {
@@ -270,13 +285,15 @@ Verb add_heal(CLI::App& tool, const Globals& globals) {
 }
 
 Verb add_down(CLI::App& tool, const Globals& globals) {
-  CLI::App* verb = tool.add_subcommand("down", "Kill the lab's processes, delete its namespaces and state dir (safe to repeat).");
+  CLI::App* verb =
+      tool.add_subcommand("down", "Kill the lab's processes, delete its namespaces and state dir (safe to repeat).");
   return {verb, [&globals] { return done(Lab::down(globals.prefix, globals.state_root)); }};
 }
 
 Verb add_status(CLI::App& tool, const Globals& globals) {
   auto json = std::make_shared<bool>(false);
-  CLI::App* verb = tool.add_subcommand("status", "Where every public IP is, and every link's state, read from the kernel.");
+  CLI::App* verb =
+      tool.add_subcommand("status", "Where every public IP is, and every link's state, read from the kernel.");
   verb->add_flag("--json", *json, "Print JSON");
   return {verb, [&globals, json] {
             return with_lab(globals, [&](const Lab& lab) -> Result<void> {
@@ -291,7 +308,8 @@ Verb add_status(CLI::App& tool, const Globals& globals) {
 Verb add_exec(CLI::App& tool, const Globals& globals) {
   auto target = std::make_shared<std::string>();
   auto command = std::make_shared<std::vector<std::string>>();
-  CLI::App* verb = tool.add_subcommand("exec", "Run a command in a node's (or the client's) namespace: exec n0 -- ip addr");
+  CLI::App* verb =
+      tool.add_subcommand("exec", "Run a command in a node's (or the client's) namespace: exec n0 -- ip addr");
   verb->add_option("TARGET", *target, "n0, n1, ..., client or sw")->required();
   verb->add_option("COMMAND", *command, "The command, after --")->required();
   return {verb, [&globals, target, command] {
@@ -326,9 +344,11 @@ Verb add_tandem(CLI::App& tool, const Globals& globals) {
 Verb add_demo(CLI::App& tool, const Globals& globals) {
   auto keep = std::make_shared<bool>(false);
   auto tandemd = std::make_shared<std::string>();
-  CLI::App* verb = tool.add_subcommand("demo", "A narrated tour: NIC failure and repair, node crash and return, with failover times.");
+  CLI::App* verb = tool.add_subcommand(
+      "demo", "A narrated tour: NIC failure and repair, node crash and return, with failover times.");
   verb->add_flag("--keep", *keep, "Leave the lab up at the end");
-  verb->add_option("--tandemd", *tandemd, "The daemon to run (default: tandemd next to tandem-lab, else ../sbin/tandemd)");
+  verb->add_option("--tandemd", *tandemd,
+                   "The daemon to run (default: tandemd next to tandem-lab, else ../sbin/tandemd)");
   return {verb, [&globals, keep, tandemd] {
             UpArguments arguments;
             arguments.tandemd = *tandemd;
@@ -371,19 +391,23 @@ int run_iscsi_read(const Globals& globals, const IscsiReadArguments& arguments) 
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   if (auto failure = (*reader)->failure()) return failed(*failure);
-  for (const auto& session : (*reader)->sessions()) std::cout << tandem::lab::iscsi_session_json(session).dump() << "\n";
+  for (const auto& session : (*reader)->sessions())
+    std::cout << tandem::lab::iscsi_session_json(session).dump() << "\n";
   return 0;
 }
 
 Verb add_iscsi_read(CLI::App& tool, const Globals& globals) {
   auto arguments = std::make_shared<IscsiReadArguments>();
-  CLI::App* verb = tool.add_subcommand("iscsi-read", "An iSCSI initiator in the client (lab up --iscsi): a READ every 10 ms through "
-                                                     "each portal of a group's target; a JSON line per outage");
+  CLI::App* verb = tool.add_subcommand("iscsi-read",
+                                       "An iSCSI initiator in the client (lab up --iscsi): a READ every 10 ms through "
+                                       "each portal of a group's target; a JSON line per outage");
   verb->add_option("group", arguments->group, "The IP group whose target to read")->capture_default_str();
   verb->add_option("--seconds", arguments->seconds, "Stop after this long and list the sessions (0: until killed)");
   verb->add_option("--interval-ms", arguments->interval_ms, "A READ per portal every so often")->capture_default_str();
-  verb->add_option("--login-timeout-ms", arguments->login_timeout_ms, "A login slower than this is an error")->capture_default_str();
-  verb->add_option("--command-timeout-ms", arguments->command_timeout_ms, "A READ slower than this is an error")->capture_default_str();
+  verb->add_option("--login-timeout-ms", arguments->login_timeout_ms, "A login slower than this is an error")
+      ->capture_default_str();
+  verb->add_option("--command-timeout-ms", arguments->command_timeout_ms, "A READ slower than this is an error")
+      ->capture_default_str();
   return {verb, [&globals, arguments] { return run_iscsi_read(globals, *arguments); }};
 }
 
@@ -443,9 +467,10 @@ Verb add_probe(CLI::App& tool) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App tool{"tandem-lab: a Tandem cluster on one machine, built from network namespaces.\n"
-                "Nodes n0.. have eth0 (private) and eth1..ethK (public: eth1 on switch A, eth2 on\n"
-                "switch B, joined); a client on switch A probes every public IP."};
+  CLI::App tool{
+      "tandem-lab: a Tandem cluster on one machine, built from network namespaces.\n"
+      "Nodes n0.. have eth0 (private) and eth1..ethK (public: eth1 on switch A, eth2 on\n"
+      "switch B, joined); a client on switch A probes every public IP."};
   Globals globals;
   tool.add_option("--prefix", globals.prefix, "Names of the lab's namespaces and of its state dir /run/PREFIX")
       ->capture_default_str();
@@ -458,8 +483,10 @@ int main(int argc, char** argv) {
       add_status(tool, globals),
       add_nic_verb(tool, globals, false),
       add_nic_verb(tool, globals, true),
-      add_node_verb(tool, globals, "crash", "Power loss: all the node's links down, then SIGKILL of its tandemd.", &Lab::crash),
-      add_node_verb(tool, globals, "restart", "Power back: public addresses flushed, links up, tandemd started.", &Lab::restart),
+      add_node_verb(tool, globals, "crash", "Power loss: all the node's links down, then SIGKILL of its tandemd.",
+                    &Lab::crash),
+      add_node_verb(tool, globals, "restart", "Power back: public addresses flushed, links up, tandemd started.",
+                    &Lab::restart),
       add_kill(tool, globals),
       add_stall(tool, globals),
       add_node_verb(tool, globals, "start", "Start a node's tandemd again.", &Lab::start),

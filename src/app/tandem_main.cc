@@ -71,8 +71,7 @@ Command add_alloc_command(CLI::App& tool) {
   auto file = std::make_shared<std::string>("-");
   CLI::App* command = tool.add_subcommand(
       "alloc", "Show where the allocation engine puts every public IP of a cluster state given as JSON.");
-  command->add_option("FILE", *file, "The cluster state, as JSON; '-' or none: standard input.")
-      ->type_name("");
+  command->add_option("FILE", *file, "The cluster state, as JSON; '-' or none: standard input.")->type_name("");
   command->footer(
       "The state (only \"nodes\" is required; unknown keys are errors):\n"
       "  {\"tunables\": {\"IPAllocAlgorithm\": \"lcp2\", \"NoIPFailback\": 0, ...},\n"
@@ -153,9 +152,10 @@ Command add_control_command(CLI::App& tool, const tandem::ctl::VerbSpec& spec,
   }
   CLI::Option* node_option = nullptr;
   if (spec.takes_node) {
-    const std::string help = spec.name == "ip"        ? "The node to show (a PNN, or all)."
-                             : spec.name == "history" ? "How many takeover runs and failovers to show (default: all kept)."
-                                                      : "The node (PNN); default: this node.";
+    const std::string help = spec.name == "ip" ? "The node to show (a PNN, or all)."
+                             : spec.name == "history"
+                                 ? "How many takeover runs and failovers to show (default: all kept)."
+                                 : "The node (PNN); default: this node.";
     node_option = command->add_option(spec.name == "history" ? "-n,--count" : "-n,--node", *node, help);
   }
   if (spec.takes_verbose) command->add_flag("-v,--verbose", call->is_verbose, "Show more on each line.");
@@ -163,8 +163,8 @@ Command add_control_command(CLI::App& tool, const tandem::ctl::VerbSpec& spec,
                    tandem::ctl::CliCall given = *call;
                    if (node_option != nullptr && node_option->count() > 0) given.node = *node;
                    given.wants_json = options->wants_json;
-                   return tandem::ctl::run_control(
-                       given, [&](const std::string& line) { return ask_daemon(*options, line); });
+                   return tandem::ctl::run_control(given,
+                                                   [&](const std::string& line) { return ask_daemon(*options, line); });
                  }};
 }
 
@@ -212,8 +212,9 @@ int main(int argc, char** argv) {
   CLI::App tool("Control and inspect a Tandem cluster.", "tandem");
   tool.require_subcommand(1);
   tool.fallthrough();  // the options below may also follow the command
-  tool.footer("Run 'tandem COMMAND --help' for what a command reads and prints.\n"
-              "Exit status: 0 done; 1 refused or failed; 2 usage; 3 no daemon (or not root); 4 timeout.");
+  tool.footer(
+      "Run 'tandem COMMAND --help' for what a command reads and prints.\n"
+      "Exit status: 0 done; 1 refused or failed; 2 usage; 3 no daemon (or not root); 4 timeout.");
   auto control_options = std::make_shared<ControlOptions>();
   add_control_options(tool, *control_options);
   std::vector<Command> commands = {

@@ -56,8 +56,8 @@ std::string replay_line(const Arguments& a, std::uint64_t seed) {
   line << "tandem-sim --seed " << seed << " --nodes " << a.nodes << " --nics " << a.interfaces << " --groups "
        << a.groups << " --group-size " << a.group_size << " --sim-seconds " << a.sim_seconds << " --drift "
        << a.drift_percent << " --loss " << a.loss << (a.no_lock ? " --no-lock" : "") << (a.no_wire ? " --no-wire" : "")
-       << (a.no_planned_stops ? " --no-planned-stops" : "") << (a.no_stalls ? " --no-stalls" : "") << " --fabrics " << a.fabrics << " --on-path-loss "
-       << a.on_path_loss << " --trace";
+       << (a.no_planned_stops ? " --no-planned-stops" : "") << (a.no_stalls ? " --no-stalls" : "") << " --fabrics "
+       << a.fabrics << " --on-path-loss " << a.on_path_loss << " --trace";
   return line.str();
 }
 
@@ -122,8 +122,9 @@ int main(int argc, char** argv) {
   app.add_flag("--no-wire", a.no_wire, "skip the encode/decode round trip of every message");
   app.add_flag("--no-planned-stops", a.no_planned_stops,
                "no planned stops (SIGTERM) among the faults: the fault schedule of earlier versions");
-  app.add_flag("--no-stalls", a.no_stalls,
-               "no stalled daemons (SIGSTOP) and no kills without clean-up among the faults: the schedule of earlier versions");
+  app.add_flag(
+      "--no-stalls", a.no_stalls,
+      "no stalled daemons (SIGSTOP) and no kills without clean-up among the faults: the schedule of earlier versions");
   app.add_option("--fabrics", a.fabrics,
                  "joined: every address may use every interface; separate: address j of a group on interface "
                  "j mod K only, as on two isolated storage fabrics")
@@ -152,8 +153,8 @@ int main(int argc, char** argv) {
     violations += outcome.violations.size();
     if (!outcome.violations.empty()) report(a, outcome, a.trace);
     if (outcome.spin_ticks > 0) {
-      std::cout << "warning: seed " << outcome.seed << ": " << outcome.spin_ticks << " busy-loop Ticks, first: "
-                << outcome.first_spin << "\n";
+      std::cout << "warning: seed " << outcome.seed << ": " << outcome.spin_ticks
+                << " busy-loop Ticks, first: " << outcome.first_spin << "\n";
     }
     interface_failovers.insert(interface_failovers.end(), outcome.interface_failovers.begin(),
                                outcome.interface_failovers.end());
@@ -166,7 +167,7 @@ int main(int argc, char** argv) {
   std::snprintf(rate, sizeof rate, "%.3g", static_cast<double>(count) / (wall > 0 ? wall : 1e-9));
   std::cout << "summary: seeds=" << count << " violations=" << violations << " nic_failover_ms "
             << percentiles(interface_failovers) << " node_failover_ms " << percentiles(node_failovers)
-            << " planned_stop_ms " << percentiles(stop_failovers)
-            << " seeds_per_second=" << rate << " largest_cluster=" << a.nodes << std::endl;
+            << " planned_stop_ms " << percentiles(stop_failovers) << " seeds_per_second=" << rate
+            << " largest_cluster=" << a.nodes << std::endl;
   return violations == 0 ? 0 : 1;
 }

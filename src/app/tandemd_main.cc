@@ -58,15 +58,15 @@ tandem::Result<DaemonConfig> load(const std::string& path) {
 // systemd's ExecStopPost: whatever state the daemon died in, no public address stays, and
 // the host settings it changed are as they were before it started.
 int release_all(const DaemonConfig& config, spdlog::logger& log) {
-  tandem::sys::NetlinkNetOps net(
-      config.public_interfaces(),
-      tandem::sys::Logger([&log](tandem::sys::LogLevel level, std::string_view line) {
-        log.log(tandem::app::spdlog_level(level), "{}", line);
-      }));
+  tandem::sys::NetlinkNetOps net(config.public_interfaces(),
+                                 tandem::sys::Logger([&log](tandem::sys::LogLevel level, std::string_view line) {
+                                   log.log(tandem::app::spdlog_level(level), "{}", line);
+                                 }));
   int failures = 0;
   for (const auto& held : net.list_addresses()) {
-    const bool is_managed = std::any_of(config.public_addresses.begin(), config.public_addresses.end(),
-                                        [&](const tandem::PublicAddress& a) { return a.prefix.address == held.prefix.address; });
+    const bool is_managed =
+        std::any_of(config.public_addresses.begin(), config.public_addresses.end(),
+                    [&](const tandem::PublicAddress& a) { return a.prefix.address == held.prefix.address; });
     if (!is_managed) continue;
     if (auto done = net.remove_address(held.prefix, held.interface); !done) {
       log.error("release-all: {}", done.error().message());

@@ -9,9 +9,9 @@ namespace tandem::detail {
 [[noreturn]] void check_failed(const char* expression, const char* file, int line);
 }  // namespace tandem::detail
 
-#define TANDEM_CHECK(expression)                                           \
-  do {                                                                     \
-    if (!(expression)) [[unlikely]] {                                      \
-      ::tandem::detail::check_failed(#expression, __FILE__, __LINE__);     \
-    }                                                                      \
+#define TANDEM_CHECK(expression)                                       \
+  do {                                                                 \
+    if (!(expression)) [[unlikely]] {                                  \
+      ::tandem::detail::check_failed(#expression, __FILE__, __LINE__); \
+    }                                                                  \
   } while (false)

@@ -17,15 +17,13 @@ struct Failure {
   Error error;
 };
 
-inline Failure fail(std::string place, std::string cause) {
-  return Failure{Error{std::move(place), std::move(cause)}};
-}
+inline Failure fail(std::string place, std::string cause) { return Failure{Error{std::move(place), std::move(cause)}}; }
 inline Failure fail(Error error) { return Failure{std::move(error)}; }
 
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : state_(std::move(value)) {}                  // NOLINT: implicit by design
   Result(Failure failure) : state_(std::move(failure.error)) {}  // NOLINT
 
   bool ok() const { return state_.index() == 0; }

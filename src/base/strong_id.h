@@ -24,9 +24,7 @@ class StrongId {
   friend constexpr auto operator<=>(const StrongId&, const StrongId&) = default;
   friend constexpr bool operator==(const StrongId&, const StrongId&) = default;
 
-  friend std::ostream& operator<<(std::ostream& out, const StrongId& id) {
-    return out << id.value_;
-  }
+  friend std::ostream& operator<<(std::ostream& out, const StrongId& id) { return out << id.value_; }
 
  private:
   T value_{};
@@ -36,7 +34,5 @@ class StrongId {
 
 template <typename Tag, typename T>
 struct std::hash<tandem::StrongId<Tag, T>> {
-  std::size_t operator()(const tandem::StrongId<Tag, T>& id) const noexcept {
-    return std::hash<T>{}(id.value());
-  }
+  std::size_t operator()(const tandem::StrongId<Tag, T>& id) const noexcept { return std::hash<T>{}(id.value()); }
 };

@@ -22,7 +22,10 @@ TEST(UniqueFd, OwnsNothingByDefault) {
 TEST(UniqueFd, ClosesItsFdWhenDestroyed) {
   int raw = open_null();
   ASSERT_GE(raw, 0);
-  { UniqueFd fd(raw); EXPECT_TRUE(fd.is_valid()); }
+  {
+    UniqueFd fd(raw);
+    EXPECT_TRUE(fd.is_valid());
+  }
   EXPECT_FALSE(is_open(raw));
 }
 

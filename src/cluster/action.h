@@ -92,7 +92,7 @@ struct Log {
 // held() still lists then (only when the stop was cut short) is the daemon's to remove.
 struct ShutdownDone {};
 
-using Action = std::variant<SendMessage, AddAddress, RemoveAddress, Announce, LimitServing, RunHook, TryLock, ReleaseLock,
-                            ReplyAdmin, ReplyStatus, Log, ShutdownDone>;
+using Action = std::variant<SendMessage, AddAddress, RemoveAddress, Announce, LimitServing, RunHook, TryLock,
+                            ReleaseLock, ReplyAdmin, ReplyStatus, Log, ShutdownDone>;
 
 }  // namespace tandem::cluster

@@ -36,8 +36,8 @@ AddressDrift find_drift(const std::vector<proto::HeldAddress>& held, const Addre
 
 // How often this node repaired its kernel's addresses since it started (for the counters).
 struct AddressRepairs {
-  std::uint64_t restored = 0;          // missing addresses added again
-  std::uint64_t foreign_removed = 0;   // foreign public addresses removed
+  std::uint64_t restored = 0;         // missing addresses added again
+  std::uint64_t foreign_removed = 0;  // foreign public addresses removed
 
   friend bool operator==(const AddressRepairs&, const AddressRepairs&) = default;
 };

@@ -53,9 +53,15 @@ void NodeMachine::State::on_order(NodeId from, const proto::TakeoverOrder& order
   if (executor.is_under_way(from, order.epoch, order.run_id, order.kind)) return;
   OrderInProgress progress{from, order.epoch, order.run_id, order.kind, {}, {}, {}, {}};
   switch (order.kind) {
-    case TakeoverKind::kRelease: carry_out_release(progress, order.items); break;
-    case TakeoverKind::kTake: carry_out_take(progress, order.items); break;
-    case TakeoverKind::kUpdate: carry_out_update(progress, order.items); break;
+    case TakeoverKind::kRelease:
+      carry_out_release(progress, order.items);
+      break;
+    case TakeoverKind::kTake:
+      carry_out_take(progress, order.items);
+      break;
+    case TakeoverKind::kUpdate:
+      carry_out_update(progress, order.items);
+      break;
     case TakeoverKind::kIpReallocated:
       if (!shutting_down()) run_hook(HookEvent::kIpReallocated, {});
       return;
@@ -81,11 +87,13 @@ void NodeMachine::State::carry_out_release(OrderInProgress& order, const std::ve
 
 void NodeMachine::State::carry_out_take(OrderInProgress& order, const std::vector<TakeoverItem>& items) {
   if (shutting_down()) {
-    for (const auto& item : items) order.failures.push_back({item.prefix.address, proto::FailureCause::kShuttingDown, std::string(kShuttingDown)});
+    for (const auto& item : items)
+      order.failures.push_back({item.prefix.address, proto::FailureCause::kShuttingDown, std::string(kShuttingDown)});
     return;
   }
   if (!has_lease() || banned_until || admin_stopped) {
-    for (const auto& item : items) order.failures.push_back({item.prefix.address, proto::FailureCause::kNoLease, std::string(kNoLease)});
+    for (const auto& item : items)
+      order.failures.push_back({item.prefix.address, proto::FailureCause::kNoLease, std::string(kNoLease)});
     return;
   }
   std::set<GroupName> groups;
@@ -98,9 +106,8 @@ void NodeMachine::State::carry_out_take(OrderInProgress& order, const std::vecto
   // arrives on distinct interfaces at once. The leader's next allocation agrees.
   const Assignment local = local_choice(items);
   for (const auto& item : items) {
-    const auto entry = std::find_if(held.begin(), held.end(), [&](const HeldAddress& h) {
-      return h.prefix.address == item.prefix.address;
-    });
+    const auto entry = std::find_if(held.begin(), held.end(),
+                                    [&](const HeldAddress& h) { return h.prefix.address == item.prefix.address; });
     InterfaceName interface = item.interface;
     if (entry != held.end()) {
       interface = entry->interface;  // taken again: it stays where it is
@@ -166,7 +173,8 @@ void NodeMachine::State::finish_orders() {
     // the leader must assume), so only takes advance what the reports say was applied: a
     // release of the same run must not vouch for the take that follows it.
     if (order.kind == TakeoverKind::kTake) executor.record_applied(order.epoch, order.run_id);
-    send(order.leader, proto::TakeoverAck{order.epoch, order.run_id, order.kind, order.failures.empty(), order.failures});
+    send(order.leader,
+         proto::TakeoverAck{order.epoch, order.run_id, order.kind, order.failures.empty(), order.failures});
     orders.pop_front();
     send_report();
   }

@@ -17,7 +17,7 @@ class Health {
  public:
   enum class Due : std::uint8_t { kNothing, kStartup, kMonitor };
   enum class Outcome : std::uint8_t {
-    kNotOurs,         // the hook was neither startup nor monitor
+    kNotOurs,  // the hook was neither startup nor monitor
     kStartupPassed,
     kStartupFailed,
     kMonitorChanged,  // monitor_passes() changed

@@ -76,8 +76,8 @@ void NodeMachine::State::on_report(NodeId from, const proto::StateReport& report
   lead.report_incarnation[from] = incarnation;
   // Reports can overtake each other: one that has seen fewer orders is older, and so is
   // one sent before a planned stop that was already reported (a life never leaves it).
-  if (it != lead.reports.end() &&
-      std::tie(report.applied_epoch, report.applied_run_id) < std::tie(it->second.applied_epoch, it->second.applied_run_id)) {
+  if (it != lead.reports.end() && std::tie(report.applied_epoch, report.applied_run_id) <
+                                      std::tie(it->second.applied_epoch, it->second.applied_run_id)) {
     return;
   }
   if (it != lead.reports.end() && it->second.shutting_down && !report.shutting_down) return;
@@ -162,7 +162,8 @@ ClusterView NodeMachine::State::leader_view(const Leader& lead) const {
       entry.links = it->second.links;
       entry.addresses = std::make_shared<AddressList>(it->second.addresses);
     }
-    if (node != config.self && !membership.is_alive(node, now)) entry.flags = entry.flags.with(NodeFlags::kDisconnected);
+    if (node != config.self && !membership.is_alive(node, now))
+      entry.flags = entry.flags.with(NodeFlags::kDisconnected);
     if (lead.bans.is_banned(node)) entry.flags = entry.flags.with(NodeFlags::kBanned);
     view.nodes.push_back(std::move(entry));
   }
@@ -184,7 +185,8 @@ void NodeMachine::State::gather_holdings(const Leader& lead, PlanInput& input) c
     auto it = input.prefixes.find(prefix.address);
     return HeldAddress{it != input.prefixes.end() ? it->second : prefix, interface};
   };
-  for (const auto& entry : reported_held()) input.held[config.self].push_back(with_prefix(entry.prefix, entry.interface));
+  for (const auto& entry : reported_held())
+    input.held[config.self].push_back(with_prefix(entry.prefix, entry.interface));
   for (const auto& [node, report] : lead.reports) {
     if (node == config.self || !may_hold(lead, node)) continue;
     for (const auto& entry : report.held) input.held[node].push_back(with_prefix(entry.prefix, entry.interface));
@@ -205,7 +207,8 @@ static Assignment current_of(const PlanInput& input) {
   for (const auto* holdings : {&input.held, &input.maybe_held}) {
     for (const auto& [node, entries] : *holdings) {
       for (const auto& entry : entries) {
-        current.try_emplace(entry.prefix.address, IpAssignment{entry.prefix.address, Placement{node, entry.interface}, ""});
+        current.try_emplace(entry.prefix.address,
+                            IpAssignment{entry.prefix.address, Placement{node, entry.interface}, ""});
       }
     }
   }
@@ -291,7 +294,8 @@ void NodeMachine::State::send_phase_orders(Leader& lead, bool only_waiting) {
 
 void NodeMachine::State::on_ack(NodeId from, const proto::TakeoverAck& ack) {
   Leader* leading = lead();
-  if (leading == nullptr || !leading->runs.run() || ack.epoch != epoch() || ack.run_id != leading->runs.run()->id) return;
+  if (leading == nullptr || !leading->runs.run() || ack.epoch != epoch() || ack.run_id != leading->runs.run()->id)
+    return;
   Leader& lead = *leading;
   TakeoverRun& run = *lead.runs.run();
   const bool is_current_phase = (run.phase == TakeoverRun::Phase::kRelease) == (ack.kind == TakeoverKind::kRelease);
@@ -303,13 +307,13 @@ void NodeMachine::State::on_ack(NodeId from, const proto::TakeoverAck& ack) {
     // misbehaviour: no ban credit.
     // Decided by the failures' causes, never their text.
     auto only = [&](auto is_cause) {
-      return !ack.failures.empty() && std::all_of(ack.failures.begin(), ack.failures.end(), [&](const auto& f) {
-        return is_cause(f.cause);
-      });
+      return !ack.failures.empty() &&
+             std::all_of(ack.failures.begin(), ack.failures.end(), [&](const auto& f) { return is_cause(f.cause); });
     };
     const bool is_stop = only([](proto::FailureCause cause) { return cause == proto::FailureCause::kShuttingDown; });
     const bool lacks_lease = is_stop || only(proto::is_no_misbehaviour);
-    if (!lacks_lease) give_ban_credit(lead, from, ack.failures.empty() ? "a takeover step failed" : ack.failures.front().reason);
+    if (!lacks_lease)
+      give_ban_credit(lead, from, ack.failures.empty() ? "a takeover step failed" : ack.failures.front().reason);
     if (!is_stop) run.retry_soon = false;
   }
   if (!run.waiting.empty()) return;
@@ -333,7 +337,8 @@ void NodeMachine::State::end_run(Leader& lead, bool ok) {
           RunMilestone{ok ? RunMilestone::Kind::kDone : RunMilestone::Kind::kFailed, run.id});
   if (ok) {
     for (NodeId node : membership.nodes()) {
-      if (membership.is_alive(node, now)) send(node, proto::TakeoverOrder{epoch(), run.id, TakeoverKind::kIpReallocated, {}});
+      if (membership.is_alive(node, now))
+        send(node, proto::TakeoverOrder{epoch(), run.id, TakeoverKind::kIpReallocated, {}});
     }
   }
   for (const auto& [origin, id] : lead.runs.take_replies()) {
@@ -346,12 +351,13 @@ void NodeMachine::State::end_run(Leader& lead, bool ok) {
 void NodeMachine::State::give_ban_credit(Leader& lead, NodeId node, const std::string& why) {
   const std::uint32_t credits = lead.bans.add_credit(node);
   log(Log::Level::kWarning, "node " + std::to_string(node.value()) + ": " + why + " (ban credit " +
-                                std::to_string(credits) + " of " + std::to_string(config.tunables.ban_credits_max) + ")");
+                                std::to_string(credits) + " of " + std::to_string(config.tunables.ban_credits_max) +
+                                ")");
   if (credits < config.tunables.ban_credits_max || node == config.self) return;
   lead.bans.ban(node, now + std::chrono::seconds(config.tunables.ban_period_s));
   send(node, proto::AdminRequest{0, proto::Ban{node, config.tunables.ban_period_s}});
-  log(Log::Level::kWarning, "banned node " + std::to_string(node.value()) + " for " +
-                                std::to_string(config.tunables.ban_period_s) + " s");
+  log(Log::Level::kWarning,
+      "banned node " + std::to_string(node.value()) + " for " + std::to_string(config.tunables.ban_period_s) + " s");
 }
 
 void NodeMachine::State::leader_admin(NodeId from, const proto::AdminRequest& request) {
@@ -439,7 +445,8 @@ std::optional<std::string> NodeMachine::State::refuse_move(const Leader& lead, c
     if (candidate.pnn == target) node = &candidate;
   }
   if (node == nullptr) return "no node " + std::to_string(target.value());
-  if (node->flags.is_inactive() || node->flags.is_disabled()) return "node " + std::to_string(target.value()) + " cannot host IPs now";
+  if (node->flags.is_inactive() || node->flags.is_disabled())
+    return "node " + std::to_string(target.value()) + " cannot host IPs now";
   const bool lists = std::any_of(node->addresses->begin(), node->addresses->end(),
                                  [&](const PublicAddress& a) { return a.address() == member; });
   if (!lists) return "node " + std::to_string(target.value()) + " cannot host " + member.to_string();

@@ -50,7 +50,7 @@ struct Leader {
   TakeoverDriver runs;
   std::map<NodeId, proto::StateReport> reports;        // this epoch's, newest applied run wins
   std::map<NodeId, std::uint64_t> report_incarnation;  // the node's life each report is from (0: not heard yet)
-  std::set<NodeId> alive;   // as of the last step: a change wants a run
+  std::set<NodeId> alive;                              // as of the last step: a change wants a run
   std::set<NodeId> frozen;
   Bans bans;
   // Takes sent whose effect a later report has not confirmed yet: the node may hold them.

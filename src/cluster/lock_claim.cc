@@ -11,10 +11,16 @@ void LockClaim::start_try() {
 
 void LockClaim::on_result(LockState state) {
   switch (state) {
-    case LockState::kHeld: phase_ = Phase::kHeld; return;
+    case LockState::kHeld:
+      phase_ = Phase::kHeld;
+      return;
     // A contended answer ends a pending request; it says nothing of a lock already held.
-    case LockState::kContended: phase_ = phase_ == Phase::kHeld ? Phase::kHeld : Phase::kFree; return;
-    case LockState::kLost: phase_ = Phase::kFree; return;
+    case LockState::kContended:
+      phase_ = phase_ == Phase::kHeld ? Phase::kHeld : Phase::kFree;
+      return;
+    case LockState::kLost:
+      phase_ = Phase::kFree;
+      return;
   }
 }
 

@@ -13,12 +13,12 @@ namespace tandem::cluster {
 
 struct NodeConfig {
   NodeId self;
-  std::vector<NodeId> nodes;        // every configured node that is not deleted, with self
-  AddressList public_addresses;     // this node's own public_addresses
-  std::vector<IpGroup> groups;      // the cluster-wide ip_groups
+  std::vector<NodeId> nodes;     // every configured node that is not deleted, with self
+  AddressList public_addresses;  // this node's own public_addresses
+  std::vector<IpGroup> groups;   // the cluster-wide ip_groups
   Tunables tunables;
-  bool has_cluster_lock = true;     // false: leadership by majority vote alone
-  std::uint64_t random_seed = 0;    // election jitter; the only randomness, and an input
+  bool has_cluster_lock = true;   // false: leadership by majority vote alone
+  std::uint64_t random_seed = 0;  // election jitter; the only randomness, and an input
 };
 
 }  // namespace tandem::cluster

@@ -142,7 +142,8 @@ void NodeMachine::State::adopt_epoch(std::uint64_t seen, std::optional<NodeId> c
   }
   // Another node claims the epoch we lead: it won the lock just before us and lost it, or
   // we both counted ourselves winners. Neither may go on leading it: a new epoch settles it.
-  if (is_claim && lead()) step_down("node " + std::to_string(from.value()) + " claims epoch " + std::to_string(epoch()) + " too");
+  if (is_claim && lead())
+    step_down("node " + std::to_string(from.value()) + " claims epoch " + std::to_string(epoch()) + " too");
   if (is_claim && leader() != from) {
     leadership.follow(from, now);
     log(Log::Level::kInfo, "following leader " + std::to_string(from.value()) + " in epoch " + std::to_string(epoch()));
@@ -187,14 +188,18 @@ void NodeMachine::State::on_hook(const HookFinished& done) {
       log(Log::Level::kError, "startup hook failed: the node stays UNHEALTHY and retries it");
       send_report();
       return;
-    case Health::Outcome::kStartupPassed: send_report(); return;
+    case Health::Outcome::kStartupPassed:
+      send_report();
+      return;
     case Health::Outcome::kMonitorChanged:
       log(done.ok ? Log::Level::kInfo : Log::Level::kWarning,
           done.ok ? "monitor passes: node is healthy" : "monitor fails: node is UNHEALTHY");
       send_report();
       return;
-    case Health::Outcome::kMonitorSame: return;
-    case Health::Outcome::kNotOurs: break;
+    case Health::Outcome::kMonitorSame:
+      return;
+    case Health::Outcome::kNotOurs:
+      break;
   }
   (void)executor.on_hook(done.id, done.ok);
   finish_orders();
@@ -351,8 +356,11 @@ void NodeMachine::State::step_down(const std::string& why) {
 void NodeMachine::State::run_monitor() {
   if (shutting_down()) return;
   switch (health.due(now)) {
-    case Health::Due::kNothing: return;
-    case Health::Due::kStartup: health.startup_started(run_hook(HookEvent::kStartup, {})); return;
+    case Health::Due::kNothing:
+      return;
+    case Health::Due::kStartup:
+      health.startup_started(run_hook(HookEvent::kStartup, {}));
+      return;
     case Health::Due::kMonitor:
       health.monitor_started(run_hook(HookEvent::kMonitor, {}), now, monitor_interval());
       return;
@@ -388,9 +396,8 @@ void NodeMachine::State::send_report() {
 std::vector<HeldAddress> NodeMachine::State::reported_held() const {
   std::vector<HeldAddress> all = held;
   for (const auto& [hook, entry] : stop.releasing()) {
-    const bool is_listed = std::any_of(all.begin(), all.end(), [&](const HeldAddress& h) {
-      return h.prefix.address == entry.prefix.address;
-    });
+    const bool is_listed = std::any_of(all.begin(), all.end(),
+                                       [&](const HeldAddress& h) { return h.prefix.address == entry.prefix.address; });
     if (!is_listed) all.push_back(entry);
   }
   return all;
@@ -441,8 +448,8 @@ void NodeMachine::State::relocate_locally() {
   for (auto& entry : held) {
     const auto placement = result.placement_of(entry.prefix.address);
     if (!placement || placement->interface == entry.interface) continue;  // no up interface: keep it for the leader
-    log(Log::Level::kInfo, "moved " + text_of(entry.prefix) + " from " + entry.interface.value() + " to " +
-                               placement->interface.value());
+    log(Log::Level::kInfo,
+        "moved " + text_of(entry.prefix) + " from " + entry.interface.value() + " to " + placement->interface.value());
     move_held(entry, placement->interface);
   }
 }
@@ -459,7 +466,8 @@ Assignment NodeMachine::State::local_choice(const std::vector<TakeoverItem>& tak
   std::vector<IpAssignment> current;
   for (const auto& entry : held) current.push_back({entry.prefix.address, Placement{config.self, entry.interface}, ""});
   for (const auto& item : taking) {
-    const bool is_held = std::any_of(held.begin(), held.end(), [&](const HeldAddress& h) { return h.prefix.address == item.prefix.address; });
+    const bool is_held = std::any_of(held.begin(), held.end(),
+                                     [&](const HeldAddress& h) { return h.prefix.address == item.prefix.address; });
     if (!is_held) current.push_back({item.prefix.address, Placement{config.self, item.interface}, ""});
   }
   return alloc::allocate(view, tunables, Assignment(std::move(current)));
@@ -526,49 +534,48 @@ void NodeMachine::State::on_admin(NodeId from, const proto::AdminRequest& reques
 
 std::optional<std::string> NodeMachine::State::carry_out(const proto::AdminCommand& command) {
   using Refusal = std::optional<std::string>;
-  return std::visit(
-      Overloaded{
-          [&](const proto::Disable&) -> Refusal {
-            admin_disabled = true;
-            return std::nullopt;
-          },
-          [&](const proto::Enable&) -> Refusal {
-            admin_disabled = false;
-            return std::nullopt;
-          },
-          [&](const proto::Stop&) -> Refusal {
-            admin_stopped = true;
-            release_all("stopped by the administrator");
-            return std::nullopt;
-          },
-          [&](const proto::Continue&) -> Refusal {
-            admin_stopped = false;
-            return std::nullopt;
-          },
-          [&](const proto::Ban& ban) -> Refusal {
-            banned_until = now + std::chrono::seconds(ban.seconds);
-            if (lead()) step_down("banned");
-            release_all("banned");
-            return std::nullopt;
-          },
-          [&](const proto::Unban& unban) -> Refusal {
-            banned_until.reset();
-            if (const auto the_leader = leader(); the_leader && *the_leader != config.self) {
-              send(*the_leader, proto::AdminRequest{0, unban});  // the leader lifts its ban too
-            }
-            return std::nullopt;
-          },
-          [&](const proto::SetInterfaceLink& set) -> Refusal {
-            if (!links.contains(set.interface)) return "no such interface on this node";
-            on_link(LinkChanged{set.interface, set.link});
-            return std::nullopt;
-          },
-          [](const proto::ClusterCommand auto&) -> Refusal {
-            TANDEM_CHECK(false);  // on_admin sends it to the leader (proto::acts_on_node)
-            return std::nullopt;
-          },
-      },
-      command);
+  return std::visit(Overloaded{
+                        [&](const proto::Disable&) -> Refusal {
+                          admin_disabled = true;
+                          return std::nullopt;
+                        },
+                        [&](const proto::Enable&) -> Refusal {
+                          admin_disabled = false;
+                          return std::nullopt;
+                        },
+                        [&](const proto::Stop&) -> Refusal {
+                          admin_stopped = true;
+                          release_all("stopped by the administrator");
+                          return std::nullopt;
+                        },
+                        [&](const proto::Continue&) -> Refusal {
+                          admin_stopped = false;
+                          return std::nullopt;
+                        },
+                        [&](const proto::Ban& ban) -> Refusal {
+                          banned_until = now + std::chrono::seconds(ban.seconds);
+                          if (lead()) step_down("banned");
+                          release_all("banned");
+                          return std::nullopt;
+                        },
+                        [&](const proto::Unban& unban) -> Refusal {
+                          banned_until.reset();
+                          if (const auto the_leader = leader(); the_leader && *the_leader != config.self) {
+                            send(*the_leader, proto::AdminRequest{0, unban});  // the leader lifts its ban too
+                          }
+                          return std::nullopt;
+                        },
+                        [&](const proto::SetInterfaceLink& set) -> Refusal {
+                          if (!links.contains(set.interface)) return "no such interface on this node";
+                          on_link(LinkChanged{set.interface, set.link});
+                          return std::nullopt;
+                        },
+                        [](const proto::ClusterCommand auto&) -> Refusal {
+                          TANDEM_CHECK(false);  // on_admin sends it to the leader (proto::acts_on_node)
+                          return std::nullopt;
+                        },
+                    },
+                    command);
 }
 
 void NodeMachine::State::on_admin_reply(const proto::AdminReply& reply) {
@@ -629,7 +636,8 @@ void NodeMachine::State::expire_status_questions() {
 // This node in full, and every other configured node as membership knows it.
 proto::StatusReply NodeMachine::State::local_status(std::uint64_t request_id) const {
   proto::StatusReply reply{request_id, epoch(), config.self, false, {}};
-  for (NodeId node : membership.nodes()) reply.nodes.push_back(node == config.self ? own_status() : member_status(node));
+  for (NodeId node : membership.nodes())
+    reply.nodes.push_back(node == config.self ? own_status() : member_status(node));
   return reply;
 }
 
@@ -669,15 +677,17 @@ void NodeMachine::State::on_reconfigure(const Reconfigure& change) {
   std::vector<NodeId> next_nodes = next.nodes;
   std::sort(next_nodes.begin(), next_nodes.end());
   if (next.self != config.self || next_nodes != membership.nodes()) {
-    log(Log::Level::kWarning, "reload: the list of nodes changed; a change of nodes needs a restart, "
-                              "the running list stays in force");
+    log(Log::Level::kWarning,
+        "reload: the list of nodes changed; a change of nodes needs a restart, "
+        "the running list stays in force");
   }
   const Tunables& was = config.tunables;
   const Tunables& will = next.tunables;
   if (was.heartbeat_interval_ms != will.heartbeat_interval_ms || was.dead_timeout_ms != will.dead_timeout_ms ||
       was.lease_timeout_ms != will.lease_timeout_ms || was.lease_margin_ms != will.lease_margin_ms) {
-    log(Log::Level::kWarning, "reload: timing tunables changed; every node must use the same values "
-                              "(change LeaseTimeoutMs on the leader first when lengthening it)");
+    log(Log::Level::kWarning,
+        "reload: timing tunables changed; every node must use the same values "
+        "(change LeaseTimeoutMs on the leader first when lengthening it)");
   }
   config.groups = next.groups;
   config.tunables = next.tunables;

@@ -34,13 +34,13 @@ class NodeMachine {
 
   // Inspection, for the CLI, the simulator's checks and tests.
   NodeId self() const;
-  std::uint64_t epoch() const;                   // the highest epoch seen
-  std::optional<NodeId> leader() const;          // the leader followed, if any
+  std::uint64_t epoch() const;           // the highest epoch seen
+  std::optional<NodeId> leader() const;  // the leader followed, if any
   bool is_leader() const;
   bool has_lease(TimePoint now) const;
   const std::vector<proto::HeldAddress>& held() const;  // what this node believes it holds
   NodeFlags flags() const;
-  bool is_shutting_down() const;  // a Shutdown came (ShutdownDone may have too)
+  bool is_shutting_down() const;   // a Shutdown came (ShutdownDone may have too)
   AddressRepairs repairs() const;  // answers to AddressesSeen so far
 
  private:

@@ -207,12 +207,12 @@ struct NodeMachine::State {
   std::vector<HeldAddress> reported_held() const;  // held, and what a planned stop is releasing
 
   // a planned stop (planned_stop.cc)
-  void advance_shutdown();      // in step(), before the leader's work
-  void finish_shutdown();       // in step(), after it
+  void advance_shutdown();  // in step(), before the leader's work
+  void finish_shutdown();   // in step(), after it
   void start_shutdown_release();
   void on_shutdown_released(std::size_t failures);  // the stop's release order is done
   void cut_shutdown_short();
-  void end_shutdown();          // ShutdownDone
+  void end_shutdown();  // ShutdownDone
   bool leader_has_report() const;
   std::vector<TakeoverItem> not_yet_released(const std::vector<TakeoverItem>& items) const;
 

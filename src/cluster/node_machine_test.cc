@@ -28,8 +28,6 @@ NodeConfig config_of(std::uint32_t self) {
   return config;
 }
 
-
-
 struct Harness {
   explicit Harness(NodeConfig config = config_of(0)) : machine(std::move(config)) {
     (void)machine.on(Start{{}, {{kEth1, LinkState::kUp}}}, now);
@@ -99,7 +97,8 @@ TEST(NodeMachineStatus, IgnoresAnswersItDidNotAskFor) {
   Harness h;
   (void)h.follow_node_1();
   (void)h.on(StatusQuery{9});
-  EXPECT_TRUE(all_of<ReplyStatus>(h.on(PeerMessage{NodeId(1), proto::StatusReply{10, 1, NodeId(1), true, {}}})).empty());
+  EXPECT_TRUE(
+      all_of<ReplyStatus>(h.on(PeerMessage{NodeId(1), proto::StatusReply{10, 1, NodeId(1), true, {}}})).empty());
   EXPECT_TRUE(all_of<ReplyStatus>(h.on(PeerMessage{NodeId(2), proto::StatusReply{9, 1, NodeId(2), true, {}}})).empty());
   // An admin answer with the same number does not answer the status question, nor the reverse.
   EXPECT_TRUE(all_of<ReplyStatus>(h.on(PeerMessage{NodeId(1), proto::AdminReply{9, true, "done"}})).empty());

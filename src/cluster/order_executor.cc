@@ -5,8 +5,7 @@
 namespace tandem::cluster {
 
 bool OrderExecutor::admit(const RunStamp& stamp) {
-  const bool same_leader_life =
-      newest_ && newest_->leader == stamp.leader && newest_->incarnation == stamp.incarnation;
+  const bool same_leader_life = newest_ && newest_->leader == stamp.leader && newest_->incarnation == stamp.incarnation;
   if (same_leader_life && std::tie(stamp.epoch, stamp.run_id) < std::tie(newest_->epoch, newest_->run_id)) return false;
   newest_ = stamp;
   return true;

@@ -72,9 +72,9 @@ void NodeMachine::State::on_shutdown() {
                              " public address" + (held.size() == 1 ? "" : "es"));
   // A group still being taken is released right after: its takegroup hook does not run.
   for (auto& order : executor.orders()) order.groups_to_announce.clear();
-  announcements.cancel_all();  // nothing this node is about to release is announced again
-  send_report();                       // STOPPED: the leader places our groups elsewhere from now on
-  if (Leader* leading = lead()) {      // ... and a leader does so itself, at once, before it steps down
+  announcements.cancel_all();      // nothing this node is about to release is announced again
+  send_report();                   // STOPPED: the leader places our groups elsewhere from now on
+  if (Leader* leading = lead()) {  // ... and a leader does so itself, at once, before it steps down
     leading->owes_stop_run = true;
     leading->runs.want_run_now(now);
   }
@@ -122,7 +122,7 @@ void NodeMachine::State::on_shutdown_released(std::size_t failures) {
 void NodeMachine::State::finish_shutdown() {
   if (!stop.is_released()) return;
   if (Leader* leading = lead()) {
-    if (leading->runs.run()) return;  // ends by its acks or TakeoverTimeout
+    if (leading->runs.run()) return;                                          // ends by its acks or TakeoverTimeout
     if (leading->owes_stop_run && now < leading->runs.next_run_at()) return;  // the next try is due
     if (leading->owes_stop_run) {
       log(Log::Level::kWarning, "shutdown: no takeover run can start now; the next leader places our groups");
@@ -184,13 +184,16 @@ void NodeMachine::State::on_stop_report(Leader& lead, NodeId from, const proto::
   auto ordered = run.plan.orders.find(from);
   if (ordered == run.plan.orders.end()) return;
   if (run.phase == TakeoverRun::Phase::kTake) {
-    on_ack(from, proto::TakeoverAck{epoch(), run.id, TakeoverKind::kTake, false, {{IpAddress(), proto::FailureCause::kShuttingDown, std::string(kShuttingDown)}}});
+    on_ack(from, proto::TakeoverAck{epoch(),
+                                    run.id,
+                                    TakeoverKind::kTake,
+                                    false,
+                                    {{IpAddress(), proto::FailureCause::kShuttingDown, std::string(kShuttingDown)}}});
     return;
   }
   for (const auto& item : ordered->second.releases) {
-    const bool is_held = std::any_of(report.held.begin(), report.held.end(), [&](const HeldAddress& h) {
-      return h.prefix.address == item.prefix.address;
-    });
+    const bool is_held = std::any_of(report.held.begin(), report.held.end(),
+                                     [&](const HeldAddress& h) { return h.prefix.address == item.prefix.address; });
     if (is_held) return;  // its real acknowledgement, or a later report, answers
   }
   on_ack(from, proto::TakeoverAck{epoch(), run.id, TakeoverKind::kRelease, true, {}});
@@ -204,7 +207,8 @@ std::vector<TakeoverItem> NodeMachine::State::not_yet_released(const std::vector
   for (const auto& item : items) {
     auto same = [&](const auto& other) { return other.prefix.address == item.prefix.address; };
     const bool is_held = std::any_of(held.begin(), held.end(), same);
-    const bool is_covered = release != nullptr && std::any_of(release->to_remove.begin(), release->to_remove.end(), same);
+    const bool is_covered =
+        release != nullptr && std::any_of(release->to_remove.begin(), release->to_remove.end(), same);
     if (is_held && !is_covered) left.push_back(item);
   }
   return left;

@@ -61,7 +61,7 @@ class PlannedStop {
   static constexpr TimePoint kNever = TimePoint::max();
 
   Phase phase_ = Phase::kRunning;
-  TimePoint deadline_ = kNever;      // EventScriptTimeoutMs after the Shutdown
+  TimePoint deadline_ = kNever;  // EventScriptTimeoutMs after the Shutdown
   TimePoint linger_until_ = kNever;
   TimePoint reported_at_ = kNever;
   std::map<std::uint64_t, proto::HeldAddress> releasing_;

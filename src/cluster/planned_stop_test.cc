@@ -32,8 +32,6 @@ NodeConfig config_of(std::uint32_t self) {
   return config;
 }
 
-
-
 std::optional<RunHook> hook_of(const std::vector<Action>& actions, HookEvent event) {
   for (const auto& hook : all_of<RunHook>(actions)) {
     if (hook.event == event) return hook;
@@ -153,7 +151,7 @@ TEST(PlannedStop, AReleaseOrderDuringTheStopRunsNoHookTwice) {
 TEST(PlannedStop, IsCutShortAtEventScriptTimeoutLeavingTheAddressToTheDaemon) {
   Follower f;
   f.take_the_address();
-  (void)f.on(Shutdown{});  // the releasegroup hook never finishes
+  (void)f.on(Shutdown{});                  // the releasegroup hook never finishes
   const TimePoint deadline = f.now + 30s;  // EventScriptTimeoutMs
   while (f.now + 100ms < deadline) {
     EXPECT_FALSE(is_done(f.tick(100ms)));

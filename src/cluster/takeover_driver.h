@@ -32,7 +32,7 @@ struct TakeoverRun {
   // for until `wait_limit` (the phase's bound: see TakeoverTimeoutMs in model/tunables.cc).
   TimePoint deadline;
   TimePoint wait_limit;
-  TimePoint resend_at;       // orders are idempotent: unanswered ones are sent again
+  TimePoint resend_at;  // orders are idempotent: unanswered ones are sent again
   bool failed = false;
   // Failed only because nodes in a planned stop refused takes: run again soon, without them.
   bool retry_soon = true;

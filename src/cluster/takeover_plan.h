@@ -40,8 +40,8 @@ struct PlanInput {
   // idempotent) where they should.
   std::map<NodeId, std::vector<proto::HeldAddress>> maybe_held;
   Assignment planned;
-  std::vector<IpGroup> groups;            // from ip_groups; other addresses are groups of one
-  std::map<IpAddress, IpPrefix> prefixes; // the prefix each address is configured with
+  std::vector<IpGroup> groups;             // from ip_groups; other addresses are groups of one
+  std::map<IpAddress, IpPrefix> prefixes;  // the prefix each address is configured with
   // Nodes that may hold addresses we cannot see (lost, lease not yet waited out): any group
   // with an address on such a node is not touched.
   std::set<NodeId> frozen;

@@ -19,8 +19,8 @@ PlanInput two_ip_group() {
 TEST(PlanTakeover, MovesAGroupByReleasingOnTheOldNodeAndTakingOnTheNew) {
   PlanInput input = two_ip_group();
   input.held[NodeId(0)] = {{prefix("198.51.100.10/24"), kEth1}, {prefix("203.0.113.10/24"), kEth2}};
-  input.planned = Assignment({{ip("198.51.100.10"), Placement{NodeId(1), kEth1}, ""},
-                              {ip("203.0.113.10"), Placement{NodeId(1), kEth2}, ""}});
+  input.planned = Assignment(
+      {{ip("198.51.100.10"), Placement{NodeId(1), kEth1}, ""}, {ip("203.0.113.10"), Placement{NodeId(1), kEth2}, ""}});
   const TakeoverPlan plan = plan_takeover(input);
   ASSERT_EQ(plan.orders.at(NodeId(0)).releases.size(), 2u);
   ASSERT_EQ(plan.orders.at(NodeId(1)).takes.size(), 2u);
@@ -31,8 +31,8 @@ TEST(PlanTakeover, MovesAGroupByReleasingOnTheOldNodeAndTakingOnTheNew) {
 TEST(PlanTakeover, MovesAnIpBetweenInterfacesOfOneNodeWithAnUpdate) {
   PlanInput input = two_ip_group();
   input.held[NodeId(0)] = {{prefix("198.51.100.10/24"), kEth2}, {prefix("203.0.113.10/24"), kEth2}};
-  input.planned = Assignment({{ip("198.51.100.10"), Placement{NodeId(0), kEth1}, ""},
-                              {ip("203.0.113.10"), Placement{NodeId(0), kEth2}, ""}});
+  input.planned = Assignment(
+      {{ip("198.51.100.10"), Placement{NodeId(0), kEth1}, ""}, {ip("203.0.113.10"), Placement{NodeId(0), kEth2}, ""}});
   const TakeoverPlan plan = plan_takeover(input);
   ASSERT_EQ(plan.orders.size(), 1u);
   EXPECT_EQ(plan.orders.at(NodeId(0)).updates.size(), 1u);
@@ -43,8 +43,8 @@ TEST(PlanTakeover, LeavesAGroupAloneWhileAFrozenNodeHoldsPartOfIt) {
   PlanInput input = two_ip_group();
   input.held[NodeId(0)] = {{prefix("198.51.100.10/24"), kEth1}};
   input.frozen = {NodeId(0)};
-  input.planned = Assignment({{ip("198.51.100.10"), Placement{NodeId(1), kEth1}, ""},
-                              {ip("203.0.113.10"), Placement{NodeId(1), kEth2}, ""}});
+  input.planned = Assignment(
+      {{ip("198.51.100.10"), Placement{NodeId(1), kEth1}, ""}, {ip("203.0.113.10"), Placement{NodeId(1), kEth2}, ""}});
   const TakeoverPlan plan = plan_takeover(input);
   EXPECT_TRUE(plan.empty());
   EXPECT_EQ(plan.skipped_groups, 1u);
@@ -54,8 +54,8 @@ TEST(PlanTakeover, ReleasesAnIpHeldTwiceFromEveryNodeButItsTarget) {
   PlanInput input = two_ip_group();
   input.held[NodeId(0)] = {{prefix("198.51.100.10/24"), kEth1}};
   input.held[NodeId(1)] = {{prefix("198.51.100.10/24"), kEth1}};
-  input.planned = Assignment({{ip("198.51.100.10"), Placement{NodeId(1), kEth1}, ""},
-                              {ip("203.0.113.10"), Placement{NodeId(1), kEth2}, ""}});
+  input.planned = Assignment(
+      {{ip("198.51.100.10"), Placement{NodeId(1), kEth1}, ""}, {ip("203.0.113.10"), Placement{NodeId(1), kEth2}, ""}});
   const TakeoverPlan plan = plan_takeover(input);
   EXPECT_EQ(plan.orders.at(NodeId(0)).releases.size(), 1u);
   EXPECT_EQ(plan.orders.at(NodeId(1)).takes.size(), 1u);  // only the one it lacks
@@ -64,7 +64,8 @@ TEST(PlanTakeover, ReleasesAnIpHeldTwiceFromEveryNodeButItsTarget) {
 TEST(PlanTakeover, ReleasesWhatNoNodeShouldHost) {
   PlanInput input = two_ip_group();
   input.held[NodeId(2)] = {{prefix("198.51.100.10/24"), kEth1}};
-  input.planned = Assignment({{ip("198.51.100.10"), std::nullopt, "no node"}, {ip("203.0.113.10"), std::nullopt, "no node"}});
+  input.planned =
+      Assignment({{ip("198.51.100.10"), std::nullopt, "no node"}, {ip("203.0.113.10"), std::nullopt, "no node"}});
   const TakeoverPlan plan = plan_takeover(input);
   EXPECT_EQ(plan.orders.at(NodeId(2)).releases.size(), 1u);
 }

@@ -28,9 +28,8 @@ Result<AddressTable> gather(std::span<const NodeAddresses> nodes) {
       AddressFacts& facts = it->second;
       if (!is_new && facts.prefix_length != address.prefix.length) {
         return fail("node " + std::to_string(node.node.value()),
-                    "public address " + address.prefix.to_string() + " on node " +
-                        std::to_string(node.node.value()) + " has prefix length /" +
-                        std::to_string(facts.prefix_length) + " on node " +
+                    "public address " + address.prefix.to_string() + " on node " + std::to_string(node.node.value()) +
+                        " has prefix length /" + std::to_string(facts.prefix_length) + " on node " +
                         std::to_string(facts.first_node.value()) +
                         "; every node must list an address with the same prefix length");
       }
@@ -46,18 +45,16 @@ std::string joined(const std::set<InterfaceName>& interfaces) {
   return out;
 }
 
-Result<void> check_member(const GroupMember& member, const std::string& group_name,
-                          const AddressTable& table) {
+Result<void> check_member(const GroupMember& member, const std::string& group_name, const AddressTable& table) {
   auto it = table.find(member.address);
   if (it == table.end()) {
     return fail("", "address " + member.address.to_string() + " of group " + group_name +
                         " is in no node's public_addresses, so no node can host it");
   }
   if (member.preferred && !it->second.interfaces.contains(*member.preferred)) {
-    return fail("", "preferred interface " + member.preferred->value() + " of " +
-                        member.address.to_string() + " in group " + group_name +
-                        " is not listed for that address on any node (listed: " +
-                        joined(it->second.interfaces) + ")");
+    return fail("", "preferred interface " + member.preferred->value() + " of " + member.address.to_string() +
+                        " in group " + group_name +
+                        " is not listed for that address on any node (listed: " + joined(it->second.interfaces) + ")");
   }
   return success();
 }

@@ -32,15 +32,14 @@ TEST(ValidateCluster, AcceptsAnEmptyGroupsFile) {
 
 TEST(ValidateCluster, RejectsAGroupAddressThatNoNodeLists) {
   const std::vector nodes{node(0, kTwoNetworks), node(1, kTwoNetworks)};
-  EXPECT_TRUE(fails_at(validate_cluster(groups("target1 198.51.100.10\n# next\ntarget2 198.51.100.99@eth1\n"), nodes),
-                       "ip_groups:3",
-                       "address 198.51.100.99 of group target2 is in no node's public_addresses, so no node can host it"));
+  EXPECT_TRUE(fails_at(
+      validate_cluster(groups("target1 198.51.100.10\n# next\ntarget2 198.51.100.99@eth1\n"), nodes), "ip_groups:3",
+      "address 198.51.100.99 of group target2 is in no node's public_addresses, so no node can host it"));
 }
 
 TEST(ValidateCluster, RejectsAPreferredInterfaceThatNoNodeListsForThatAddress) {
   const std::vector nodes{node(0, kTwoNetworks), node(1, kTwoNetworks)};
-  EXPECT_TRUE(fails_at(validate_cluster(groups("target1 198.51.100.10@eth1 203.0.113.10@eth1\n"), nodes),
-                       "ip_groups:1",
+  EXPECT_TRUE(fails_at(validate_cluster(groups("target1 198.51.100.10@eth1 203.0.113.10@eth1\n"), nodes), "ip_groups:1",
                        "preferred interface eth1 of 203.0.113.10 in group target1 is not listed for that address "
                        "on any node (listed: eth2)"));
 }

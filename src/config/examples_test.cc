@@ -78,9 +78,8 @@ TEST(Examples, ExamplesFitTogether) {
   EXPECT_TRUE(succeeds(validate_cluster(*file, cluster)));
   auto settings = parse_settings(read_example("tandem.conf.example"), "tandem.conf.example");
   ASSERT_TRUE(settings.ok());
-  const bool is_node_listed = std::any_of(nodes->begin(), nodes->end(), [&](const NodeEntry& node) {
-    return node.address == settings->node_address;
-  });
+  const bool is_node_listed = std::any_of(
+      nodes->begin(), nodes->end(), [&](const NodeEntry& node) { return node.address == settings->node_address; });
   EXPECT_TRUE(is_node_listed);
 }
 

@@ -19,11 +19,16 @@ Error at(std::string_view place, std::string cause) { return Error{std::string(p
 
 std::string_view kind_word(PathFacts::Kind kind) {
   switch (kind) {
-    case PathFacts::Kind::kMissing: return "does not exist";
-    case PathFacts::Kind::kRegular: return "is a regular file";
-    case PathFacts::Kind::kDirectory: return "is a directory";
-    case PathFacts::Kind::kOther: return "is neither a regular file nor a directory";
-    case PathFacts::Kind::kUnreachable: return "cannot be reached";
+    case PathFacts::Kind::kMissing:
+      return "does not exist";
+    case PathFacts::Kind::kRegular:
+      return "is a regular file";
+    case PathFacts::Kind::kDirectory:
+      return "is a directory";
+    case PathFacts::Kind::kOther:
+      return "is neither a regular file nor a directory";
+    case PathFacts::Kind::kUnreachable:
+      return "cannot be reached";
   }
   return "cannot be reached";
 }
@@ -57,9 +62,12 @@ std::vector<Error> check_events_dir(std::string_view conf, std::string_view even
 
 std::string cluster_lock_path_to_inspect(const ClusterLockSetting& lock) {
   switch (lock.kind) {
-    case ClusterLockSetting::Kind::kNone: return "";
-    case ClusterLockSetting::Kind::kFile: return parent_of(lock.file);
-    case ClusterLockSetting::Kind::kHelper: return lock.helper.front();
+    case ClusterLockSetting::Kind::kNone:
+      return "";
+    case ClusterLockSetting::Kind::kFile:
+      return parent_of(lock.file);
+    case ClusterLockSetting::Kind::kHelper:
+      return lock.helper.front();
   }
   return "";
 }
@@ -67,7 +75,8 @@ std::string cluster_lock_path_to_inspect(const ClusterLockSetting& lock) {
 std::vector<Error> check_cluster_lock(std::string_view conf, const ClusterLockSetting& lock, const PathFacts& facts) {
   const std::string path = cluster_lock_path_to_inspect(lock);
   switch (lock.kind) {
-    case ClusterLockSetting::Kind::kNone: return {};
+    case ClusterLockSetting::Kind::kNone:
+      return {};
     case ClusterLockSetting::Kind::kFile:
       if (facts.kind == PathFacts::Kind::kDirectory) return {};
       return {at(conf, "[cluster] lock " + quote(lock.file) + ": its directory " + quote(path) + " " + why(facts) +
@@ -77,8 +86,7 @@ std::vector<Error> check_cluster_lock(std::string_view conf, const ClusterLockSe
       if (facts.kind == PathFacts::Kind::kRegular) {
         return {at(conf, "[cluster] lock helper " + quote(path) + " is not executable")};
       }
-      return {at(conf, "[cluster] lock helper " + quote(path) + " " + why(facts) +
-                           "; it must be an executable file")};
+      return {at(conf, "[cluster] lock helper " + quote(path) + " " + why(facts) + "; it must be an executable file")};
   }
   return {};
 }

@@ -23,10 +23,10 @@ namespace tandem::config {
 struct PathFacts {
   enum class Kind : std::uint8_t { kMissing, kRegular, kDirectory, kOther, kUnreachable };
   Kind kind = Kind::kMissing;
-  std::uint32_t mode = 0;       // permission bits (07777)
-  std::uint32_t owner = 0;      // uid
-  bool is_executable = false;   // by its owner (the daemon runs as root)
-  std::string reason;           // kUnreachable: the system's words (e.g. "Permission denied")
+  std::uint32_t mode = 0;      // permission bits (07777)
+  std::uint32_t owner = 0;     // uid
+  bool is_executable = false;  // by its owner (the daemon runs as root)
+  std::string reason;          // kUnreachable: the system's words (e.g. "Permission denied")
 
   friend bool operator==(const PathFacts&, const PathFacts&) = default;
 };

@@ -55,7 +55,8 @@ TEST(CheckClusterLock, RefusesALockFileWhoseDirectoryIsMissing) {
 
 TEST(CheckClusterLock, RefusesAHelperThatCannotRun) {
   const auto lock = parse_cluster_lock("!/usr/bin/helper a").value();
-  EXPECT_EQ(only(check_cluster_lock("c", lock, facts(Kind::kRegular))), "c: [cluster] lock helper '/usr/bin/helper' is not executable");
+  EXPECT_EQ(only(check_cluster_lock("c", lock, facts(Kind::kRegular))),
+            "c: [cluster] lock helper '/usr/bin/helper' is not executable");
   EXPECT_NE(only(check_cluster_lock("c", lock, facts(Kind::kMissing))).find("does not exist"), std::string::npos);
   EXPECT_TRUE(check_cluster_lock("c", lock, facts(Kind::kRegular, 0, true)).empty());
 }

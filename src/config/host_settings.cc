@@ -20,21 +20,31 @@ struct Rule {
   std::string_view family;  // "ipv4" or "ipv6"
   std::string_view name;
   Combine combine;
-  int target;                     // what tandemd writes
-  std::array<int, 2> accepted;    // effective values that are right (target among them)
+  int target;                   // what tandemd writes
+  std::array<int, 2> accepted;  // effective values that are right (target among them)
   std::string_view why;
 };
 
 constexpr std::array<Rule, 5> kRules{{
-    {"ipv4", "arp_ignore", Combine::kMax, 1, {1, 2},
-     "answer ARP only on the interface that holds the address"},
-    {"ipv4", "arp_announce", Combine::kMax, 2, {2, 2},
-     "send ARP requests from an address of the outgoing interface"},
-    {"ipv4", "ignore_routes_with_linkdown", Combine::kEither, 1, {1, 1},
+    {"ipv4", "arp_ignore", Combine::kMax, 1, {1, 2}, "answer ARP only on the interface that holds the address"},
+    {"ipv4", "arp_announce", Combine::kMax, 2, {2, 2}, "send ARP requests from an address of the outgoing interface"},
+    {"ipv4",
+     "ignore_routes_with_linkdown",
+     Combine::kEither,
+     1,
+     {1, 1},
      "route nothing through an interface without carrier"},
-    {"ipv4", "rp_filter", Combine::kMax, 2, {0, 2},
+    {"ipv4",
+     "rp_filter",
+     Combine::kMax,
+     2,
+     {0, 2},
      "loose reverse-path filter: accept a subnet's traffic on either interface"},
-    {"ipv6", "ignore_routes_with_linkdown", Combine::kInterfaceOnly, 1, {1, 1},
+    {"ipv6",
+     "ignore_routes_with_linkdown",
+     Combine::kInterfaceOnly,
+     1,
+     {1, 1},
      "route nothing through an interface without carrier"},
 }};
 
@@ -44,9 +54,12 @@ std::string path_of(const Rule& rule, std::string_view interface) {
 
 int combined(const Rule& rule, int interface_value, int all_value) {
   switch (rule.combine) {
-    case Combine::kMax: return std::max(interface_value, all_value);
-    case Combine::kEither: return interface_value != 0 || all_value != 0 ? 1 : 0;
-    case Combine::kInterfaceOnly: return interface_value;
+    case Combine::kMax:
+      return std::max(interface_value, all_value);
+    case Combine::kEither:
+      return interface_value != 0 || all_value != 0 ? 1 : 0;
+    case Combine::kInterfaceOnly:
+      return interface_value;
   }
   return interface_value;
 }
@@ -90,8 +103,7 @@ std::optional<int> value_at(const SysctlValues& values, const std::string& path)
 }
 
 // The change or problem for one rule on one interface, if its value is wrong.
-void check_rule(const Rule& rule, const std::string& interface, const SysctlValues& values,
-                HostSettingsCheck& check) {
+void check_rule(const Rule& rule, const std::string& interface, const SysctlValues& values, HostSettingsCheck& check) {
   const std::string path = path_of(rule, interface);
   const std::string all_path = path_of(rule, "all");
   const auto own = value_at(values, path);
@@ -104,8 +116,8 @@ void check_rule(const Rule& rule, const std::string& interface, const SysctlValu
   }
   check.problems.push_back(all_path + " is " + std::to_string(*all) + ", which overrides " + interface +
                            "'s value (the kernel uses the larger); it should be at most " +
-                           std::to_string(rule.target) + " so that " + path + " can be " + accepted_text(rule) +
-                           " (" + std::string(rule.why) + ")");
+                           std::to_string(rule.target) + " so that " + path + " can be " + accepted_text(rule) + " (" +
+                           std::string(rule.why) + ")");
 }
 
 }  // namespace

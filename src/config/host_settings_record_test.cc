@@ -21,8 +21,8 @@ TEST(HostSettingsRecord, ReadsBackWhatItWrote) {
 TEST(HostSettingsRecord, RejectsAPathThatIsNotAHostSetting) {
   EXPECT_TRUE(fails_at(parse("boot_id x\nkernel/core_pattern 0 1\n"), "host_settings:2",
                        "'kernel/core_pattern' is not a host setting tandemd changes"));
-  EXPECT_TRUE(fails_at(parse("boot_id x\nnet/ipv4/conf/all/rp_filter 0 1\n"), "host_settings:2",
-                       "is not a host setting"));
+  EXPECT_TRUE(
+      fails_at(parse("boot_id x\nnet/ipv4/conf/all/rp_filter 0 1\n"), "host_settings:2", "is not a host setting"));
 }
 
 TEST(HostSettingsRecord, RejectsALineThatIsNotPathOriginalApplied) {
@@ -38,14 +38,15 @@ TEST(HostSettingsRecord, RejectsAPathRecordedTwice) {
 }
 
 TEST(HostSettingsRecord, NeedsTheBootIdFirst) {
-  EXPECT_TRUE(fails_at(parse("net/ipv4/conf/eth1/arp_ignore 0 1\n"), "host_settings:1", "expected \"boot_id ID\" first"));
+  EXPECT_TRUE(
+      fails_at(parse("net/ipv4/conf/eth1/arp_ignore 0 1\n"), "host_settings:1", "expected \"boot_id ID\" first"));
   EXPECT_TRUE(fails_at(parse("# nothing\n"), "host_settings", "has no \"boot_id ID\" line"));
 }
 
 TEST(HostSettingsRecord, KeepsTheFirstOriginalWhenAPathChangesAgain) {
   // A daemon restarted after a crash sees its own value; the host's stays recorded.
-  auto record = with_changes(kRecord, {{"net/ipv4/conf/eth1/arp_ignore", 1, 2, ""},
-                                       {"net/ipv4/conf/eth0/arp_ignore", 0, 1, ""}});
+  auto record =
+      with_changes(kRecord, {{"net/ipv4/conf/eth1/arp_ignore", 1, 2, ""}, {"net/ipv4/conf/eth0/arp_ignore", 0, 1, ""}});
   EXPECT_EQ(record.settings, (std::vector<RecordedSetting>{{"net/ipv4/conf/eth0/arp_ignore", 0, 1},
                                                            {"net/ipv4/conf/eth1/arp_ignore", 0, 2},
                                                            {"net/ipv4/conf/eth1/rp_filter", 1, 2}}));
@@ -63,8 +64,9 @@ TEST(HostSettingsRecord, LeavesAValueSomeoneChangedSinceAndForgetsIt) {
   auto plan = plan_restore(kRecord, {{"net/ipv4/conf/eth1/arp_ignore", 2}, {"net/ipv4/conf/eth1/rp_filter", 2}}, {});
   EXPECT_EQ(plan.writes.size(), 1u);
   ASSERT_EQ(plan.left.size(), 1u);
-  EXPECT_EQ(plan.left[0], "net/ipv4/conf/eth1/arp_ignore: left at 2, not restored to 0: it was changed since "
-                          "tandemd set it to 1");
+  EXPECT_EQ(plan.left[0],
+            "net/ipv4/conf/eth1/arp_ignore: left at 2, not restored to 0: it was changed since "
+            "tandemd set it to 1");
   EXPECT_TRUE(plan.done.contains("net/ipv4/conf/eth1/arp_ignore"));
 }
 

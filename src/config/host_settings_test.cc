@@ -23,8 +23,8 @@ SysctlValues stock(const AddressList& addresses) {
 
 std::vector<std::string> paths_of(const std::vector<SysctlChange>& changes) {
   std::vector<std::string> paths;
-  for (const auto& change : changes) paths.push_back(change.path + " " + std::to_string(change.from) + "->" +
-                                                     std::to_string(change.to));
+  for (const auto& change : changes)
+    paths.push_back(change.path + " " + std::to_string(change.from) + "->" + std::to_string(change.to));
   return paths;
 }
 
@@ -164,7 +164,8 @@ TEST(HostSettings, KnowsWhichPathsItMayChange) {
 
 TEST(HostSettings, WantsTheInterfaceValuesOfEveryRuleThatApplies) {
   const AddressList addresses{address("2001:db8::10/64", {"eth2"})};
-  EXPECT_EQ(wanted_interface_paths(addresses), (std::set<std::string>{"net/ipv6/conf/eth2/ignore_routes_with_linkdown"}));
+  EXPECT_EQ(wanted_interface_paths(addresses),
+            (std::set<std::string>{"net/ipv6/conf/eth2/ignore_routes_with_linkdown"}));
 }
 
 }  // namespace

@@ -20,9 +20,7 @@ TEST(InterfaceNames, AcceptsFifteenCharactersAndRejectsSixteen) {
   EXPECT_TRUE(fails_at(parse_interface_name("abcdefghijklmnop"), "", "is 16 characters long; Linux allows at most 15"));
 }
 
-TEST(InterfaceNames, RejectsAnEmptyName) {
-  EXPECT_TRUE(fails_at(parse_interface_name(""), "", "empty"));
-}
+TEST(InterfaceNames, RejectsAnEmptyName) { EXPECT_TRUE(fails_at(parse_interface_name(""), "", "empty")); }
 
 TEST(InterfaceNames, RejectsDotAndDotDot) {
   EXPECT_TRUE(fails_at(parse_interface_name("."), "", "'.' is not allowed"));

@@ -13,8 +13,7 @@ namespace tandem::config {
 namespace {
 
 bool is_name_character(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-         c == '.' || c == '-';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
 }
 
 Result<GroupName> parse_group_name(std::string_view text) {
@@ -37,8 +36,8 @@ Result<GroupMember> parse_member(std::string_view text) {
   const auto at = text.rfind('@');
   const std::string_view address_text = text.substr(0, at);
   if (address_text.find('/') != std::string_view::npos) {
-    return fail("", quote(address_text) +
-                        " has a prefix length; prefixes belong in public_addresses, write the address alone");
+    return fail(
+        "", quote(address_text) + " has a prefix length; prefixes belong in public_addresses, write the address alone");
   }
   auto address = IpAddress::parse(address_text);
   if (!address) return fail("", quote(address_text) + " is not a valid IPv4 or IPv6 address");
@@ -97,8 +96,7 @@ Result<void> add_field(std::string_view field, IpGroup& group, bool& has_policy)
   if (!member) return fail(member.error());
   for (const GroupMember& other : group.members) {
     if (other.address == member->address) {
-      return fail("", "address " + member->address.to_string() + " is listed twice in group " +
-                          group.name.value());
+      return fail("", "address " + member->address.to_string() + " is listed twice in group " + group.name.value());
     }
   }
   group.members.push_back(*member);
@@ -110,8 +108,10 @@ Result<IpGroup> parse_line(std::string_view content) {
   const auto fields = split_fields(content);
   auto name = parse_group_name(fields[0]);
   if (!name) return fail(name.error());
-  const auto addresses = static_cast<std::size_t>(std::count_if(
-      fields.begin() + 1, fields.end(), [](std::string_view field) { return field.find('=') == std::string_view::npos; }));
+  const auto addresses =
+      static_cast<std::size_t>(std::count_if(fields.begin() + 1, fields.end(), [](std::string_view field) {
+        return field.find('=') == std::string_view::npos;
+      }));
   if (addresses > kGroupSizeMax) {
     return fail("", "group " + name->value() + " has " + std::to_string(addresses) +
                         " addresses; a group may have at most " + std::to_string(kGroupSizeMax));
@@ -138,9 +138,8 @@ class FileChecker {
     }
     for (const GroupMember& member : entry.group.members) {
       if (auto it = owners_.find(member.address); it != owners_.end()) {
-        return fail("", "address " + member.address.to_string() + " is already in group " +
-                            it->second.group_name + " on line " + std::to_string(it->second.line) +
-                            "; an address may be in one group only");
+        return fail("", "address " + member.address.to_string() + " is already in group " + it->second.group_name +
+                            " on line " + std::to_string(it->second.line) + "; an address may be in one group only");
       }
     }
     name_lines_.emplace(name, entry.line);

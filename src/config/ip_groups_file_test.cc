@@ -62,7 +62,8 @@ TEST(IpGroups, AcceptsCrlfLineEndingsAndNoFinalNewline) {
 }
 
 TEST(IpGroups, AcceptsNamesOfLettersDigitsUnderscoresDotsAndDashes) {
-  auto file = parse("iqn.2024-01.Example_Target-9 198.51.100.10\n" + std::string(kGroupNameMax, 'n') + " 198.51.100.11\n");
+  auto file =
+      parse("iqn.2024-01.Example_Target-9 198.51.100.10\n" + std::string(kGroupNameMax, 'n') + " 198.51.100.11\n");
   ASSERT_TRUE(succeeds(file));
   EXPECT_EQ(file->entries[0].group.name, GroupName("iqn.2024-01.Example_Target-9"));
 }
@@ -139,18 +140,18 @@ TEST(IpGroups, RejectsABadAddress) {
 }
 
 TEST(IpGroups, RejectsAnEmptyInterfaceAfterAt) {
-  EXPECT_TRUE(fails_at(parse("target1 198.51.100.10@\n"), "ip_groups:1",
-                       "'198.51.100.10@' has no interface after '@'"));
+  EXPECT_TRUE(
+      fails_at(parse("target1 198.51.100.10@\n"), "ip_groups:1", "'198.51.100.10@' has no interface after '@'"));
 }
 
 TEST(IpGroups, RejectsAnInvalidInterfaceAfterAt) {
-  EXPECT_TRUE(fails_at(parse("target1 198.51.100.10@averyverylongname\n"), "ip_groups:1",
-                       "preferred interface of 198.51.100.10: interface name 'averyverylongname' is 17 characters long"));
+  EXPECT_TRUE(
+      fails_at(parse("target1 198.51.100.10@averyverylongname\n"), "ip_groups:1",
+               "preferred interface of 198.51.100.10: interface name 'averyverylongname' is 17 characters long"));
 }
 
 TEST(IpGroups, RejectsSeveralInterfacesAfterAt) {
-  EXPECT_TRUE(fails_at(parse("target1 198.51.100.10@eth1,eth2\n"), "ip_groups:1",
-                       "at most one preferred interface"));
+  EXPECT_TRUE(fails_at(parse("target1 198.51.100.10@eth1,eth2\n"), "ip_groups:1", "at most one preferred interface"));
 }
 
 TEST(IpGroups, RejectsAnAtWithNoAddressBeforeIt) {
@@ -158,11 +159,13 @@ TEST(IpGroups, RejectsAnAtWithNoAddressBeforeIt) {
 }
 
 TEST(IpGroups, ReadsAnOnPathLossPolicyAfterTheAddresses) {
-  auto file = parse("target1 198.51.100.10@eth1 203.0.113.10@eth2 on-path-loss=stay\n"
-                    "target2 198.51.100.11@eth1 203.0.113.11@eth2 on-path-loss=move\n");
+  auto file = parse(
+      "target1 198.51.100.10@eth1 203.0.113.10@eth2 on-path-loss=stay\n"
+      "target2 198.51.100.11@eth1 203.0.113.11@eth2 on-path-loss=move\n");
   ASSERT_TRUE(succeeds(file));
   EXPECT_EQ(file->entries[0].group.on_path_loss, PathLossPolicy::kStay);
-  EXPECT_EQ(file->entries[0].group.members, (std::vector{member("198.51.100.10", "eth1"), member("203.0.113.10", "eth2")}));
+  EXPECT_EQ(file->entries[0].group.members,
+            (std::vector{member("198.51.100.10", "eth1"), member("203.0.113.10", "eth2")}));
   EXPECT_EQ(file->entries[1].group.on_path_loss, PathLossPolicy::kMove);
 }
 
@@ -181,8 +184,9 @@ TEST(IpGroups, AcceptsAGroupOfTheMaximumSizeWithAPolicy) {
 }
 
 TEST(IpGroups, RejectsAnUnknownPolicy) {
-  EXPECT_TRUE(fails_at(parse("# fabrics\ntarget1 198.51.100.10@eth1 on-path-loss=split\n"), "ip_groups:2",
-                       "unknown on-path-loss policy 'split' in group target1; write on-path-loss=move or on-path-loss=stay"));
+  EXPECT_TRUE(
+      fails_at(parse("# fabrics\ntarget1 198.51.100.10@eth1 on-path-loss=split\n"), "ip_groups:2",
+               "unknown on-path-loss policy 'split' in group target1; write on-path-loss=move or on-path-loss=stay"));
 }
 
 TEST(IpGroups, RejectsAnEmptyPolicy) {

@@ -13,8 +13,7 @@ Result<void> check_file_size(std::string_view text, std::string_view file_name) 
   return success();
 }
 
-Result<std::vector<Line>> content_lines(std::string_view text, std::string_view file_name,
-                                        Comments comments) {
+Result<std::vector<Line>> content_lines(std::string_view text, std::string_view file_name, Comments comments) {
   if (auto size = check_file_size(text, file_name); !size) return fail(size.error());
   std::vector<Line> lines;
   int number = 0;  // cannot overflow: kFileSizeMax bounds the count of lines
@@ -28,9 +27,7 @@ Result<std::vector<Line>> content_lines(std::string_view text, std::string_view 
   return lines;
 }
 
-std::string place(std::string_view file_name, int line) {
-  return std::string(file_name) + ":" + std::to_string(line);
-}
+std::string place(std::string_view file_name, int line) { return std::string(file_name) + ":" + std::to_string(line); }
 
 std::string printable(std::string_view text, std::size_t length_max) {
   static constexpr char kHex[] = "0123456789abcdef";

@@ -32,8 +32,7 @@ enum class Comments { kKept, kDropped };
 // The lines that carry content: blank lines are dropped, and so are lines whose first
 // non-blank character is '#' when comments are dropped. Accepts "\n" and "\r\n". Fails
 // as check_file_size() does.
-Result<std::vector<Line>> content_lines(std::string_view text, std::string_view file_name,
-                                        Comments comments);
+Result<std::vector<Line>> content_lines(std::string_view text, std::string_view file_name, Comments comments);
 
 // "FILE:LINE", the place of every error about a line.
 std::string place(std::string_view file_name, int line);

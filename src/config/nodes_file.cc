@@ -18,8 +18,7 @@ Result<IpAddress> parse_node_address(std::string_view content) {
                         "; a line of the nodes file holds one address and nothing else");
   }
   if (fields[0].find('/') != std::string_view::npos) {
-    return fail("", quote(fields[0]) +
-                        " has a prefix length; a node's private address is written without one");
+    return fail("", quote(fields[0]) + " has a prefix length; a node's private address is written without one");
   }
   auto address = IpAddress::parse(fields[0]);
   if (!address) return fail("", quote(fields[0]) + " is not a valid IPv4 or IPv6 address");
@@ -42,9 +41,8 @@ Result<std::vector<NodeEntry>> parse_nodes(std::string_view text, std::string_vi
       if (auto it = seen.find(*address); it != seen.end()) {
         const NodeEntry& first = nodes[it->second];
         return fail(place(file_name, line.number),
-                    "address " + address->to_string() + " is already node " +
-                        std::to_string(first.pnn.value()) + " on line " + std::to_string(first.line) +
-                        "; every node needs its own address");
+                    "address " + address->to_string() + " is already node " + std::to_string(first.pnn.value()) +
+                        " on line " + std::to_string(first.line) + "; every node needs its own address");
       }
       entry.address = *address;
     }

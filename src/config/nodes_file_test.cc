@@ -68,13 +68,12 @@ TEST(Nodes, RejectsABadAddress) {
 }
 
 TEST(Nodes, RejectsAnAddressWithAPrefixLength) {
-  EXPECT_TRUE(fails_at(parse_nodes("192.0.2.1/24\n", "nodes"), "nodes:1",
-                       "'192.0.2.1/24' has a prefix length"));
+  EXPECT_TRUE(fails_at(parse_nodes("192.0.2.1/24\n", "nodes"), "nodes:1", "'192.0.2.1/24' has a prefix length"));
 }
 
 TEST(Nodes, RejectsADuplicateAddressNamingBothLines) {
-  EXPECT_TRUE(fails_at(parse_nodes("192.0.2.1\n192.0.2.2\n\n192.0.2.1\n", "/etc/tandem/nodes"),
-                       "/etc/tandem/nodes:4", "address 192.0.2.1 is already node 0 on line 1"));
+  EXPECT_TRUE(fails_at(parse_nodes("192.0.2.1\n192.0.2.2\n\n192.0.2.1\n", "/etc/tandem/nodes"), "/etc/tandem/nodes:4",
+                       "address 192.0.2.1 is already node 0 on line 1"));
 }
 
 TEST(Nodes, RejectsOneIpv6AddressWrittenTwoWays) {

@@ -35,8 +35,9 @@ Result<void> check_host_address(const IpPrefix& prefix) {
                         " of its subnet; a public IP must be a host address");
   }
   if (address.is_v4() && host_bits_are(address, prefix.length, true)) {
-    return fail("", address.to_string() + subnet + " is the broadcast address of its subnet; a public IP must be "
-                                                   "a host address");
+    return fail("", address.to_string() + subnet +
+                        " is the broadcast address of its subnet; a public IP must be "
+                        "a host address");
   }
   return success();
 }
@@ -55,8 +56,8 @@ Result<IpPrefix> parse_prefix(std::string_view text) {
   const auto length = parse_unsigned(length_text);
   const auto length_max = static_cast<std::uint64_t>(address->bit_length());
   if (!length || *length > length_max || (length_text.size() > 1 && length_text.front() == '0')) {
-    return fail("", "prefix length " + quote("/" + std::string(length_text)) + " of " +
-                        address->to_string() + " is not a number from 1 to " + std::to_string(length_max));
+    return fail("", "prefix length " + quote("/" + std::string(length_text)) + " of " + address->to_string() +
+                        " is not a number from 1 to " + std::to_string(length_max));
   }
   if (*length == 0) {
     return fail("", "prefix length /0 of " + address->to_string() +
@@ -72,8 +73,8 @@ Result<std::vector<InterfaceName>> parse_interface_list(std::string_view text) {
   std::vector<InterfaceName> interfaces;
   for (std::string_view part : split(text, ',')) {
     if (part.empty()) {
-      return fail("", "interface list " + quote(text) +
-                          " has an empty name; separate names with single commas and no blanks");
+      return fail(
+          "", "interface list " + quote(text) + " has an empty name; separate names with single commas and no blanks");
     }
     auto name = parse_interface_name(part);
     if (!name) return fail(name.error());
@@ -91,8 +92,7 @@ Result<PublicAddress> parse_line(std::string_view content) {
   auto prefix = parse_prefix(fields[0]);
   if (!prefix) return fail(prefix.error());
   if (fields.size() < 2) {
-    return fail("", prefix->to_string() +
-                        " has no interfaces; write ADDRESS/PREFIX INTERFACE[,INTERFACE...], e.g. " +
+    return fail("", prefix->to_string() + " has no interfaces; write ADDRESS/PREFIX INTERFACE[,INTERFACE...], e.g. " +
                         prefix->to_string() + " eth1");
   }
   if (fields.size() > 2) {
@@ -117,9 +117,9 @@ Result<AddressList> parse_public_addresses(std::string_view text, std::string_vi
     if (!address) return fail(place(file_name, line.number), address.error().cause);
     auto [it, is_new] = first_line.emplace(address->address(), line.number);
     if (!is_new) {
-      return fail(place(file_name, line.number),
-                  "address " + address->address().to_string() + " is already listed on line " +
-                      std::to_string(it->second) + "; list each address once");
+      return fail(place(file_name, line.number), "address " + address->address().to_string() +
+                                                     " is already listed on line " + std::to_string(it->second) +
+                                                     "; list each address once");
     }
     addresses.push_back(std::move(*address));
   }

@@ -93,8 +93,8 @@ TEST(PublicAddresses, RejectsAnEmptyInterfaceNameBetweenCommas) {
 }
 
 TEST(PublicAddresses, RejectsATrailingCommaInTheInterfaceList) {
-  EXPECT_TRUE(fails_at(parse("198.51.100.10/24 eth1,\n"), "public_addresses:1",
-                       "interface list 'eth1,' has an empty name"));
+  EXPECT_TRUE(
+      fails_at(parse("198.51.100.10/24 eth1,\n"), "public_addresses:1", "interface list 'eth1,' has an empty name"));
 }
 
 TEST(PublicAddresses, RejectsAnInterfaceListedTwiceOnOneLine) {
@@ -108,10 +108,9 @@ TEST(PublicAddresses, RejectsAnInterfaceNameLongerThanLinuxAllows) {
 }
 
 TEST(PublicAddresses, RejectsAnInterfaceNameWithASlashOrColon) {
-  EXPECT_TRUE(fails_at(parse("198.51.100.10/24 eth/1\n"), "public_addresses:1",
-                       "interface name 'eth/1' contains '/'"));
-  EXPECT_TRUE(fails_at(parse("198.51.100.10/24 eth1:0\n"), "public_addresses:1",
-                       "interface name 'eth1:0' contains ':'"));
+  EXPECT_TRUE(fails_at(parse("198.51.100.10/24 eth/1\n"), "public_addresses:1", "interface name 'eth/1' contains '/'"));
+  EXPECT_TRUE(
+      fails_at(parse("198.51.100.10/24 eth1:0\n"), "public_addresses:1", "interface name 'eth1:0' contains ':'"));
 }
 
 TEST(PublicAddresses, RejectsDotAndDotDotAsInterfaceNames) {
@@ -124,8 +123,8 @@ TEST(PublicAddresses, RejectsInterfacesSeparatedByBlanks) {
 }
 
 TEST(PublicAddresses, RejectsACommentAfterAnAddress) {
-  EXPECT_TRUE(fails_at(parse("198.51.100.10/24 eth1 # web\n"), "public_addresses:1",
-                       "a comment must be on a line of its own"));
+  EXPECT_TRUE(
+      fails_at(parse("198.51.100.10/24 eth1 # web\n"), "public_addresses:1", "a comment must be on a line of its own"));
 }
 
 TEST(PublicAddresses, RejectsAnAddressListedTwiceNamingBothLines) {

@@ -77,8 +77,7 @@ TEST(Robustness, EveryParserAnswersRandomTextWithAValueOrAReadableError) {
 
 TEST(Robustness, EveryParserAnswersDamagedValidFilesWithAValueOrAReadableError) {
   const std::vector<std::string> valid{
-      "192.0.2.1\n#192.0.2.2\n2001:db8::3\n",
-      "198.51.100.10/24 eth1,eth2\n# c\n2001:db8::10/64 eth2\n",
+      "192.0.2.1\n#192.0.2.2\n2001:db8::3\n", "198.51.100.10/24 eth1,eth2\n# c\n2001:db8::10/64 eth2\n",
       "target1 198.51.100.10@eth1 203.0.113.10@eth2\nt2 2001:db8::1@eth1\n",
       "[node]\naddress = \"192.0.2.1\"\n[cluster]\nlock = \"!helper a b\"\nport = 4379\n"
       "[tunables]\nIPAllocAlgorithm = \"lcp2\"\nNoIPFailback = true\n"};

@@ -14,10 +14,11 @@ namespace {
 // A network as written: ADDRESS/PREFIX without host bits, or "default".
 Result<IpPrefix> parse_network(std::string_view text, std::string_view what) {
   auto prefix = IpPrefix::parse(text);
-  if (!prefix) return fail("", std::string(what) + " " + quote(text) + " is not ADDRESS/PREFIX: " + prefix.error().cause);
+  if (!prefix)
+    return fail("", std::string(what) + " " + quote(text) + " is not ADDRESS/PREFIX: " + prefix.error().cause);
   if (network_of(*prefix) != *prefix) {
-    return fail("", std::string(what) + " " + quote(text) + " has host bits set; write " +
-                        network_of(*prefix).to_string());
+    return fail("",
+                std::string(what) + " " + quote(text) + " has host bits set; write " + network_of(*prefix).to_string());
   }
   return *prefix;
 }
@@ -71,7 +72,8 @@ Result<RoutedNetwork> parse_routed_network(std::string_view text) {
 Result<ExtraRoute> parse_extra_route(std::string_view text) {
   auto fields = via_fields(text, "DESTINATION via GATEWAY");
   if (!fields) return fail(fields.error());
-  if (fields->size() != 3) return fail("", "route " + quote(text) + " names no gateway; write \"DESTINATION via GATEWAY\"");
+  if (fields->size() != 3)
+    return fail("", "route " + quote(text) + " names no gateway; write \"DESTINATION via GATEWAY\"");
   auto gateway = parse_gateway((*fields)[2]);
   if (!gateway) return fail(gateway.error());
   if ((*fields)[0] == "default") return ExtraRoute{IpPrefix{any_address(*gateway), 0}, *gateway};
@@ -144,10 +146,9 @@ Result<void> check_distinct_tables(const RoutingSettings& settings, const Addres
     if (!table) continue;
     auto [it, is_new] = users.emplace(*table, address.address());
     if (!is_new && it->second != address.address()) {
-      return fail(std::string(file_name),
-                  "public addresses " + it->second.to_string() + " and " + address.address().to_string() +
-                      " would share routing table " + std::to_string(*table) +
-                      "; widen [routing] table_first..table_last");
+      return fail(std::string(file_name), "public addresses " + it->second.to_string() + " and " +
+                                              address.address().to_string() + " would share routing table " +
+                                              std::to_string(*table) + "; widen [routing] table_first..table_last");
     }
   }
   return success();

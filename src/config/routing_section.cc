@@ -20,7 +20,8 @@ struct Item {
 Result<std::vector<Item>> strings_of(const toml::node& value, std::string_view key, int key_line,
                                      std::string_view file_name) {
   const toml::array* array = value.as_array();
-  if (array == nullptr) return fail(place(file_name, key_line), "routing." + std::string(key) + " must be an array of strings");
+  if (array == nullptr)
+    return fail(place(file_name, key_line), "routing." + std::string(key) + " must be an array of strings");
   std::vector<Item> items;
   for (const toml::node& element : *array) {
     const auto* text = element.as_string();
@@ -35,8 +36,8 @@ Result<std::uint32_t> table_number(const toml::node& value, std::string_view key
   const auto* number = value.as_integer();
   if (number == nullptr) return fail(where, "routing." + std::string(key) + " must be an integer");
   if (number->get() < 0 || number->get() > 0xFFFFFFFFll) {
-    return fail(where, "routing." + std::string(key) + " must be from 1 to 4294967295, not " +
-                           std::to_string(number->get()));
+    return fail(where,
+                "routing." + std::string(key) + " must be from 1 to 4294967295, not " + std::to_string(number->get()));
   }
   return static_cast<std::uint32_t>(number->get());
 }
@@ -49,10 +50,10 @@ Result<void> read_networks(const std::vector<Item>& items, std::string_view file
   for (const Item& item : items) {
     auto network = parse_routed_network(item.text);
     if (!network) return fail(place(file_name, item.line), network.error().cause);
-    const bool is_repeat = std::any_of(routing.networks.begin(), routing.networks.end(), [&](const RoutedNetwork& seen) {
-      return seen.network == network->network;
-    });
-    if (is_repeat) return fail(place(file_name, item.line), "network " + network->network.to_string() + " is listed twice");
+    const bool is_repeat = std::any_of(routing.networks.begin(), routing.networks.end(),
+                                       [&](const RoutedNetwork& seen) { return seen.network == network->network; });
+    if (is_repeat)
+      return fail(place(file_name, item.line), "network " + network->network.to_string() + " is listed twice");
     routing.networks.push_back(*network);
   }
   return success();
@@ -78,8 +79,8 @@ Result<void> read_routes(const std::vector<Item>& items, std::string_view file_n
 
 Result<RoutingSettings> read_routing_section(const toml::table& table, std::string_view file_name) {
   RoutingSettings routing;
-  int range_line = 0;                  // the later of the two table keys' lines
-  std::vector<Item> routes;            // read after the networks, which their gateways need
+  int range_line = 0;        // the later of the two table keys' lines
+  std::vector<Item> routes;  // read after the networks, which their gateways need
   for (auto&& [key, value] : table) {
     const int line = line_of(key.source());
     const std::string where = place(file_name, line);
@@ -97,8 +98,9 @@ Result<RoutingSettings> read_routing_section(const toml::table& table, std::stri
       }
       if (auto read = read_networks(*items, file_name, routing); !read) return fail(read.error());
     } else {
-      return fail(where, "unknown key " + quote(key.str()) + " in [routing]; the known keys are table_first, "
-                         "table_last, networks, routes");
+      return fail(where, "unknown key " + quote(key.str()) +
+                             " in [routing]; the known keys are table_first, "
+                             "table_last, networks, routes");
     }
   }
   if (auto range = check_table_range(routing.table_first, routing.table_last); !range) {

@@ -43,17 +43,16 @@ routes = ["192.0.2.128/25 via 198.51.100.254", "default via 192.0.2.1"]
   const RoutingSettings& routing = settings->routing;
   EXPECT_EQ(routing.table_first, 2000u);
   EXPECT_EQ(routing.table_last, 2099u);
-  EXPECT_EQ(routing.networks,
-            (std::vector<RoutedNetwork>{{prefix("198.51.100.0/24"), ip("198.51.100.1")},
-                                        {prefix("2001:db8:1::/64"), ip("2001:db8:1::1")},
-                                        {prefix("192.0.2.0/26"), std::nullopt}}));
+  EXPECT_EQ(routing.networks, (std::vector<RoutedNetwork>{{prefix("198.51.100.0/24"), ip("198.51.100.1")},
+                                                          {prefix("2001:db8:1::/64"), ip("2001:db8:1::1")},
+                                                          {prefix("192.0.2.0/26"), std::nullopt}}));
   EXPECT_EQ(routing.routes, (std::vector<ExtraRoute>{{prefix("192.0.2.128/25"), ip("198.51.100.254")},
                                                      {prefix("0.0.0.0/0"), ip("192.0.2.1")}}));
 }
 
 TEST(RoutingSettings, RefusesAGatewayOutsideItsNetwork) {
-  EXPECT_TRUE(fails_at(parse("[routing]\nnetworks = [\n  \"198.51.100.0/24 via 203.0.113.1\",\n]\n"),
-                       "tandem.conf:3", "gateway 203.0.113.1 is outside its network 198.51.100.0/24"));
+  EXPECT_TRUE(fails_at(parse("[routing]\nnetworks = [\n  \"198.51.100.0/24 via 203.0.113.1\",\n]\n"), "tandem.conf:3",
+                       "gateway 203.0.113.1 is outside its network 198.51.100.0/24"));
 }
 
 TEST(RoutingSettings, RefusesAGatewayOfTheOtherFamily) {
@@ -87,8 +86,9 @@ TEST(RoutingSettings, RefusesARouteWithoutAGateway) {
 }
 
 TEST(RoutingSettings, RefusesARouteWhoseGatewayIsInNoNetwork) {
-  EXPECT_TRUE(fails_at(parse("[routing]\nroutes = [\"192.0.2.0/24 via 203.0.113.9\"]\nnetworks = [\"198.51.100.0/24\"]\n"),
-                       "tandem.conf:2", "is in none of the [routing] networks"));
+  EXPECT_TRUE(
+      fails_at(parse("[routing]\nroutes = [\"192.0.2.0/24 via 203.0.113.9\"]\nnetworks = [\"198.51.100.0/24\"]\n"),
+               "tandem.conf:2", "is in none of the [routing] networks"));
 }
 
 TEST(RoutingSettings, RefusesARangeOverlappingTheHostTables) {
@@ -116,8 +116,8 @@ TEST(RoutingSettings, RefusesAnUnknownKey) {
 
 TEST(RoutingSettings, RefusesNetworksThatAreNotStrings) {
   EXPECT_TRUE(fails_at(parse("[routing]\nnetworks = [\n  1,\n]\n"), "tandem.conf:3", "must hold only strings"));
-  EXPECT_TRUE(fails_at(parse("[routing]\nnetworks = \"198.51.100.0/24\"\n"), "tandem.conf:2",
-                       "must be an array of strings"));
+  EXPECT_TRUE(
+      fails_at(parse("[routing]\nnetworks = \"198.51.100.0/24\"\n"), "tandem.conf:2", "must be an array of strings"));
 }
 
 TEST(SourceRoute, GivesTheRuleTheSubnetRouteAndTheDefaultRouteOnTheHoldingInterface) {
@@ -127,7 +127,7 @@ TEST(SourceRoute, GivesTheRuleTheSubnetRouteAndTheDefaultRouteOnTheHoldingInterf
   EXPECT_EQ(route->priority, kSourceRulePriority);
   EXPECT_EQ(route->interface, InterfaceName("eth2"));
   EXPECT_EQ(route->routes, (std::vector<TableRoute>{{prefix("203.0.113.0/24"), std::nullopt},
-                                                   {prefix("0.0.0.0/0"), ip("203.0.113.1")}}));
+                                                    {prefix("0.0.0.0/0"), ip("203.0.113.1")}}));
 }
 
 TEST(SourceRoute, FollowsTheAddressToAnotherInterfaceWithTheSameTable) {
@@ -150,7 +150,7 @@ TEST(SourceRoute, UsesIPv6DefaultRouteForIPv6Addresses) {
   const auto route = source_route_of(routing, prefix("2001:db8:1::10/64"), InterfaceName("eth1"));
   ASSERT_TRUE(route.has_value());
   EXPECT_EQ(route->routes, (std::vector<TableRoute>{{prefix("2001:db8:1::/64"), std::nullopt},
-                                                   {prefix("::/0"), ip("2001:db8:1::1")}}));
+                                                    {prefix("::/0"), ip("2001:db8:1::1")}}));
 }
 
 TEST(SourceRoute, TakesOnlyTheExtraRoutesWhoseGatewayIsInItsNetwork) {

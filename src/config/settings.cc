@@ -34,8 +34,8 @@ std::vector<Entry> in_file_order(const toml::table& table) {
   for (auto&& [key, value] : table) {
     const toml::source_position& begin = key.source().begin;
     // Lines fit an int because check_file_size() bounds the text; 0 means "unknown".
-    entries.push_back(Entry{key.str(), &value, std::max(1, static_cast<int>(begin.line)),
-                            static_cast<int>(begin.column)});
+    entries.push_back(
+        Entry{key.str(), &value, std::max(1, static_cast<int>(begin.line)), static_cast<int>(begin.column)});
   }
   std::stable_sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
     return a.line != b.line ? a.line < b.line : a.column < b.column;
@@ -45,16 +45,26 @@ std::vector<Entry> in_file_order(const toml::table& table) {
 
 std::string_view type_name(toml::node_type type) {
   switch (type) {
-    case toml::node_type::none: return "nothing";
-    case toml::node_type::table: return "a table";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a floating-point number";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::date: return "a date";
-    case toml::node_type::time: return "a time";
-    case toml::node_type::date_time: return "a date-time";
+    case toml::node_type::none:
+      return "nothing";
+    case toml::node_type::table:
+      return "a table";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a floating-point number";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::date:
+      return "a date";
+    case toml::node_type::time:
+      return "a time";
+    case toml::node_type::date_time:
+      return "a date-time";
   }
   return "an unknown value";
 }
@@ -72,15 +82,13 @@ class Section {
 
   std::string_view file_name() const { return file_name_; }
 
-  std::string key_name(const Entry& entry) const {
-    return std::string(name_) + "." + printable(entry.key, kQuoteMax);
-  }
+  std::string key_name(const Entry& entry) const { return std::string(name_) + "." + printable(entry.key, kQuoteMax); }
   Failure error(const Entry& entry, std::string cause) const {
     return fail(place(file_name_, entry.line), std::move(cause));
   }
   Failure unknown_key(const Entry& entry, std::span<const std::string_view> known) const {
-    return error(entry, "unknown key " + quote(entry.key) + " in [" + std::string(name_) +
-                            "]; the known keys are " + joined(known));
+    return error(entry, "unknown key " + quote(entry.key) + " in [" + std::string(name_) + "]; the known keys are " +
+                            joined(known));
   }
   Failure wrong_type(const Entry& entry, std::string_view wanted) const {
     return error(entry, key_name(entry) + " must be " + std::string(wanted) + ", not " +
@@ -122,8 +130,8 @@ Result<void> read_node(const Section& section, const toml::table& table, Setting
     auto text = section.string_of(entry);
     if (!text) return fail(text.error());
     if (text->find('/') != std::string::npos) {
-      return section.error(entry, "node.address " + quote(*text) +
-                                      " has a prefix length; write the address as in the nodes file");
+      return section.error(
+          entry, "node.address " + quote(*text) + " has a prefix length; write the address as in the nodes file");
     }
     auto address = IpAddress::parse(*text);
     if (!address) {
@@ -140,13 +148,13 @@ Result<void> read_paths(const Section& section, const toml::table& table, Settin
     std::string Paths::*field;
   };
   static constexpr std::array<PathKey, 6> kPathKeys{{{"nodes", &Paths::nodes},
-                                                      {"public_addresses", &Paths::public_addresses},
-                                                      {"ip_groups", &Paths::ip_groups},
-                                                      {"events", &Paths::events},
-                                                      {"state", &Paths::state},
-                                                      {"socket", &Paths::socket}}};
-  static constexpr std::array<std::string_view, 6> kKeys{"nodes", "public_addresses", "ip_groups",
-                                                         "events", "state", "socket"};
+                                                     {"public_addresses", &Paths::public_addresses},
+                                                     {"ip_groups", &Paths::ip_groups},
+                                                     {"events", &Paths::events},
+                                                     {"state", &Paths::state},
+                                                     {"socket", &Paths::socket}}};
+  static constexpr std::array<std::string_view, 6> kKeys{"nodes", "public_addresses", "ip_groups", "events", "state",
+                                                         "socket"};
   for (const Entry& entry : in_file_order(table)) {
     const auto* key = std::find_if(kPathKeys.begin(), kPathKeys.end(),
                                    [&](const PathKey& candidate) { return candidate.key == entry.key; });
@@ -212,8 +220,8 @@ Result<void> read_network(const Section& section, const toml::table& table, Sett
 Result<void> set_tunable_value(const TunableSpec& spec, const toml::node& value, Tunables& tunables) {
   if (const auto* number = value.as_integer()) {
     if (number->get() < 0) {
-      return fail("", "tunable " + std::string(spec.name) + " must not be negative, not " +
-                          std::to_string(number->get()));
+      return fail("",
+                  "tunable " + std::string(spec.name) + " must not be negative, not " + std::to_string(number->get()));
     }
     return set_tunable(tunables, spec.name, static_cast<std::uint64_t>(number->get()));
   }
@@ -222,8 +230,7 @@ Result<void> set_tunable_value(const TunableSpec& spec, const toml::node& value,
     return set_tunable(tunables, spec.name, flag->get() ? 1 : 0);
   }
   return fail("", "tunable " + std::string(spec.name) + " must be a whole number" +
-                      (spec.max == 1 ? " or a boolean" : "") + ", not " +
-                      std::string(type_name(value.type())));
+                      (spec.max == 1 ? " or a boolean" : "") + ", not " + std::string(type_name(value.type())));
 }
 
 Result<void> read_tunables(const Section& section, const toml::table& table, Settings& settings) {
@@ -233,8 +240,7 @@ Result<void> read_tunables(const Section& section, const toml::table& table, Set
     if (spec == nullptr) {
       std::vector<std::string_view> known;
       for (const TunableSpec& candidate : tunable_specs()) known.push_back(candidate.name);
-      return section.error(entry, "unknown tunable " + quote(entry.key) + "; the known tunables are " +
-                                      joined(known));
+      return section.error(entry, "unknown tunable " + quote(entry.key) + "; the known tunables are " + joined(known));
     }
     if (auto [it, is_new] = lines.emplace(spec, entry.line); !is_new) {
       return section.error(entry, "tunable " + std::string(spec->name) + " is already set on line " +
@@ -337,8 +343,10 @@ Result<ClusterLockSetting> parse_cluster_lock(std::string_view text) {
     return lock;
   }
   if (text.front() != '/') {
-    return fail("", "cluster.lock must be an absolute path to lock, \"!COMMAND ARGS...\" to run a "
-                    "helper, or \"\" for no lock, not " + quote(text));
+    return fail("",
+                "cluster.lock must be an absolute path to lock, \"!COMMAND ARGS...\" to run a "
+                "helper, or \"\" for no lock, not " +
+                    quote(text));
   }
   lock.kind = ClusterLockSetting::Kind::kFile;
   lock.file = std::string(text);

@@ -60,8 +60,8 @@ struct Paths {
   std::string nodes = "/etc/tandem/nodes";
   std::string public_addresses = "/etc/tandem/public_addresses";
   std::string ip_groups = "/etc/tandem/ip_groups";
-  std::string events = "/etc/tandem/events.d";  // a directory
-  std::string state = "/var/lib/tandem";         // a directory
+  std::string events = "/etc/tandem/events.d";      // a directory
+  std::string state = "/var/lib/tandem";            // a directory
   std::string socket = "/run/tandem/tandemd.sock";  // the control socket (root only)
 
   friend bool operator==(const Paths&, const Paths&) = default;
@@ -84,13 +84,13 @@ struct ClusterLockSetting {
 struct Settings {
   std::optional<IpAddress> node_address;  // [node] address
   Paths paths;
-  ClusterLockSetting cluster_lock;        // [cluster] lock
+  ClusterLockSetting cluster_lock;  // [cluster] lock
   std::string key_file = "/etc/tandem/cluster.key";
   std::uint16_t port = kDefaultPort;
-  bool manage_host_settings = true;       // [network] manage_host_settings
+  bool manage_host_settings = true;  // [network] manage_host_settings
   Tunables tunables;
-  RoutingSettings routing;                // [routing]
-  std::string metrics_textfile;           // [metrics] textfile; "" means none
+  RoutingSettings routing;       // [routing]
+  std::string metrics_textfile;  // [metrics] textfile; "" means none
 
   friend bool operator==(const Settings&, const Settings&) = default;
 };

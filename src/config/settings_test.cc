@@ -48,7 +48,8 @@ NoIPFailback = 1
   EXPECT_EQ(settings->node_address, IpAddress::parse("2001:db8::1").value());
   EXPECT_EQ(settings->paths,
             (Paths{"/a/nodes", "/a/public_addresses", "/a/ip_groups", "/a/events.d", "/a/state", "/a/tandemd.sock"}));
-  EXPECT_EQ(settings->cluster_lock, (ClusterLockSetting{ClusterLockSetting::Kind::kFile, "/clusterfs/tandem.lock", {}}));
+  EXPECT_EQ(settings->cluster_lock,
+            (ClusterLockSetting{ClusterLockSetting::Kind::kFile, "/clusterfs/tandem.lock", {}}));
   EXPECT_EQ(settings->key_file, "/a/key");
   EXPECT_EQ(settings->port, 5000);
   EXPECT_EQ(settings->tunables.no_ip_failback, 1u);
@@ -109,7 +110,8 @@ TEST(Settings, RejectsAKeyOutsideAnySection) {
 }
 
 TEST(Settings, RejectsASectionThatIsNotATable) {
-  EXPECT_TRUE(fails_at(parse("cluster = 1\n"), "tandem.conf:1", "[cluster] must be a section (a table), not an integer"));
+  EXPECT_TRUE(
+      fails_at(parse("cluster = 1\n"), "tandem.conf:1", "[cluster] must be a section (a table), not an integer"));
   EXPECT_TRUE(fails_at(parse("[[paths]]\n"), "tandem.conf:1", "[paths] must be a section (a table), not an array"));
 }
 
@@ -175,11 +177,14 @@ TEST(Settings, ReadsAnEmptyLockAsNoClusterLock) {
 }
 
 TEST(Settings, ReadsABangLockAsAHelperCommandWithArguments) {
-  auto settings = parse("[cluster]\nlock = \"!/usr/libexec/ctdb/ctdb_mutex_ceph_rados_helper ceph client.admin  pool obj\"\n");
+  auto settings =
+      parse("[cluster]\nlock = \"!/usr/libexec/ctdb/ctdb_mutex_ceph_rados_helper ceph client.admin  pool obj\"\n");
   ASSERT_TRUE(succeeds(settings));
-  EXPECT_EQ(settings->cluster_lock,
-            (ClusterLockSetting{ClusterLockSetting::Kind::kHelper, "",
-                                {"/usr/libexec/ctdb/ctdb_mutex_ceph_rados_helper", "ceph", "client.admin", "pool", "obj"}}));
+  EXPECT_EQ(
+      settings->cluster_lock,
+      (ClusterLockSetting{ClusterLockSetting::Kind::kHelper,
+                          "",
+                          {"/usr/libexec/ctdb/ctdb_mutex_ceph_rados_helper", "ceph", "client.admin", "pool", "obj"}}));
 }
 
 TEST(Settings, RejectsAHelperLockWithNoCommand) {

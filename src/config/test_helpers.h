@@ -12,8 +12,7 @@ namespace tandem::config {
 
 // Passes when `result` is an error at exactly `place` whose cause contains `cause_part`.
 template <typename T>
-::testing::AssertionResult fails_at(const Result<T>& result, std::string_view place,
-                                    std::string_view cause_part) {
+::testing::AssertionResult fails_at(const Result<T>& result, std::string_view place, std::string_view cause_part) {
   if (result.ok()) return ::testing::AssertionFailure() << "expected an error at " << place << ", got success";
   const Error& error = result.error();
   if (error.place != place || error.cause.find(cause_part) == std::string::npos) {

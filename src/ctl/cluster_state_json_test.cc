@@ -390,8 +390,7 @@ TEST(RenderAssignment, WritesAHostedAddressAsItsNodeAndInterface) {
 }
 
 TEST(RenderAssignment, WritesAnUnhostedAddressAsNullAndGivesTheReason) {
-  EXPECT_EQ(render_assignment(assignment_of({unhosted("198.51.100.11", "all its interfaces are down")}),
-                              Assignment()),
+  EXPECT_EQ(render_assignment(assignment_of({unhosted("198.51.100.11", "all its interfaces are down")}), Assignment()),
             "{\n"
             "  \"assignment\": {\n"
             "    \"198.51.100.11\": null\n"
@@ -404,10 +403,10 @@ TEST(RenderAssignment, WritesAnUnhostedAddressAsNullAndGivesTheReason) {
 }
 
 TEST(RenderAssignment, KeysAddressesWithoutPrefixInAddressOrder) {
-  const std::string text = render_assignment(
-      assignment_of({hosted("2001:db8::1", 0, "eth1"), hosted("198.51.100.9", 0, "eth1"),
-                     hosted("198.51.100.10", 1, "eth1")}),
-      Assignment());
+  const std::string text =
+      render_assignment(assignment_of({hosted("2001:db8::1", 0, "eth1"), hosted("198.51.100.9", 0, "eth1"),
+                                       hosted("198.51.100.10", 1, "eth1")}),
+                        Assignment());
   const auto nine = text.find("\"198.51.100.9\"");
   const auto ten = text.find("\"198.51.100.10\"");
   const auto six = text.find("\"2001:db8::1\"");

@@ -30,7 +30,7 @@ struct StatusNode {
   std::uint32_t pnn = 0;
   std::optional<std::string> address;  // from the nodes file
   bool connected = false;
-  std::vector<std::string> flags;      // CTDB's names; empty: OK
+  std::vector<std::string> flags;  // CTDB's names; empty: OK
   bool healthy = true;
   bool has_report = false;
   bool this_node = false;
@@ -60,7 +60,7 @@ struct StatusAddress {
   std::optional<StatusHolding> holder;  // "node" and "interface"; none when not hosted
   std::vector<StatusHolding> also_on;   // other nodes that hold it too: a fault
   std::optional<std::string> group;
-  std::optional<std::uint64_t> table;   // its source-routing table ([routing]); none: not routed
+  std::optional<std::uint64_t> table;  // its source-routing table ([routing]); none: not routed
   std::vector<StatusCandidate> candidates;
 
   // Whether `pnn` may host it or holds it.

@@ -41,8 +41,12 @@ constexpr std::array<VerbSpec, 25> kVerbs{{
     {"reload", "Re-read every configuration file, as SIGHUP does.", {}, 0, false, false},
     {"statistics", "Show this node's counters since its daemon started.", {}, 0, false, false},
     {"metrics", "Print this node's counters and gauges in Prometheus's text format.", {}, 0, false, false},
-    {"history", "Show the last takeover runs and local failovers (-n N: how many), and each hook's last run.", {}, 0,
-     true, false},
+    {"history",
+     "Show the last takeover runs and local failovers (-n N: how many), and each hook's last run.",
+     {},
+     0,
+     true,
+     false},
 }};
 
 // The verbs whose request is `status` and whose output is a view of it.
@@ -116,7 +120,8 @@ Result<void> add_positional(const CliCall& call, proto::AdminCommandKind kind, p
       return success();
     }
     case Kind::kSetInterfaceLink: {
-      if (!is_interface_name(args[0])) return fail("", "IFACE: expected an interface name, got " + describe(Json(args[0])));
+      if (!is_interface_name(args[0]))
+        return fail("", "IFACE: expected an interface name, got " + describe(Json(args[0])));
       if (args[1] != "up" && args[1] != "down") return fail("", "LINK: expected 'up' or 'down', got '" + args[1] + "'");
       arguments.interface = InterfaceName(args[0]);
       arguments.link = args[1] == "up" ? LinkState::kUp : LinkState::kDown;
@@ -128,7 +133,8 @@ Result<void> add_positional(const CliCall& call, proto::AdminCommandKind kind, p
     case Kind::kStop:
     case Kind::kContinue:
     case Kind::kReloadIps:
-    case Kind::kIpReallocate: return success();
+    case Kind::kIpReallocate:
+      return success();
   }
   return success();
 }
@@ -256,11 +262,16 @@ namespace {
 
 std::string_view exit_meaning(int exit_code) {
   switch (exit_code) {
-    case kExitOk: return "done";
-    case kExitFailed: return "refused or failed";
-    case kExitBadInput: return "usage";
-    case kExitNoDaemon: return "no daemon";
-    case kExitTimeout: return "timeout";
+    case kExitOk:
+      return "done";
+    case kExitFailed:
+      return "refused or failed";
+    case kExitBadInput:
+      return "usage";
+    case kExitNoDaemon:
+      return "no daemon";
+    case kExitTimeout:
+      return "timeout";
   }
   return "failed";
 }
@@ -295,7 +306,8 @@ CommandOutput render_reply_line(const CliCall& call, std::string_view reply_line
     return verb_failed(call.verb, message, known ? exit_code_for(*known) : kExitFailed);
   }
   const Json* result = optional_member(*reply, "result");
-  if (result == nullptr) return verb_failed(call.verb, "malformed reply from tandemd: reply: missing \"result\"", kExitFailed);
+  if (result == nullptr)
+    return verb_failed(call.verb, "malformed reply from tandemd: reply: missing \"result\"", kExitFailed);
   return render_result(call, *result);
 }
 
@@ -317,20 +329,28 @@ CommandOutput run_control(const CliCall& call, const Exchange& exchange) {
 
 int exit_code_for(ReplyCode code) {
   switch (code) {
-    case ReplyCode::kBadRequest: return kExitBadInput;
-    case ReplyCode::kRefused: return kExitFailed;
-    case ReplyCode::kTimeout: return kExitTimeout;
-    case ReplyCode::kForbidden: return kExitNoDaemon;
-    case ReplyCode::kInternal: return kExitFailed;
+    case ReplyCode::kBadRequest:
+      return kExitBadInput;
+    case ReplyCode::kRefused:
+      return kExitFailed;
+    case ReplyCode::kTimeout:
+      return kExitTimeout;
+    case ReplyCode::kForbidden:
+      return kExitNoDaemon;
+    case ReplyCode::kInternal:
+      return kExitFailed;
   }
   return kExitFailed;
 }
 
 int exit_code_for(NoAnswer failure) {
   switch (failure) {
-    case NoAnswer::kNoDaemon: return kExitNoDaemon;
-    case NoAnswer::kTimeout: return kExitTimeout;
-    case NoAnswer::kFailed: return kExitFailed;
+    case NoAnswer::kNoDaemon:
+      return kExitNoDaemon;
+    case NoAnswer::kTimeout:
+      return kExitTimeout;
+    case NoAnswer::kFailed:
+      return kExitFailed;
   }
   return kExitFailed;
 }

@@ -133,16 +133,18 @@ TEST(RenderReply, MapsEveryErrorCodeToItsExitCode) {
       {reply_error(ReplyCode::kInternal, "dropped"), kExitFailed},
       {R"({"ok":false,"code":"teapot","error":"short and stout"})", kExitFailed},
   };
-  for (const auto& [reply, exit_code] : cases) EXPECT_EQ(render_reply(call("disable"), reply).exit_code, exit_code) << reply;
+  for (const auto& [reply, exit_code] : cases)
+    EXPECT_EQ(render_reply(call("disable"), reply).exit_code, exit_code) << reply;
   EXPECT_EQ(render_reply(call("disable", {}, "7"), cases[0].first),
             (CommandOutput{kExitFailed, "", "tandem: disable: node 7 is not configured\n"}));
 }
 
 TEST(RenderReply, ReportsAMalformedReply) {
-  EXPECT_EQ(render_reply(call("status"), "{"),
-            (CommandOutput{kExitFailed, "",
-                           "tandem: status: malformed reply from tandemd: reply: not valid JSON: line 1, column 2: "
-                           "syntax error while parsing object key - unexpected end of input; expected string literal\n"}));
+  EXPECT_EQ(
+      render_reply(call("status"), "{"),
+      (CommandOutput{kExitFailed, "",
+                     "tandem: status: malformed reply from tandemd: reply: not valid JSON: line 1, column 2: "
+                     "syntax error while parsing object key - unexpected end of input; expected string literal\n"}));
   EXPECT_EQ(render_reply(call("status"), R"({"ok":true})").err,
             "tandem: status: malformed reply from tandemd: reply: missing \"result\"\n");
   EXPECT_EQ(render_reply(call("status"), R"({"ok":true,"result":{}})").err,
@@ -198,8 +200,9 @@ TEST(RenderReply, PrintsAJsonErrorObjectWhenAJsonVerbFails) {
   leader.wants_json = true;
   const CommandOutput output = render_reply(leader, status_reply(result));
   EXPECT_EQ(output.exit_code, kExitFailed);
-  EXPECT_EQ(json::parse(output.out),
-            json::parse(R"({"ok": false, "exit_code": 1, "meaning": "refused or failed", "error": "there is no leader"})"));
+  EXPECT_EQ(
+      json::parse(output.out),
+      json::parse(R"({"ok": false, "exit_code": 1, "meaning": "refused or failed", "error": "there is no leader"})"));
   EXPECT_EQ(output.err, "tandem: leader: there is no leader\n");
 }
 
@@ -224,9 +227,11 @@ TEST(ControlVerbs, EveryVerbBuildsARequestFromPlaceholderArguments) {
   for (const VerbSpec& spec : control_verbs()) {
     std::vector<std::string> arguments;
     for (auto name : spec.argument_names()) {
-      arguments.emplace_back(name == "IP" ? "203.0.113.10" : name == "LINK" ? "up" : name == "IFACE" ? "eth1"
-                                                                                    : name == "NAME" || name == "VALUE" ? "x"
-                                                                                                                         : "1");
+      arguments.emplace_back(name == "IP"                        ? "203.0.113.10"
+                             : name == "LINK"                    ? "up"
+                             : name == "IFACE"                   ? "eth1"
+                             : name == "NAME" || name == "VALUE" ? "x"
+                                                                 : "1");
     }
     auto request = request_for(call(std::string(spec.name), arguments));
     EXPECT_TRUE(request.ok()) << spec.name << ": " << request.error();

@@ -20,8 +20,9 @@ using Kind = proto::AdminCommandKind;
 
 // In the order the list of known commands gives them.
 constexpr std::array<Kind, proto::kAdminCommandKindMax> kAdminKinds{
-    Kind::kDisable, Kind::kEnable,   Kind::kStop,      Kind::kContinue,         Kind::kUnban,     Kind::kBan,
-    Kind::kMoveIp,  Kind::kMoveGroup, Kind::kSetInterfaceLink, Kind::kReloadIps, Kind::kIpReallocate,
+    Kind::kDisable,      Kind::kEnable, Kind::kStop,      Kind::kContinue,         Kind::kUnban,
+    Kind::kBan,          Kind::kMoveIp, Kind::kMoveGroup, Kind::kSetInterfaceLink, Kind::kReloadIps,
+    Kind::kIpReallocate,
 };
 
 std::optional<Kind> find_admin(std::string_view word) {
@@ -40,12 +41,18 @@ std::string known_commands() {
 // The argument's key in the request, e.g. "seconds" for ban's.
 constexpr std::string_view key_of(Argument argument) {
   switch (argument) {
-    case Argument::kNode: return "node";
-    case Argument::kSeconds: return "seconds";
-    case Argument::kAddress: return "address";
-    case Argument::kGroup: return "group";
-    case Argument::kInterface: return "interface";
-    case Argument::kLink: return "link";
+    case Argument::kNode:
+      return "node";
+    case Argument::kSeconds:
+      return "seconds";
+    case Argument::kAddress:
+      return "address";
+    case Argument::kGroup:
+      return "group";
+    case Argument::kInterface:
+      return "interface";
+    case Argument::kLink:
+      return "link";
   }
   return "";
 }
@@ -139,7 +146,8 @@ Result<void> expect_keys(const Json& object, const JsonPlace& place, Kind kind) 
   for (const auto& [key, value] : object.items()) {
     if (key == "command") continue;
     bool is_known = false;
-    for (Argument argument : kArguments) is_known = is_known || (proto::takes(kind, argument) && key_of(argument) == key);
+    for (Argument argument : kArguments)
+      is_known = is_known || (proto::takes(kind, argument) && key_of(argument) == key);
     if (is_known) continue;
     std::string list = "command";
     for (Argument argument : kArguments) {
@@ -157,7 +165,8 @@ Result<ControlRequest> parse_admin(const Json& object, const JsonPlace& place, K
     if (!proto::takes(kind, argument)) continue;
     const Json* value = optional_member(object, key_of(argument));
     if (value == nullptr || (value->is_null() && !is_required(kind, argument))) {
-      if (is_required(kind, argument)) return fail(place.to_string(), "missing \"" + std::string(key_of(argument)) + "\"");
+      if (is_required(kind, argument))
+        return fail(place.to_string(), "missing \"" + std::string(key_of(argument)) + "\"");
       continue;
     }
     if (auto read = read_argument(*value, place.member(key_of(argument)), argument, arguments); !read) {
@@ -175,7 +184,8 @@ Result<ControlRequest> parse_setvar(const Json& object, const JsonPlace& place) 
   if (!name) return fail(name.error());
   auto value = required_member(object, "value", place);
   if (!value) return fail(value.error());
-  if ((*value)->is_number_unsigned()) return ControlRequest(SetVar{*name, std::to_string((*value)->get<std::uint64_t>())});
+  if ((*value)->is_number_unsigned())
+    return ControlRequest(SetVar{*name, std::to_string((*value)->get<std::uint64_t>())});
   if (!(*value)->is_string()) {
     return fail(place.member("value").to_string(), "expected a number or a string, got " + describe(**value));
   }
@@ -306,11 +316,16 @@ std::string group_name_rule() {
 
 std::string_view code_word(ReplyCode code) {
   switch (code) {
-    case ReplyCode::kBadRequest: return "bad_request";
-    case ReplyCode::kRefused: return "refused";
-    case ReplyCode::kTimeout: return "timeout";
-    case ReplyCode::kForbidden: return "forbidden";
-    case ReplyCode::kInternal: return "internal";
+    case ReplyCode::kBadRequest:
+      return "bad_request";
+    case ReplyCode::kRefused:
+      return "refused";
+    case ReplyCode::kTimeout:
+      return "timeout";
+    case ReplyCode::kForbidden:
+      return "forbidden";
+    case ReplyCode::kInternal:
+      return "internal";
   }
   return "internal";
 }

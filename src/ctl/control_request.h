@@ -116,8 +116,8 @@ std::string_view code_word(ReplyCode code);
 std::optional<ReplyCode> parse_code_word(std::string_view word);
 
 // One line each, without the newline the server adds.
-std::string reply_ok(const nlohmann::json& result);                    // {"ok":true,"result":...}
-std::string reply_error(ReplyCode code, std::string_view message);     // {"ok":false,"code":...,"error":...}
+std::string reply_ok(const nlohmann::json& result);                 // {"ok":true,"result":...}
+std::string reply_error(ReplyCode code, std::string_view message);  // {"ok":false,"code":...,"error":...}
 
 // An admin command's result, and reload's: {"message": TEXT}.
 nlohmann::json message_result(std::string_view message);

@@ -69,13 +69,13 @@ TEST(ControlRequest, TakesNullForAnOptionalArgument) {
 
 TEST(ControlRequest, NamesThePlaceOfEveryError) {
   const std::vector<std::pair<std::string, std::string>> cases = {
-      {"", "request: not valid JSON: line 1, column 1: syntax error while parsing value - unexpected end of input; "
-           "expected '[', '{', or a literal"},
+      {"",
+       "request: not valid JSON: line 1, column 1: syntax error while parsing value - unexpected end of input; "
+       "expected '[', '{', or a literal"},
       {"[]", "request: expected an object, got an array"},
       {R"({"node": 1})", "request: missing \"command\""},
       {R"({"command": 7})", "request.command: expected a string, got 7"},
-      {R"({"command": "disable", "node": "two"})",
-       "request.node: expected a whole number of 0 or more, got \"two\""},
+      {R"({"command": "disable", "node": "two"})", "request.node: expected a whole number of 0 or more, got \"two\""},
       {R"({"command": "disable", "node": -1})", "request.node: expected a whole number of 0 or more, got -1"},
       {R"({"command": "disable", "node": 4294967296})",
        "request.node: expected a whole number from 0 to 4294967295, got 4294967296"},
@@ -119,7 +119,8 @@ TEST(ControlRequest, RefusesNamesTheWireCannotCarry) {
 TEST(ControlRequest, RefusesBytesAfterTheRequestEvenAfterANul) {
   EXPECT_EQ(parse_error(std::string(R"({"command":"status"})") + '\0' + "garbage"),
             "request: not valid JSON: a NUL byte at offset 20 (trailing bytes after the document are refused)");
-  EXPECT_EQ(parse_error(R"({"command":"status"} garbage)").substr(0, 47), "request: not valid JSON: line 1, column 22: syn");
+  EXPECT_EQ(parse_error(R"({"command":"status"} garbage)").substr(0, 47),
+            "request: not valid JSON: line 1, column 22: syn");
 }
 
 TEST(ControlRequest, RefusesANodeForIpreallocateWhichActsOnTheWholeCluster) {
@@ -153,7 +154,8 @@ TEST(ControlReply, WritesOneLineForSuccessAndForEachErrorCode) {
 }
 
 TEST(ControlReply, ReplacesInvalidUtf8RatherThanThrowing) {
-  EXPECT_EQ(reply_error(ReplyCode::kRefused, "bad \xff byte"), "{\"ok\":false,\"code\":\"refused\",\"error\":\"bad \xef\xbf\xbd byte\"}");
+  EXPECT_EQ(reply_error(ReplyCode::kRefused, "bad \xff byte"),
+            "{\"ok\":false,\"code\":\"refused\",\"error\":\"bad \xef\xbf\xbd byte\"}");
 }
 
 }  // namespace

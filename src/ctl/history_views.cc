@@ -29,7 +29,8 @@ Result<std::string> move_line(const Json& move, const JsonPlace& place) {
   auto why = text_of(move, "why", place);
   if (!address || !why) return fail(!address ? address.error() : why.error());
   const Json* group = optional_member(move, "group");
-  const std::string group_text = group != nullptr && group->is_string() ? " (group " + group->get<std::string>() + ")" : "";
+  const std::string group_text =
+      group != nullptr && group->is_string() ? " (group " + group->get<std::string>() + ")" : "";
   const Json* from = optional_member(move, "from");
   const Json* to = optional_member(move, "to");
   return "  " + *address + group_text + " from " + place_text(from ? *from : Json()) + " to " +

@@ -12,8 +12,7 @@ namespace {
 
 bool is_plain_word(std::string_view key) {
   return !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-           c == '-';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
   });
 }
 
@@ -68,7 +67,8 @@ class DocumentChecker : public nlohmann::json_sax<Json> {
     constexpr std::string_view kLead = "] parse error at ";
     const auto lead = what.find(kLead);
     problem_place_ = std::string(root_);
-    problem_ = "not valid JSON: " + std::string(lead == std::string_view::npos ? what : what.substr(lead + kLead.size()));
+    problem_ =
+        "not valid JSON: " + std::string(lead == std::string_view::npos ? what : what.substr(lead + kLead.size()));
     return false;
   }
 

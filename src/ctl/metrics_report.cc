@@ -16,10 +16,14 @@ std::string_view type_word(Metric::Type type) { return type == Metric::Type::kCo
 std::string escaped(std::string_view text, bool is_label_value) {
   std::string out;
   for (char c : text) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '\n') out += "\\n";
-    else if (c == '"' && is_label_value) out += "\\\"";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '\n')
+      out += "\\n";
+    else if (c == '"' && is_label_value)
+      out += "\\\"";
+    else
+      out += c;
   }
   return out;
 }
@@ -106,7 +110,8 @@ nlohmann::json to_json(const MetricsReport& report) {
       for (const auto& [name, value] : sample.labels) labels.push_back({name, value});
       samples.push_back({{"labels", labels}, {"value", sample.value}});
     }
-    metrics.push_back({{"name", metric.name}, {"help", metric.help}, {"type", type_word(metric.type)}, {"samples", samples}});
+    metrics.push_back(
+        {{"name", metric.name}, {"help", metric.help}, {"type", type_word(metric.type)}, {"samples", samples}});
   }
   return {{"metrics", metrics}};
 }

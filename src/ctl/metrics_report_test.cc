@@ -7,12 +7,16 @@ namespace {
 
 MetricsReport sample_report() {
   MetricsReport report;
-  report.metrics.push_back(Metric{"tandem_takeover_runs_total", "Takeover runs this node led, by outcome.",
+  report.metrics.push_back(Metric{"tandem_takeover_runs_total",
+                                  "Takeover runs this node led, by outcome.",
                                   Metric::Type::kCounter,
                                   {MetricSample{{{"outcome", "done"}}, 3}, MetricSample{{{"outcome", "failed"}}, 1}}});
-  report.metrics.push_back(Metric{"tandem_epoch", "The highest epoch seen.", Metric::Type::kGauge, {MetricSample{{}, 7}}});
-  report.metrics.push_back(Metric{"tandem_takeover_run_seconds_total", "Time spent in takeover runs.",
-                                  Metric::Type::kCounter, {MetricSample{{}, 0.25}}});
+  report.metrics.push_back(
+      Metric{"tandem_epoch", "The highest epoch seen.", Metric::Type::kGauge, {MetricSample{{}, 7}}});
+  report.metrics.push_back(Metric{"tandem_takeover_run_seconds_total",
+                                  "Time spent in takeover runs.",
+                                  Metric::Type::kCounter,
+                                  {MetricSample{{}, 0.25}}});
   return report;
 }
 

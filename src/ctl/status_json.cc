@@ -15,7 +15,7 @@ using Json = nlohmann::json;
 struct AddressFacts {
   std::optional<int> prefix;  // from the first list that has it, else from a holder
   std::vector<std::pair<NodeId, const std::vector<InterfaceName>*>> candidates;  // in node order
-  std::vector<std::pair<NodeId, InterfaceName>> holders;                          // in node order
+  std::vector<std::pair<NodeId, InterfaceName>> holders;                         // in node order
 };
 
 Json optional_node(std::optional<NodeId> node) { return node ? Json(node->value()) : Json(nullptr); }
@@ -136,7 +136,8 @@ Json status_to_json(const proto::StatusReply& reply, const StatusContext& contex
   }
   const auto facts = gather_addresses(nodes);
   Json addresses = Json::array();
-  for (const auto& [address, known] : facts) addresses.push_back(address_json(address, known, group_of, context.routing_tables));
+  for (const auto& [address, known] : facts)
+    addresses.push_back(address_json(address, known, group_of, context.routing_tables));
 
   Json groups = Json::array();
   for (const auto& group : context.groups) groups.push_back(group_json(group, facts));

@@ -23,9 +23,7 @@ std::string padded(std::string text, std::size_t width) {
   return text;
 }
 
-std::string pnn_text(const std::optional<StatusHolding>& holder) {
-  return holder ? std::to_string(holder->pnn) : "-1";
-}
+std::string pnn_text(const std::optional<StatusHolding>& holder) { return holder ? std::to_string(holder->pnn) : "-1"; }
 
 Result<const StatusNode*> chosen_node(const ClusterStatus& status, NodeChoice choice) {
   const std::uint32_t pnn = choice.pnn.value_or(status.this_node);
@@ -176,7 +174,8 @@ Result<View> ipinfo_view(const ClusterStatus& status, std::string_view address_t
     const std::string link = interface ? interface->link : "unknown";
     const std::uint64_t references = interface ? interface->addresses : 0;
     bool is_active = address->holder && address->holder->pnn == node.pnn && address->holder->interface == names[i];
-    for (const auto& other : address->also_on) is_active = is_active || (other.pnn == node.pnn && other.interface == names[i]);
+    for (const auto& other : address->also_on)
+      is_active = is_active || (other.pnn == node.pnn && other.interface == names[i]);
     text += "Interface[" + std::to_string(i + 1) + "]: Name:" + names[i] + " Link:" + link +
             " References:" + std::to_string(references) + (is_active ? " (active)" : "") + "\n";
     interfaces.push_back({{"name", names[i]}, {"link", link}, {"addresses", references}, {"active", is_active}});
@@ -196,8 +195,8 @@ Result<View> ifaces_view(const Json& result, const ClusterStatus& status, NodeCh
   if (!chosen) return fail(chosen.error());
   const StatusNode& node = **chosen;
   const std::string pnn = std::to_string(node.pnn);
-  std::string text = node.interfaces.empty() ? "No interfaces configured on node " + pnn + "\n"
-                                             : "Interfaces on node " + pnn + "\n";
+  std::string text =
+      node.interfaces.empty() ? "No interfaces configured on node " + pnn + "\n" : "Interfaces on node " + pnn + "\n";
   for (const auto& interface : node.interfaces) {
     text += "name:" + interface.name + " link:" + interface.link +
             " references:" + std::to_string(interface.addresses) + "\n";

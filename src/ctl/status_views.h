@@ -36,7 +36,7 @@
 namespace tandem::ctl {
 
 struct View {
-  std::string text;    // ends with a newline unless empty
+  std::string text;  // ends with a newline unless empty
   nlohmann::json json;
 };
 

@@ -79,7 +79,8 @@ inline StatusContext sample_status_context() {
   context.routing_tables = {{IpAddress::parse("198.51.100.10").value(), 1020}};
   context.groups = {
       IpGroup{GroupName("g1"), {{ip("203.0.113.10"), name("eth1")}, {ip("198.51.100.10"), name("eth2")}}},
-      IpGroup{GroupName("g2"), {{ip("203.0.113.20"), std::nullopt}, {ip("198.51.100.20"), std::nullopt}},
+      IpGroup{GroupName("g2"),
+              {{ip("203.0.113.20"), std::nullopt}, {ip("198.51.100.20"), std::nullopt}},
               PathLossPolicy::kStay},
       IpGroup{GroupName("g3"), {{ip("203.0.113.30"), std::nullopt}}},
   };

@@ -63,8 +63,7 @@ TEST(TunablesJson, SetvarChangesOnlyAValidValue) {
 TEST(TunableViews, NamesThePlaceInAMalformedResult) {
   EXPECT_EQ(listvars_text(json::parse(R"({"tunables": {"NoIPFailback": "x"}})")).error().message(),
             "result.tunables.NoIPFailback: expected a whole number of 0 or more, got \"x\"");
-  EXPECT_EQ(getvar_text(json::parse(R"({"name": "NoIPFailback"})")).error().message(),
-            "result: missing \"value\"");
+  EXPECT_EQ(getvar_text(json::parse(R"({"name": "NoIPFailback"})")).error().message(), "result: missing \"value\"");
 }
 
 }  // namespace

@@ -20,15 +20,24 @@ enum class HookEvent : std::uint8_t {
 
 constexpr std::string_view hook_event_name(HookEvent event) {
   switch (event) {
-    case HookEvent::kStartup: return "startup";
-    case HookEvent::kMonitor: return "monitor";
-    case HookEvent::kTakeIp: return "takeip";
-    case HookEvent::kReleaseIp: return "releaseip";
-    case HookEvent::kUpdateIp: return "updateip";
-    case HookEvent::kTakeGroup: return "takegroup";
-    case HookEvent::kReleaseGroup: return "releasegroup";
-    case HookEvent::kIpReallocated: return "ipreallocated";
-    case HookEvent::kNotify: return "notify";
+    case HookEvent::kStartup:
+      return "startup";
+    case HookEvent::kMonitor:
+      return "monitor";
+    case HookEvent::kTakeIp:
+      return "takeip";
+    case HookEvent::kReleaseIp:
+      return "releaseip";
+    case HookEvent::kUpdateIp:
+      return "updateip";
+    case HookEvent::kTakeGroup:
+      return "takegroup";
+    case HookEvent::kReleaseGroup:
+      return "releasegroup";
+    case HookEvent::kIpReallocated:
+      return "ipreallocated";
+    case HookEvent::kNotify:
+      return "notify";
   }
   return "unknown";
 }

@@ -30,9 +30,12 @@ std::optional<std::uint16_t> parse_hex_group(std::string_view text) {
   std::uint16_t value = 0;
   for (char c : text) {
     int digit = -1;
-    if (c >= '0' && c <= '9') digit = c - '0';
-    else if (c >= 'a' && c <= 'f') digit = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') digit = c - 'A' + 10;
+    if (c >= '0' && c <= '9')
+      digit = c - '0';
+    else if (c >= 'a' && c <= 'f')
+      digit = c - 'a' + 10;
+    else if (c >= 'A' && c <= 'F')
+      digit = c - 'A' + 10;
     if (digit < 0) return std::nullopt;
     value = static_cast<std::uint16_t>(value * 16 + digit);
   }
@@ -128,8 +131,8 @@ std::uint64_t IpAddress::low_bits() const { return load_be64(bytes_, 8); }
 
 std::string IpAddress::to_string() const {
   if (is_v4()) {
-    return std::to_string(bytes_[0]) + "." + std::to_string(bytes_[1]) + "." +
-           std::to_string(bytes_[2]) + "." + std::to_string(bytes_[3]);
+    return std::to_string(bytes_[0]) + "." + std::to_string(bytes_[1]) + "." + std::to_string(bytes_[2]) + "." +
+           std::to_string(bytes_[3]);
   }
   std::array<std::uint16_t, 8> groups{};
   for (std::size_t i = 0; i < 8; ++i) {
@@ -138,10 +141,16 @@ std::string IpAddress::to_string() const {
   // RFC 5952: compress the longest run of two or more zero groups, the first on a tie.
   std::size_t best_start = 8, best_length = 0;
   for (std::size_t i = 0; i < 8;) {
-    if (groups[i] != 0) { ++i; continue; }
+    if (groups[i] != 0) {
+      ++i;
+      continue;
+    }
     std::size_t j = i;
     while (j < 8 && groups[j] == 0) ++j;
-    if (j - i > best_length && j - i >= 2) { best_start = i; best_length = j - i; }
+    if (j - i > best_length && j - i >= 2) {
+      best_start = i;
+      best_length = j - i;
+    }
     i = j;
   }
   static constexpr char kHex[] = "0123456789abcdef";
@@ -171,9 +180,7 @@ int common_prefix_length(const IpAddress& a, const IpAddress& b) {
   return std::min(length, a.bit_length());
 }
 
-std::ostream& operator<<(std::ostream& out, const IpAddress& address) {
-  return out << address.to_string();
-}
+std::ostream& operator<<(std::ostream& out, const IpAddress& address) { return out << address.to_string(); }
 
 Result<IpPrefix> IpPrefix::parse(std::string_view text) {
   const auto slash = text.find('/');

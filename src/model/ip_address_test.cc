@@ -33,7 +33,8 @@ TEST(IpAddress, PrintsIpv6InRfc5952Form) {
 }
 
 TEST(IpAddress, RejectsMalformedIpv6) {
-  for (auto text : {"2001:db8::1::2", "2001:db8:1:2:3:4:5:6:7", "2001:db8:12345::1", "2001:db8::g", ":1", "1:2:3:4:5:6:7"}) {
+  for (auto text :
+       {"2001:db8::1::2", "2001:db8:1:2:3:4:5:6:7", "2001:db8:12345::1", "2001:db8::g", ":1", "1:2:3:4:5:6:7"}) {
     EXPECT_FALSE(IpAddress::parse(text).ok()) << text;
   }
 }

@@ -30,9 +30,7 @@ class NodeFlags {
   constexpr std::uint32_t bits() const { return bits_; }
 
   // CTDB's "inactive": the node cannot take part at all.
-  constexpr bool is_inactive() const {
-    return (bits_ & (kDisconnected | kBanned | kDeleted | kStopped)) != 0;
-  }
+  constexpr bool is_inactive() const { return (bits_ & (kDisconnected | kBanned | kDeleted | kStopped)) != 0; }
   // CTDB's "disabled": the node runs but should not serve (unhealthy or disabled by hand).
   constexpr bool is_disabled() const { return (bits_ & (kUnhealthy | kDisabled)) != 0; }
   constexpr bool is_healthy() const { return bits_ == 0; }

@@ -10,8 +10,8 @@
 namespace tandem {
 
 struct PublicAddress {
-  IpPrefix prefix;                          // the address and its subnet's length
-  std::vector<InterfaceName> interfaces;    // where the node may configure it, in file order
+  IpPrefix prefix;                        // the address and its subnet's length
+  std::vector<InterfaceName> interfaces;  // where the node may configure it, in file order
 
   const IpAddress& address() const { return prefix.address; }
   friend bool operator==(const PublicAddress&, const PublicAddress&) = default;

@@ -26,10 +26,10 @@ struct TableRoute {
 };
 
 struct SourceRoute {
-  IpAddress from;            // the public IP: the rule's "from ADDRESS" (a /32 or /128)
-  std::uint32_t table = 0;   // the routing table the rule looks up
+  IpAddress from;           // the public IP: the rule's "from ADDRESS" (a /32 or /128)
+  std::uint32_t table = 0;  // the routing table the rule looks up
   std::uint32_t priority = 0;
-  InterfaceName interface;   // the interface that holds the public IP
+  InterfaceName interface;         // the interface that holds the public IP
   std::vector<TableRoute> routes;  // the subnet route first, then the default and extra routes
 
   friend bool operator==(const SourceRoute&, const SourceRoute&) = default;

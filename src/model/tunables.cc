@@ -63,7 +63,6 @@ constexpr std::array<TunableSpec, 15> kSpecs{{
      "AnnounceCount 3 ends within half a second."},
 }};
 
-
 }  // namespace
 
 std::span<const TunableSpec> tunable_specs() { return kSpecs; }
@@ -79,8 +78,8 @@ Result<void> set_tunable(Tunables& tunables, std::string_view name, std::uint64_
   const TunableSpec* spec = find_tunable(name);
   if (spec == nullptr) return fail("", "unknown tunable '" + std::string(name) + "'");
   if (value < spec->min || value > spec->max) {
-    return fail("", "tunable " + std::string(spec->name) + " = " + std::to_string(value) +
-                        " is out of range " + std::to_string(spec->min) + ".." + std::to_string(spec->max));
+    return fail("", "tunable " + std::string(spec->name) + " = " + std::to_string(value) + " is out of range " +
+                        std::to_string(spec->min) + ".." + std::to_string(spec->max));
   }
   tunables.*(spec->field) = static_cast<std::uint32_t>(value);
   return success();
@@ -99,19 +98,21 @@ Result<void> set_tunable_text(Tunables& tunables, std::string_view name, std::st
   }
   auto value = parse_unsigned(text);
   if (!value) {
-    return fail("", "tunable " + std::string(spec->name) + " needs a number, not '" + std::string(text) + "'" +
-                        (spec->field == &Tunables::ip_alloc_algorithm
-                             ? " (or deterministic, nondeterministic, lcp2)"
-                             : ""));
+    return fail(
+        "", "tunable " + std::string(spec->name) + " needs a number, not '" + std::string(text) + "'" +
+                (spec->field == &Tunables::ip_alloc_algorithm ? " (or deterministic, nondeterministic, lcp2)" : ""));
   }
   return set_tunable(tunables, name, *value);
 }
 
 std::string_view algorithm_name(AllocAlgorithm algorithm) {
   switch (algorithm) {
-    case AllocAlgorithm::kDeterministic: return "deterministic";
-    case AllocAlgorithm::kNonDeterministic: return "nondeterministic";
-    case AllocAlgorithm::kLcp2: return "lcp2";
+    case AllocAlgorithm::kDeterministic:
+      return "deterministic";
+    case AllocAlgorithm::kNonDeterministic:
+      return "nondeterministic";
+    case AllocAlgorithm::kLcp2:
+      return "lcp2";
   }
   return "unknown";
 }

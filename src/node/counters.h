@@ -30,23 +30,23 @@ struct HookTally {
 };
 
 struct Statistics {
-  std::uint64_t takeover_runs_done = 0;    // led by this node
+  std::uint64_t takeover_runs_done = 0;  // led by this node
   std::uint64_t takeover_runs_failed = 0;
   std::chrono::nanoseconds takeover_run_time{0};  // summed over finished runs
-  std::uint64_t takeover_moves = 0;        // addresses moved by those runs
-  std::uint64_t local_failovers = 0;       // link changes that moved addresses between this node's interfaces
+  std::uint64_t takeover_moves = 0;               // addresses moved by those runs
+  std::uint64_t local_failovers = 0;              // link changes that moved addresses between this node's interfaces
   std::uint64_t local_failover_moves = 0;
-  std::uint64_t addresses_taken = 0;       // added on this node's interfaces
-  std::uint64_t addresses_released = 0;    // removed from them
-  std::uint64_t address_failures = 0;      // adds and removes the kernel refused
-  std::uint64_t addresses_restored = 0;    // held addresses removed behind the daemon's back, added again
+  std::uint64_t addresses_taken = 0;            // added on this node's interfaces
+  std::uint64_t addresses_released = 0;         // removed from them
+  std::uint64_t address_failures = 0;           // adds and removes the kernel refused
+  std::uint64_t addresses_restored = 0;         // held addresses removed behind the daemon's back, added again
   std::uint64_t foreign_addresses_removed = 0;  // public addresses that appeared here unheld, removed
-  std::map<std::string, HookTally> hooks;  // by event name ("takeip", ...)
-  std::uint64_t lease_lapses = 0;          // this node's lease ran out while it had one
-  std::uint64_t leader_changes = 0;        // this node began following another leader
-  std::uint64_t elections_won = 0;         // this node became leader
-  std::uint64_t times_banned = 0;          // this node became BANNED
-  std::uint64_t admin_commands = 0;        // from the local control socket
+  std::map<std::string, HookTally> hooks;       // by event name ("takeip", ...)
+  std::uint64_t lease_lapses = 0;               // this node's lease ran out while it had one
+  std::uint64_t leader_changes = 0;             // this node began following another leader
+  std::uint64_t elections_won = 0;              // this node became leader
+  std::uint64_t times_banned = 0;               // this node became BANNED
+  std::uint64_t admin_commands = 0;             // from the local control socket
 
   friend bool operator==(const Statistics&, const Statistics&) = default;
 };

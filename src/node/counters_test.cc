@@ -9,10 +9,10 @@ IpPrefix prefix(std::string_view text) { return IpPrefix::parse(text).value(); }
 
 TEST(Counters, CountsTakesReleasesAndHookRunsByEvent) {
   Counters counters;
-  counters.observe(cluster::Tick{}, {cluster::AddAddress{prefix("203.0.113.10/24"), InterfaceName("eth1")},
-                                     cluster::RunHook{7, HookEvent::kTakeIp, {}},
-                                     cluster::RunHook{8, HookEvent::kTakeIp, {}},
-                                     cluster::RemoveAddress{prefix("203.0.113.11/24"), InterfaceName("eth1")}});
+  counters.observe(cluster::Tick{},
+                   {cluster::AddAddress{prefix("203.0.113.10/24"), InterfaceName("eth1")},
+                    cluster::RunHook{7, HookEvent::kTakeIp, {}}, cluster::RunHook{8, HookEvent::kTakeIp, {}},
+                    cluster::RemoveAddress{prefix("203.0.113.11/24"), InterfaceName("eth1")}});
   counters.observe(cluster::HookFinished{7, true}, {});
   counters.observe(cluster::HookFinished{8, false}, {});
   counters.observe(cluster::HookFinished{8, false}, {});  // a second answer for one run counts once
@@ -54,7 +54,8 @@ TEST(Counters, SumsTakeoverRunsAndTheirDurations) {
   counters.count(run);
   run.ok = false;
   counters.count(run);
-  counters.count(MoveRecord{MoveRecord::Kind::kLocalFailover, 0, kTimeZero, kTimeZero, "interface eth1 down", true, {Move{}}});
+  counters.count(
+      MoveRecord{MoveRecord::Kind::kLocalFailover, 0, kTimeZero, kTimeZero, "interface eth1 down", true, {Move{}}});
   const Statistics& statistics = counters.statistics();
   EXPECT_EQ(statistics.takeover_runs_done, 1u);
   EXPECT_EQ(statistics.takeover_runs_failed, 1u);

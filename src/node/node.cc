@@ -21,13 +21,15 @@ MachineGlance Node::glance(TimePoint now) const {
 void Node::report(const MoveRecord& record) {
   counters_.count(record);
   if (io_.log) {
-    for (const auto& move : record.moves) io_.log(cluster::Log{cluster::Log::Level::kInfo, describe(record, move), std::nullopt});
+    for (const auto& move : record.moves)
+      io_.log(cluster::Log{cluster::Log::Level::kInfo, describe(record, move), std::nullopt});
   }
   if (moved_) moved_(record);
 }
 
 void Node::handle(const cluster::Event& event, TimePoint now) {
-  if (const auto* finished = std::get_if<cluster::HookFinished>(&event); finished && finished->id >= kNotifyHookIdBase) {
+  if (const auto* finished = std::get_if<cluster::HookFinished>(&event);
+      finished && finished->id >= kNotifyHookIdBase) {
     on_notify_finished(*finished);
     return;
   }
@@ -61,7 +63,8 @@ void Node::run_machine(const cluster::Event& event, TimePoint now) {
     counters_.observe(pending[i], actions);
     if (auto question = watch_.observe(pending[i], actions, now)) pending.push_back(*question);
     for (const auto& action : actions) {
-      if (const auto* reply = std::get_if<cluster::ReplyStatus>(&action); reply && reply->request_id >= kWatchStatusIdBase) {
+      if (const auto* reply = std::get_if<cluster::ReplyStatus>(&action);
+          reply && reply->request_id >= kWatchStatusIdBase) {
         watch_.on_status(reply->status);
         continue;
       }
@@ -72,7 +75,8 @@ void Node::run_machine(const cluster::Event& event, TimePoint now) {
         }
         continue;
       }
-      if (const auto* announce = std::get_if<cluster::Announce>(&action); announce && refused.contains(announce->address)) {
+      if (const auto* announce = std::get_if<cluster::Announce>(&action);
+          announce && refused.contains(announce->address)) {
         continue;
       }
       if (const auto* remove = std::get_if<cluster::RemoveAddress>(&action)) {
@@ -89,7 +93,9 @@ void Node::run_machine(const cluster::Event& event, TimePoint now) {
 void Node::queue_notify(std::vector<std::string> arguments) {
   if (notify_queue_.size() == kNotifyQueueMax) {
     notify_queue_.pop_front();
-    if (io_.log) io_.log(cluster::Log{cluster::Log::Level::kWarning, "notify: too many waiting; dropped the oldest", std::nullopt});
+    if (io_.log)
+      io_.log(
+          cluster::Log{cluster::Log::Level::kWarning, "notify: too many waiting; dropped the oldest", std::nullopt});
   }
   notify_queue_.push_back(std::move(arguments));
   if (!notify_running_) start_notify();
@@ -123,7 +129,8 @@ void Node::carry_out(const cluster::Action& action, TimePoint) {
         } else if constexpr (std::is_same_v<Step, cluster::LimitServing>) {
           if (io_.limiter == nullptr) return;
           if (auto done = io_.limiter->limit(step.until, step.addresses); !done && io_.log) {
-            io_.log(cluster::Log{cluster::Log::Level::kError, "limiting serving to the lease failed: " + done.error().message(), std::nullopt});
+            io_.log(cluster::Log{cluster::Log::Level::kError,
+                                 "limiting serving to the lease failed: " + done.error().message(), std::nullopt});
           }
         } else if constexpr (std::is_same_v<Step, cluster::RunHook>) {
           io_.hooks.run(step.id, step.event, step.arguments);
@@ -139,7 +146,8 @@ void Node::carry_out(const cluster::Action& action, TimePoint) {
           if (io_.log) io_.log(step);
         } else if constexpr (std::is_same_v<Step, cluster::ShutdownDone>) {
           if (io_.shutdown_done) io_.shutdown_done();
-        } else if constexpr (std::is_same_v<Step, cluster::AddAddress> || std::is_same_v<Step, cluster::RemoveAddress>) {
+        } else if constexpr (std::is_same_v<Step, cluster::AddAddress> ||
+                             std::is_same_v<Step, cluster::RemoveAddress>) {
           // Carried out in handle(), where failures are fed back.
         } else {
           static_assert(kUnhandled<Step>, "an action nobody carries out");

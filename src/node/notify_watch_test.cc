@@ -16,8 +16,10 @@ TEST(Notifications, NoneWhenNothingChanged) {
 TEST(Notifications, NameEachFlagSetOrCleared) {
   MachineGlance unhealthy_banned = kFollower;
   unhealthy_banned.flags = NodeFlags().with(NodeFlags::kUnhealthy).with(NodeFlags::kBanned);
-  EXPECT_EQ(notifications(kFollower, unhealthy_banned, cluster::Tick{}, std::nullopt), (Due{{"unhealthy"}, {"banned"}}));
-  EXPECT_EQ(notifications(unhealthy_banned, kFollower, cluster::Tick{}, std::nullopt), (Due{{"healthy"}, {"unbanned"}}));
+  EXPECT_EQ(notifications(kFollower, unhealthy_banned, cluster::Tick{}, std::nullopt),
+            (Due{{"unhealthy"}, {"banned"}}));
+  EXPECT_EQ(notifications(unhealthy_banned, kFollower, cluster::Tick{}, std::nullopt),
+            (Due{{"healthy"}, {"unbanned"}}));
 }
 
 TEST(Notifications, NameTheNewLeaderOrNone) {

@@ -44,25 +44,28 @@ std::string why_it_left(const std::optional<AddressPlace>& from, const proto::St
   // The first of its flags in CTDB's order (DISCONNECTED first), in lower case.
   if (const auto names = status->flags.names(); !names.empty()) {
     std::string word = names.front();
-    std::transform(word.begin(), word.end(), word.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(word.begin(), word.end(), word.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     return node + " is " + word;
   }
   if (!status->monitor_healthy) return node + " is unhealthy";
-  if (auto link = status->links.find(from->interface); link != status->links.end() && link->second == LinkState::kDown) {
+  if (auto link = status->links.find(from->interface);
+      link != status->links.end() && link->second == LinkState::kDown) {
     return "interface " + from->interface.value() + " of " + node + " is down";
   }
   return "rebalancing, failback or an administrator's move";
 }
 
 void sort_moves(std::vector<Move>& moves) {
-  std::sort(moves.begin(), moves.end(), [](const Move& a, const Move& b) { return a.prefix.address < b.prefix.address; });
+  std::sort(moves.begin(), moves.end(),
+            [](const Move& a, const Move& b) { return a.prefix.address < b.prefix.address; });
 }
 
 }  // namespace
 
 std::string describe(const MoveRecord& record, const Move& move) {
   std::string text = record.kind == MoveRecord::Kind::kTakeoverRun ? "takeover run " + std::to_string(record.run_id)
-                                                                    : std::string("local failover");
+                                                                   : std::string("local failover");
   text += ": " + move.prefix.to_string();
   if (move.group) text += " (group " + move.group->value() + ")";
   return text + " from " + place_text(move.from) + " to " + place_text(move.to) + ": " + move.why;
@@ -73,7 +76,8 @@ std::string cause_of(const cluster::Event& event) {
       [](const auto& e) -> std::string {
         using E = std::decay_t<decltype(e)>;
         if constexpr (std::is_same_v<E, cluster::Start>) return "the daemon's start";
-        if constexpr (std::is_same_v<E, cluster::Tick>) return "a timer (a node's silence, a lease waited out, a retry)";
+        if constexpr (std::is_same_v<E, cluster::Tick>)
+          return "a timer (a node's silence, a lease waited out, a retry)";
         if constexpr (std::is_same_v<E, cluster::PeerMessage>) {
           return "a " + std::string(proto::message_name(proto::message_type(e.message))) + " from node " +
                  std::to_string(e.from.value());
@@ -118,7 +122,8 @@ std::optional<cluster::StatusQuery> TakeoverWatch::observe(const cluster::Event&
                                                            const std::vector<cluster::Action>& actions, TimePoint now) {
   if (const auto* reconfigure = std::get_if<cluster::Reconfigure>(&event)) groups_ = reconfigure->config.groups;
   if (const auto* message = std::get_if<cluster::PeerMessage>(&event)) {
-    if (const auto* report = std::get_if<proto::StateReport>(&message->message)) reported_[message->from] = report->held;
+    if (const auto* report = std::get_if<proto::StateReport>(&message->message))
+      reported_[message->from] = report->held;
   }
   if (const auto* change = std::get_if<cluster::LinkChanged>(&event)) note_local_failover(*change, actions, now);
   std::optional<cluster::StatusQuery> question;
@@ -154,8 +159,8 @@ void TakeoverWatch::note_orders(const cluster::Action& action) {
   if (const auto* send = std::get_if<cluster::SendMessage>(&action)) {
     const auto* order = std::get_if<proto::TakeoverOrder>(&send->message);
     if (order == nullptr || order->run_id != run_->record.run_id) return;
-    Orders* orders = order->kind == proto::TakeoverKind::kRelease ? &run_->releases
-                     : order->kind == proto::TakeoverKind::kTake  ? &run_->takes
+    Orders* orders = order->kind == proto::TakeoverKind::kRelease  ? &run_->releases
+                     : order->kind == proto::TakeoverKind::kTake   ? &run_->takes
                      : order->kind == proto::TakeoverKind::kUpdate ? &run_->updates
                                                                    : nullptr;
     if (orders == nullptr) return;
@@ -163,7 +168,8 @@ void TakeoverWatch::note_orders(const cluster::Action& action) {
   } else if (const auto* add = std::get_if<cluster::AddAddress>(&action)) {
     note(run_->takes, self_, proto::TakeoverItem{add->prefix, add->interface, group_of(add->prefix.address)});
   } else if (const auto* remove = std::get_if<cluster::RemoveAddress>(&action)) {
-    note(run_->releases, self_, proto::TakeoverItem{remove->prefix, remove->interface, group_of(remove->prefix.address)});
+    note(run_->releases, self_,
+         proto::TakeoverItem{remove->prefix, remove->interface, group_of(remove->prefix.address)});
   }
 }
 
@@ -186,7 +192,8 @@ MoveRecord TakeoverWatch::finish(OpenRun run, bool ok, TimePoint now) const {
       if (auto it = run.releases.find(address); it != run.releases.end()) released = it->second.first;
       const auto from = was_at(address, released, order.first.node);
       if (from == order.first) continue;  // a take repeated where it already was: nothing moved
-      record.moves.push_back(Move{order.second.prefix, order.second.group, from, order.first, why_it_left(from, before)});
+      record.moves.push_back(
+          Move{order.second.prefix, order.second.group, from, order.first, why_it_left(from, before)});
     }
   }
   for (const auto& [address, order] : run.releases) {
@@ -205,9 +212,8 @@ void TakeoverWatch::note_local_failover(const cluster::LinkChanged& change, cons
     if (const auto* remove = std::get_if<cluster::RemoveAddress>(&action)) removed[remove->prefix.address] = remove;
   }
   MoveRecord record{MoveRecord::Kind::kLocalFailover, 0, now, now, cause_of(cluster::Event(change)), true, {}};
-  const std::string why = change.state == LinkState::kDown
-                              ? "interface " + change.interface.value() + " is down"
-                              : "interface " + change.interface.value() + " is up again";
+  const std::string why = change.state == LinkState::kDown ? "interface " + change.interface.value() + " is down"
+                                                           : "interface " + change.interface.value() + " is up again";
   for (const auto& action : actions) {
     const auto* add = std::get_if<cluster::AddAddress>(&action);
     if (add == nullptr) continue;

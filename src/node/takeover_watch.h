@@ -69,9 +69,9 @@ struct MoveRecord {
   std::uint64_t run_id = 0;  // takeover runs only
   TimePoint started;
   TimePoint ended;
-  std::string cause;         // what started it
+  std::string cause;  // what started it
   bool ok = true;
-  std::vector<Move> moves;   // sorted by address
+  std::vector<Move> moves;  // sorted by address
 
   friend bool operator==(const MoveRecord&, const MoveRecord&) = default;
 };

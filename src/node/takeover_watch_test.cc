@@ -26,7 +26,8 @@ Action order(std::uint32_t to, std::uint64_t run, proto::TakeoverKind kind, std:
              std::string_view interface, std::optional<std::string> group = std::nullopt) {
   std::optional<GroupName> name;
   if (group) name = GroupName(*group);
-  return cluster::SendMessage{NodeId(to), proto::TakeoverOrder{3, run, kind, {{prefix(address), eth(interface), name}}}};
+  return cluster::SendMessage{NodeId(to),
+                              proto::TakeoverOrder{3, run, kind, {{prefix(address), eth(interface), name}}}};
 }
 
 // The leader's view before a run: node 1 holds 203.0.113.10 on eth1, with `flags`.
@@ -85,17 +86,17 @@ TEST(TakeoverWatch, AMoveFromADisconnectedNodeSaysSoWithItsDuration) {
 }
 
 TEST(TakeoverWatch, AMoveAwayFromADownInterfaceNamesIt) {
-  const auto record =
-      run_with(view_with_node1(NodeFlags(), LinkState::kDown),
-               {order(1, 5, proto::TakeoverKind::kRelease, "203.0.113.10/24", "eth1")},
-               {order(2, 5, proto::TakeoverKind::kTake, "203.0.113.10/24", "eth1")});
+  const auto record = run_with(view_with_node1(NodeFlags(), LinkState::kDown),
+                               {order(1, 5, proto::TakeoverKind::kRelease, "203.0.113.10/24", "eth1")},
+                               {order(2, 5, proto::TakeoverKind::kTake, "203.0.113.10/24", "eth1")});
   ASSERT_EQ(record.moves.size(), 1u);
   EXPECT_EQ(record.moves[0].why, "interface eth1 of node 1 is down");
 }
 
 TEST(TakeoverWatch, AMoveFromAHealthyNodeIsARebalance) {
-  const auto record = run_with(view_with_node1(NodeFlags()), {order(1, 5, proto::TakeoverKind::kRelease, "203.0.113.10/24", "eth1")},
-                               {cluster::AddAddress{prefix("203.0.113.10/24"), eth("eth2")}});
+  const auto record =
+      run_with(view_with_node1(NodeFlags()), {order(1, 5, proto::TakeoverKind::kRelease, "203.0.113.10/24", "eth1")},
+               {cluster::AddAddress{prefix("203.0.113.10/24"), eth("eth2")}});
   ASSERT_EQ(record.moves.size(), 1u);
   EXPECT_EQ(record.moves[0].to, (AddressPlace{NodeId(0), eth("eth2")}));
   EXPECT_EQ(record.moves[0].why, "rebalancing, failback or an administrator's move");
@@ -111,8 +112,8 @@ TEST(TakeoverWatch, AReleaseWithoutATakeLeavesTheAddressNowhere) {
 }
 
 TEST(TakeoverWatch, ATakeWhereTheAddressAlreadyIsIsNoMove) {
-  const auto record = run_with(view_with_node1(NodeFlags()), {},
-                               {order(1, 5, proto::TakeoverKind::kTake, "203.0.113.10/24", "eth1")});
+  const auto record =
+      run_with(view_with_node1(NodeFlags()), {}, {order(1, 5, proto::TakeoverKind::kTake, "203.0.113.10/24", "eth1")});
   EXPECT_TRUE(record.moves.empty());
 }
 
@@ -128,8 +129,7 @@ TEST(TakeoverWatch, AnAddressOfANodeGivenUpOnComesFromItsLastReport) {
   before.request_id = question->request_id;
   watch.on_status(before);
   (void)watch.observe(cluster::Tick{},
-                      {order(2, 5, proto::TakeoverKind::kTake, "198.51.100.7/24", "eth1"), run_done(5)},
-                      at_ms(200));
+                      {order(2, 5, proto::TakeoverKind::kTake, "198.51.100.7/24", "eth1"), run_done(5)}, at_ms(200));
   const auto records = watch.take_finished();
   ASSERT_EQ(records.size(), 1u);
   ASSERT_EQ(records[0].moves.size(), 1u);
@@ -138,8 +138,8 @@ TEST(TakeoverWatch, AnAddressOfANodeGivenUpOnComesFromItsLastReport) {
 }
 
 TEST(TakeoverWatch, AnAddressNobodyHeldComesFromNowhere) {
-  const auto record = run_with(view_with_node1(NodeFlags()), {},
-                               {order(2, 5, proto::TakeoverKind::kTake, "198.51.100.7/24", "eth1")});
+  const auto record =
+      run_with(view_with_node1(NodeFlags()), {}, {order(2, 5, proto::TakeoverKind::kTake, "198.51.100.7/24", "eth1")});
   ASSERT_EQ(record.moves.size(), 1u);
   EXPECT_FALSE(record.moves[0].from);
   EXPECT_EQ(record.moves[0].why, "it was not hosted");
@@ -157,7 +157,8 @@ TEST(TakeoverWatch, ARunCutShortByLostLeadershipEndsAsFailed) {
 }
 
 TEST(TakeoverWatch, ALinkDownThatMovesAnAddressIsALocalFailover) {
-  TakeoverWatch watch(NodeId(3), {IpGroup{GroupName("g1"), {{IpAddress::parse("203.0.113.10").value(), std::nullopt}}}});
+  TakeoverWatch watch(NodeId(3),
+                      {IpGroup{GroupName("g1"), {{IpAddress::parse("203.0.113.10").value(), std::nullopt}}}});
   (void)watch.observe(cluster::LinkChanged{eth("eth1"), LinkState::kDown},
                       {cluster::RemoveAddress{prefix("203.0.113.10/24"), eth("eth1")},
                        cluster::AddAddress{prefix("203.0.113.10/24"), eth("eth2")}},

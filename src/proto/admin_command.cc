@@ -19,17 +19,28 @@ std::optional<AdminCommandKind> admin_command_kind(std::uint8_t number) {
 
 std::string_view command_word(AdminCommandKind kind) {
   switch (kind) {
-    case AdminCommandKind::kDisable: return "disable";
-    case AdminCommandKind::kEnable: return "enable";
-    case AdminCommandKind::kBan: return "ban";
-    case AdminCommandKind::kUnban: return "unban";
-    case AdminCommandKind::kStop: return "stop";
-    case AdminCommandKind::kContinue: return "continue";
-    case AdminCommandKind::kMoveIp: return "moveip";
-    case AdminCommandKind::kMoveGroup: return "movegroup";
-    case AdminCommandKind::kReloadIps: return "reloadips";
-    case AdminCommandKind::kSetInterfaceLink: return "setifacelink";
-    case AdminCommandKind::kIpReallocate: return "ipreallocate";
+    case AdminCommandKind::kDisable:
+      return "disable";
+    case AdminCommandKind::kEnable:
+      return "enable";
+    case AdminCommandKind::kBan:
+      return "ban";
+    case AdminCommandKind::kUnban:
+      return "unban";
+    case AdminCommandKind::kStop:
+      return "stop";
+    case AdminCommandKind::kContinue:
+      return "continue";
+    case AdminCommandKind::kMoveIp:
+      return "moveip";
+    case AdminCommandKind::kMoveGroup:
+      return "movegroup";
+    case AdminCommandKind::kReloadIps:
+      return "reloadips";
+    case AdminCommandKind::kSetInterfaceLink:
+      return "setifacelink";
+    case AdminCommandKind::kIpReallocate:
+      return "ipreallocate";
   }
   return "unknown command";
 }
@@ -95,17 +106,23 @@ constexpr unsigned kNode = bit(AdminArgument::kNode);
 // The arguments a kind cannot do without.
 unsigned required_arguments(AdminCommandKind kind) {
   switch (kind) {
-    case AdminCommandKind::kBan: return kNode | bit(AdminArgument::kSeconds);
-    case AdminCommandKind::kMoveIp: return kNode | bit(AdminArgument::kAddress);
-    case AdminCommandKind::kMoveGroup: return kNode | bit(AdminArgument::kGroup);
-    case AdminCommandKind::kSetInterfaceLink: return kNode | bit(AdminArgument::kInterface) | bit(AdminArgument::kLink);
+    case AdminCommandKind::kBan:
+      return kNode | bit(AdminArgument::kSeconds);
+    case AdminCommandKind::kMoveIp:
+      return kNode | bit(AdminArgument::kAddress);
+    case AdminCommandKind::kMoveGroup:
+      return kNode | bit(AdminArgument::kGroup);
+    case AdminCommandKind::kSetInterfaceLink:
+      return kNode | bit(AdminArgument::kInterface) | bit(AdminArgument::kLink);
     case AdminCommandKind::kReloadIps:
-    case AdminCommandKind::kIpReallocate: return 0;
+    case AdminCommandKind::kIpReallocate:
+      return 0;
     case AdminCommandKind::kDisable:
     case AdminCommandKind::kEnable:
     case AdminCommandKind::kUnban:
     case AdminCommandKind::kStop:
-    case AdminCommandKind::kContinue: return kNode;
+    case AdminCommandKind::kContinue:
+      return kNode;
   }
   return 0;
 }
@@ -135,17 +152,28 @@ std::optional<AdminArgument> missing_argument(AdminCommandKind kind, const Admin
 // Only called once every required argument is known to be there.
 AdminCommand build(AdminCommandKind kind, const AdminArguments& a) {
   switch (kind) {
-    case AdminCommandKind::kDisable: return Disable{*a.node};
-    case AdminCommandKind::kEnable: return Enable{*a.node};
-    case AdminCommandKind::kBan: return Ban{*a.node, *a.seconds};
-    case AdminCommandKind::kUnban: return Unban{*a.node};
-    case AdminCommandKind::kStop: return Stop{*a.node};
-    case AdminCommandKind::kContinue: return Continue{*a.node};
-    case AdminCommandKind::kMoveIp: return MoveIp{*a.address, *a.node};
-    case AdminCommandKind::kMoveGroup: return MoveGroup{*a.group, *a.node};
-    case AdminCommandKind::kReloadIps: return ReloadIps{a.node};
-    case AdminCommandKind::kSetInterfaceLink: return SetInterfaceLink{*a.node, *a.interface, *a.link};
-    case AdminCommandKind::kIpReallocate: return IpReallocate{};
+    case AdminCommandKind::kDisable:
+      return Disable{*a.node};
+    case AdminCommandKind::kEnable:
+      return Enable{*a.node};
+    case AdminCommandKind::kBan:
+      return Ban{*a.node, *a.seconds};
+    case AdminCommandKind::kUnban:
+      return Unban{*a.node};
+    case AdminCommandKind::kStop:
+      return Stop{*a.node};
+    case AdminCommandKind::kContinue:
+      return Continue{*a.node};
+    case AdminCommandKind::kMoveIp:
+      return MoveIp{*a.address, *a.node};
+    case AdminCommandKind::kMoveGroup:
+      return MoveGroup{*a.group, *a.node};
+    case AdminCommandKind::kReloadIps:
+      return ReloadIps{a.node};
+    case AdminCommandKind::kSetInterfaceLink:
+      return SetInterfaceLink{*a.node, *a.interface, *a.link};
+    case AdminCommandKind::kIpReallocate:
+      return IpReallocate{};
   }
   return IpReallocate{};
 }

@@ -90,9 +90,9 @@ inline constexpr bool kIsOneOf = (std::is_same_v<T, Ts> || ...);
 // others one by one: a new command in neither list fails to compile there.
 template <typename T>
 concept NodeCommand = kIsOneOf<std::remove_cvref_t<T>, Disable, Enable, Ban, Unban, Stop, Continue, SetInterfaceLink> &&
-                      requires(const T& command) {
-                        { command.node } -> std::convertible_to<NodeId>;
-                      };
+    requires(const T& command) {
+  { command.node } -> std::convertible_to<NodeId>;
+};
 template <typename T>
 concept ClusterCommand = kIsOneOf<std::remove_cvref_t<T>, MoveIp, MoveGroup, ReloadIps, IpReallocate>;
 

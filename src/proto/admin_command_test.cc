@@ -52,7 +52,8 @@ TEST(AdminCommand, KeepsOnlyTheArgumentsItsKindTakes) {
   arguments.node = NodeId(1);
   arguments.seconds = 30;
   arguments.group = GroupName("g1");
-  EXPECT_EQ(std::get<AdminCommand>(make_admin_command(AdminCommandKind::kStop, arguments)), AdminCommand(Stop{NodeId(1)}));
+  EXPECT_EQ(std::get<AdminCommand>(make_admin_command(AdminCommandKind::kStop, arguments)),
+            AdminCommand(Stop{NodeId(1)}));
   EXPECT_EQ(std::get<AdminCommand>(make_admin_command(AdminCommandKind::kIpReallocate, arguments)),
             AdminCommand(IpReallocate{}));
 }

@@ -16,9 +16,7 @@ std::uint64_t big_endian(std::span<const std::uint8_t> value) {
 
 }  // namespace
 
-Fields::Fields(std::span<const std::uint8_t> bytes, std::string place) : place_(std::move(place)) {
-  split(bytes);
-}
+Fields::Fields(std::span<const std::uint8_t> bytes, std::string place) : place_(std::move(place)) { split(bytes); }
 
 void Fields::split(std::span<const std::uint8_t> bytes) {
   Reader reader(bytes);
@@ -32,9 +30,9 @@ void Fields::split(std::span<const std::uint8_t> bytes) {
     }
     auto value = reader.bytes(*length);
     if (!value) {
-      error_ = Error{place_, "field " + std::to_string(*tag) + " at byte " + std::to_string(offset) +
-                                 " claims " + std::to_string(*length) + " bytes but only " +
-                                 std::to_string(reader.remaining()) + " remain"};
+      error_ = Error{place_, "field " + std::to_string(*tag) + " at byte " + std::to_string(offset) + " claims " +
+                                 std::to_string(*length) + " bytes but only " + std::to_string(reader.remaining()) +
+                                 " remain"};
       return;
     }
     fields_.push_back(Field{*tag, *value});
@@ -74,12 +72,10 @@ std::optional<std::span<const std::uint8_t>> Fields::one(FieldTag tag, std::stri
   return found;
 }
 
-std::optional<std::span<const std::uint8_t>> Fields::sized(FieldTag tag, std::string_view name,
-                                                           std::size_t size) {
+std::optional<std::span<const std::uint8_t>> Fields::sized(FieldTag tag, std::string_view name, std::size_t size) {
   auto value = one(tag, name);
   if (value && value->size() != size) {
-    fail_at(name, "field is " + std::to_string(value->size()) + " bytes long, expected " +
-                      std::to_string(size));
+    fail_at(name, "field is " + std::to_string(value->size()) + " bytes long, expected " + std::to_string(size));
     return std::nullopt;
   }
   return value;
@@ -118,8 +114,8 @@ std::string Fields::text(FieldTag tag, std::string_view name, std::size_t max) {
   auto value = one(tag, name);
   if (!value) return {};
   if (value->size() > max) {
-    fail_at(name, "is " + std::to_string(value->size()) + " bytes long; at most " +
-                      std::to_string(max) + " are allowed");
+    fail_at(name,
+            "is " + std::to_string(value->size()) + " bytes long; at most " + std::to_string(max) + " are allowed");
     return {};
   }
   std::string out;
@@ -143,8 +139,8 @@ std::string Fields::identifier(FieldTag tag, std::string_view name, std::size_t 
 }
 
 // Reads family byte and address bytes; `extra` bytes (the prefix length) must follow.
-std::optional<IpAddress> Fields::address_value(std::span<const std::uint8_t> value,
-                                               std::string_view name, std::size_t extra) {
+std::optional<IpAddress> Fields::address_value(std::span<const std::uint8_t> value, std::string_view name,
+                                               std::size_t extra) {
   if (value.empty()) {
     fail_at(name, "address field is empty");
     return std::nullopt;
@@ -179,8 +175,8 @@ IpPrefix Fields::prefix(FieldTag tag, std::string_view name) {
   if (!address) return {};
   const int length = value->back();
   if (length > address->bit_length()) {
-    fail_at(name, "prefix length " + std::to_string(length) + " is longer than " +
-                      std::to_string(address->bit_length()));
+    fail_at(name,
+            "prefix length " + std::to_string(length) + " is longer than " + std::to_string(address->bit_length()));
     return {};
   }
   return IpPrefix{*address, length};

@@ -66,10 +66,8 @@ class Fields {
   void split(std::span<const std::uint8_t> bytes);
   // The one field with `tag`, or nullopt (and an error) if it is missing or repeated.
   std::optional<std::span<const std::uint8_t>> one(FieldTag tag, std::string_view name);
-  std::optional<std::span<const std::uint8_t>> sized(FieldTag tag, std::string_view name,
-                                                     std::size_t size);
-  std::optional<IpAddress> address_value(std::span<const std::uint8_t> value,
-                                         std::string_view name, std::size_t extra);
+  std::optional<std::span<const std::uint8_t>> sized(FieldTag tag, std::string_view name, std::size_t size);
+  std::optional<IpAddress> address_value(std::span<const std::uint8_t> value, std::string_view name, std::size_t extra);
 
   std::vector<Field> fields_;
   std::string place_;

@@ -71,14 +71,22 @@ TEST(Fields, RefusesABooleanOtherThanZeroOrOne) {
 }
 
 TEST(Fields, RefusesAnUnknownAddressFamily) {
-  const auto bytes = bytes_of([](FieldWriter& out) { out.text(1, "\x09" "abcd"); });
+  const auto bytes = bytes_of([](FieldWriter& out) {
+    out.text(1,
+             "\x09"
+             "abcd");
+  });
   Fields fields(bytes, "Test");
   fields.address(1, "address");
   EXPECT_EQ(error_of(fields), "Test.address: unknown address family 9");
 }
 
 TEST(Fields, RefusesAnAddressOfTheWrongLengthForItsFamily) {
-  const auto bytes = bytes_of([](FieldWriter& out) { out.text(1, "\x06" "abcd"); });
+  const auto bytes = bytes_of([](FieldWriter& out) {
+    out.text(1,
+             "\x06"
+             "abcd");
+  });
   Fields fields(bytes, "Test");
   fields.address(1, "address");
   EXPECT_EQ(error_of(fields), "Test.address: field is 5 bytes long, expected 17 for IPv6");

@@ -33,8 +33,8 @@ std::string version_text(std::uint8_t major, std::uint8_t minor) {
 // Reads and checks the fixed header; `header` holds at least kHeaderSize bytes.
 Result<Header> read_header(std::span<const std::uint8_t> bytes) {
   if (bytes.size() < kHeaderSize) {
-    return fail("frame", std::to_string(bytes.size()) + " bytes is shorter than the " +
-                             std::to_string(kHeaderSize) + "-byte header");
+    return fail("frame", std::to_string(bytes.size()) + " bytes is shorter than the " + std::to_string(kHeaderSize) +
+                             "-byte header");
   }
   if (!std::equal(std::begin(kMagic), std::end(kMagic), bytes.begin())) {
     return fail("frame", "bad magic: not a Tandem frame");
@@ -52,8 +52,7 @@ Result<Header> read_header(std::span<const std::uint8_t> bytes) {
   header.payload_length = reader.u32().value_or(0);
   if (header.version_major != kVersionMajor) {
     return fail("frame", "protocol version " + version_text(header.version_major, header.version_minor) +
-                             " is not supported (this node speaks " +
-                             version_text(kVersionMajor, kVersionMinor) + ")");
+                             " is not supported (this node speaks " + version_text(kVersionMajor, kVersionMinor) + ")");
   }
   if (header.payload_length > kPayloadSizeMax) {
     return fail("frame", "payload length " + std::to_string(header.payload_length) + " exceeds " +
@@ -75,8 +74,7 @@ Result<FrameView> parse_frame(std::span<const std::uint8_t> bytes) {
   if (!header) return fail(header.error());
   const std::size_t size = kHeaderSize + std::size_t{header->payload_length} + kTagSize;
   if (bytes.size() != size) {
-    return fail("frame", "is " + std::to_string(bytes.size()) + " bytes but its header says " +
-                             std::to_string(size));
+    return fail("frame", "is " + std::to_string(bytes.size()) + " bytes but its header says " + std::to_string(size));
   }
   if (header->sender == kBroadcast.value()) return fail("frame", "the sender is the broadcast id");
   FrameView view;

@@ -31,7 +31,7 @@ struct Envelope {
   std::uint64_t sequence = 0;  // per sender and connection, from 1; for replay refusal
   std::uint16_t flags = 0;     // none defined in 1.0: written 0, ignored when read
   Message message;
-  AuthTag tag{};               // zero until the runtime signs the frame
+  AuthTag tag{};  // zero until the runtime signs the frame
 
   friend bool operator==(const Envelope&, const Envelope&) = default;
 };

@@ -22,11 +22,11 @@ TEST(Frame, LaysOutTheHeaderByteByByte) {
   const auto bytes = vote_frame();
   const std::vector<std::uint8_t> header(bytes.begin(), bytes.begin() + kHeaderSize);
   const std::vector<std::uint8_t> expected = {
-      'T', 'N', 'D', 'M', 1, 4,       // magic, version 1.4
-      0, 8, 0, 0,                     // type Vote, flags
-      0, 0, 0, 1, 0, 0, 0, 2,         // sender 1, receiver 2
-      0, 0, 0, 0, 0, 0, 0, 99,        // sequence
-      0, 0, 0, 24,                    // payload: two fields of 6 + 8 and 6 + 4 bytes
+      'T', 'N', 'D', 'M', 1, 4,         // magic, version 1.4
+      0,   8,   0,   0,                 // type Vote, flags
+      0,   0,   0,   1,   0, 0, 0, 2,   // sender 1, receiver 2
+      0,   0,   0,   0,   0, 0, 0, 99,  // sequence
+      0,   0,   0,   24,                // payload: two fields of 6 + 8 and 6 + 4 bytes
   };
   EXPECT_EQ(header, expected);
   EXPECT_EQ(bytes.size(), kHeaderSize + 24 + kTagSize);

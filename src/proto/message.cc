@@ -6,10 +6,9 @@ namespace tandem::proto {
 
 MessageType message_type(const Message& message) {
   static constexpr MessageType kTypes[] = {
-      MessageType::kHeartbeat,    MessageType::kStateReport, MessageType::kTakeoverOrder,
-      MessageType::kTakeoverAck,  MessageType::kAdminRequest, MessageType::kAdminReply,
-      MessageType::kVoteRequest,  MessageType::kVote,         MessageType::kStatusRequest,
-      MessageType::kStatusReply,
+      MessageType::kHeartbeat,     MessageType::kStateReport, MessageType::kTakeoverOrder, MessageType::kTakeoverAck,
+      MessageType::kAdminRequest,  MessageType::kAdminReply,  MessageType::kVoteRequest,   MessageType::kVote,
+      MessageType::kStatusRequest, MessageType::kStatusReply,
   };
   static_assert(std::size(kTypes) == std::variant_size_v<Message>);
   return kTypes[message.index()];
@@ -17,16 +16,26 @@ MessageType message_type(const Message& message) {
 
 std::string_view message_name(MessageType type) {
   switch (type) {
-    case MessageType::kHeartbeat: return "Heartbeat";
-    case MessageType::kStateReport: return "StateReport";
-    case MessageType::kTakeoverOrder: return "TakeoverOrder";
-    case MessageType::kTakeoverAck: return "TakeoverAck";
-    case MessageType::kAdminRequest: return "AdminRequest";
-    case MessageType::kAdminReply: return "AdminReply";
-    case MessageType::kVoteRequest: return "VoteRequest";
-    case MessageType::kVote: return "Vote";
-    case MessageType::kStatusRequest: return "StatusRequest";
-    case MessageType::kStatusReply: return "StatusReply";
+    case MessageType::kHeartbeat:
+      return "Heartbeat";
+    case MessageType::kStateReport:
+      return "StateReport";
+    case MessageType::kTakeoverOrder:
+      return "TakeoverOrder";
+    case MessageType::kTakeoverAck:
+      return "TakeoverAck";
+    case MessageType::kAdminRequest:
+      return "AdminRequest";
+    case MessageType::kAdminReply:
+      return "AdminReply";
+    case MessageType::kVoteRequest:
+      return "VoteRequest";
+    case MessageType::kVote:
+      return "Vote";
+    case MessageType::kStatusRequest:
+      return "StatusRequest";
+    case MessageType::kStatusReply:
+      return "StatusReply";
   }
   return "unknown message";
 }
@@ -39,11 +48,13 @@ bool is_known_message_type(std::uint16_t type) {
 bool is_no_misbehaviour(FailureCause cause) {
   switch (cause) {
     case FailureCause::kShuttingDown:
-    case FailureCause::kNoLease: return true;
+    case FailureCause::kNoLease:
+      return true;
     case FailureCause::kUnknown:
     case FailureCause::kHookFailed:
     case FailureCause::kNotHeld:
-    case FailureCause::kAddressFailed: return false;
+    case FailureCause::kAddressFailed:
+      return false;
   }
   return false;
 }

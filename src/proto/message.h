@@ -41,11 +41,11 @@ enum class MessageType : std::uint16_t {
 // learns that contact holds in both directions and which of its own heartbeats (and so
 // which send time) a leader's heartbeat acknowledges: the lease runs from that send time.
 struct Heartbeat {
-  std::uint64_t epoch = 0;            // the highest epoch the sender has seen
-  std::optional<NodeId> leader;       // the leader the sender follows, if any
-  std::uint64_t sent_seq = 0;         // this heartbeat's number, per sender and receiver
-  std::uint64_t last_heard_seq = 0;   // the receiver's latest sent_seq heard by the sender
-  NodeFlags flags;                    // the sender's own flags
+  std::uint64_t epoch = 0;           // the highest epoch the sender has seen
+  std::optional<NodeId> leader;      // the leader the sender follows, if any
+  std::uint64_t sent_seq = 0;        // this heartbeat's number, per sender and receiver
+  std::uint64_t last_heard_seq = 0;  // the receiver's latest sent_seq heard by the sender
+  NodeFlags flags;                   // the sender's own flags
   // Added in 1.1 (optional on the wire, 0 when absent). A node's incarnation changes each
   // time its daemon starts, so sequence numbers of an earlier life are never confused
   // with this one's: `echoed_incarnation` names the receiver's incarnation that
@@ -70,7 +70,7 @@ struct StateReport {
   NodeFlags flags;
   std::map<InterfaceName, LinkState> links;
   std::vector<HeldAddress> held;
-  bool monitor_healthy = true;        // the monitor hook's last verdict
+  bool monitor_healthy = true;          // the monitor hook's last verdict
   std::uint64_t config_generation = 0;  // which configuration the node runs
   // Added in 1.1 (optional on the wire): the public addresses the node may host (its
   // public_addresses file), and the last takeover run whose orders it has carried out, so
@@ -92,8 +92,8 @@ enum class TakeoverKind : std::uint8_t { kRelease = 1, kTake = 2, kUpdate = 3, k
 
 struct TakeoverItem {
   IpPrefix prefix;
-  InterfaceName interface;           // for update: the interface the address moves to
-  std::optional<GroupName> group;    // absent for an address in no group
+  InterfaceName interface;         // for update: the interface the address moves to
+  std::optional<GroupName> group;  // absent for an address in no group
 
   friend bool operator==(const TakeoverItem&, const TakeoverItem&) = default;
 };
@@ -104,7 +104,7 @@ struct TakeoverOrder {
   std::uint64_t epoch = 0;
   std::uint64_t run_id = 0;
   TakeoverKind kind = TakeoverKind::kRelease;
-  std::vector<TakeoverItem> items;   // empty for ipreallocated
+  std::vector<TakeoverItem> items;  // empty for ipreallocated
 
   friend bool operator==(const TakeoverOrder&, const TakeoverOrder&) = default;
 };
@@ -191,7 +191,7 @@ struct NodeStatus {
   bool connected = false;
   NodeFlags flags;
   bool monitor_healthy = true;
-  bool has_report = false;            // false: links, held and addresses are unknown
+  bool has_report = false;  // false: links, held and addresses are unknown
   std::map<InterfaceName, LinkState> links;
   std::vector<HeldAddress> held;
   std::vector<PublicAddress> addresses;  // what it may host (its public_addresses)
@@ -203,16 +203,16 @@ struct StatusReply {
   std::uint64_t request_id = 0;
   std::uint64_t epoch = 0;
   NodeId answered_by;
-  bool from_leader = false;  // false: no leader was reachable; only the answering node's own
-                             // state is known for certain
+  bool from_leader = false;       // false: no leader was reachable; only the answering node's own
+                                  // state is known for certain
   std::vector<NodeStatus> nodes;  // every configured node, by NodeId
 
   friend bool operator==(const StatusReply&, const StatusReply&) = default;
 };
 
 // The order of the alternatives follows MessageType (message_type() relies on it).
-using Message = std::variant<Heartbeat, StateReport, TakeoverOrder, TakeoverAck, AdminRequest,
-                             AdminReply, VoteRequest, Vote, StatusRequest, StatusReply>;
+using Message = std::variant<Heartbeat, StateReport, TakeoverOrder, TakeoverAck, AdminRequest, AdminReply, VoteRequest,
+                             Vote, StatusRequest, StatusReply>;
 
 MessageType message_type(const Message& message);
 // "Heartbeat", "TakeoverOrder", ...: the first word of every error about a payload.

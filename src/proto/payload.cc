@@ -20,24 +20,54 @@ enum : FieldTag { kEpoch = 1, kLeader, kSentSeq, kLastHeardSeq, kFlags, kIncarna
 }
 namespace state_tag {
 enum : FieldTag {
-  kEpoch = 1, kFlags, kLink, kHeld, kMonitorHealthy, kConfigGeneration, kAddress, kAppliedEpoch, kAppliedRunId,
+  kEpoch = 1,
+  kFlags,
+  kLink,
+  kHeld,
+  kMonitorHealthy,
+  kConfigGeneration,
+  kAddress,
+  kAppliedEpoch,
+  kAppliedRunId,
   kShuttingDown
 };
 }
-namespace address_tag { enum : FieldTag { kPrefix = 1, kInterface }; }
-namespace link_tag { enum : FieldTag { kInterface = 1, kState }; }
-namespace held_tag { enum : FieldTag { kPrefix = 1, kInterface }; }
-namespace order_tag { enum : FieldTag { kEpoch = 1, kRunId, kKind, kItem }; }
-namespace item_tag { enum : FieldTag { kPrefix = 1, kInterface, kGroup }; }
-namespace ack_tag { enum : FieldTag { kEpoch = 1, kRunId, kKind, kOk, kFailure }; }
-namespace failure_tag { enum : FieldTag { kAddress = 1, kReason, kCause }; }
+namespace address_tag {
+enum : FieldTag { kPrefix = 1, kInterface };
+}
+namespace link_tag {
+enum : FieldTag { kInterface = 1, kState };
+}
+namespace held_tag {
+enum : FieldTag { kPrefix = 1, kInterface };
+}
+namespace order_tag {
+enum : FieldTag { kEpoch = 1, kRunId, kKind, kItem };
+}
+namespace item_tag {
+enum : FieldTag { kPrefix = 1, kInterface, kGroup };
+}
+namespace ack_tag {
+enum : FieldTag { kEpoch = 1, kRunId, kKind, kOk, kFailure };
+}
+namespace failure_tag {
+enum : FieldTag { kAddress = 1, kReason, kCause };
+}
 namespace request_tag {
 enum : FieldTag { kRequestId = 1, kCommand, kNode, kAddress, kGroup, kInterface, kLink, kBanSeconds };
 }
-namespace reply_tag { enum : FieldTag { kRequestId = 1, kOk, kMessage }; }
-namespace vote_tag { enum : FieldTag { kEpoch = 1, kCandidate }; }
-namespace status_request_tag { enum : FieldTag { kRequestId = 1 }; }
-namespace status_reply_tag { enum : FieldTag { kRequestId = 1, kEpoch, kAnsweredBy, kFromLeader, kNode }; }
+namespace reply_tag {
+enum : FieldTag { kRequestId = 1, kOk, kMessage };
+}
+namespace vote_tag {
+enum : FieldTag { kEpoch = 1, kCandidate };
+}
+namespace status_request_tag {
+enum : FieldTag { kRequestId = 1 };
+}
+namespace status_reply_tag {
+enum : FieldTag { kRequestId = 1, kEpoch, kAnsweredBy, kFromLeader, kNode };
+}
 namespace node_status_tag {
 enum : FieldTag { kNode = 1, kConnected, kFlags, kMonitorHealthy, kHasReport, kLink, kHeld, kAddress };
 }
@@ -237,7 +267,8 @@ Heartbeat decode_heartbeat(Fields& fields) {
   message.sent_seq = fields.u64(heartbeat_tag::kSentSeq, "sent_seq");
   message.last_heard_seq = fields.u64(heartbeat_tag::kLastHeardSeq, "last_heard_seq");
   message.flags = NodeFlags(fields.u32(heartbeat_tag::kFlags, "flags"));
-  if (fields.has(heartbeat_tag::kIncarnation)) message.incarnation = fields.u64(heartbeat_tag::kIncarnation, "incarnation");
+  if (fields.has(heartbeat_tag::kIncarnation))
+    message.incarnation = fields.u64(heartbeat_tag::kIncarnation, "incarnation");
   if (fields.has(heartbeat_tag::kEchoedIncarnation)) {
     message.echoed_incarnation = fields.u64(heartbeat_tag::kEchoedIncarnation, "echoed_incarnation");
   }
@@ -294,9 +325,12 @@ StateReport decode_state_report(Fields& fields) {
   message.monitor_healthy = fields.boolean(state_tag::kMonitorHealthy, "monitor_healthy");
   message.config_generation = fields.u64(state_tag::kConfigGeneration, "config_generation");
   message.addresses = decode_addresses(fields, state_tag::kAddress);
-  if (fields.has(state_tag::kAppliedEpoch)) message.applied_epoch = fields.u64(state_tag::kAppliedEpoch, "applied_epoch");
-  if (fields.has(state_tag::kAppliedRunId)) message.applied_run_id = fields.u64(state_tag::kAppliedRunId, "applied_run_id");
-  if (fields.has(state_tag::kShuttingDown)) message.shutting_down = fields.boolean(state_tag::kShuttingDown, "shutting_down");
+  if (fields.has(state_tag::kAppliedEpoch))
+    message.applied_epoch = fields.u64(state_tag::kAppliedEpoch, "applied_epoch");
+  if (fields.has(state_tag::kAppliedRunId))
+    message.applied_run_id = fields.u64(state_tag::kAppliedRunId, "applied_run_id");
+  if (fields.has(state_tag::kShuttingDown))
+    message.shutting_down = fields.boolean(state_tag::kShuttingDown, "shutting_down");
   return message;
 }
 
@@ -341,12 +375,18 @@ namespace {
 // The wire's name of an argument, for errors: "AdminRequest.ban_seconds: required by ban".
 std::string_view field_name(AdminArgument argument) {
   switch (argument) {
-    case AdminArgument::kNode: return "node";
-    case AdminArgument::kAddress: return "address";
-    case AdminArgument::kGroup: return "group";
-    case AdminArgument::kInterface: return "interface";
-    case AdminArgument::kLink: return "link";
-    case AdminArgument::kSeconds: return "ban_seconds";
+    case AdminArgument::kNode:
+      return "node";
+    case AdminArgument::kAddress:
+      return "address";
+    case AdminArgument::kGroup:
+      return "group";
+    case AdminArgument::kInterface:
+      return "interface";
+    case AdminArgument::kLink:
+      return "link";
+    case AdminArgument::kSeconds:
+      return "ban_seconds";
   }
   return "command";
 }
@@ -441,16 +481,26 @@ StatusReply decode_status_reply(Fields& fields) {
 
 Message decode_fields(MessageType type, Fields& fields) {
   switch (type) {
-    case MessageType::kHeartbeat: return decode_heartbeat(fields);
-    case MessageType::kStateReport: return decode_state_report(fields);
-    case MessageType::kTakeoverOrder: return decode_takeover_order(fields);
-    case MessageType::kTakeoverAck: return decode_takeover_ack(fields);
-    case MessageType::kAdminRequest: return decode_admin_request(fields);
-    case MessageType::kAdminReply: return decode_admin_reply(fields);
-    case MessageType::kVoteRequest: return decode_vote<VoteRequest>(fields);
-    case MessageType::kVote: return decode_vote<Vote>(fields);
-    case MessageType::kStatusRequest: return decode_status_request(fields);
-    case MessageType::kStatusReply: return decode_status_reply(fields);
+    case MessageType::kHeartbeat:
+      return decode_heartbeat(fields);
+    case MessageType::kStateReport:
+      return decode_state_report(fields);
+    case MessageType::kTakeoverOrder:
+      return decode_takeover_order(fields);
+    case MessageType::kTakeoverAck:
+      return decode_takeover_ack(fields);
+    case MessageType::kAdminRequest:
+      return decode_admin_request(fields);
+    case MessageType::kAdminReply:
+      return decode_admin_reply(fields);
+    case MessageType::kVoteRequest:
+      return decode_vote<VoteRequest>(fields);
+    case MessageType::kVote:
+      return decode_vote<Vote>(fields);
+    case MessageType::kStatusRequest:
+      return decode_status_request(fields);
+    case MessageType::kStatusReply:
+      return decode_status_reply(fields);
   }
   TANDEM_CHECK(false);  // is_known_message_type() was checked first
   return Heartbeat{};

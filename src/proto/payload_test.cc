@@ -32,10 +32,9 @@ TEST(Payload, RoundTripsEveryMessageOfTheCatalogue) {
 }
 
 TEST(Payload, RoundTripsMessagesWithEmptyListsAndDefaults) {
-  for (const Message& message : std::vector<Message>{Heartbeat{}, StateReport{}, TakeoverOrder{},
-                                                     TakeoverAck{}, AdminRequest{}, AdminReply{},
-                                                     VoteRequest{}, Vote{}, StatusRequest{},
-                                                     StatusReply{}}) {
+  for (const Message& message :
+       std::vector<Message>{Heartbeat{}, StateReport{}, TakeoverOrder{}, TakeoverAck{}, AdminRequest{}, AdminReply{},
+                            VoteRequest{}, Vote{}, StatusRequest{}, StatusReply{}}) {
     EXPECT_EQ(round_trip(message), message) << message_name(message_type(message));
   }
 }
@@ -54,7 +53,8 @@ TEST(Payload, RoundTripsIpv6AddressesInEveryPlaceTheyAppear) {
 
 TEST(Payload, RoundTripsEveryFailureCause) {
   for (std::uint8_t value = 0; value <= 5; ++value) {
-    const Message ack = TakeoverAck{1, 2, TakeoverKind::kTake, false, {{v4("10.0.0.1"), static_cast<FailureCause>(value), "why"}}};
+    const Message ack =
+        TakeoverAck{1, 2, TakeoverKind::kTake, false, {{v4("10.0.0.1"), static_cast<FailureCause>(value), "why"}}};
     EXPECT_EQ(round_trip(ack), ack) << int{value};
   }
 }
@@ -171,9 +171,9 @@ TEST(Payload, IgnoresAnArgumentTheAdminCommandDoesNotTake) {
 TEST(Payload, ToleratesFieldsFromANewerMinorVersion) {
   Writer out;
   FieldWriter fields(out);
-  fields.u64(1, 8);             // epoch
-  fields.text(77, "future");    // unknown to this version
-  fields.node(2, NodeId(4));    // candidate
+  fields.u64(1, 8);           // epoch
+  fields.text(77, "future");  // unknown to this version
+  fields.node(2, NodeId(4));  // candidate
   auto decoded = decode_payload(static_cast<std::uint16_t>(MessageType::kVote), out.data());
   ASSERT_TRUE(decoded.ok()) << decoded.error();
   EXPECT_EQ(std::get<Vote>(*decoded), (Vote{8, NodeId(4)}));
@@ -193,13 +193,16 @@ TEST(Payload, NamesTheListItemOfABadAddress) {
   fields.u8(3, 2);
   for (int i = 0; i < 3; ++i) {
     const auto mark = fields.begin_nested(4);
-    if (i < 2) fields.prefix(1, prefix("10.0.0.1/24"));
-    else fields.text(1, "\x09" "abcde");
+    if (i < 2)
+      fields.prefix(1, prefix("10.0.0.1/24"));
+    else
+      fields.text(1,
+                  "\x09"
+                  "abcde");
     fields.text(2, "eth1");
     fields.end_nested(mark);
   }
-  EXPECT_EQ(decode_error(MessageType::kTakeoverOrder, out),
-            "TakeoverOrder.items[2].address: unknown address family 9");
+  EXPECT_EQ(decode_error(MessageType::kTakeoverOrder, out), "TakeoverOrder.items[2].address: unknown address family 9");
 }
 
 TEST(Payload, RefusesAnUnknownTakeoverKind) {
@@ -224,8 +227,7 @@ TEST(Payload, RefusesAnInterfaceListedTwiceInLinks) {
   }
   fields.boolean(5, true);
   fields.u64(6, 1);
-  EXPECT_EQ(decode_error(MessageType::kStateReport, out),
-            "StateReport.links[1].interface: 'eth1' is listed twice");
+  EXPECT_EQ(decode_error(MessageType::kStateReport, out), "StateReport.links[1].interface: 'eth1' is listed twice");
 }
 
 TEST(Payload, RefusesAnAdminCommandWithoutItsRequiredArgument) {
@@ -302,8 +304,7 @@ TEST(Payload, NamesTheNodeOfAStatusReplyThatLacksARequiredField) {
   FieldWriter fields(out);
   put_node_status(fields, 0, true);
   put_node_status(fields, 1, false);
-  EXPECT_EQ(decode_error(MessageType::kStatusReply, out),
-            "StatusReply.nodes[1].has_report: required field is missing");
+  EXPECT_EQ(decode_error(MessageType::kStatusReply, out), "StatusReply.nodes[1].has_report: required field is missing");
 }
 
 TEST(Payload, NamesTheHeldAddressOfANodeInAStatusReply) {
@@ -316,7 +317,9 @@ TEST(Payload, NamesTheHeldAddressOfANodeInAStatusReply) {
   fields.boolean(4, true);
   fields.boolean(5, true);
   const auto held = fields.begin_nested(7);
-  fields.text(1, "\x09" "abcde");
+  fields.text(1,
+              "\x09"
+              "abcde");
   fields.text(2, "eth1");
   fields.end_nested(held);
   fields.end_nested(mark);

@@ -20,9 +20,13 @@ namespace {
 // Random values. Each is a rapidcheck pick, so a failure shrinks pick by pick.
 
 template <typename T>
-T pick(T low, T high) { return *rc::gen::inRange<T>(low, high + 1); }  // inclusive
+T pick(T low, T high) {
+  return *rc::gen::inRange<T>(low, high + 1);
+}  // inclusive
 template <typename T>
-T any() { return *rc::gen::arbitrary<T>(); }
+T any() {
+  return *rc::gen::arbitrary<T>();
+}
 bool chance(int percent) { return pick(0, 99) < percent; }
 
 std::string any_text(std::size_t max) {
@@ -67,7 +71,9 @@ auto list_of(std::size_t max, Make make) {
 TakeoverKind any_kind() { return static_cast<TakeoverKind>(pick(1, 4)); }
 
 template <typename T>
-std::optional<T> maybe(T value) { return chance(50) ? std::optional<T>(std::move(value)) : std::nullopt; }
+std::optional<T> maybe(T value) {
+  return chance(50) ? std::optional<T>(std::move(value)) : std::nullopt;
+}
 
 StateReport any_state_report() {
   StateReport report;
@@ -77,9 +83,7 @@ StateReport any_state_report() {
   report.held = list_of(5, [] { return HeldAddress{any_prefix(), any_interface()}; });
   report.monitor_healthy = chance(50);
   report.config_generation = any<std::uint64_t>();
-  report.addresses = list_of(4, [] {
-    return PublicAddress{any_prefix(), list_of(3, [] { return any_interface(); })};
-  });
+  report.addresses = list_of(4, [] { return PublicAddress{any_prefix(), list_of(3, [] { return any_interface(); })}; });
   report.applied_epoch = any<std::uint64_t>();
   report.applied_run_id = any<std::uint64_t>();
   report.shutting_down = chance(50);
@@ -99,7 +103,8 @@ AdminRequest any_admin_request() {
   arguments.seconds = any<std::uint32_t>();
   if (chance(30)) arguments.node.reset();  // required by most: then only reloadips and ipreallocate
   auto command = make_admin_command(kind, arguments);
-  if (!std::holds_alternative<AdminCommand>(command)) command = make_admin_command(AdminCommandKind::kReloadIps, arguments);
+  if (!std::holds_alternative<AdminCommand>(command))
+    command = make_admin_command(AdminCommandKind::kReloadIps, arguments);
   return AdminRequest{any<std::uint64_t>(), std::get<AdminCommand>(command)};
 }
 
@@ -112,9 +117,7 @@ NodeStatus any_node_status(NodeId node) {
   status.has_report = chance(50);
   for (std::size_t i = pick<std::size_t>(0, 3); i > 0; --i) status.links[any_interface()] = any_link();
   status.held = list_of(3, [] { return HeldAddress{any_prefix(), any_interface()}; });
-  status.addresses = list_of(3, [] {
-    return PublicAddress{any_prefix(), list_of(2, [] { return any_interface(); })};
-  });
+  status.addresses = list_of(3, [] { return PublicAddress{any_prefix(), list_of(2, [] { return any_interface(); })}; });
   return status;
 }
 
@@ -133,24 +136,38 @@ Message any_message() {
   switch (pick(0, 9)) {
     case 0: {
       auto leader = chance(50) ? std::optional<NodeId>(any_node()) : std::nullopt;
-      return Heartbeat{any<std::uint64_t>(), leader,         any<std::uint64_t>(), any<std::uint64_t>(),
-                       NodeFlags(any<std::uint32_t>()), any<std::uint64_t>(), any<std::uint64_t>()};
+      return Heartbeat{any<std::uint64_t>(),
+                       leader,
+                       any<std::uint64_t>(),
+                       any<std::uint64_t>(),
+                       NodeFlags(any<std::uint32_t>()),
+                       any<std::uint64_t>(),
+                       any<std::uint64_t>()};
     }
-    case 1: return any_state_report();
+    case 1:
+      return any_state_report();
     case 2: {
       auto items = list_of(5, [] { return TakeoverItem{any_prefix(), any_interface(), maybe(any_group())}; });
       return TakeoverOrder{any<std::uint64_t>(), any<std::uint64_t>(), any_kind(), items};
     }
     case 3: {
-      auto failures = list_of(4, [] { return TakeoverFailure{any_address(), static_cast<FailureCause>(any<std::uint8_t>() % 6), any_text(40)}; });
+      auto failures = list_of(4, [] {
+        return TakeoverFailure{any_address(), static_cast<FailureCause>(any<std::uint8_t>() % 6), any_text(40)};
+      });
       return TakeoverAck{any<std::uint64_t>(), any<std::uint64_t>(), any_kind(), chance(50), failures};
     }
-    case 4: return any_admin_request();
-    case 5: return AdminReply{any<std::uint64_t>(), chance(50), any_text(60)};
-    case 6: return VoteRequest{any<std::uint64_t>(), any_node()};
-    case 7: return Vote{any<std::uint64_t>(), any_node()};
-    case 8: return StatusRequest{any<std::uint64_t>()};
-    default: return any_status_reply();
+    case 4:
+      return any_admin_request();
+    case 5:
+      return AdminReply{any<std::uint64_t>(), chance(50), any_text(60)};
+    case 6:
+      return VoteRequest{any<std::uint64_t>(), any_node()};
+    case 7:
+      return Vote{any<std::uint64_t>(), any_node()};
+    case 8:
+      return StatusRequest{any<std::uint64_t>()};
+    default:
+      return any_status_reply();
   }
 }
 
@@ -213,8 +230,8 @@ RC_GTEST_PROP(ProtoProperty, RandomBytesNeverCrashDecode, ()) {
   if (chance(50) && bytes.size() >= kHeaderSize) {  // a plausible header, to reach the payload
     std::copy(std::begin(kMagic), std::end(kMagic), bytes.begin());
     bytes[4] = kVersionMajor;
-    const auto payload = static_cast<std::uint32_t>(bytes.size() >= kHeaderSize + kTagSize
-                                                        ? bytes.size() - kHeaderSize - kTagSize : 0);
+    const auto payload =
+        static_cast<std::uint32_t>(bytes.size() >= kHeaderSize + kTagSize ? bytes.size() - kHeaderSize - kTagSize : 0);
     for (std::size_t i = 0; i < 4; ++i) bytes[26 + i] = static_cast<std::uint8_t>(payload >> (24 - 8 * i));
   }
   (void)decode(bytes);
@@ -226,10 +243,18 @@ RC_GTEST_PROP(ProtoProperty, DamagedFramesNeverCrashDecode, ()) {
   for (std::size_t count = pick<std::size_t>(1, 8); count > 0; --count) {
     const std::size_t at = pick<std::size_t>(0, bytes.size() - 1);
     switch (pick(0, 3)) {
-      case 0: bytes[at] = any<std::uint8_t>(); break;
-      case 1: bytes[at] ^= static_cast<std::uint8_t>(1u << pick(0, 7)); break;
-      case 2: bytes.erase(bytes.begin() + static_cast<std::ptrdiff_t>(at)); break;
-      default: bytes.insert(bytes.begin() + static_cast<std::ptrdiff_t>(at), any<std::uint8_t>()); break;
+      case 0:
+        bytes[at] = any<std::uint8_t>();
+        break;
+      case 1:
+        bytes[at] ^= static_cast<std::uint8_t>(1u << pick(0, 7));
+        break;
+      case 2:
+        bytes.erase(bytes.begin() + static_cast<std::ptrdiff_t>(at));
+        break;
+      default:
+        bytes.insert(bytes.begin() + static_cast<std::ptrdiff_t>(at), any<std::uint8_t>());
+        break;
     }
     if (bytes.empty()) break;
   }

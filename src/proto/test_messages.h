@@ -45,13 +45,14 @@ inline TakeoverOrder sample_takeover_order() {
 }
 
 inline TakeoverAck sample_takeover_ack() {
-  return TakeoverAck{7, 1001, TakeoverKind::kTake, false,
+  return TakeoverAck{7,
+                     1001,
+                     TakeoverKind::kTake,
+                     false,
                      {{v4("198.51.100.11"), FailureCause::kAddressFailed, "interface eth2 is down"}}};
 }
 
-inline AdminRequest sample_admin_request() {
-  return AdminRequest{5, MoveIp{v4("198.51.100.10"), NodeId(3)}};
-}
+inline AdminRequest sample_admin_request() { return AdminRequest{5, MoveIp{v4("198.51.100.10"), NodeId(3)}}; }
 
 // Two nodes: one fully reported, one known only from membership.
 inline StatusReply sample_status_reply() {
@@ -73,15 +74,9 @@ inline StatusReply sample_status_reply() {
 }
 
 inline std::vector<Message> sample_messages() {
-  return {sample_heartbeat(),
-          sample_state_report(),
-          sample_takeover_order(),
-          sample_takeover_ack(),
-          sample_admin_request(),
-          AdminReply{5, false, "node 3 is banned"},
-          VoteRequest{8, NodeId(1)},
-          Vote{8, NodeId(1)},
-          StatusRequest{6},
+  return {sample_heartbeat(),        sample_state_report(),  sample_takeover_order(),
+          sample_takeover_ack(),     sample_admin_request(), AdminReply{5, false, "node 3 is banned"},
+          VoteRequest{8, NodeId(1)}, Vote{8, NodeId(1)},     StatusRequest{6},
           sample_status_reply()};
 }
 

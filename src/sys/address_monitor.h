@@ -28,8 +28,8 @@ class AddressMonitor {
  public:
   using Changed = std::function<void()>;
 
-  AddressMonitor(asio::io_context& context, std::vector<InterfaceName> watched, Changed changed,
-                 Logger log, NetlinkEvents::Failed failed = nullptr);
+  AddressMonitor(asio::io_context& context, std::vector<InterfaceName> watched, Changed changed, Logger log,
+                 NetlinkEvents::Failed failed = nullptr);
   AddressMonitor(const AddressMonitor&) = delete;
   AddressMonitor& operator=(const AddressMonitor&) = delete;
 

@@ -44,7 +44,8 @@ TEST_F(AddressMonitorTest, IgnoresAddressesOnInterfacesItDoesNotWatch) {
   in_namespace([&] {
     asio::io_context context;
     int reports = 0;
-    AddressMonitor monitor(context, {InterfaceName("tdm-other0")}, [&] { ++reports; }, Logger());
+    AddressMonitor monitor(
+        context, {InterfaceName("tdm-other0")}, [&] { ++reports; }, Logger());
     ASSERT_TRUE(monitor.start().ok());
     ASSERT_TRUE(netns_.ip("addr add 198.51.100.78/24 dev " + node_side().value()));
     context.run_for(kQuietWait);

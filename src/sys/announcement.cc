@@ -20,9 +20,9 @@ namespace tandem::sys {
 namespace {
 
 constexpr std::uint8_t kNeighbourAdvertisement = 136;  // ICMPv6 type (RFC 4861)
-constexpr std::uint8_t kOverrideFlag = 0x20;            // in the NA's first flags byte
-constexpr std::uint8_t kTargetLinkLayerAddress = 2;     // NA option type
-constexpr int kNeighbourDiscoveryHopLimit = 255;        // RFC 4861: anything else is dropped
+constexpr std::uint8_t kOverrideFlag = 0x20;           // in the NA's first flags byte
+constexpr std::uint8_t kTargetLinkLayerAddress = 2;    // NA option type
+constexpr int kNeighbourDiscoveryHopLimit = 255;       // RFC 4861: anything else is dropped
 
 Failure interface_failure(const InterfaceName& interface, const std::string& cause) {
   return fail("interface " + interface.value(), cause);
@@ -45,29 +45,28 @@ Result<unsigned> interface_index(const InterfaceName& interface) {
 
 }  // namespace
 
-std::vector<std::uint8_t> gratuitous_arp_packet(ArpForm form, const MacAddress& mac,
-                                                const IpAddress& address) {
+std::vector<std::uint8_t> gratuitous_arp_packet(ArpForm form, const MacAddress& mac, const IpAddress& address) {
   std::vector<std::uint8_t> packet;
   put_u16(packet, ARPHRD_ETHER);
   put_u16(packet, ETH_P_IP);
   packet.push_back(ETH_ALEN);
   packet.push_back(4);
   put_u16(packet, form == ArpForm::kRequest ? ARPOP_REQUEST : ARPOP_REPLY);
-  put_bytes(packet, mac.data(), mac.size());           // sender hardware address
-  put_bytes(packet, address.bytes().data(), 4);        // sender protocol address
+  put_bytes(packet, mac.data(), mac.size());     // sender hardware address
+  put_bytes(packet, address.bytes().data(), 4);  // sender protocol address
   // Target hardware address: zero in a request (RFC 5227 announcement), the sender's own in
   // a reply (as arping -A and keepalived send it).
   MacAddress target{};
   if (form == ArpForm::kReply) target = mac;
   put_bytes(packet, target.data(), target.size());
-  put_bytes(packet, address.bytes().data(), 4);        // target protocol address = sender's
+  put_bytes(packet, address.bytes().data(), 4);  // target protocol address = sender's
   return packet;
 }
 
 std::vector<std::uint8_t> unsolicited_na_packet(const MacAddress& mac, const IpAddress& address) {
-  std::vector<std::uint8_t> packet{kNeighbourAdvertisement, 0, 0, 0,  // type, code, checksum
-                                   kOverrideFlag, 0, 0, 0};           // R=0 S=0 O=1
-  put_bytes(packet, address.bytes().data(), address.bytes().size());  // target address
+  std::vector<std::uint8_t> packet{kNeighbourAdvertisement, 0, 0, 0,   // type, code, checksum
+                                   kOverrideFlag,           0, 0, 0};  // R=0 S=0 O=1
+  put_bytes(packet, address.bytes().data(), address.bytes().size());   // target address
   packet.push_back(kTargetLinkLayerAddress);
   packet.push_back(1);  // option length in units of 8 bytes
   put_bytes(packet, mac.data(), mac.size());
@@ -97,8 +96,7 @@ Result<UniqueFd> open_packet_socket() {
   return fd;
 }
 
-Result<void> send_gratuitous_arp(ArpForm form, const IpAddress& address,
-                                 const InterfaceName& interface) {
+Result<void> send_gratuitous_arp(ArpForm form, const IpAddress& address, const InterfaceName& interface) {
   auto fd = open_packet_socket();
   if (!fd) return interface_failure(interface, fd.error().message());
   return send_gratuitous_arp(*fd, form, address, interface);
@@ -117,10 +115,10 @@ Result<void> send_gratuitous_arp(const UniqueFd& packet_socket, ArpForm form, co
   destination.sll_halen = ETH_ALEN;
   std::fill_n(destination.sll_addr, ETH_ALEN, std::uint8_t{0xff});  // broadcast
   auto packet = gratuitous_arp_packet(form, *mac, address);
-  if (::sendto(packet_socket.get(), packet.data(), packet.size(), 0,
-               reinterpret_cast<const sockaddr*>(&destination), sizeof destination) < 0) {
-    return interface_failure(interface, "cannot send a gratuitous ARP for " + address.to_string() +
-                                            ": " + error_text(errno));
+  if (::sendto(packet_socket.get(), packet.data(), packet.size(), 0, reinterpret_cast<const sockaddr*>(&destination),
+               sizeof destination) < 0) {
+    return interface_failure(interface,
+                             "cannot send a gratuitous ARP for " + address.to_string() + ": " + error_text(errno));
   }
   return success();
 }
@@ -144,8 +142,7 @@ Result<void> send_unsolicited_na(const IpAddress& address, const InterfaceName& 
   std::memcpy(&source.sin6_addr, address.bytes().data(), 16);
   source.sin6_scope_id = *index;
   if (::bind(fd.get(), reinterpret_cast<const sockaddr*>(&source), sizeof source) != 0) {
-    return interface_failure(interface, "cannot send from " + address.to_string() + ": " +
-                                            error_text(errno));
+    return interface_failure(interface, "cannot send from " + address.to_string() + ": " + error_text(errno));
   }
   sockaddr_in6 destination{};
   destination.sin6_family = AF_INET6;
@@ -154,10 +151,10 @@ Result<void> send_unsolicited_na(const IpAddress& address, const InterfaceName& 
   destination.sin6_addr.s6_addr[15] = 0x01;
   destination.sin6_scope_id = *index;
   auto packet = unsolicited_na_packet(*mac, address);
-  if (::sendto(fd.get(), packet.data(), packet.size(), 0,
-               reinterpret_cast<const sockaddr*>(&destination), sizeof destination) < 0) {
-    return interface_failure(interface, "cannot send a neighbour advertisement for " +
-                                            address.to_string() + ": " + error_text(errno));
+  if (::sendto(fd.get(), packet.data(), packet.size(), 0, reinterpret_cast<const sockaddr*>(&destination),
+               sizeof destination) < 0) {
+    return interface_failure(
+        interface, "cannot send a neighbour advertisement for " + address.to_string() + ": " + error_text(errno));
   }
   return success();
 }

@@ -37,8 +37,7 @@ class Capture {
     local.sll_family = AF_PACKET;
     local.sll_protocol = htons(protocol);
     local.sll_ifindex = static_cast<int>(::if_nametoindex(interface.value().c_str()));
-    is_ready_ = fd_.is_valid() &&
-                ::bind(fd_.get(), reinterpret_cast<const sockaddr*>(&local), sizeof local) == 0;
+    is_ready_ = fd_.is_valid() && ::bind(fd_.get(), reinterpret_cast<const sockaddr*>(&local), sizeof local) == 0;
   }
   bool is_ready() const { return is_ready_; }
 
@@ -50,8 +49,8 @@ class Capture {
       std::vector<std::uint8_t> packet(2048);
       sockaddr_ll from{};
       socklen_t from_size = sizeof from;
-      ssize_t size = ::recvfrom(fd_.get(), packet.data(), packet.size(), 0,
-                                reinterpret_cast<sockaddr*>(&from), &from_size);
+      ssize_t size =
+          ::recvfrom(fd_.get(), packet.data(), packet.size(), 0, reinterpret_cast<sockaddr*>(&from), &from_size);
       if (size < 0) break;
       if (from.sll_pkttype == PACKET_OUTGOING) continue;
       packet.resize(static_cast<std::size_t>(size));
@@ -69,8 +68,7 @@ std::uint16_t u16_at(const std::vector<std::uint8_t>& packet, std::size_t at) {
   return static_cast<std::uint16_t>(packet[at] << 8 | packet[at + 1]);
 }
 
-bool bytes_equal(const std::vector<std::uint8_t>& packet, std::size_t at, const std::uint8_t* bytes,
-                 std::size_t size) {
+bool bytes_equal(const std::vector<std::uint8_t>& packet, std::size_t at, const std::uint8_t* bytes, std::size_t size) {
   return packet.size() >= at + size && std::equal(bytes, bytes + size, packet.begin() + static_cast<long>(at));
 }
 
@@ -93,8 +91,8 @@ TEST_F(AnnouncementTest, GratuitousArpRequestAndReplyReachTheSwitchSide) {
     int replies = 0;
     for (const auto& packet : capture.packets()) {
       ASSERT_EQ(packet.size(), 28u);
-      EXPECT_EQ(u16_at(packet, 0), 1);        // Ethernet
-      EXPECT_EQ(u16_at(packet, 2), 0x0800);   // IPv4
+      EXPECT_EQ(u16_at(packet, 0), 1);       // Ethernet
+      EXPECT_EQ(u16_at(packet, 2), 0x0800);  // IPv4
       EXPECT_TRUE(bytes_equal(packet, 8, mac->data(), 6)) << "sender MAC";
       EXPECT_TRUE(bytes_equal(packet, 14, announced.bytes().data(), 4)) << "sender IP";
       EXPECT_TRUE(bytes_equal(packet, 24, announced.bytes().data(), 4)) << "target IP";

@@ -47,7 +47,8 @@ TEST_F(AsioTimersTest, ALaterCallReplacesAnEarlierOne) {
   timers_.wake_at(steady_now() + milliseconds(200));
   timers_.wake_at(steady_now() + milliseconds(5));  // earlier also replaces
   context_.restart();
-  ASSERT_TRUE(testing::run_until(context_, [&] { return wakes_.size() == 2; }, milliseconds(150)));
+  ASSERT_TRUE(testing::run_until(
+      context_, [&] { return wakes_.size() == 2; }, milliseconds(150)));
 }
 
 TEST_F(AsioTimersTest, TheLatestInstantMeansNoWakeUp) {

@@ -52,8 +52,7 @@ Result<std::string> resolve_program(const std::string& name) {
     std::string dir(dirs.substr(0, end));
     std::string candidate = (dir.empty() ? std::string(".") : dir) + "/" + name;
     struct stat info {};
-    if (::stat(candidate.c_str(), &info) == 0 && S_ISREG(info.st_mode) &&
-        ::access(candidate.c_str(), X_OK) == 0) {
+    if (::stat(candidate.c_str(), &info) == 0 && S_ISREG(info.st_mode) && ::access(candidate.c_str(), X_OK) == 0) {
       return candidate;
     }
     if (end == dirs.size()) break;
@@ -72,8 +71,7 @@ std::vector<std::string> child_environment(const std::vector<std::string>& extra
   for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
     std::string_view name = name_of(*entry);
     if (std::find(kDropped.begin(), kDropped.end(), name) != kDropped.end()) continue;
-    bool replaced = std::any_of(extra.begin(), extra.end(),
-                                [&](const std::string& e) { return name_of(e) == name; });
+    bool replaced = std::any_of(extra.begin(), extra.end(), [&](const std::string& e) { return name_of(e) == name; });
     if (!replaced) result.emplace_back(*entry);
   }
   result.insert(result.end(), extra.begin(), extra.end());
@@ -223,13 +221,14 @@ Result<ChildFds> open_child_fds(const std::string& program, bool capture_stdout)
 
 std::string ExitStatus::describe() const {
   switch (kind) {
-    case Kind::kExited: return "exited with status " + std::to_string(value);
+    case Kind::kExited:
+      return "exited with status " + std::to_string(value);
     case Kind::kKilled: {
       const char* name = ::sigdescr_np(value);
-      return "killed by signal " + std::to_string(value) +
-             (name != nullptr ? " (" + std::string(name) + ")" : "");
+      return "killed by signal " + std::to_string(value) + (name != nullptr ? " (" + std::string(name) + ")" : "");
     }
-    case Kind::kVanished: return "vanished (reaped elsewhere)";
+    case Kind::kVanished:
+      return "vanished (reaped elsewhere)";
   }
   return "unknown";
 }
@@ -238,7 +237,10 @@ std::string ExitStatus::describe() const {
 // as long as this State, and handlers check it before touching anything.
 struct ChildProcess::State {
   State(asio::io_context& context, pid_t child, bool own_group, bool kill_group)
-      : pid(child), has_group(own_group), kills_group_on_exit(own_group && kill_group), exit_watch(context),
+      : pid(child),
+        has_group(own_group),
+        kills_group_on_exit(own_group && kill_group),
+        exit_watch(context),
         output_pipe(context) {}
   ~State() { kill_and_reap(); }
   State(const State&) = delete;
@@ -292,12 +294,11 @@ void ChildProcess::State::kill_and_reap() {
 
 void ChildProcess::State::watch_exit() {
   std::weak_ptr<char> token = alive;
-  exit_watch.async_wait(asio::posix::descriptor_base::wait_read,
-                        [this, token](const asio::error_code& error) {
-                          // An error here cannot be acted on: the destructor still reaps.
-                          if (token.expired() || error) return;
-                          on_exit_readable();
-                        });
+  exit_watch.async_wait(asio::posix::descriptor_base::wait_read, [this, token](const asio::error_code& error) {
+    // An error here cannot be acted on: the destructor still reaps.
+    if (token.expired() || error) return;
+    on_exit_readable();
+  });
 }
 
 void ChildProcess::State::on_exit_readable() {
@@ -319,15 +320,14 @@ void ChildProcess::State::on_exit_readable() {
 
 void ChildProcess::State::watch_output() {
   std::weak_ptr<char> token = alive;
-  output_pipe.async_wait(asio::posix::descriptor_base::wait_read,
-                         [this, token](const asio::error_code& error) {
-                           if (token.expired() || has_output_ended) return;
-                           if (error) {
-                             end_output();
-                             return;
-                           }
-                           if (read_available()) watch_output();
-                         });
+  output_pipe.async_wait(asio::posix::descriptor_base::wait_read, [this, token](const asio::error_code& error) {
+    if (token.expired() || has_output_ended) return;
+    if (error) {
+      end_output();
+      return;
+    }
+    if (read_available()) watch_output();
+  });
 }
 
 // Reading in our own handler rather than with async_read_some: no chunk is ever held in a
@@ -399,8 +399,7 @@ Result<ChildProcess> ChildProcess::spawn(asio::io_context& context, const SpawnO
     return fail(name, "cannot watch the child (pidfd_open): " + error_text(error));
   }
   auto state = std::make_unique<State>(context, pid, options.new_process_group, options.kill_group_on_exit);
-  if (Result<void> watched = state->take_fds(std::move(pidfd), std::move(fds->output.read));
-      !watched) {
+  if (Result<void> watched = state->take_fds(std::move(pidfd), std::move(fds->output.read)); !watched) {
     return fail(name, watched.error().cause);  // ~State kills and reaps the child
   }
   return ChildProcess(std::move(state));

@@ -77,8 +77,7 @@ TEST(ChildProcess, RefusesAProgramThatCannotRunNamingIt) {
   options.argv = {"/nonexistent/tandem-no-such-program", "x"};
   Result<ChildProcess> missing = ChildProcess::spawn(context, options);
   ASSERT_FALSE(missing.ok());
-  EXPECT_EQ(missing.error().message(),
-            "/nonexistent/tandem-no-such-program: cannot run: No such file or directory");
+  EXPECT_EQ(missing.error().message(), "/nonexistent/tandem-no-such-program: cannot run: No such file or directory");
 
   testing::TempDir dir;
   dir.write("not-executable", "#!/bin/sh\n", 0644);
@@ -111,8 +110,8 @@ TEST(ChildProcess, CapturesStdoutAndDeliversItBeforeTheExit) {
 }
 
 TEST(ChildProcess, LeavesStderrAloneUnlessAsked) {
-  Outcome outcome = run_to_exit(captured_shell(
-      "if [ /proc/self/fd/1 -ef /proc/self/fd/2 ]; then echo same; else echo apart; fi"));
+  Outcome outcome =
+      run_to_exit(captured_shell("if [ /proc/self/fd/1 -ef /proc/self/fd/2 ]; then echo same; else echo apart; fi"));
   EXPECT_EQ(outcome.output, "apart\n");
 }
 
@@ -126,8 +125,8 @@ TEST(ChildProcess, ClosesEveryOtherFd) {
   int inherited = ::open("/dev/null", O_RDONLY);  // deliberately not close-on-exec
   ASSERT_GE(inherited, 3);
   std::string fd = std::to_string(inherited);
-  Outcome outcome = run_to_exit(
-      captured_shell("if [ -e /proc/self/fd/" + fd + " ]; then echo open; else echo closed; fi"));
+  Outcome outcome =
+      run_to_exit(captured_shell("if [ -e /proc/self/fd/" + fd + " ]; then echo open; else echo closed; fi"));
   ::close(inherited);
   EXPECT_EQ(outcome.output, "closed\n");
 }

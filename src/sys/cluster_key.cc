@@ -56,8 +56,8 @@ Result<ClusterKey> load_cluster_key(const std::string& path) {
                           std::to_string(::geteuid()) + " that runs the daemon; chown it (root:root, mode 0600)");
   }
   if ((status.st_mode & 077) != 0) {
-    return fail(path, "mode " + octal_mode(status.st_mode) +
-                          " allows group or other access to the cluster key; chmod 600 it");
+    return fail(
+        path, "mode " + octal_mode(status.st_mode) + " allows group or other access to the cluster key; chmod 600 it");
   }
   ClusterKey key;
   // One byte more than a key, to notice a file that is too long.
@@ -72,8 +72,8 @@ Result<ClusterKey> load_cluster_key(const std::string& path) {
   }
   if (size != kClusterKeySize) {
     sodium_memzero(buffer.data(), buffer.size());
-    return fail(path, "the cluster key must be exactly " + std::to_string(kClusterKeySize) +
-                          " bytes" + (size > kClusterKeySize ? " (the file is longer)" : ""));
+    return fail(path, "the cluster key must be exactly " + std::to_string(kClusterKeySize) + " bytes" +
+                          (size > kClusterKeySize ? " (the file is longer)" : ""));
   }
   std::memcpy(key.bytes.data(), buffer.data(), kClusterKeySize);
   sodium_memzero(buffer.data(), buffer.size());
@@ -93,8 +93,8 @@ bool is_tag_valid(const ClusterKey& key, std::span<const std::uint8_t> authentic
                   std::span<const std::uint8_t> tag) {
   if (tag.size() != crypto_auth_hmacsha512256_BYTES) return false;
   ensure_sodium();
-  return crypto_auth_hmacsha512256_verify(tag.data(), authenticated.data(), authenticated.size(),
-                                          key.bytes.data()) == 0;
+  return crypto_auth_hmacsha512256_verify(tag.data(), authenticated.data(), authenticated.size(), key.bytes.data()) ==
+         0;
 }
 
 }  // namespace tandem::sys

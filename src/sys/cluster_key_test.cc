@@ -16,8 +16,8 @@ class KeyFile {
  public:
   KeyFile(const std::string& contents, mode_t mode) {
     const auto* test = ::testing::UnitTest::GetInstance()->current_test_info();
-    directory_ = std::filesystem::temp_directory_path() /
-                 ("tandem-key-" + std::to_string(::getpid()) + "-" + test->name());
+    directory_ =
+        std::filesystem::temp_directory_path() / ("tandem-key-" + std::to_string(::getpid()) + "-" + test->name());
     std::filesystem::create_directories(directory_);
     path_ = (directory_ / "cluster.key").string();
     std::ofstream(path_, std::ios::binary) << contents;
@@ -49,8 +49,9 @@ TEST(LoadClusterKey, RefusesAKeyAnotherUserOwns) {
   auto key = load_cluster_key(file.path());
   ASSERT_FALSE(key.ok());
   EXPECT_EQ(key.error().place, file.path());
-  EXPECT_EQ(key.error().cause,
-            "the cluster key is owned by uid 65534, not by uid 0 that runs the daemon; chown it (root:root, mode 0600)");
+  EXPECT_EQ(
+      key.error().cause,
+      "the cluster key is owned by uid 65534, not by uid 0 that runs the daemon; chown it (root:root, mode 0600)");
 }
 
 TEST(LoadClusterKey, RefusesAFileThatGroupOrOtherMayRead) {

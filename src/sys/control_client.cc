@@ -45,11 +45,15 @@ bool wait_for(int fd, short events, Clock::time_point deadline) {
 Answer no_daemon(const std::string& path, int error) {
   switch (error) {
     case ENOENT:
-    case ENOTDIR: return failed(AskFailure::kNoDaemon, path, "no such socket: is tandemd running?");
-    case ECONNREFUSED: return failed(AskFailure::kNoDaemon, path, "nobody listens on the socket: is tandemd running?");
+    case ENOTDIR:
+      return failed(AskFailure::kNoDaemon, path, "no such socket: is tandemd running?");
+    case ECONNREFUSED:
+      return failed(AskFailure::kNoDaemon, path, "nobody listens on the socket: is tandemd running?");
     case EACCES:
-    case EPERM: return failed(AskFailure::kNoDaemon, path, "permission denied: only root may use the control socket");
-    default: return failed(AskFailure::kFailed, path, std::string("cannot connect: ") + std::strerror(error));
+    case EPERM:
+      return failed(AskFailure::kNoDaemon, path, "permission denied: only root may use the control socket");
+    default:
+      return failed(AskFailure::kFailed, path, std::string("cannot connect: ") + std::strerror(error));
   }
 }
 
@@ -117,8 +121,9 @@ Answer ask(const std::string& path, std::string_view request_line, std::chrono::
   const auto deadline = Clock::now() + timeout;
   if (path.empty()) return failed(AskFailure::kNoDaemon, "control socket", "no path given");
   if (path.size() >= sizeof(sockaddr_un::sun_path)) {
-    return failed(AskFailure::kNoDaemon, path, "longer than the " + std::to_string(sizeof(sockaddr_un::sun_path) - 1) +
-                                                   " bytes a Unix socket's path may have");
+    return failed(AskFailure::kNoDaemon, path,
+                  "longer than the " + std::to_string(sizeof(sockaddr_un::sun_path) - 1) +
+                      " bytes a Unix socket's path may have");
   }
   UniqueFd fd(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
   if (!fd.is_valid()) return failed(AskFailure::kFailed, path, std::string("socket: ") + std::strerror(errno));

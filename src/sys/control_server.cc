@@ -19,8 +19,8 @@ namespace tandem::sys {
 // One accepted connection. Handlers and the Responder share it, so its buffers outlive
 // every operation on it; `server` is used only while `server_alive` holds.
 struct ControlConnection {
-  ControlConnection(asio::local::stream_protocol::socket accepted, std::uint64_t number,
-                    ControlServer* owner, std::weak_ptr<char> alive)
+  ControlConnection(asio::local::stream_protocol::socket accepted, std::uint64_t number, ControlServer* owner,
+                    std::weak_ptr<char> alive)
       : socket(std::move(accepted)),
         id(number),
         server(owner),
@@ -38,9 +38,9 @@ struct ControlConnection {
   asio::steady_timer write_timer;   // the client must take the reply before it fires
   std::string request;              // read so far
   std::array<char, 4096> buffer{};
-  std::string reply;                // being written, with its newline
-  bool is_handed_over = false;      // the Handler has the request
-  bool is_answered = false;         // a reply is written or being written
+  std::string reply;            // being written, with its newline
+  bool is_handed_over = false;  // the Handler has the request
+  bool is_answered = false;     // a reply is written or being written
 };
 
 namespace {
@@ -127,7 +127,7 @@ void Responder::reply(std::string json) {
   if (!connection || connection->server_alive.expired()) return;
   if (connection->is_answered) {
     connection->server->log_.info("dropped a reply that came after the request was answered (" +
-                            seconds_text(connection->server->options_.answer_deadline) + " deadline)");
+                                  seconds_text(connection->server->options_.answer_deadline) + " deadline)");
     return;
   }
   connection->server->answer(connection, std::move(json));
@@ -159,7 +159,7 @@ ControlServer::~ControlServer() {
   }
   connections_.clear();
   if (!owns_file_) return;
-  struct stat status{};
+  struct stat status {};
   if (::lstat(path_.c_str(), &status) == 0 && status.st_dev == file_device_ && status.st_ino == file_inode_) {
     ::unlink(path_.c_str());
   }
@@ -180,7 +180,7 @@ Result<void> ControlServer::start() {
 }
 
 Result<void> ControlServer::clear_stale_socket() {
-  struct stat status{};
+  struct stat status {};
   if (::lstat(path_.c_str(), &status) != 0) {
     if (errno == ENOENT) return success();
     return fail(path_, errno_text(errno));
@@ -209,7 +209,7 @@ Result<void> ControlServer::listen() {
     acceptor_.close(ignored);
     return fail(path_, "cannot bind: " + error.message());
   }
-  struct stat status{};
+  struct stat status {};
   if (::chmod(path_.c_str(), 0600) != 0 || ::lstat(path_.c_str(), &status) != 0) {
     const int saved = errno;
     asio::error_code ignored;
@@ -262,12 +262,14 @@ void ControlServer::on_accepted(Socket socket) {
     // other out). Only when every slot holds a request being answered is the newcomer
     // refused.
     if (const std::uint64_t idle = oldest_unread(); idle != 0) {
-      if (!is_refusing_) log_.warning("closing the oldest connections that sent no request: already " +
-                             std::to_string(kControlConnectionsMax) + " open");
+      if (!is_refusing_)
+        log_.warning("closing the oldest connections that sent no request: already " +
+                     std::to_string(kControlConnectionsMax) + " open");
       is_refusing_ = true;
       close(idle);
     } else {
-      if (!is_refusing_) log_.warning("closing new connections: already " + std::to_string(kControlConnectionsMax) + " open");
+      if (!is_refusing_)
+        log_.warning("closing new connections: already " + std::to_string(kControlConnectionsMax) + " open");
       is_refusing_ = true;
       asio::error_code ignored;
       socket.close(ignored);
@@ -283,11 +285,11 @@ void ControlServer::on_accepted(Socket socket) {
   connections_.emplace(connection->id, connection);
   if (!has_peer || peer.uid != options_.allowed_uid) {
     log_.warning(has_peer ? "refused uid " + std::to_string(peer.uid) + " (pid " + std::to_string(peer.pid) + ")"
-                 : "refused a client whose credentials are unknown: " + errno_text(errno));
-    answer(connection, error_reply("forbidden", options_.allowed_uid == 0
-                                                    ? "only root may use the control socket"
-                                                    : "only uid " + std::to_string(options_.allowed_uid) +
-                                                          " may use the control socket"));
+                          : "refused a client whose credentials are unknown: " + errno_text(errno));
+    answer(connection,
+           error_reply("forbidden", options_.allowed_uid == 0 ? "only root may use the control socket"
+                                                              : "only uid " + std::to_string(options_.allowed_uid) +
+                                                                    " may use the control socket"));
     return;
   }
   std::weak_ptr<char> alive = alive_;
@@ -323,8 +325,8 @@ void ControlServer::on_read(const std::shared_ptr<ControlConnection>& connection
   const std::size_t length = newline == std::string::npos ? request.size() : newline;
   if (length > kControlRequestMax) {
     log_.warning("refused a request longer than " + std::to_string(kControlRequestMax) + " bytes");
-    answer(connection, error_reply("bad_request", "the request is longer than " +
-                                                      std::to_string(kControlRequestMax) + " bytes"));
+    answer(connection,
+           error_reply("bad_request", "the request is longer than " + std::to_string(kControlRequestMax) + " bytes"));
     return;
   }
   if (newline == std::string::npos) {

@@ -163,8 +163,7 @@ TEST_F(ControlServerTest, AnswersInternalErrorForADroppedResponder) {
   ASSERT_TRUE(run_until([&] { return answer.wait_for(0s) == std::future_status::ready; }));
   const Answer got = answer.get();
   ASSERT_TRUE(got.ok()) << got.error;
-  EXPECT_EQ(got.reply,
-            R"({"ok":false,"code":"internal","error":"the daemon dropped the request without answering"})");
+  EXPECT_EQ(got.reply, R"({"ok":false,"code":"internal","error":"the daemon dropped the request without answering"})");
 }
 
 TEST_F(ControlServerTest, RefusesARequestLongerThanTheLimit) {
@@ -188,8 +187,8 @@ TEST_F(ControlServerTest, RefusesAnotherUserBeforeReading) {
   start_server(options);
   const Answer answer = ask_and_serve(R"({"command":"disable"})");
   ASSERT_TRUE(answer.ok()) << answer.error;
-  EXPECT_EQ(answer.reply, R"({"ok":false,"code":"forbidden","error":"only uid )" +
-                              std::to_string(::geteuid() + 1) + R"( may use the control socket"})");
+  EXPECT_EQ(answer.reply, R"({"ok":false,"code":"forbidden","error":"only uid )" + std::to_string(::geteuid() + 1) +
+                              R"( may use the control socket"})");
   EXPECT_TRUE(requests_.empty());
   EXPECT_TRUE(logged("refused uid " + std::to_string(::geteuid())));
 }
@@ -254,11 +253,11 @@ TEST_F(ControlServerTest, ClosesConnectionsBeyondTheLimitWhenEachHasARequest) {
 
 TEST_F(ControlServerTest, MakesTheSocketOnlyForItsOwnerInANewDirectory) {
   start_server();
-  struct stat socket_status{};
+  struct stat socket_status {};
   ASSERT_EQ(::stat(path_.c_str(), &socket_status), 0);
   EXPECT_TRUE(S_ISSOCK(socket_status.st_mode));
   EXPECT_EQ(socket_status.st_mode & 0777, 0600u);
-  struct stat directory_status{};
+  struct stat directory_status {};
   ASSERT_EQ(::stat((directory_ + "/run").c_str(), &directory_status), 0);
   EXPECT_EQ(directory_status.st_mode & 0777, 0755u);
 }

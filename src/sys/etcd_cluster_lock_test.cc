@@ -68,9 +68,7 @@ class EtcdServer {
   const std::string& client_url() const { return client_url_; }
 
  private:
-  bool is_ready() const {
-    return output_.find("ready to serve client requests") != std::string::npos;
-  }
+  bool is_ready() const { return output_.find("ready to serve client requests") != std::string::npos; }
 
   asio::io_context& context_;
   ScratchDirectory scratch_;  // outlives the process: destroyed after it
@@ -83,18 +81,15 @@ class EtcdClusterLockTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (::access(kEtcd, X_OK) != 0 || ::access(kEtcdctl, X_OK) != 0) {
-      GTEST_SKIP() << kEtcd << " or " << kEtcdctl
-                   << " is missing: install Debian's etcd-server and etcd-client";
+      GTEST_SKIP() << kEtcd << " or " << kEtcdctl << " is missing: install Debian's etcd-server and etcd-client";
     }
     ASSERT_TRUE(etcd_.start());
   }
 
-  std::unique_ptr<HelperClusterLock> make_lock(Recorder& recorder,
-                                               std::vector<std::string> options) {
+  std::unique_ptr<HelperClusterLock> make_lock(Recorder& recorder, std::vector<std::string> options) {
     std::vector<std::string> argv = {kHelper, "--endpoints", etcd_.client_url(), "--wait", "0.5"};
     argv.insert(argv.end(), options.begin(), options.end());
-    return std::make_unique<HelperClusterLock>(context_, std::move(argv), recorder.report(),
-                                               recorder.log(), 5s, 1s);
+    return std::make_unique<HelperClusterLock>(context_, std::move(argv), recorder.report(), recorder.log(), 5s, 1s);
   }
   LockOutcome acquire(HelperClusterLock& lock, Recorder& recorder) {
     std::size_t before = recorder.outcomes.size();

@@ -27,8 +27,8 @@ std::string errno_text(int error) {
 
 }  // namespace
 
-FileClusterLock::FileClusterLock(asio::io_context& context, std::string path, LockReport report,
-                                 Logger log, std::chrono::milliseconds check_interval)
+FileClusterLock::FileClusterLock(asio::io_context& context, std::string path, LockReport report, Logger log,
+                                 std::chrono::milliseconds check_interval)
     : path_(std::move(path)),
       report_(std::move(report)),
       log_(std::move(log)),
@@ -74,8 +74,9 @@ Result<void> check_lock_path(const std::string& path) {
     return fail(path, "cannot use the cluster lock file: " + errno_text(errno));
   }
   if (S_ISLNK(status.st_mode)) {
-    return fail(path, "the cluster lock file is a symbolic link, which tandemd does not follow; "
-                      "name the file itself");
+    return fail(path,
+                "the cluster lock file is a symbolic link, which tandemd does not follow; "
+                "name the file itself");
   }
   if (!S_ISREG(status.st_mode)) return fail(path, "the cluster lock file is not a regular file");
   return success();
@@ -96,7 +97,7 @@ std::optional<std::string> FileClusterLock::lock_file() {
     }
     return "cannot open " + path_ + ": " + errno_text(error);
   }
-  if (struct stat status {}; ::fstat(fd.get(), &status) != 0 || !S_ISREG(status.st_mode)) {
+  if (struct stat status{}; ::fstat(fd.get(), &status) != 0 || !S_ISREG(status.st_mode)) {
     return path_ + ": not a regular file";
   }
   struct flock lock = first_byte(F_WRLCK);
@@ -134,8 +135,7 @@ void FileClusterLock::drop() {
 }
 
 void FileClusterLock::post_report(LockOutcome outcome) {
-  asio::post(context_, [this, alive = std::weak_ptr<char>(alive_), generation = generation_,
-                        outcome] {
+  asio::post(context_, [this, alive = std::weak_ptr<char>(alive_), generation = generation_, outcome] {
     if (alive.expired() || generation != generation_) return;
     report_(outcome);
   });
@@ -143,8 +143,7 @@ void FileClusterLock::post_report(LockOutcome outcome) {
 
 void FileClusterLock::schedule_check() {
   check_timer_.expires_after(check_interval_);
-  check_timer_.async_wait([this, alive = std::weak_ptr<char>(alive_),
-                           hold = hold_](const asio::error_code& error) {
+  check_timer_.async_wait([this, alive = std::weak_ptr<char>(alive_), hold = hold_](const asio::error_code& error) {
     if (error || alive.expired()) return;
     on_check(hold);
   });

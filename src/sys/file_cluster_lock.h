@@ -1,12 +1,11 @@
 // FileClusterLock: the cluster lock as an fcntl lock on a file on the cluster filesystem.
 //
 // CTDB's "recovery lock" with a plain path. try_acquire() opens the file (creating it, mode
-// 0600; never through a symbolic link: O_NOFOLLOW) and tries once, without waiting, to take a write lock on its first byte; it reports
-// kHeld or kContended, and the state machine decides when to try again. While held it checks
-// every `check_interval` that the path still names the file it locked (stat(path) against
-// fstat(fd): same device and inode, as CTDB's fcntl helper does) and that the descriptor is
-// still usable; if not — the file was deleted, replaced or the filesystem went away — it
-// drops the lock and reports kLost. release() unlocks and closes.
+// 0600; never through a symbolic link: O_NOFOLLOW) and tries once, without waiting, to take a write lock on its first
+// byte; it reports kHeld or kContended, and the state machine decides when to try again. While held it checks every
+// `check_interval` that the path still names the file it locked (stat(path) against fstat(fd): same device and inode,
+// as CTDB's fcntl helper does) and that the descriptor is still usable; if not — the file was deleted, replaced or the
+// filesystem went away — it drops the lock and reports kLost. release() unlocks and closes.
 //
 // The lock is an open-file-description lock (F_OFD_SETLK), not a classic POSIX one: a POSIX
 // lock belongs to the process, so any close() of any descriptor of that file anywhere in
@@ -54,7 +53,6 @@ Result<void> check_lock_path(const std::string& path);
 
 class FileClusterLock final : public io::ClusterLock {
  public:
-
   FileClusterLock(asio::io_context& context, std::string path, LockReport report, Logger log,
                   std::chrono::milliseconds check_interval = kLockFileCheckInterval);
   // Releases the lock if held; pending handlers become no-ops.

@@ -41,8 +41,7 @@ class FileClusterLockTest : public ::testing::Test {
 TEST_F(FileClusterLockTest, FirstAcquirerHoldsAndSecondIsContended) {
   Recorder first_recorder, second_recorder;
   FileClusterLock first(context_, path_, first_recorder.report(), first_recorder.log(), kFastCheck);
-  FileClusterLock second(context_, path_, second_recorder.report(), second_recorder.log(),
-                         kFastCheck);
+  FileClusterLock second(context_, path_, second_recorder.report(), second_recorder.log(), kFastCheck);
 
   EXPECT_EQ(acquire(first, first_recorder), LockOutcome::kHeld);
   EXPECT_EQ(acquire(second, second_recorder), LockOutcome::kContended);
@@ -54,8 +53,7 @@ TEST_F(FileClusterLockTest, FirstAcquirerHoldsAndSecondIsContended) {
 TEST_F(FileClusterLockTest, ReleaseLetsTheOtherAcquire) {
   Recorder first_recorder, second_recorder;
   FileClusterLock first(context_, path_, first_recorder.report(), first_recorder.log(), kFastCheck);
-  FileClusterLock second(context_, path_, second_recorder.report(), second_recorder.log(),
-                         kFastCheck);
+  FileClusterLock second(context_, path_, second_recorder.report(), second_recorder.log(), kFastCheck);
   ASSERT_EQ(acquire(first, first_recorder), LockOutcome::kHeld);
   ASSERT_EQ(acquire(second, second_recorder), LockOutcome::kContended);
 
@@ -67,12 +65,10 @@ TEST_F(FileClusterLockTest, ReleaseLetsTheOtherAcquire) {
 TEST_F(FileClusterLockTest, DestroyingTheHolderReleasesTheLock) {
   Recorder first_recorder, second_recorder;
   {
-    FileClusterLock first(context_, path_, first_recorder.report(), first_recorder.log(),
-                          kFastCheck);
+    FileClusterLock first(context_, path_, first_recorder.report(), first_recorder.log(), kFastCheck);
     ASSERT_EQ(acquire(first, first_recorder), LockOutcome::kHeld);
   }
-  FileClusterLock second(context_, path_, second_recorder.report(), second_recorder.log(),
-                         kFastCheck);
+  FileClusterLock second(context_, path_, second_recorder.report(), second_recorder.log(), kFastCheck);
   EXPECT_EQ(acquire(second, second_recorder), LockOutcome::kHeld);
 }
 
@@ -149,8 +145,7 @@ TEST_F(FileClusterLockTest, AFileThatCannotBeOpenedIsContendedAndLoggedOnce) {
   EXPECT_EQ(acquire(lock, recorder), LockOutcome::kContended);
   ASSERT_EQ(recorder.log_lines.size(), 1u);
   EXPECT_NE(recorder.log_lines[0].find(missing), std::string::npos) << recorder.log_lines[0];
-  EXPECT_NE(recorder.log_lines[0].find("errno " + std::to_string(ENOENT)), std::string::npos)
-      << recorder.log_lines[0];
+  EXPECT_NE(recorder.log_lines[0].find("errno " + std::to_string(ENOENT)), std::string::npos) << recorder.log_lines[0];
 }
 
 TEST_F(FileClusterLockTest, LossIsReportedOnceAndTheLockCanBeTakenAgain) {

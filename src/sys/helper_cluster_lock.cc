@@ -18,9 +18,7 @@ std::string show(char status) {
   return text;
 }
 
-std::string milliseconds_text(std::chrono::milliseconds span) {
-  return std::to_string(span.count()) + " ms";
-}
+std::string milliseconds_text(std::chrono::milliseconds span) { return std::to_string(span.count()) + " ms"; }
 
 }  // namespace
 
@@ -34,9 +32,8 @@ struct HelperClusterLock::Helper {
   Phase phase = Phase::kAnswering;
 };
 
-HelperClusterLock::HelperClusterLock(asio::io_context& context, std::vector<std::string> helper,
-                                     LockReport report, Logger log,
-                                     std::chrono::milliseconds answer_timeout,
+HelperClusterLock::HelperClusterLock(asio::io_context& context, std::vector<std::string> helper, LockReport report,
+                                     Logger log, std::chrono::milliseconds answer_timeout,
                                      std::chrono::milliseconds term_grace)
     : context_(context),
       helper_(std::move(helper)),
@@ -120,10 +117,18 @@ void HelperClusterLock::on_status(Helper& helper, char status) {
     return;
   }
   switch (status) {
-    case '1': note("contended (status '1')"); break;
-    case '2': note("timed out (status '2')"); break;
-    case '3': note("failed (status '3')"); break;
-    default: note("broken: unexpected status " + show(status)); break;
+    case '1':
+      note("contended (status '1')");
+      break;
+    case '2':
+      note("timed out (status '2')");
+      break;
+    case '3':
+      note("failed (status '3')");
+      break;
+    default:
+      note("broken: unexpected status " + show(status));
+      break;
   }
   end_helper(helper);
   post_report(LockOutcome::kContended);
@@ -153,8 +158,8 @@ void HelperClusterLock::on_timer(std::uint64_t id, Phase armed_in) {
     end_helper(*helper);
     post_report(LockOutcome::kContended);
   } else if (armed_in == Phase::kEnding) {
-    log_.warning("cluster lock helper " + name() + " (pid " + std::to_string(helper->child.pid()) +
-         ") still runs " + milliseconds_text(term_grace_) + " after SIGTERM: SIGKILL");
+    log_.warning("cluster lock helper " + name() + " (pid " + std::to_string(helper->child.pid()) + ") still runs " +
+                 milliseconds_text(term_grace_) + " after SIGTERM: SIGKILL");
     (void)helper->child.signal_group(SIGKILL);
     (void)helper->child.signal(SIGKILL);  // in case it left its process group
   }
@@ -170,11 +175,11 @@ void HelperClusterLock::end_helper(Helper& helper) {
 
 void HelperClusterLock::arm_timer(Helper& helper, std::chrono::milliseconds after) {
   helper.timer.expires_after(after);
-  helper.timer.async_wait([this, alive = std::weak_ptr<char>(alive_), id = helper.id,
-                           phase = helper.phase](const asio::error_code& error) {
-    if (error || alive.expired()) return;
-    on_timer(id, phase);
-  });
+  helper.timer.async_wait(
+      [this, alive = std::weak_ptr<char>(alive_), id = helper.id, phase = helper.phase](const asio::error_code& error) {
+        if (error || alive.expired()) return;
+        on_timer(id, phase);
+      });
 }
 
 HelperClusterLock::Helper* HelperClusterLock::find(std::uint64_t id) {
@@ -182,13 +187,10 @@ HelperClusterLock::Helper* HelperClusterLock::find(std::uint64_t id) {
   return found == helpers_.end() ? nullptr : found->second.get();
 }
 
-HelperClusterLock::Helper* HelperClusterLock::current() {
-  return current_id_ == 0 ? nullptr : find(current_id_);
-}
+HelperClusterLock::Helper* HelperClusterLock::current() { return current_id_ == 0 ? nullptr : find(current_id_); }
 
 void HelperClusterLock::post_report(LockOutcome outcome) {
-  asio::post(context_, [this, alive = std::weak_ptr<char>(alive_), generation = generation_,
-                        outcome] {
+  asio::post(context_, [this, alive = std::weak_ptr<char>(alive_), generation = generation_, outcome] {
     if (alive.expired() || generation != generation_) return;
     report_(outcome);
   });

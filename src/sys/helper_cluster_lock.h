@@ -52,10 +52,9 @@ inline constexpr std::chrono::milliseconds kLockHelperTermGrace{1000};
 
 class HelperClusterLock final : public io::ClusterLock {
  public:
-
   // `helper` is never empty (config guarantees it; a bug otherwise).
-  HelperClusterLock(asio::io_context& context, std::vector<std::string> helper, LockReport report,
-                    Logger log, std::chrono::milliseconds answer_timeout = kLockHelperAnswerTimeout,
+  HelperClusterLock(asio::io_context& context, std::vector<std::string> helper, LockReport report, Logger log,
+                    std::chrono::milliseconds answer_timeout = kLockHelperAnswerTimeout,
                     std::chrono::milliseconds term_grace = kLockHelperTermGrace);
   ~HelperClusterLock() override;
   HelperClusterLock(const HelperClusterLock&) = delete;

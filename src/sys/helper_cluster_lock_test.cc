@@ -35,8 +35,8 @@ class HelperClusterLockTest : public ::testing::Test {
   }
   std::unique_ptr<HelperClusterLock> make_lock(std::vector<std::string> argv,
                                                std::chrono::milliseconds term_grace = kTermGrace) {
-    return std::make_unique<HelperClusterLock>(context_, std::move(argv), recorder_.report(),
-                                               recorder_.log(), kAnswerTimeout, term_grace);
+    return std::make_unique<HelperClusterLock>(context_, std::move(argv), recorder_.report(), recorder_.log(),
+                                               kAnswerTimeout, term_grace);
   }
   // Tries and waits for the one outcome.
   LockOutcome acquire(HelperClusterLock& lock) {
@@ -65,9 +65,8 @@ TEST_F(HelperClusterLockTest, StatusZeroIsHeldWhileTheHelperRuns) {
 
 TEST_F(HelperClusterLockTest, PassesTheConfiguredArgumentsToTheHelper) {
   std::string seen = scratch_.file("arguments");
-  auto lock =
-      make_lock({write_helper("records", "echo \"$@\" > " + seen + "; printf 0; exec sleep 30"),
-                 "--endpoints", "http://192.0.2.1:2379", "tandem"});
+  auto lock = make_lock({write_helper("records", "echo \"$@\" > " + seen + "; printf 0; exec sleep 30"), "--endpoints",
+                         "http://192.0.2.1:2379", "tandem"});
   ASSERT_EQ(acquire(*lock), LockOutcome::kHeld);
   std::string line;
   std::getline(std::ifstream(seen), line);
@@ -141,9 +140,7 @@ TEST_F(HelperClusterLockTest, TheHelperClosingStdoutWhileHeldLosesTheLock) {
 TEST_F(HelperClusterLockTest, ReleaseTerminatesTheHelperAndReportsNothing) {
   std::string ended = scratch_.file("ended");
   auto lock = make_lock(
-      {write_helper("holds", "trap 'touch " + ended +
-                                 "; exit 0' TERM; printf 0; while :; do sleep 0.05; done")},
-      2s);
+      {write_helper("holds", "trap 'touch " + ended + "; exit 0' TERM; printf 0; while :; do sleep 0.05; done")}, 2s);
   ASSERT_EQ(acquire(*lock), LockOutcome::kHeld);
   lock->release();
   EXPECT_FALSE(lock->is_held());
@@ -187,8 +184,7 @@ TEST_F(HelperClusterLockTest, TryAcquireWhileAnAttemptIsUnderWayStartsNoSecondHe
 
 TEST_F(HelperClusterLockTest, DestroyingTheLockKillsItsHelpers) {
   std::string pid_file = scratch_.file("pid");
-  auto lock =
-      make_lock({write_helper("holds", "echo $$ > " + pid_file + "; printf 0; exec sleep 30")});
+  auto lock = make_lock({write_helper("holds", "echo $$ > " + pid_file + "; printf 0; exec sleep 30")});
   ASSERT_EQ(acquire(*lock), LockOutcome::kHeld);
   pid_t pid = 0;
   std::ifstream(pid_file) >> pid;

@@ -12,8 +12,7 @@ namespace tandem::sys {
 namespace {
 
 std::string frame_place(const proto::FrameView& view) {
-  return "frame from node " + std::to_string(view.sender.value()) + " sequence " +
-         std::to_string(view.sequence);
+  return "frame from node " + std::to_string(view.sender.value()) + " sequence " + std::to_string(view.sequence);
 }
 
 }  // namespace
@@ -26,8 +25,10 @@ InboundStream::Batch InboundStream::feed(std::span<const std::uint8_t> chunk) {
   Batch batch;
   if (!broken_ && !is_proven()) {
     auto taken = take_hello(chunk);
-    if (taken) chunk = chunk.subspan(*taken);
-    else broken_ = taken.error();
+    if (taken)
+      chunk = chunk.subspan(*taken);
+    else
+      broken_ = taken.error();
   }
   if (broken_) {
     batch.broken = broken_;
@@ -74,16 +75,16 @@ Result<void> InboundStream::accept_frame(std::span<const std::uint8_t> frame, Ba
   if (!view) return fail(view.error());
   // Nothing of the frame is trusted until its tag verifies, not even its sender.
   if (!is_tag_valid(key_.key, view->authenticated, view->tag)) {
-    return fail("frame", "authentication tag does not verify (tampered, or made for another "
-                         "connection: a replay)");
+    return fail("frame",
+                "authentication tag does not verify (tampered, or made for another "
+                "connection: a replay)");
   }
   const std::string place = frame_place(*view);
   if (view->sender != *peer_) {
     return fail(place, "this connection speaks for node " + std::to_string(peer_->value()));
   }
   if (view->receiver != self_ && view->receiver != proto::kBroadcast) {
-    return fail(place, "meant for node " + std::to_string(view->receiver.value()) +
-                           ", not this node");
+    return fail(place, "meant for node " + std::to_string(view->receiver.value()) + ", not this node");
   }
   if (view->sequence <= last_sequence_) {
     return fail(place, "replayed: sequence not above " + std::to_string(last_sequence_));

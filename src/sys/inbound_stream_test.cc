@@ -17,8 +17,6 @@ using mesh_testing::nonce_of;
 
 using proto::testing::sample_heartbeat;
 
-
-
 // The nonce node 2 challenged the connection under test with; another connection's is 6.
 const Nonce kNonce = nonce_of(5);
 
@@ -31,8 +29,7 @@ std::vector<std::uint8_t> hello_from(NodeId connector, const ConnectionKey& key 
   return encode_hello(key, connector, acceptor);
 }
 
-std::vector<std::uint8_t> signed_frame(NodeId sender, std::uint64_t sequence,
-                                       const ConnectionKey& key = key_for(),
+std::vector<std::uint8_t> signed_frame(NodeId sender, std::uint64_t sequence, const ConnectionKey& key = key_for(),
                                        NodeId receiver = NodeId(2)) {
   auto frame = proto::encode(proto::Envelope{sender, receiver, sequence, 0, sample_heartbeat(), {}});
   sign_frame(frame, key);
@@ -63,8 +60,8 @@ bool broken_with(const InboundStream::Batch& batch, const std::string& words) {
 
 TEST(InboundStream, DeliversAuthenticFramesOfOnePeerInOrder) {
   auto inbound = stream();
-  auto batch = inbound.feed(joined({hello_from(NodeId(1)), signed_frame(NodeId(1), 1),
-                                    signed_frame(NodeId(1), 2, key_for(), proto::kBroadcast)}));
+  auto batch = inbound.feed(joined(
+      {hello_from(NodeId(1)), signed_frame(NodeId(1), 1), signed_frame(NodeId(1), 2, key_for(), proto::kBroadcast)}));
   ASSERT_FALSE(batch.broken) << *batch.broken;
   ASSERT_EQ(batch.messages.size(), 2u);
   EXPECT_EQ(batch.messages[0].from, NodeId(1));
@@ -111,8 +108,8 @@ TEST(InboundStream, RefusesAReplayedFrameAndStaysBroken) {
 // A whole connection recorded earlier (challenged with another nonce) and replayed.
 TEST(InboundStream, RefusesAConnectionRecordedOnAnotherConnection) {
   const auto other = key_for(nonce_of(6));
-  const auto recorded = joined({hello_from(NodeId(1), other), signed_frame(NodeId(1), 1, other),
-                                signed_frame(NodeId(1), 2, other)});
+  const auto recorded =
+      joined({hello_from(NodeId(1), other), signed_frame(NodeId(1), 1, other), signed_frame(NodeId(1), 2, other)});
   auto inbound = stream();
   auto batch = inbound.feed(recorded);
   EXPECT_TRUE(broken_with(batch, "authentication tag")) << *batch.broken;
@@ -172,8 +169,7 @@ TEST(InboundStream, RefusesASenderThatIsNotAPeer) {
 
 TEST(InboundStream, RefusesAFrameMeantForAnotherNode) {
   auto inbound = stream_from_node_1();
-  EXPECT_TRUE(broken_with(inbound.feed(signed_frame(NodeId(1), 1, key_for(), NodeId(3))),
-                          "meant for node 3"));
+  EXPECT_TRUE(broken_with(inbound.feed(signed_frame(NodeId(1), 1, key_for(), NodeId(3))), "meant for node 3"));
 }
 
 TEST(InboundStream, RefusesABadMagic) {

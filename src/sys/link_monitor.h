@@ -40,8 +40,8 @@ class LinkMonitor {
   // Socket failures in a row (without one good read between) before `failed` is called.
   static constexpr int kRecoveriesMax = NetlinkEvents::kRecoveriesMax;
 
-  LinkMonitor(asio::io_context& context, std::vector<InterfaceName> watched, Changed changed,
-              Logger log, Failed failed = nullptr);
+  LinkMonitor(asio::io_context& context, std::vector<InterfaceName> watched, Changed changed, Logger log,
+              Failed failed = nullptr);
   ~LinkMonitor();
   LinkMonitor(const LinkMonitor&) = delete;
   LinkMonitor& operator=(const LinkMonitor&) = delete;

@@ -62,8 +62,7 @@ TEST_F(LinkMonitorTest, ReportsCarrierLossAndReturnWhenTheSwitchSideGoesDownAndU
     context.restart();
     ASSERT_TRUE(netns_.ip("link set sw0 up"));
     context.run_for(kEventWaitMax);
-    EXPECT_EQ(reports, (std::vector<Report>{{node_side(), LinkState::kDown},
-                                            {node_side(), LinkState::kUp}}));
+    EXPECT_EQ(reports, (std::vector<Report>{{node_side(), LinkState::kDown}, {node_side(), LinkState::kUp}}));
   });
 }
 
@@ -71,10 +70,13 @@ TEST_F(LinkMonitorTest, ReportsAnAdministrativeDownOfTheWatchedInterface) {
   in_namespace([&] {
     asio::io_context context;
     std::vector<Report> reports;
-    LinkMonitor monitor(context, {node_side()}, [&](InterfaceName interface, LinkState state) {
-      reports.emplace_back(std::move(interface), state);
-      context.stop();
-    }, Logger());
+    LinkMonitor monitor(
+        context, {node_side()},
+        [&](InterfaceName interface, LinkState state) {
+          reports.emplace_back(std::move(interface), state);
+          context.stop();
+        },
+        Logger());
     ASSERT_TRUE(monitor.start().ok());
     ASSERT_TRUE(netns_.ip("link set sw0 down"));  // not watched: changes only node0's carrier
     ASSERT_TRUE(netns_.ip("link set node0 down"));

@@ -22,9 +22,12 @@ using LockReport = std::function<void(LockOutcome outcome)>;
 
 constexpr std::string_view to_string(LockOutcome outcome) {
   switch (outcome) {
-    case LockOutcome::kHeld: return "held";
-    case LockOutcome::kContended: return "contended";
-    case LockOutcome::kLost: return "lost";
+    case LockOutcome::kHeld:
+      return "held";
+    case LockOutcome::kContended:
+      return "contended";
+    case LockOutcome::kLost:
+      return "lost";
   }
   return "unknown";
 }

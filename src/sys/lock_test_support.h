@@ -74,7 +74,8 @@ inline bool run_until(asio::io_context& context, const std::function<bool()>& do
 
 // Runs the loop for `span`, whatever happens.
 inline void run_for(asio::io_context& context, std::chrono::milliseconds span) {
-  run_until(context, [] { return false; }, span);
+  run_until(
+      context, [] { return false; }, span);
 }
 
 }  // namespace tandem::sys::lock_testing

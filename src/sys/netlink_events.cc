@@ -17,8 +17,8 @@ constexpr std::size_t kEventBufferSize = 32 * 1024;
 }  // namespace
 
 NetlinkEvents::NetlinkEvents(asio::io_context& context, std::string what, std::string whole, std::uint32_t groups,
-                             OnMessage on_message,
-                             Resynchronise resynchronise, Logger log, Failed failed, OnBurstEnd on_burst_end)
+                             OnMessage on_message, Resynchronise resynchronise, Logger log, Failed failed,
+                             OnBurstEnd on_burst_end)
     : what_(std::move(what)),
       whole_(std::move(whole)),
       groups_(groups),
@@ -103,10 +103,10 @@ void NetlinkEvents::discard_queued_events(std::vector<char>& buffer) {
 void NetlinkEvents::recover(const std::string& cause) {
   if (has_failed_) return;
   log_.warning(cause + "; opening a new " + what_ + " socket and reading " + whole_ + " again");
-  Result<void> recovered = ++recoveries_in_a_row_ > kRecoveriesMax
-                               ? fail(what_ + " monitor", cause + " (" + std::to_string(kRecoveriesMax) +
-                                                              " recoveries in a row failed)")
-                               : open_socket();
+  Result<void> recovered =
+      ++recoveries_in_a_row_ > kRecoveriesMax
+          ? fail(what_ + " monitor", cause + " (" + std::to_string(kRecoveriesMax) + " recoveries in a row failed)")
+          : open_socket();
   if (recovered) recovered = resynchronise_();
   if (recovered) return read_next();
   has_failed_ = true;

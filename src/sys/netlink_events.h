@@ -38,8 +38,9 @@ class NetlinkEvents {
   static constexpr int kRecoveriesMax = 3;
 
   // `what` names the events in log lines ("link"), `whole` the state ("every link").
-  NetlinkEvents(asio::io_context& context, std::string what, std::string whole, std::uint32_t groups, OnMessage on_message,
-                Resynchronise resynchronise, Logger log, Failed failed, OnBurstEnd on_burst_end = nullptr);
+  NetlinkEvents(asio::io_context& context, std::string what, std::string whole, std::uint32_t groups,
+                OnMessage on_message, Resynchronise resynchronise, Logger log, Failed failed,
+                OnBurstEnd on_burst_end = nullptr);
   ~NetlinkEvents();
   NetlinkEvents(const NetlinkEvents&) = delete;
   NetlinkEvents& operator=(const NetlinkEvents&) = delete;

@@ -74,14 +74,14 @@ Result<void> ensure_promote_secondaries(const InterfaceName& interface) {
   UniqueFd fd(::open(path.c_str(), O_RDWR | O_CLOEXEC));
   char value = '0';
   if (!fd.is_valid() || ::read(fd.get(), &value, 1) != 1) {
-    return fail("interface " + interface.value(),
-                "cannot read " + path + ": " + error_text(errno));
+    return fail("interface " + interface.value(), "cannot read " + path + ": " + error_text(errno));
   }
   if (value == '1') return success();
   if (::pwrite(fd.get(), "1\n", 2, 0) != 2) {
-    return fail("interface " + interface.value(),
-                "cannot set " + path + " (needed so that removing one public IP keeps the "
-                "others of its subnet): " + error_text(errno));
+    return fail("interface " + interface.value(), "cannot set " + path +
+                                                      " (needed so that removing one public IP keeps the "
+                                                      "others of its subnet): " +
+                                                      error_text(errno));
   }
   return success();
 }
@@ -99,8 +99,7 @@ Result<void> NetlinkNetOps::remove_address(const IpPrefix& prefix, const Interfa
   return change_address(false, prefix, interface);
 }
 
-Result<void> NetlinkNetOps::change_address(bool is_add, const IpPrefix& prefix,
-                                           const InterfaceName& interface) {
+Result<void> NetlinkNetOps::change_address(bool is_add, const IpPrefix& prefix, const InterfaceName& interface) {
   std::string place = "interface " + interface.value();
   std::string what = std::string(is_add ? "cannot add " : "cannot remove ") + prefix.to_string();
   unsigned index = ::if_nametoindex(interface.value().c_str());

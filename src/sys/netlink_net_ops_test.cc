@@ -14,8 +14,7 @@ namespace {
 
 IpPrefix prefix(const char* text) { return IpPrefix::parse(text).value(); }
 
-bool holds(const std::vector<proto::HeldAddress>& list, const IpPrefix& address,
-           const InterfaceName& interface) {
+bool holds(const std::vector<proto::HeldAddress>& list, const IpPrefix& address, const InterfaceName& interface) {
   return std::find(list.begin(), list.end(), proto::HeldAddress{address, interface}) != list.end();
 }
 
@@ -47,9 +46,7 @@ TEST_F(NetlinkNetOpsTest, AddingAnAddressTwiceSucceeds) {
     auto again = ops.add_address(prefix("198.51.100.7/24"), node_side());
     EXPECT_TRUE(again.ok()) << again.error();
     auto list = ops.list_addresses();
-    EXPECT_EQ(std::count(list.begin(), list.end(),
-                         proto::HeldAddress{prefix("198.51.100.7/24"), node_side()}),
-              1);
+    EXPECT_EQ(std::count(list.begin(), list.end(), proto::HeldAddress{prefix("198.51.100.7/24"), node_side()}), 1);
   });
 }
 

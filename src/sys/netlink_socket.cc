@@ -63,14 +63,14 @@ Result<int> NetlinkSocket::exchange(nlmsghdr& request, const OnMessage& on_messa
     if (size < 0) {
       if (errno == EINTR) continue;
       if (errno == EAGAIN || errno == EWOULDBLOCK) {
-        return fail("netlink", "no answer from the kernel within " +
-                                   std::to_string(kNetlinkReplyTimeout.count()) + " ms");
+        return fail("netlink",
+                    "no answer from the kernel within " + std::to_string(kNetlinkReplyTimeout.count()) + " ms");
       }
       return fail("netlink", "cannot read an answer: " + error_text(errno));
     }
     errno = 0;
-    int outcome = mnl_cb_run(buffer.data(), static_cast<std::size_t>(size), request.nlmsg_seq,
-                             port_id_, on_data, const_cast<OnMessage*>(&on_message));
+    int outcome = mnl_cb_run(buffer.data(), static_cast<std::size_t>(size), request.nlmsg_seq, port_id_, on_data,
+                             const_cast<OnMessage*>(&on_message));
     if (outcome == MNL_CB_ERROR) {
       int error = errno;
       // ESRCH/EPROTO mean the answer did not match the request: a bug or a stray message.
@@ -98,10 +98,8 @@ Result<void> dump_table(std::uint16_t type, std::size_t header_size, const std::
   return success();
 }
 
-bool for_each_netlink_message(const void* buffer, std::size_t size,
-                              const NetlinkSocket::OnMessage& on_message) {
-  return mnl_cb_run(buffer, size, 0, 0, on_data, const_cast<NetlinkSocket::OnMessage*>(&on_message)) !=
-         MNL_CB_ERROR;
+bool for_each_netlink_message(const void* buffer, std::size_t size, const NetlinkSocket::OnMessage& on_message) {
+  return mnl_cb_run(buffer, size, 0, 0, on_data, const_cast<NetlinkSocket::OnMessage*>(&on_message)) != MNL_CB_ERROR;
 }
 
 }  // namespace tandem::sys

@@ -59,8 +59,7 @@ Result<void> dump_table(std::uint16_t type, std::size_t header_size, const std::
 
 // Runs `on_message` on every message in a buffer the kernel sent (for event streams, where
 // there is no request to match). Returns false if the buffer is malformed.
-bool for_each_netlink_message(const void* buffer, std::size_t size,
-                              const NetlinkSocket::OnMessage& on_message);
+bool for_each_netlink_message(const void* buffer, std::size_t size, const NetlinkSocket::OnMessage& on_message);
 
 // strerror(error) as a std::string (thread-safe).
 std::string error_text(int error);

@@ -40,8 +40,8 @@ std::optional<IpAddress> address_of(const nlattr* attribute, std::uint8_t family
   const auto* bytes = static_cast<const std::uint8_t*>(mnl_attr_get_payload(attribute));
   const std::size_t size = mnl_attr_get_payload_len(attribute);
   if (family == AF_INET && size == 4) {
-    return IpAddress::v4(std::uint32_t{bytes[0]} << 24 | std::uint32_t{bytes[1]} << 16 |
-                         std::uint32_t{bytes[2]} << 8 | bytes[3]);
+    return IpAddress::v4(std::uint32_t{bytes[0]} << 24 | std::uint32_t{bytes[1]} << 16 | std::uint32_t{bytes[2]} << 8 |
+                         bytes[3]);
   }
   if (family == AF_INET6 && size == 16) {
     IpAddress::Bytes all{};
@@ -131,8 +131,8 @@ Result<std::vector<ListedRoute>> NetlinkSourceRoutes::list_routes(std::optional<
     ListedRoute entry;
     entry.table = found[RTA_TABLE] != nullptr ? mnl_attr_get_u32(found[RTA_TABLE]) : route->rtm_table;
     if (table && entry.table != *table) return;
-    entry.destination = IpPrefix{address_of(found[RTA_DST], route->rtm_family).value_or(any_of_family(route->rtm_family)),
-                                 route->rtm_dst_len};
+    entry.destination = IpPrefix{
+        address_of(found[RTA_DST], route->rtm_family).value_or(any_of_family(route->rtm_family)), route->rtm_dst_len};
     entry.protocol = route->rtm_protocol;
     entry.gateway = address_of(found[RTA_GATEWAY], route->rtm_family);
     entry.interface_index = found[RTA_OIF] != nullptr ? mnl_attr_get_u32(found[RTA_OIF]) : 0;
@@ -168,7 +168,8 @@ Result<void> NetlinkSourceRoutes::change_rule(bool is_add, const PolicyRule& rul
   return fail(place, std::string(is_add ? "cannot add: " : "cannot remove: ") + error_text(*answer));
 }
 
-Result<void> NetlinkSourceRoutes::change_route(bool is_add, const ListedRoute& route, std::optional<unsigned> interface) {
+Result<void> NetlinkSourceRoutes::change_route(bool is_add, const ListedRoute& route,
+                                               std::optional<unsigned> interface) {
   alignas(nlmsghdr) char buffer[kRequestBufferSize];
   nlmsghdr* request = mnl_nlmsg_put_header(buffer);
   request->nlmsg_type = is_add ? RTM_NEWROUTE : RTM_DELROUTE;
@@ -183,7 +184,8 @@ Result<void> NetlinkSourceRoutes::change_route(bool is_add, const ListedRoute& r
   header->rtm_scope = route.gateway ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK;
   header->rtm_type = RTN_UNICAST;
   mnl_attr_put_u32(request, RTA_TABLE, route.table);
-  if (route.destination.length > 0) mnl_attr_put(request, RTA_DST, address_size(destination), destination.bytes().data());
+  if (route.destination.length > 0)
+    mnl_attr_put(request, RTA_DST, address_size(destination), destination.bytes().data());
   if (route.gateway) mnl_attr_put(request, RTA_GATEWAY, address_size(*route.gateway), route.gateway->bytes().data());
   if (interface) mnl_attr_put_u32(request, RTA_OIF, *interface);
   auto answer = exchange(*request, nullptr);
@@ -204,10 +206,10 @@ Result<void> NetlinkSourceRoutes::install(const SourceRoute& route) {
   for (const PolicyRule& rule : *rules) {
     const bool is_from_address = is_host_prefix_of(rule.from, route.from);
     if (!rule.is_ours() && (rule.table == route.table || is_from_address)) {
-      return fail("rule " + rule_text(rule),
-                  "a rule tandemd did not make " + std::string(is_from_address ? "routes from " + route.from.to_string()
-                                                                               : "looks up " + table_place) +
-                      "; remove it or choose another [routing] table range");
+      return fail("rule " + rule_text(rule), "a rule tandemd did not make " +
+                                                 std::string(is_from_address ? "routes from " + route.from.to_string()
+                                                                             : "looks up " + table_place) +
+                                                 "; remove it or choose another [routing] table range");
     }
     if (rule.is_ours() && rule.table == route.table && !is_from_address) {
       return fail(table_place, "already in use by tandemd's rule for " +
@@ -230,8 +232,9 @@ Result<void> NetlinkSourceRoutes::install(const SourceRoute& route) {
     if (auto removed = remove(route.from); !removed) return removed;
   }
   for (const ListedRoute& existing : *listed) {
-    const bool is_wanted = std::any_of(route.routes.begin(), route.routes.end(),
-                                       [&](const TableRoute& wanted) { return wanted.destination == existing.destination; });
+    const bool is_wanted = std::any_of(route.routes.begin(), route.routes.end(), [&](const TableRoute& wanted) {
+      return wanted.destination == existing.destination;
+    });
     if (is_wanted) continue;
     if (auto removed = change_route(false, existing, std::nullopt); !removed) return removed;
   }

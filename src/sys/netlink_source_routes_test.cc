@@ -21,12 +21,18 @@ constexpr std::uint32_t kTable = 1020;
 
 SourceRoute route_on(const InterfaceName& interface, const char* address = "198.51.100.10",
                      std::uint32_t table = kTable) {
-  return SourceRoute{ip(address), table, 100, interface,
+  return SourceRoute{ip(address),
+                     table,
+                     100,
+                     interface,
                      {{prefix("198.51.100.0/24"), std::nullopt}, {prefix("0.0.0.0/0"), ip("198.51.100.1")}}};
 }
 
 SourceRoute route_v6_on(const InterfaceName& interface) {
-  return SourceRoute{ip("2001:db8:1::10"), 1030, 100, interface,
+  return SourceRoute{ip("2001:db8:1::10"),
+                     1030,
+                     100,
+                     interface,
                      {{prefix("2001:db8:1::/64"), std::nullopt}, {prefix("::/0"), ip("2001:db8:1::1")}}};
 }
 

@@ -34,28 +34,20 @@ std::string refill(const std::string& family, const std::string& name, const std
 
 std::string nft_table_commands() {
   const std::string t = kNftTable;
-  return "add table arp " + t + "\n" +
-         "add set arp " + t + " public4 { type ipv4_addr; }\n" +
-         "add set arp " + t + " live4 { type ipv4_addr; flags timeout; }\n" +
-         "flush set arp " + t + " live4\n" +
-         "add chain arp " + t + " output { type filter hook output priority 0; policy accept; }\n" +
-         "flush chain arp " + t + " output\n" +
-         "add rule arp " + t + " output arp saddr ip @public4 arp saddr ip != @live4 drop\n" +
-         "add table inet " + t + "\n" +
-         "add set inet " + t + " public4 { type ipv4_addr; }\n" +
-         "add set inet " + t + " live4 { type ipv4_addr; flags timeout; }\n" +
-         "add set inet " + t + " public6 { type ipv6_addr; }\n" +
-         "add set inet " + t + " live6 { type ipv6_addr; flags timeout; }\n" +
-         "flush set inet " + t + " live4\n" +
-         "flush set inet " + t + " live6\n" +
-         "add chain inet " + t + " output { type filter hook output priority 0; policy accept; }\n" +
-         "flush chain inet " + t + " output\n" +
-         "add rule inet " + t + " output ip saddr @public4 ip saddr != @live4 drop\n" +
-         "add rule inet " + t + " output ip6 saddr @public6 ip6 saddr != @live6 drop\n" +
-         "add chain inet " + t + " input { type filter hook input priority 0; policy accept; }\n" +
-         "flush chain inet " + t + " input\n" +
-         "add rule inet " + t + " input ip daddr @public4 ip daddr != @live4 drop\n" +
-         "add rule inet " + t + " input ip6 daddr @public6 ip6 daddr != @live6 drop\n";
+  return "add table arp " + t + "\n" + "add set arp " + t + " public4 { type ipv4_addr; }\n" + "add set arp " + t +
+         " live4 { type ipv4_addr; flags timeout; }\n" + "flush set arp " + t + " live4\n" + "add chain arp " + t +
+         " output { type filter hook output priority 0; policy accept; }\n" + "flush chain arp " + t + " output\n" +
+         "add rule arp " + t + " output arp saddr ip @public4 arp saddr ip != @live4 drop\n" + "add table inet " + t +
+         "\n" + "add set inet " + t + " public4 { type ipv4_addr; }\n" + "add set inet " + t +
+         " live4 { type ipv4_addr; flags timeout; }\n" + "add set inet " + t + " public6 { type ipv6_addr; }\n" +
+         "add set inet " + t + " live6 { type ipv6_addr; flags timeout; }\n" + "flush set inet " + t + " live4\n" +
+         "flush set inet " + t + " live6\n" + "add chain inet " + t +
+         " output { type filter hook output priority 0; policy accept; }\n" + "flush chain inet " + t + " output\n" +
+         "add rule inet " + t + " output ip saddr @public4 ip saddr != @live4 drop\n" + "add rule inet " + t +
+         " output ip6 saddr @public6 ip6 saddr != @live6 drop\n" + "add chain inet " + t +
+         " input { type filter hook input priority 0; policy accept; }\n" + "flush chain inet " + t + " input\n" +
+         "add rule inet " + t + " input ip daddr @public4 ip daddr != @live4 drop\n" + "add rule inet " + t +
+         " input ip6 daddr @public6 ip6 daddr != @live6 drop\n";
 }
 
 std::string nft_limit_commands(const std::vector<IpAddress>& addresses, std::uint64_t live_ms, bool public_changed) {

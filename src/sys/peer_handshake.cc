@@ -46,9 +46,7 @@ void append_tag(std::vector<std::uint8_t>& message, const ClusterKey& key) {
   message.insert(message.end(), tag.begin(), tag.end());
 }
 
-std::string kind_word(HandshakeKind kind) {
-  return kind == HandshakeKind::kChallenge ? "challenge" : "hello";
-}
+std::string kind_word(HandshakeKind kind) { return kind == HandshakeKind::kChallenge ? "challenge" : "hello"; }
 
 }  // namespace
 
@@ -99,8 +97,7 @@ Result<Challenge> parse_challenge(const ClusterKey& cluster_key, std::span<const
   auto prefix = check_handshake_prefix(bytes, HandshakeKind::kChallenge);
   if (!prefix) return fail(prefix.error());
   if (bytes.size() != kChallengeSize) {
-    return fail("challenge",
-                std::to_string(bytes.size()) + " bytes, expected " + std::to_string(kChallengeSize));
+    return fail("challenge", std::to_string(bytes.size()) + " bytes, expected " + std::to_string(kChallengeSize));
   }
   const auto authenticated = bytes.first(kChallengeSize - kTagBytes);
   if (!is_tag_valid(cluster_key, authenticated, bytes.last(kTagBytes))) {
@@ -131,8 +128,9 @@ Result<NodeId> parse_hello(const ConnectionKey& key, NodeId self, std::span<cons
   }
   // Nothing of the hello is trusted until its tag verifies.
   if (!is_tag_valid(key.key, bytes.first(kHelloSize - kTagBytes), bytes.last(kTagBytes))) {
-    return fail("hello", "authentication tag does not verify (wrong cluster key, or made for "
-                         "another connection: a replay)");
+    return fail("hello",
+                "authentication tag does not verify (wrong cluster key, or made for "
+                "another connection: a replay)");
   }
   const NodeId connector(get_u32(bytes.subspan(kHandshakePrefixSize)));
   const NodeId receiver(get_u32(bytes.subspan(kHandshakePrefixSize + 4)));

@@ -15,8 +15,6 @@ namespace {
 using mesh_testing::key_of;
 using mesh_testing::nonce_of;
 
-
-
 bool fails_with(const Error& error, const std::string& words) {
   return error.message().find(words) != std::string::npos;
 }
@@ -54,8 +52,8 @@ TEST(PeerHandshake, HelloHasTheDocumentedLayoutAndNamesItsConnector) {
   const auto bytes = encode_hello(key, NodeId(1), NodeId(2));
   ASSERT_EQ(bytes.size(), 46u);
   EXPECT_EQ(std::string(bytes.begin(), bytes.begin() + 4), "TNDH");
-  EXPECT_EQ(bytes[5], 2);  // kind: hello
-  EXPECT_EQ(bytes[9], 1);  // connector
+  EXPECT_EQ(bytes[5], 2);   // kind: hello
+  EXPECT_EQ(bytes[9], 1);   // connector
   EXPECT_EQ(bytes[13], 2);  // acceptor
   auto connector = parse_hello(key, NodeId(2), bytes);
   ASSERT_TRUE(connector.ok()) << connector.error();
@@ -114,8 +112,7 @@ TEST(PeerHandshake, NamesAFrameSentWithoutTheHandshake) {
 
 TEST(PeerHandshake, SignsFramesWithTheConnectionKey) {
   const auto key = connection_key(key_of(1), NodeId(2), nonce_of(3));
-  auto frame = proto::encode(proto::Envelope{NodeId(1), NodeId(2), 1, 0,
-                                             proto::testing::sample_heartbeat(), {}});
+  auto frame = proto::encode(proto::Envelope{NodeId(1), NodeId(2), 1, 0, proto::testing::sample_heartbeat(), {}});
   sign_frame(frame, key);
   auto view = proto::parse_frame(frame);
   ASSERT_TRUE(view.ok());

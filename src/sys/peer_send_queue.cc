@@ -8,8 +8,7 @@ namespace tandem::sys {
 
 std::size_t PeerSendQueue::push(Frame frame) {
   std::size_t dropped = 0;
-  while (!frames_.empty() &&
-         (frames_.size() + 1 > frames_max_ || bytes_ + frame.size() > bytes_max_)) {
+  while (!frames_.empty() && (frames_.size() + 1 > frames_max_ || bytes_ + frame.size() > bytes_max_)) {
     bytes_ -= frames_.front().size();
     frames_.pop_front();
     ++dropped;

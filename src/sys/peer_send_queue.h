@@ -22,8 +22,7 @@ class PeerSendQueue {
  public:
   using Frame = std::vector<std::uint8_t>;
 
-  PeerSendQueue(std::size_t frames_max = kPeerQueueFramesMax,
-                std::size_t bytes_max = kPeerQueueBytesMax)
+  PeerSendQueue(std::size_t frames_max = kPeerQueueFramesMax, std::size_t bytes_max = kPeerQueueBytesMax)
       : frames_max_(frames_max), bytes_max_(bytes_max) {}
 
   // Appends `frame`, first dropping the oldest frames as needed to stay within both

@@ -5,9 +5,7 @@
 namespace tandem::sys {
 namespace {
 
-PeerSendQueue::Frame frame(std::uint8_t marker, std::size_t size = 4) {
-  return PeerSendQueue::Frame(size, marker);
-}
+PeerSendQueue::Frame frame(std::uint8_t marker, std::size_t size = 4) { return PeerSendQueue::Frame(size, marker); }
 
 TEST(PeerSendQueue, KeepsFramesInOrder) {
   PeerSendQueue queue;

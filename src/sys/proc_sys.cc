@@ -109,7 +109,8 @@ Result<void> replace_file(const std::string& path, const std::string& text) {
     if (auto written = write_all(temporary, fd->get(), text); !written) return written;
     if (::fsync(fd->get()) != 0) return system_error(temporary, "cannot sync");
   }
-  if (::rename(temporary.c_str(), path.c_str()) != 0) return system_error(path, "cannot rename " + temporary + " to it");
+  if (::rename(temporary.c_str(), path.c_str()) != 0)
+    return system_error(path, "cannot rename " + temporary + " to it");
   return sync_directory(directory);
 }
 

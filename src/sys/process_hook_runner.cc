@@ -21,8 +21,7 @@ namespace {
 namespace fs = std::filesystem;
 
 bool is_name_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-         c == '_' || c == '-' || c == '.';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.';
 }
 
 // A regular file (after symlinks: CTDB's events directories are often links) that may be run.
@@ -80,20 +79,15 @@ bool is_hook_name(std::string_view file_name) {
   }
   std::string_view name = file_name.substr(3);
   if (!std::all_of(name.begin(), name.end(), is_name_char)) return false;  // also `~` backups
-  return name.find(".rpm") == std::string_view::npos &&
-         name.find(".dpkg-") == std::string_view::npos;
+  return name.find(".rpm") == std::string_view::npos && name.find(".dpkg-") == std::string_view::npos;
 }
 
 // One event's run. `hook_serial` is the hook running now (0: none); a hook whose serial is
 // no longer there was killed at the deadline and its exit is no concern of the run.
 struct ProcessHookRunner::Run {
-  Run(asio::io_context& context, std::uint64_t run_id, std::uint64_t run_serial,
-      HookEvent run_event, std::vector<std::string> run_arguments)
-      : id(run_id),
-        serial(run_serial),
-        event(run_event),
-        arguments(std::move(run_arguments)),
-        deadline(context) {}
+  Run(asio::io_context& context, std::uint64_t run_id, std::uint64_t run_serial, HookEvent run_event,
+      std::vector<std::string> run_arguments)
+      : id(run_id), serial(run_serial), event(run_event), arguments(std::move(run_arguments)), deadline(context) {}
 
   std::uint64_t id;
   std::uint64_t serial;
@@ -129,12 +123,9 @@ ProcessHookRunner::ProcessHookRunner(asio::io_context& context, std::string even
 ProcessHookRunner::~ProcessHookRunner() = default;
 
 void ProcessHookRunner::set_timeout(std::chrono::milliseconds timeout) { timeout_ = timeout; }
-void ProcessHookRunner::set_events_dir(std::string events_dir) {
-  events_dir_ = std::move(events_dir);
-}
+void ProcessHookRunner::set_events_dir(std::string events_dir) { events_dir_ = std::move(events_dir); }
 
-void ProcessHookRunner::run(std::uint64_t id, HookEvent event,
-                            const std::vector<std::string>& arguments) {
+void ProcessHookRunner::run(std::uint64_t id, HookEvent event, const std::vector<std::string>& arguments) {
   TANDEM_CHECK(!runs_.contains(id));
   std::uint64_t serial = next_serial_++;
   auto run = std::make_unique<Run>(context_, id, serial, event, arguments);
@@ -189,8 +180,8 @@ void ProcessHookRunner::start_next(Run& run) {
     return;
   }
   std::uint64_t serial = next_serial_++;
-  auto hook = std::make_unique<Hook>(
-      Hook{std::move(*process), run.id, run.serial, script.filename().string(), {}, {}, std::chrono::steady_clock::now()});
+  auto hook = std::make_unique<Hook>(Hook{
+      std::move(*process), run.id, run.serial, script.filename().string(), {}, {}, std::chrono::steady_clock::now()});
   // No alive_ check needed: the runner owns the processes, whose callbacks die with them.
   hook->process.read_output([this, serial](std::string_view chunk) { on_output(serial, chunk); });
   hook->process.wait_exit([this, serial](ExitStatus status) { on_hook_exit(serial, status); });
@@ -220,8 +211,8 @@ void ProcessHookRunner::on_hook_exit(std::uint64_t hook_serial, ExitStatus statu
   report(*hook, run->event, status, false);
   if (!status.is_success()) {
     std::string lines = first_lines(hook->output);
-    log_.warning("hook " + std::string(hook_event_name(run->event)) + ": " + hook->name + " " +
-        status.describe() + (lines.empty() ? "" : ": " + lines));
+    log_.warning("hook " + std::string(hook_event_name(run->event)) + ": " + hook->name + " " + status.describe() +
+                 (lines.empty() ? "" : ": " + lines));
     finish(*run, false);
     return;
   }
@@ -237,7 +228,7 @@ void ProcessHookRunner::on_deadline(Run& run) {
     (void)found->second->process.signal_group(SIGKILL);
   }
   log_.warning("hook " + std::string(hook_event_name(run.event)) + " timed out after " +
-      std::to_string(run.timeout.count()) + " ms " + where + ", killed");
+               std::to_string(run.timeout.count()) + " ms " + where + ", killed");
   run.hook_serial = 0;
   finish(run, false);
 }

@@ -56,11 +56,11 @@ inline constexpr std::size_t kOutputTailLines = 5;
 // How one hook script ended, for `tandem history`.
 struct HookOutcome {
   HookEvent event = HookEvent::kMonitor;
-  std::string script;                        // its file name
-  ExitStatus status;                         // SIGKILL when it timed out
+  std::string script;  // its file name
+  ExitStatus status;   // SIGKILL when it timed out
   bool timed_out = false;
   std::chrono::nanoseconds duration{0};
-  std::vector<std::string> last_lines;       // of its output (stdout and stderr), at most kOutputTailLines
+  std::vector<std::string> last_lines;  // of its output (stdout and stderr), at most kOutputTailLines
 };
 
 // Whether `file_name` names a hook: NN.name, the name made of letters, digits, '_', '-' and
@@ -71,8 +71,8 @@ class ProcessHookRunner final : public io::HookRunner {
  public:
   using Finished = std::function<void(std::uint64_t id, bool ok)>;
 
-  ProcessHookRunner(asio::io_context& context, std::string events_dir,
-                    std::chrono::milliseconds timeout, Finished finished, Logger log);
+  ProcessHookRunner(asio::io_context& context, std::string events_dir, std::chrono::milliseconds timeout,
+                    Finished finished, Logger log);
   ~ProcessHookRunner() override;
   ProcessHookRunner(const ProcessHookRunner&) = delete;
   ProcessHookRunner& operator=(const ProcessHookRunner&) = delete;

@@ -25,8 +25,7 @@ class HookRunnerTest : public ::testing::Test {
  protected:
   void make_runner(milliseconds timeout = milliseconds(2000)) {
     runner_.emplace(
-        context_, events_.path(), timeout,
-        [this](std::uint64_t id, bool ok) { finished_[id] = ok; },
+        context_, events_.path(), timeout, [this](std::uint64_t id, bool ok) { finished_[id] = ok; },
         Logger([this](LogLevel level, std::string_view line) {
           log_.push_back(std::string(line));
           levels_.push_back(level);
@@ -34,8 +33,7 @@ class HookRunnerTest : public ::testing::Test {
   }
 
   // Runs event `id` to completion; its outcome.
-  std::optional<bool> run(std::uint64_t id, HookEvent event,
-                          const std::vector<std::string>& arguments = {}) {
+  std::optional<bool> run(std::uint64_t id, HookEvent event, const std::vector<std::string>& arguments = {}) {
     runner_->run(id, event, arguments);
     run_until(context_, [&] { return finished_.contains(id); });
     if (!finished_.contains(id)) return std::nullopt;
@@ -85,9 +83,9 @@ TEST_F(HookRunnerTest, RunsEveryHookInOrderWithTheEventAndItsArguments) {
   write_recording_hook("30.third");
   make_runner();
   EXPECT_EQ(run(1, HookEvent::kTakeIp, {"203.0.113.10/24", "eth1"}), true);
-  EXPECT_EQ(calls(), (std::vector<std::string>{"10.first takeip 203.0.113.10/24 eth1",
-                                               "20.second takeip 203.0.113.10/24 eth1",
-                                               "30.third takeip 203.0.113.10/24 eth1"}));
+  EXPECT_EQ(calls(),
+            (std::vector<std::string>{"10.first takeip 203.0.113.10/24 eth1", "20.second takeip 203.0.113.10/24 eth1",
+                                      "30.third takeip 203.0.113.10/24 eth1"}));
   EXPECT_TRUE(log_.empty());
 }
 
@@ -140,8 +138,7 @@ TEST_F(HookRunnerTest, ReportsHowEachHookEndedWithTheLastLinesOfItsOutput) {
   EXPECT_EQ(outcomes[1].event, HookEvent::kTakeIp);
   EXPECT_EQ(outcomes[1].status, (ExitStatus{ExitStatus::Kind::kExited, 4}));
   EXPECT_FALSE(outcomes[1].timed_out);
-  EXPECT_EQ(outcomes[1].last_lines,
-            (std::vector<std::string>{"line 3", "line 4", "line 5", "line 6", "line 7"}));
+  EXPECT_EQ(outcomes[1].last_lines, (std::vector<std::string>{"line 3", "line 4", "line 5", "line 6", "line 7"}));
 }
 
 TEST_F(HookRunnerTest, ReportsAHookKilledAtTheTimeout) {
@@ -168,8 +165,8 @@ TEST_F(HookRunnerTest, AMissingEventsDirectoryMeansNoHooks) {
 }
 
 TEST_F(HookRunnerTest, KillsAHangingHookWithItsWholeProcessGroup) {
-  events_.write_script("10.hang", "sleep 30 & echo $! > " + scratch_.file("grandchild") +
-                                      "; echo $$ > " + scratch_.file("hook") + "; sleep 30");
+  events_.write_script("10.hang", "sleep 30 & echo $! > " + scratch_.file("grandchild") + "; echo $$ > " +
+                                      scratch_.file("hook") + "; sleep 30");
   make_runner(milliseconds(200));
   auto started = std::chrono::steady_clock::now();
   EXPECT_EQ(run(1, HookEvent::kMonitor), false);
@@ -258,8 +255,8 @@ TEST_F(HookRunnerTest, TakesANewEventsDirectoryAndTimeoutForLaterRuns) {
 }
 
 TEST_F(HookRunnerTest, DestructionKillsEveryHookStillRunning) {
-  events_.write_script("10.hang", "sleep 30 & echo $! > " + scratch_.file("grandchild") +
-                                      "; echo $$ > " + scratch_.file("hook") + "; sleep 30");
+  events_.write_script("10.hang", "sleep 30 & echo $! > " + scratch_.file("grandchild") + "; echo $$ > " +
+                                      scratch_.file("hook") + "; sleep 30");
   make_runner();
   runner_->run(1, HookEvent::kMonitor, {});
   ASSERT_TRUE(run_until(context_, [&] { return !trim(scratch_.read("hook")).empty(); }));

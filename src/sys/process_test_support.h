@@ -74,8 +74,8 @@ inline bool is_gone(pid_t pid) {
   if (!in) return true;
   std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   std::size_t after_name = stat.rfind(')');
-  return after_name == std::string::npos || after_name + 2 >= stat.size() ||
-         stat[after_name + 2] == 'Z' || stat[after_name + 2] == 'X';
+  return after_name == std::string::npos || after_name + 2 >= stat.size() || stat[after_name + 2] == 'Z' ||
+         stat[after_name + 2] == 'X';
 }
 
 // Waits (without an io_context) until `pid` is gone; returns whether it is.

@@ -37,7 +37,7 @@ struct TcpPeerTransport::Outbound {
   explicit Outbound(asio::io_context& context) : socket(context) {}
   tcp::socket socket;
   std::array<std::uint8_t, kChallengeSize> challenge{};  // the acceptor's first and only bytes
-  std::array<std::uint8_t, 1> probe{};  // reads that only notice the peer closing
+  std::array<std::uint8_t, 1> probe{};                   // reads that only notice the peer closing
 };
 
 // Everything about one peer on the sending side.
@@ -51,8 +51,8 @@ struct TcpPeerTransport::OutboundLink {
   NodeId peer;
   tcp::endpoint endpoint;
   State state = State::kIdle;
-  std::shared_ptr<Outbound> connection;  // set while connecting or connected
-  asio::steady_timer timer;              // the connect timeout, or the wait before a retry
+  std::shared_ptr<Outbound> connection;                    // set while connecting or connected
+  asio::steady_timer timer;                                // the connect timeout, or the wait before a retry
   std::chrono::milliseconds delay = kReconnectDelayStart;  // the next wait before a retry
   // Bumped by every attempt and every break: a handler of an older one does nothing.
   std::uint64_t generation = 0;
@@ -69,8 +69,8 @@ struct TcpPeerTransport::OutboundLink {
 
 // One accepted connection, challenged once and then read until it breaks.
 struct TcpPeerTransport::Inbound {
-  Inbound(asio::io_context& context, tcp::socket accepted, std::uint64_t number,
-          InboundStream checks, std::vector<std::uint8_t> challenge_bytes)
+  Inbound(asio::io_context& context, tcp::socket accepted, std::uint64_t number, InboundStream checks,
+          std::vector<std::uint8_t> challenge_bytes)
       : socket(std::move(accepted)),
         hello_deadline(context),
         id(number),
@@ -87,8 +87,8 @@ struct TcpPeerTransport::Inbound {
   std::vector<std::uint8_t> buffer = std::vector<std::uint8_t>(kHelloSize);
 };
 
-TcpPeerTransport::TcpPeerTransport(asio::io_context& context, TcpPeerTransportConfig config,
-                                   Deliver deliver, Logger log)
+TcpPeerTransport::TcpPeerTransport(asio::io_context& context, TcpPeerTransportConfig config, Deliver deliver,
+                                   Logger log)
     : context_(context),
       config_(std::move(config)),
       deliver_(std::move(deliver)),
@@ -148,8 +148,7 @@ void TcpPeerTransport::set_peer_endpoint(NodeId peer, const tcp::endpoint& endpo
   OutboundLink& link = *found->second;
   link.endpoint = endpoint;
   if (!is_started_) return;
-  if (link.state == OutboundLink::State::kConnected ||
-      link.state == OutboundLink::State::kHandshaking) {
+  if (link.state == OutboundLink::State::kConnected || link.state == OutboundLink::State::kHandshaking) {
     break_link(link, "moved to " + text(endpoint));
   }
   link.timer.cancel();
@@ -180,18 +179,18 @@ void TcpPeerTransport::connect(OutboundLink& link) {
   link.state = OutboundLink::State::kConnecting;
   std::weak_ptr<char> alive = alive_;
   const NodeId peer = link.peer;
-  connection->socket.async_connect(
-      link.endpoint, [this, alive, peer, generation, connection](const asio::error_code& error) {
-        if (alive.expired()) return;
-        if (OutboundLink* current = live_link(peer, generation)) on_connected(*current, error);
-      });
+  connection->socket.async_connect(link.endpoint,
+                                   [this, alive, peer, generation, connection](const asio::error_code& error) {
+                                     if (alive.expired()) return;
+                                     if (OutboundLink* current = live_link(peer, generation))
+                                       on_connected(*current, error);
+                                   });
   arm_timeout(link, kConnectTimeout, "connection attempt timed out");
 }
 
 // Breaks the link if it is still in its present state (connecting or handshaking) after
 // `duration`.
-void TcpPeerTransport::arm_timeout(OutboundLink& link, std::chrono::milliseconds duration,
-                                   const std::string& reason) {
+void TcpPeerTransport::arm_timeout(OutboundLink& link, std::chrono::milliseconds duration, const std::string& reason) {
   std::weak_ptr<char> alive = alive_;
   const NodeId peer = link.peer;
   const std::uint64_t generation = link.generation;
@@ -229,20 +228,19 @@ void TcpPeerTransport::read_challenge(OutboundLink& link) {
   auto connection = link.connection;
   const NodeId peer = link.peer;
   const std::uint64_t generation = link.generation;
-  asio::async_read(
-      connection->socket, asio::buffer(connection->challenge),
-      [this, alive, peer, generation, connection](const asio::error_code& error, std::size_t) {
-        if (alive.expired()) return;
-        OutboundLink* current = live_link(peer, generation);
-        if (!current) return;
-        if (error) {
-          break_link(*current, error == asio::error::eof
-                                   ? std::string("closed by the peer before its challenge")
-                                   : "cannot read the challenge: " + error.message());
-          return;
-        }
-        on_challenge(*current);
-      });
+  asio::async_read(connection->socket, asio::buffer(connection->challenge),
+                   [this, alive, peer, generation, connection](const asio::error_code& error, std::size_t) {
+                     if (alive.expired()) return;
+                     OutboundLink* current = live_link(peer, generation);
+                     if (!current) return;
+                     if (error) {
+                       break_link(*current, error == asio::error::eof
+                                                ? std::string("closed by the peer before its challenge")
+                                                : "cannot read the challenge: " + error.message());
+                       return;
+                     }
+                     on_challenge(*current);
+                   });
 }
 
 // Checks the challenge; only then does anything get written on the connection: the hello
@@ -254,8 +252,8 @@ void TcpPeerTransport::on_challenge(OutboundLink& link) {
     return;
   }
   if (challenge->acceptor != link.peer) {
-    break_link(link, "the node listening there is node " +
-                         std::to_string(challenge->acceptor.value()) + ", not the one dialled");
+    break_link(link, "the node listening there is node " + std::to_string(challenge->acceptor.value()) +
+                         ", not the one dialled");
     return;
   }
   link.timer.cancel();
@@ -264,15 +262,14 @@ void TcpPeerTransport::on_challenge(OutboundLink& link) {
   link.state = OutboundLink::State::kConnected;
   link.delay = kReconnectDelayStart;
   log_.info("connected to " + node_text(link.peer) + " at " + text(link.endpoint) +
-      (link.failures > 0 ? " after " + std::to_string(link.failures) + " failed attempts" : "") +
-      (link.refused_while_down > 0
-           ? "; " + std::to_string(link.refused_while_down) + " messages were dropped meanwhile"
-           : ""));
+            (link.failures > 0 ? " after " + std::to_string(link.failures) + " failed attempts" : "") +
+            (link.refused_while_down > 0
+                 ? "; " + std::to_string(link.refused_while_down) + " messages were dropped meanwhile"
+                 : ""));
   link.failures = 0;
   link.refused_while_down = 0;
   watch_for_close(link);
-  write_bytes(link, std::make_shared<std::vector<std::uint8_t>>(
-                        encode_hello(link.key, config_.self, link.peer)));
+  write_bytes(link, std::make_shared<std::vector<std::uint8_t>>(encode_hello(link.key, config_.self, link.peer)));
 }
 
 // After its challenge the peer never writes on our outgoing connection: a read completes
@@ -283,16 +280,15 @@ void TcpPeerTransport::watch_for_close(OutboundLink& link) {
   auto connection = link.connection;
   const NodeId peer = link.peer;
   const std::uint64_t generation = link.generation;
-  connection->socket.async_read_some(
-      asio::buffer(connection->probe),
-      [this, alive, peer, generation, connection](const asio::error_code& error, std::size_t) {
-        if (alive.expired()) return;
-        OutboundLink* current = live_link(peer, generation);
-        if (!current) return;
-        break_link(*current, error == asio::error::eof ? std::string("closed by the peer")
-                             : error ? "read failed: " + error.message()
-                                     : std::string("the peer wrote after its challenge"));
-      });
+  connection->socket.async_read_some(asio::buffer(connection->probe), [this, alive, peer, generation, connection](
+                                                                          const asio::error_code& error, std::size_t) {
+    if (alive.expired()) return;
+    OutboundLink* current = live_link(peer, generation);
+    if (!current) return;
+    break_link(*current, error == asio::error::eof ? std::string("closed by the peer")
+                         : error                   ? "read failed: " + error.message()
+                                                   : std::string("the peer wrote after its challenge"));
+  });
 }
 
 // Closes the connection, DISCARDS everything queued for it (never delivered late over a
@@ -308,8 +304,8 @@ void TcpPeerTransport::break_link(OutboundLink& link, const std::string& reason)
   const std::size_t discarded = link.queue.clear();
   if (was_connected || link.failures == 0) {
     log_.warning(node_text(link.peer) + " at " + text(link.endpoint) + ": " + reason +
-        (discarded > 0 ? "; discarded " + std::to_string(discarded) + " queued frames" : "") +
-        "; retrying every " + std::to_string(link.delay.count()) + " ms or more");
+                 (discarded > 0 ? "; discarded " + std::to_string(discarded) + " queued frames" : "") +
+                 "; retrying every " + std::to_string(link.delay.count()) + " ms or more");
   }
   ++link.failures;
   link.state = OutboundLink::State::kWaiting;
@@ -332,8 +328,7 @@ void TcpPeerTransport::send(NodeId to, const proto::Message& message) {
     return;
   }
   OutboundLink& link = *found->second;
-  if (link.state != OutboundLink::State::kConnected &&
-      link.state != OutboundLink::State::kHandshaking) {
+  if (link.state != OutboundLink::State::kConnected && link.state != OutboundLink::State::kHandshaking) {
     if (link.refused_while_down++ == 0) {
       log_.info(node_text(to) + " is not connected: dropping messages to it until it is");
     }
@@ -343,8 +338,8 @@ void TcpPeerTransport::send(NodeId to, const proto::Message& message) {
   const proto::Envelope envelope{config_.self, to, link.next_sequence++, 0, message, {}};
   const std::size_t dropped = link.queue.push(proto::encode(envelope));
   if (dropped > 0 && link.dropped_in_burst == 0) {
-    log_.warning("send queue to " + node_text(to) + " is full (" + std::to_string(kPeerQueueFramesMax) +
-        " frames or " + std::to_string(kPeerQueueBytesMax) + " bytes): dropping the oldest");
+    log_.warning("send queue to " + node_text(to) + " is full (" + std::to_string(kPeerQueueFramesMax) + " frames or " +
+                 std::to_string(kPeerQueueBytesMax) + " bytes): dropping the oldest");
   }
   link.dropped_in_burst += dropped;
   write_next(link);
@@ -354,8 +349,8 @@ void TcpPeerTransport::write_next(OutboundLink& link) {
   if (link.is_writing || link.state != OutboundLink::State::kConnected) return;
   if (link.queue.empty()) {
     if (link.dropped_in_burst > 0) {
-      log_.info("send queue to " + node_text(link.peer) + " drained; " +
-          std::to_string(link.dropped_in_burst) + " frames were dropped");
+      log_.info("send queue to " + node_text(link.peer) + " drained; " + std::to_string(link.dropped_in_burst) +
+                " frames were dropped");
       link.dropped_in_burst = 0;
     }
     return;
@@ -373,20 +368,18 @@ void TcpPeerTransport::write_bytes(OutboundLink& link, std::shared_ptr<std::vect
   auto connection = link.connection;
   const NodeId peer = link.peer;
   const std::uint64_t generation = link.generation;
-  asio::async_write(
-      connection->socket, asio::buffer(*bytes),
-      [this, alive, peer, generation, connection, bytes](const asio::error_code& error,
-                                                         std::size_t) {
-        if (alive.expired()) return;
-        OutboundLink* current = live_link(peer, generation);
-        if (!current) return;
-        current->is_writing = false;
-        if (error) {
-          break_link(*current, "write failed: " + error.message());
-          return;
-        }
-        write_next(*current);
-      });
+  asio::async_write(connection->socket, asio::buffer(*bytes),
+                    [this, alive, peer, generation, connection, bytes](const asio::error_code& error, std::size_t) {
+                      if (alive.expired()) return;
+                      OutboundLink* current = live_link(peer, generation);
+                      if (!current) return;
+                      current->is_writing = false;
+                      if (error) {
+                        break_link(*current, "write failed: " + error.message());
+                        return;
+                      }
+                      write_next(*current);
+                    });
 }
 
 // --- Receiving: the peers' connections to this node ---
@@ -429,18 +422,17 @@ Duration TcpPeerTransport::on_accepted(tcp::socket socket) {
   const std::string remote_text = error ? std::string("an unknown address") : text(remote);
   evict_oldest_unproven();
   if (inbound_.size() >= kInboundConnectionsMax) {
-    log_unproven("refused a connection from " + remote_text + ": already " +
-                 std::to_string(kInboundConnectionsMax) + " incoming connections");
+    log_unproven("refused a connection from " + remote_text + ": already " + std::to_string(kInboundConnectionsMax) +
+                 " incoming connections");
     socket.close(error);
     return Duration::zero();
   }
   std::set<NodeId> peers;
   for (const auto& [peer, endpoint] : config_.peers) peers.insert(peer);
   const Nonce nonce = fresh_nonce();
-  auto connection = std::make_shared<Inbound>(
-      context_, std::move(socket), next_inbound_id_++,
-      InboundStream(config_.key, config_.self, std::move(peers), nonce),
-      encode_challenge(config_.key, Challenge{config_.self, nonce}));
+  auto connection = std::make_shared<Inbound>(context_, std::move(socket), next_inbound_id_++,
+                                              InboundStream(config_.key, config_.self, std::move(peers), nonce),
+                                              encode_challenge(config_.key, Challenge{config_.self, nonce}));
   connection->remote = remote_text;
   inbound_.emplace(connection->id, connection);
   send_challenge(connection);
@@ -478,8 +470,8 @@ void TcpPeerTransport::evict_oldest_unproven() {
     if (!oldest) oldest = id;  // the map is ordered by id, the order of acceptance
   }
   if (unproven < kUnprovenInboundMax) return;
-  close_inbound(*oldest, "already " + std::to_string(kUnprovenInboundMax) +
-                             " connections without a hello; dropping the oldest");
+  close_inbound(*oldest,
+                "already " + std::to_string(kUnprovenInboundMax) + " connections without a hello; dropping the oldest");
 }
 
 void TcpPeerTransport::send_challenge(const std::shared_ptr<Inbound>& connection) {
@@ -508,20 +500,19 @@ void TcpPeerTransport::arm_hello_deadline(const std::shared_ptr<Inbound>& connec
 void TcpPeerTransport::read_next(const std::shared_ptr<Inbound>& connection) {
   std::weak_ptr<char> alive = alive_;
   const std::size_t limit = std::min(connection->buffer.size(), connection->stream.read_limit());
-  connection->socket.async_read_some(
-      asio::buffer(connection->buffer.data(), limit),
-      [this, alive, connection](const asio::error_code& error, std::size_t size) {
-        if (alive.expired() || !inbound_.contains(connection->id)) return;
-        if (error) {
-          const bool is_proven = connection->stream.is_proven();
-          close_inbound(connection->id,
-                        error != asio::error::eof ? "read failed: " + error.message()
-                        : is_proven              ? std::string()
-                                                 : std::string("closed before its hello"));
-          return;
-        }
-        on_read(connection, size);
-      });
+  connection->socket.async_read_some(asio::buffer(connection->buffer.data(), limit),
+                                     [this, alive, connection](const asio::error_code& error, std::size_t size) {
+                                       if (alive.expired() || !inbound_.contains(connection->id)) return;
+                                       if (error) {
+                                         const bool is_proven = connection->stream.is_proven();
+                                         close_inbound(connection->id,
+                                                       error != asio::error::eof ? "read failed: " + error.message()
+                                                       : is_proven               ? std::string()
+                                                                   : std::string("closed before its hello"));
+                                         return;
+                                       }
+                                       on_read(connection, size);
+                                     });
 }
 
 void TcpPeerTransport::on_read(const std::shared_ptr<Inbound>& connection, std::size_t size) {

@@ -82,8 +82,8 @@ inline constexpr std::size_t kReadChunkSize = 64 * 1024;
 
 struct TcpPeerTransportConfig {
   NodeId self;
-  asio::ip::tcp::endpoint listen;                      // port 0: the system picks one
-  std::map<NodeId, asio::ip::tcp::endpoint> peers;     // every node but self
+  asio::ip::tcp::endpoint listen;                   // port 0: the system picks one
+  std::map<NodeId, asio::ip::tcp::endpoint> peers;  // every node but self
   ClusterKey key;
   // The acceptor's wait for a valid hello and the connector's wait for the challenge.
   std::chrono::milliseconds handshake_timeout = kHandshakeTimeout;
@@ -93,8 +93,7 @@ class TcpPeerTransport final : public io::PeerTransport {
  public:
   using Deliver = std::function<void(NodeId from, proto::Message message)>;
 
-  TcpPeerTransport(asio::io_context& context, TcpPeerTransportConfig config, Deliver deliver,
-                   Logger log);
+  TcpPeerTransport(asio::io_context& context, TcpPeerTransportConfig config, Deliver deliver, Logger log);
   // Closes every socket; handlers still pending on the io_context become no-ops.
   ~TcpPeerTransport() override;
   TcpPeerTransport(const TcpPeerTransport&) = delete;
@@ -147,7 +146,6 @@ class TcpPeerTransport final : public io::PeerTransport {
   void on_read(const std::shared_ptr<Inbound>& connection, std::size_t size);
   void close_inbound(std::uint64_t id, const std::string& reason);
 
-
   asio::io_context& context_;
   TcpPeerTransportConfig config_;
   Deliver deliver_;
@@ -155,7 +153,7 @@ class TcpPeerTransport final : public io::PeerTransport {
   MeshCounters counters_;
   asio::ip::tcp::acceptor acceptor_;
   asio::steady_timer accept_retry_;
-  UnprovenGate unproven_gate_;         // what unproven connections may cost (unproven_gate.h)
+  UnprovenGate unproven_gate_;           // what unproven connections may cost (unproven_gate.h)
   asio::steady_timer unproven_summary_;  // fires when the gate's summary line is due
   bool is_summary_armed_ = false;
   bool is_started_ = false;

@@ -30,16 +30,13 @@ using namespace std::chrono_literals;
 
 constexpr auto kLimit = 900ms;
 
-
 proto::Message heartbeat(std::uint64_t sent_seq) {
   auto message = proto::testing::sample_heartbeat();
   message.sent_seq = sent_seq;
   return message;
 }
 
-tcp::endpoint loopback(std::uint16_t port = 0) {
-  return tcp::endpoint(asio::ip::make_address_v4("127.0.0.1"), port);
-}
+tcp::endpoint loopback(std::uint16_t port = 0) { return tcp::endpoint(asio::ip::make_address_v4("127.0.0.1"), port); }
 
 // One node's transport and what it delivered and logged.
 struct TestNode {
@@ -111,8 +108,7 @@ class TcpPeerTransportTest : public ::testing::Test {
     auto node = std::make_unique<TestNode>();
     auto* raw = node.get();
     node->transport = std::make_unique<TcpPeerTransport>(
-        context_,
-        TcpPeerTransportConfig{NodeId(id), listen, std::move(peers), key, handshake_timeout},
+        context_, TcpPeerTransportConfig{NodeId(id), listen, std::move(peers), key, handshake_timeout},
         [raw](NodeId from, proto::Message message) { raw->received.emplace_back(from, std::move(message)); },
         Logger([raw](LogLevel, std::string_view line) { raw->logs.push_back(std::string(line)); }));
     auto started = node->transport->start();
@@ -126,9 +122,8 @@ class TcpPeerTransportTest : public ::testing::Test {
     a_ = make_node(1, {});
     b_ = make_node(2, {{NodeId(1), a_->transport->listen_endpoint()}, {NodeId(3), loopback(1)}});
     a_->transport->set_peer_endpoint(NodeId(2), b_->transport->listen_endpoint());
-    ASSERT_TRUE(run_until([&] {
-      return a_->transport->is_connected(NodeId(2)) && b_->transport->is_connected(NodeId(1));
-    }));
+    ASSERT_TRUE(
+        run_until([&] { return a_->transport->is_connected(NodeId(2)) && b_->transport->is_connected(NodeId(1)); }));
   }
 
   // Runs the loop one handler at a time until `done` or kLimit; returns done().
@@ -190,8 +185,7 @@ class TcpPeerTransportTest : public ::testing::Test {
     EXPECT_EQ(b_->received.back().second, heartbeat(77));
   }
 
-  static std::vector<std::uint8_t> encode_signed_for(const proto::Envelope& envelope,
-                                                     const ConnectionKey& key) {
+  static std::vector<std::uint8_t> encode_signed_for(const proto::Envelope& envelope, const ConnectionKey& key) {
     auto frame = proto::encode(envelope);
     sign_frame(frame, key);
     return frame;
@@ -199,8 +193,7 @@ class TcpPeerTransportTest : public ::testing::Test {
 
   // A frame of node 1 to node 2, tagged for the connection of `key`.
   static std::vector<std::uint8_t> frame_from_a(std::uint64_t sequence, const ConnectionKey& key) {
-    return encode_signed_for(
-        proto::Envelope{NodeId(1), NodeId(2), sequence, 0, heartbeat(sequence), {}}, key);
+    return encode_signed_for(proto::Envelope{NodeId(1), NodeId(2), sequence, 0, heartbeat(sequence), {}}, key);
   }
 
   asio::io_context context_;
@@ -219,9 +212,9 @@ TEST_F(TcpPeerTransportTest, ExchangesHeartbeatsBothWays) {
 
 TEST_F(TcpPeerTransportTest, DeliversMessagesExactlyAndInOrder) {
   make_pair();
-  const std::vector<proto::Message> sent = {
-      proto::testing::sample_state_report(), proto::testing::sample_takeover_order(),
-      proto::testing::sample_takeover_ack(), heartbeat(3)};
+  const std::vector<proto::Message> sent = {proto::testing::sample_state_report(),
+                                            proto::testing::sample_takeover_order(),
+                                            proto::testing::sample_takeover_ack(), heartbeat(3)};
   for (const auto& message : sent) a_->transport->send(NodeId(2), message);
   ASSERT_TRUE(run_until([&] { return b_->received.size() == sent.size(); }));
   for (std::size_t i = 0; i < sent.size(); ++i) {
@@ -245,14 +238,11 @@ TEST_F(TcpPeerTransportTest, DropsWhatIsSentBeforeTheConnectionIsUp) {
 TEST_F(TcpPeerTransportTest, RefusesAPeerWithAnotherKeyAndKeepsServingTheOthers) {
   a_ = make_node(1, {});
   auto c = make_node(3, {}, key_of(9));
-  b_ = make_node(2, {{NodeId(1), a_->transport->listen_endpoint()},
-                     {NodeId(3), c->transport->listen_endpoint()}});
+  b_ = make_node(2, {{NodeId(1), a_->transport->listen_endpoint()}, {NodeId(3), c->transport->listen_endpoint()}});
   a_->transport->set_peer_endpoint(NodeId(2), b_->transport->listen_endpoint());
   c->transport->set_peer_endpoint(NodeId(2), b_->transport->listen_endpoint());
   // Node 3 refuses node 2's challenge, so it never counts as connected nor sends a frame.
-  ASSERT_TRUE(run_until([&] {
-    return a_->transport->is_connected(NodeId(2)) && c->logged("authentication tag");
-  }));
+  ASSERT_TRUE(run_until([&] { return a_->transport->is_connected(NodeId(2)) && c->logged("authentication tag"); }));
   EXPECT_FALSE(c->transport->is_connected(NodeId(2)));
   c->transport->send(NodeId(2), heartbeat(5));
   EXPECT_TRUE(c->logged("not connected"));

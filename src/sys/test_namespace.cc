@@ -19,9 +19,7 @@ namespace {
 
 std::atomic<int> next_namespace{0};
 
-bool run_command(const std::string& command) {
-  return std::system((command + " >/dev/null 2>&1").c_str()) == 0;
-}
+bool run_command(const std::string& command) { return std::system((command + " >/dev/null 2>&1").c_str()) == 0; }
 
 constexpr std::string_view kNamePrefix = "tdm-t-";
 
@@ -65,9 +63,7 @@ TestNamespace::~TestNamespace() {
   if (!name_.empty()) run_command("ip netns delete " + name_);
 }
 
-bool TestNamespace::ip(const std::string& arguments) const {
-  return run_command("ip -n " + name_ + " " + arguments);
-}
+bool TestNamespace::ip(const std::string& arguments) const { return run_command("ip -n " + name_ + " " + arguments); }
 
 bool TestNamespace::run(const std::function<void()>& body, std::string& error) const {
   bool has_entered = false;

@@ -26,8 +26,8 @@ Result<void> check_trusted(const std::string& path, std::string_view what, uid_t
     return fail(path, "cannot use the " + std::string(what) + ": " + std::strerror(errno));
   }
   if (status.st_uid != owner) {
-    return fail(path, "the " + std::string(what) + " is owned by uid " + std::to_string(status.st_uid) +
-                          ", not uid " + std::to_string(owner) + " that runs tandemd; " + owner_advice(owner) +
+    return fail(path, "the " + std::string(what) + " is owned by uid " + std::to_string(status.st_uid) + ", not uid " +
+                          std::to_string(owner) + " that runs tandemd; " + owner_advice(owner) +
                           " it (see docs/design/trust.md)");
   }
   if ((status.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
@@ -39,7 +39,7 @@ Result<void> check_trusted(const std::string& path, std::string_view what, uid_t
 
 Result<void> ensure_trusted_directory(const std::string& path, std::string_view what, uid_t owner) {
   if (path.empty()) return fail(std::string(what), "no path given");
-  for (std::size_t slash = path.find('/', 1); ; slash = path.find('/', slash + 1)) {
+  for (std::size_t slash = path.find('/', 1);; slash = path.find('/', slash + 1)) {
     const std::string directory = path.substr(0, slash);
     if (::mkdir(directory.c_str(), 0755) == 0) {
       if (::chmod(directory.c_str(), 0755) != 0) return fail(directory, std::string("chmod: ") + std::strerror(errno));

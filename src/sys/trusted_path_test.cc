@@ -34,8 +34,9 @@ TEST(EnsureTrustedDirectory, RefusesADirectoryOthersMayWrite) {
   ASSERT_EQ(::chmod(scratch.file("events.d").c_str(), 01777), 0);
   auto made = ensure_trusted_directory(scratch.file("events.d"), "events directory", ::geteuid());
   ASSERT_FALSE(made.ok());
-  EXPECT_EQ(made.error().cause, "mode 1777 lets group or other write the events directory; chmod go-w it (see "
-                                "docs/design/trust.md)");
+  EXPECT_EQ(made.error().cause,
+            "mode 1777 lets group or other write the events directory; chmod go-w it (see "
+            "docs/design/trust.md)");
 }
 
 TEST(CheckTrusted, RefusesAFileOwnedBySomeoneElse) {

@@ -44,7 +44,8 @@ TEST_F(AddressAudit, AHeldAddressDeletedBehindTheDaemonsBackAnswersAgainFromTheS
   auto answered = clock.wait(address, kInterfaceMoveLimit, answer_is(node + " " + *interface));
   ASSERT_TRUE(answered.ok()) << answered.error().message();
   RecordProperty("answered_again_ms", std::to_string(answered->duration().count()));  // a figure, not a check
-  EXPECT_TRUE(wait_until(kInterfaceMoveLimit, [&] { return holds(addresses_on(node), "198.51.100.10 " + *interface); }));
+  EXPECT_TRUE(
+      wait_until(kInterfaceMoveLimit, [&] { return holds(addresses_on(node), "198.51.100.10 " + *interface); }));
   EXPECT_TRUE(wait_for_groups(kInterfaceMoveLimit, [&](const GroupPlaces& p) { return p.at("g0") == node; }))
       << places_text(groups_from_client());
   const ToolOutput metrics = tandem(node, {"metrics"});

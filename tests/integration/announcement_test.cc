@@ -68,7 +68,8 @@ TEST_F(Announcements, AHolderWhoseNicsFlapNeverAnnouncesAnAddressItDoesNotHoldNo
   std::string stale;
   for (int flap = 0; flap < 20; ++flap) {
     GroupPlaces last;
-    auto places = wait_for_groups(kNodeMoveLimit, [](const GroupPlaces& p) { return all_whole(p); }, &last);
+    auto places = wait_for_groups(
+        kNodeMoveLimit, [](const GroupPlaces& p) { return all_whole(p); }, &last);
     ASSERT_TRUE(places) << "before flap " << flap << ", groups: " << places_text(last);
     stale += stale_announcements(judged);  // the rounds after them are in (settled above)
     const std::string node = places->at("g0");
@@ -79,7 +80,8 @@ TEST_F(Announcements, AHolderWhoseNicsFlapNeverAnnouncesAnAddressItDoesNotHoldNo
     ASSERT_TRUE(lab().nic_up(node, "eth2").ok());
   }
   GroupPlaces last;
-  EXPECT_TRUE(wait_for_groups(kNodeMoveLimit, [](const GroupPlaces& p) { return all_whole(p); }, &last))
+  EXPECT_TRUE(wait_for_groups(
+      kNodeMoveLimit, [](const GroupPlaces& p) { return all_whole(p); }, &last))
       << "after the flaps, groups: " << places_text(last);
   // The last repeats (3 sends, 250 ms apart by default), and the rounds to judge them by.
   std::this_thread::sleep_for(milliseconds(2 * 250 + kHeldAfterMs + kRoundsLateMs));
@@ -87,8 +89,7 @@ TEST_F(Announcements, AHolderWhoseNicsFlapNeverAnnouncesAnAddressItDoesNotHoldNo
 
   EXPECT_FALSE(watcher_->failure()) << watcher_->failure()->message();
   EXPECT_GT(watcher_->replies(), watcher_->rounds()) << "the watcher heard too little to judge";
-  std::cout << "[ INFO     ] " << watcher_->announcements().size() << " announcements seen, " << judged
-            << " judged\n";
+  std::cout << "[ INFO     ] " << watcher_->announcements().size() << " announcements seen, " << judged << " judged\n";
   EXPECT_GT(judged, 0u) << "no announcement seen: nothing was judged";
   EXPECT_TRUE(stale.empty()) << "stale announcements:" << stale;
   auto conflicts = watcher_->conflicts();

@@ -84,9 +84,10 @@ class HostSettings : public LabTest {
   // next kRoundsWatched (and none before) did a second interface answer.
   void expect_arp_answered_only_by_holders() {
     for (const auto& address : public_ips(true)) {
-      EXPECT_TRUE(wait_until(kInterfaceMoveLimit, [&] {
-        return watcher_->owners_now(address) == std::set<std::string>{holder_interface(address)};
-      })) << address << " is held on " << holder_interface(address) << ", answered by " << owners_text(address);
+      EXPECT_TRUE(
+          wait_until(kInterfaceMoveLimit,
+                     [&] { return watcher_->owners_now(address) == std::set<std::string>{holder_interface(address)}; }))
+          << address << " is held on " << holder_interface(address) << ", answered by " << owners_text(address);
     }
     const std::uint64_t until = watcher_->rounds() + kRoundsWatched;
     ASSERT_TRUE(wait_until(kInterfaceMoveLimit, [&] { return watcher_->rounds() >= until; }));
@@ -165,7 +166,9 @@ class HostSettings : public LabTest {
     }
   }
 
-  std::string record_of(const std::string& node) const { return plan().find_node(node)->paths.state + "/host_settings"; }
+  std::string record_of(const std::string& node) const {
+    return plan().find_node(node)->paths.state + "/host_settings";
+  }
 
   // Fails the NIC of g0's first IP and waits until that IP answers from the other NIC.
   void fail_first_nic_of_g0() {
@@ -194,7 +197,8 @@ class HostSettings : public LabTest {
 
   // As distributions that ship strict reverse-path filtering have it.
   void make_rp_filter_strict(const std::string& node) const {
-    for (const char* interface : {"eth1", "eth2"}) set_sysctl(node, std::string("net/ipv4/conf/") + interface + "/rp_filter", 1);
+    for (const char* interface : {"eth1", "eth2"})
+      set_sysctl(node, std::string("net/ipv4/conf/") + interface + "/rp_filter", 1);
   }
 
   // After fail_first_nic_of_g0(): the cable back, and the IP returns to eth1. Gives the
@@ -210,10 +214,12 @@ class HostSettings : public LabTest {
     // listener names where the address is when it answers): start once the client has
     // the announcement, so that it sends to eth1.
     const std::string mac = mac_of(node, "eth1");
-    EXPECT_TRUE(wait_until(kInterfaceMoveLimit, [&] {
-      auto neighbour = lab().ip("client", {"neigh", "show", moved.to_string()});
-      return neighbour && neighbour->find(mac) != std::string::npos;
-    })) << "the client never learnt " << moved << " at " << mac;
+    EXPECT_TRUE(wait_until(kInterfaceMoveLimit,
+                           [&] {
+                             auto neighbour = lab().ip("client", {"neigh", "show", moved.to_string()});
+                             return neighbour && neighbour->find(mac) != std::string::npos;
+                           }))
+        << "the client never learnt " << moved << " at " << mac;
     clock.mark_fault();
     return clock.wait(moved, limit, answer_is(node + " eth1"));
   }
@@ -250,9 +256,12 @@ TEST_F(HostSettings, WithoutThemEveryInterfaceOfANodeAnswersArpForEachOfItsAddre
   const IpAddress address = ip("198.51.100.10");
   const std::string node = node_of(holder_interface(address));
   use_linux_defaults(node);
-  EXPECT_TRUE(wait_until(kInterfaceMoveLimit, [&] {
-    return watcher_->owners_now(address) == std::set<std::string>{node + " eth1", node + " eth2"};
-  })) << "answered by " << owners_text(address);
+  EXPECT_TRUE(
+      wait_until(kInterfaceMoveLimit,
+                 [&] {
+                   return watcher_->owners_now(address) == std::set<std::string>{node + " eth1", node + " eth2"};
+                 }))
+      << "answered by " << owners_text(address);
   expect_stock_values(node);
   const std::string log = lab::tail_of(plan().find_node(node)->paths.log, 200);
   EXPECT_NE(log.find("/proc/sys/net/ipv4/conf/eth1/arp_ignore is 0, should be 1"), std::string::npos) << log;
@@ -265,7 +274,8 @@ TEST_F(HostSettings, WithoutThemEveryInterfaceOfANodeAnswersArpForEachOfItsAddre
 static void give_eth1_a_host_address(const lab::Lab& lab, const std::string& node) {
   ASSERT_TRUE(lab.ip(node, {"addr", "add", "198.51.100.201/24", "dev", "eth1"}).ok());
   ASSERT_TRUE(lab.ip(node, {"route", "change", "198.51.100.0/24", "dev", "eth1", "proto", "kernel", "scope", "link",
-                            "src", "198.51.100.201"}).ok());
+                            "src", "198.51.100.201"})
+                  .ok());
 }
 
 // Real hosts give each NIC an address of its own, often in the public IPs' subnet: after a

@@ -36,7 +36,8 @@ class Iscsi : public LabTest {
   void SetUp() override {
     LabTest::SetUp();
     if (IsSkipped()) return;
-    if (!is_on_path("tgtd") || !is_on_path("tgtadm")) GTEST_SKIP() << "needs tgt (tgtd, tgtadm): scripts/setup installs it";
+    if (!is_on_path("tgtd") || !is_on_path("tgtadm"))
+      GTEST_SKIP() << "needs tgt (tgtd, tgtadm): scripts/setup installs it";
   }
 
   void TearDown() override {
@@ -57,7 +58,8 @@ class Iscsi : public LabTest {
     auto reader = lab::IscsiReader::start(plan().client_netns, address, {});
     ASSERT_TRUE(reader.ok()) << reader.error().message();
     reader_ = std::move(*reader);
-    ASSERT_TRUE(reader_->wait_until_steady(kSteadyQuiet, kSteadyLimit)) << "the reader never got steady: " << outages_text();
+    ASSERT_TRUE(reader_->wait_until_steady(kSteadyQuiet, kSteadyLimit))
+        << "the reader never got steady: " << outages_text();
     holder_ = groups_from_client().at("g0");
     ASSERT_FALSE(holder_.empty());
   }
@@ -78,7 +80,8 @@ class Iscsi : public LabTest {
 
   int outages_since(const std::string& address, std::int64_t since_ms) const {
     int count = 0;
-    for (const auto& outage : reader_->outages()) count += outage.portal == address && outage.first_good.t_ms >= since_ms;
+    for (const auto& outage : reader_->outages())
+      count += outage.portal == address && outage.first_good.t_ms >= since_ms;
     return count;
   }
 
@@ -96,7 +99,8 @@ class Iscsi : public LabTest {
   // `iscsi-inq` (libiscsi-bin) from the client: VPD page `page` of g0's LUN through `address`.
   std::string inquiry(const std::string& address, const std::string& page) const {
     std::string url = "iscsi://" + address + "/" + lab::plan_iscsi(plan()).targets.at(0).iqn + "/1";
-    auto output = lab::run_command({{"ip", "netns", "exec", plan().client_netns, "iscsi-inq", "-e", "1", "-c", page, url}});
+    auto output =
+        lab::run_command({{"ip", "netns", "exec", plan().client_netns, "iscsi-inq", "-e", "1", "-c", page, url}});
     EXPECT_TRUE(output.ok() && output->exit_code == 0) << "iscsi-inq " << url << " failed";
     return output.ok() ? output->out : "";
   }

@@ -59,8 +59,8 @@ bool all_whole_and_none_on(const GroupPlaces& places, const std::string& node) {
 std::string conflicts_text(const std::vector<lab::ArpConflict>& conflicts) {
   std::string text;
   for (const auto& conflict : conflicts) {
-    text += "\n  round " + std::to_string(conflict.round) + " at " + std::to_string(conflict.t_ms) + " ms: " +
-            conflict.address.to_string() + " answered by";
+    text += "\n  round " + std::to_string(conflict.round) + " at " + std::to_string(conflict.t_ms) +
+            " ms: " + conflict.address.to_string() + " answered by";
     for (const auto& owner : conflict.owners) text += " " + owner;
   }
   return text;
@@ -207,9 +207,7 @@ GroupPlaces LabTest::groups_from_client() const {
 std::optional<GroupPlaces> LabTest::wait_for_groups(milliseconds limit,
                                                     const std::function<bool(const GroupPlaces&)>& accept,
                                                     GroupPlaces* last) const {
-  auto is_wanted = [&](const GroupPlaces& places) {
-    return all_whole(places) && (!accept || accept(places));
-  };
+  auto is_wanted = [&](const GroupPlaces& places) { return all_whole(places) && (!accept || accept(places)); };
   auto deadline = Clock::now() + limit;
   while (Clock::now() < deadline) {
     GroupPlaces places = groups_from_client();

@@ -17,10 +17,12 @@ TEST_F(Leadership, ALeaderCrashElectsANewLeaderAndMovesTheOldLeadersGroups) {
   ASSERT_TRUE(lab().crash(leader).ok());
   const auto survivors = nodes_but(leader);
   std::string elected;
-  ASSERT_TRUE(wait_until(kNodeMoveLimit, [&] {
-    elected = leader_seen_by(survivors.front());
-    return !elected.empty() && elected != leader && leader_seen_by(survivors.back()) == elected;
-  })) << "no new leader that both " << survivors.front() << " and " << survivors.back() << " follow (last seen: \""
+  ASSERT_TRUE(wait_until(kNodeMoveLimit,
+                         [&] {
+                           elected = leader_seen_by(survivors.front());
+                           return !elected.empty() && elected != leader && leader_seen_by(survivors.back()) == elected;
+                         }))
+      << "no new leader that both " << survivors.front() << " and " << survivors.back() << " follow (last seen: \""
       << elected << "\")";
 
   auto places = wait_for_groups(kNodeMoveLimit, [&](const GroupPlaces& p) { return all_whole_and_none_on(p, leader); });

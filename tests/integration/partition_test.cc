@@ -73,7 +73,8 @@ TEST_F(Partition, AMinorityNodeReleasesTheMajorityTakesOverAndNoIpIsEverAnswered
   ASSERT_TRUE(lab().partition({minority}).ok());
   EXPECT_TRUE(wait_until(kNodeMoveLimit, [&] { return addresses_on(minority).empty(); }))
       << minority << " kept " << testing::PrintToString(addresses_on(minority)) << " while cut off";
-  auto split = wait_for_groups(kNodeMoveLimit, [&](const GroupPlaces& p) { return all_whole_and_none_on(p, minority); });
+  auto split =
+      wait_for_groups(kNodeMoveLimit, [&](const GroupPlaces& p) { return all_whole_and_none_on(p, minority); });
   EXPECT_TRUE(split) << "during the partition, groups: " << places_text(groups_from_client());
   EXPECT_TRUE(addresses_on(minority).empty()) << "the minority took an IP again";
 

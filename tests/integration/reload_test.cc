@@ -49,8 +49,8 @@ TEST_F(Reload, ABadFileIsRefusedWithItsLineAndTheDaemonKeepsServingThenAGoodFile
   write_text(node.paths.public_addresses, original + "198.51.100.99 eth1\n");  // no prefix length
   ToolOutput reloaded = tandem(node.name, {"reload"});
   EXPECT_NE(reloaded.exit_code, 0) << reloaded.out;
-  EXPECT_NE(reloaded.err.find(place), std::string::npos) << "the tool's error does not name " << place << ": "
-                                                          << reloaded.err;
+  EXPECT_NE(reloaded.err.find(place), std::string::npos)
+      << "the tool's error does not name " << place << ": " << reloaded.err;
 
   const std::size_t logged = count_of(read_text(node.paths.log), place);
   EXPECT_GE(logged, 1u) << "the log does not name " << place;
@@ -126,7 +126,8 @@ TEST_F(Reload, ANodesAddressListedAsPublicIsRefusedNamingTheNodesLine) {
   write_text(node.paths.public_addresses, original + node.private_address.to_string() + " eth1\n");
   const ToolOutput reloaded = tandem(node.name, {"reload"});
   EXPECT_NE(reloaded.exit_code, 0) << reloaded.out;
-  EXPECT_NE(reloaded.err.find(":1: " + node.private_address.address.to_string() + " is node 0's address and also a public address"),
+  EXPECT_NE(reloaded.err.find(":1: " + node.private_address.address.to_string() +
+                              " is node 0's address and also a public address"),
             std::string::npos)
       << reloaded.err;
   EXPECT_EQ(tandem(node.name, {"status"}).exit_code, 0) << "the daemon no longer answers";

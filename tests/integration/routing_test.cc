@@ -58,8 +58,8 @@ class Routing : public LabTest {
         if (other == interface) {
           EXPECT_GE(sent, kRepliesMin) << address << " held on " << node << " " << interface;
         } else {
-          EXPECT_LE(sent, kStrayPacketsMax) << address << " held on " << node << " " << interface << " sent by "
-                                            << other;
+          EXPECT_LE(sent, kStrayPacketsMax)
+              << address << " held on " << node << " " << interface << " sent by " << other;
         }
       }
     }
@@ -86,9 +86,10 @@ TEST_F(Routing, ARoutedClientReachesBothIpsOfAGroupThroughTheNicsThatHoldThem) {
   ASSERT_NO_FATAL_FAILURE(expect_replies_by_holding_interfaces("g0"));
   const std::string node = groups_from_client().at("g0");
   auto rules = source_rules_on(node);
-  EXPECT_TRUE(std::any_of(rules.begin(), rules.end(), [](const std::string& rule) {
-    return rule.find("from 198.51.100.10 lookup 1020") != std::string::npos;
-  })) << "rules on " << node << ": " << rules.size();
+  EXPECT_TRUE(std::any_of(
+      rules.begin(), rules.end(),
+      [](const std::string& rule) { return rule.find("from 198.51.100.10 lookup 1020") != std::string::npos; }))
+      << "rules on " << node << ": " << rules.size();
   auto shown = tandem(node, {"ip", "-v"});
   EXPECT_NE(shown.out.find("198.51.100.10 node[" + pnn_of(node) + "] active[eth1]"), std::string::npos) << shown.out;
   EXPECT_NE(shown.out.find("table[1020]"), std::string::npos) << shown.out;
@@ -143,8 +144,8 @@ TEST_F(Routing, IPv6RepliesLeaveByTheNicsThatHoldThem) {
   clock.mark_fault();
   // Both of eth2's addresses (IPv4 and IPv6) must answer from eth1 before the count: the
   // holder is read from each address's latest answer, which is stale until then.
-  auto answered = clock.wait_all({ip("203.0.113.10"), ip("2001:db8:113::10")}, kInterfaceMoveLimit,
-                                 answer_is(node + " eth1"));
+  auto answered =
+      clock.wait_all({ip("203.0.113.10"), ip("2001:db8:113::10")}, kInterfaceMoveLimit, answer_is(node + " eth1"));
   ASSERT_TRUE(answered.ok()) << answered.error().message();
   ASSERT_TRUE(wait_for_groups(kInterfaceMoveLimit, [&](const GroupPlaces& p) { return p.at("g0") == node; }));
   ASSERT_NO_FATAL_FAILURE(expect_replies_by_holding_interfaces("g0"));

@@ -83,7 +83,8 @@ Result<SentCounts> count_sent_packets(const std::string& netns, const std::vecto
     const auto end = std::chrono::steady_clock::now() + duration;
     while (std::chrono::steady_clock::now() < end) {
       const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now());
-      if (::poll(polled.data(), polled.size(), static_cast<int>(std::max<long>(1, left.count()))) < 0 && errno != EINTR) {
+      if (::poll(polled.data(), polled.size(), static_cast<int>(std::max<long>(1, left.count()))) < 0 &&
+          errno != EINTR) {
         error = Error{"poll", std::strerror(errno)};
         return;
       }

@@ -75,21 +75,23 @@ TEST_F(StoppedDaemon, AHolderStoppedForThreeLeasesFallsSilentBeforeItsGroupAnswe
   if (left_ms > 0) std::this_thread::sleep_for(milliseconds(left_ms));
   auto resumed = lab().resume(node);
   ASSERT_TRUE(resumed.ok()) << resumed.error().message();
-  EXPECT_TRUE(moved) << group << " did not answer from another node while " << node << " was stopped: "
-                     << places_text(groups_from_client());
+  EXPECT_TRUE(moved) << group << " did not answer from another node while " << node
+                     << " was stopped: " << places_text(groups_from_client());
   EXPECT_FALSE(kept.empty()) << "the stopped node's kernel should still have had its addresses";
   std::cout << "[ INFO     ] " << group << " answered from another node " << moved_ms << " ms after SIGSTOP\n";
 
   auto settled = wait_for_groups(kNodeMoveLimit, [&](const GroupPlaces& p) { return p.at(group) != node; });
   EXPECT_TRUE(settled) << "after SIGCONT: " << places_text(groups_from_client());
-  EXPECT_TRUE(wait_until(kNodeMoveLimit, [&] {
-    for (const auto& entry : addresses_on(node)) {
-      for (const auto& address : group_ips(group)) {
-        if (entry.rfind(address.to_string() + " ", 0) == 0) return false;
-      }
-    }
-    return true;
-  })) << node << " kept " << group << "'s addresses after it ran again";
+  EXPECT_TRUE(wait_until(kNodeMoveLimit,
+                         [&] {
+                           for (const auto& entry : addresses_on(node)) {
+                             for (const auto& address : group_ips(group)) {
+                               if (entry.rfind(address.to_string() + " ", 0) == 0) return false;
+                             }
+                           }
+                           return true;
+                         }))
+      << node << " kept " << group << "'s addresses after it ran again";
   expect_no_ip_on_two_nodes();
 }
 

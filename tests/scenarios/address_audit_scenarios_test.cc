@@ -52,7 +52,8 @@ TEST(AddressAudit, ANodeThatIsShuttingDownDoesNotRestoreAnAddress) {
   const NodeId node = *s.node_hosting("target1");
   const IpAddress address = s.ip("target1", 0);
   s.slow_hook(node, HookEvent::kReleaseGroup).shutdown(node).run_for(1ms);
-  ASSERT_EQ(s.world().holders(address), std::vector<NodeIndex>{node.value()}) << "released before the test could take it";
+  ASSERT_EQ(s.world().holders(address), std::vector<NodeIndex>{node.value()})
+      << "released before the test could take it";
   const TimePoint taken_at = s.world().now();
   s.take_address(node, address).run_for(1ms);
   EXPECT_LT(*s.last_added(address, node), taken_at);

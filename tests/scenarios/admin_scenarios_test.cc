@@ -8,7 +8,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-proto::AdminCommand move_group(std::string group, NodeId to) { return proto::MoveGroup{GroupName(std::move(group)), to}; }
+proto::AdminCommand move_group(std::string group, NodeId to) {
+  return proto::MoveGroup{GroupName(std::move(group)), to};
+}
 
 NodeId another_node(const Scenario& s, NodeId than) {
   for (NodeId node : s.nodes()) {

@@ -16,8 +16,8 @@ using namespace std::chrono_literals;
 WorldOptions separate_fabrics(PathLossPolicy policy, std::uint64_t seed) {
   WorldOptions options;
   options.seed = seed;
-  options.shape = {.nodes = 3, .interfaces = 2, .groups = 3, .group_size = 2, .has_separate_fabrics = true,
-                   .on_path_loss = policy};
+  options.shape = {
+      .nodes = 3, .interfaces = 2, .groups = 3, .group_size = 2, .has_separate_fabrics = true, .on_path_loss = policy};
   return options;
 }
 

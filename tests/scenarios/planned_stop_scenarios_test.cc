@@ -94,7 +94,8 @@ TEST(PlannedStop, OfTheLeaderMovesItsGroupsAndANewLeaderIsElectedBeforeTheDeadTi
   ASSERT_TRUE(took) << "not moved within " << ms_of(kPromptly) << " ms";
   RecordProperty("planned_stop_ms", std::to_string(ms_of(*took)));
   // Its last heartbeats say that it leads no more: the others need not wait DeadTimeout.
-  EXPECT_TRUE(s.run_until([&] { return s.leader() && *s.leader() != *old_leader; }, 500ms - (s.world().now() - stopped_at), 1ms));
+  EXPECT_TRUE(s.run_until([&] { return s.leader() && *s.leader() != *old_leader; },
+                          500ms - (s.world().now() - stopped_at), 1ms));
   EXPECT_TRUE(s.run_until([&] { return !s.is_running(*old_leader); }, 2s));
   s.run_for(2s).expect_all_groups_hosted().expect_converged();
 }

@@ -84,7 +84,7 @@ TEST(Returns, AnAddressGoesBackToItsPreferredInterfaceBeforeLeavingTheOther) {
     if (change.prefix.address == address) moves.push_back(change);
   }
   ASSERT_EQ(moves.size(), 2u);
-  EXPECT_TRUE(moves[0].added && moves[0].interface.value() == "eth1");  // make
+  EXPECT_TRUE(moves[0].added && moves[0].interface.value() == "eth1");   // make
   EXPECT_TRUE(!moves[1].added && moves[1].interface.value() == "eth2");  // then break
 }
 
@@ -118,9 +118,9 @@ TEST(Returns, ARebootedNodeTakesAGroupInTheRunThatReleasesIt) {
     s.power_off(node).run_for(3s).expect_all_groups_hosted();
     const TimePoint back = s.world().now();
     s.cut(node, leader).power_on(node);
-    const bool follows = s.run_until([&] {
-      return s.is_running(node) && s.world().node(node.value()).daemon->machine().leader() == leader;
-    }, 2s, 1ms);
+    const bool follows = s.run_until(
+        [&] { return s.is_running(node) && s.world().node(node.value()).daemon->machine().leader() == leader; }, 2s,
+        1ms);
     ASSERT_TRUE(follows) << "seed " << seed;
     s.heal().run_for(3s).expect_all_groups_hosted().expect_converged();
     for (const auto& group : s.world().layout().groups) {

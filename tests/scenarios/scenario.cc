@@ -147,8 +147,8 @@ AdminReplyRecord Scenario::admin(NodeId via, const proto::AdminCommand& command)
     }
     run_for(std::chrono::milliseconds(10));
   }
-  ADD_FAILURE() << "no reply to " << proto::command_word(command) << " within 5 s (seed "
-                << world_->options().seed << ")";
+  ADD_FAILURE() << "no reply to " << proto::command_word(command) << " within 5 s (seed " << world_->options().seed
+                << ")";
   return AdminReplyRecord{};
 }
 
@@ -289,8 +289,8 @@ Scenario& Scenario::expect_group_not_on(std::string_view group_name, NodeId node
 Scenario& Scenario::expect_ip_on_interface(const IpAddress& address, NodeId node, std::string_view interface) {
   const auto found = interface_of(address, node);
   if (!found || found->value() != interface) {
-    fail_with_trace(address.to_string() + " is on " + (found ? found->value() : std::string("no interface")) +
-                    " of " + node_text(node) + ", expected " + std::string(interface));
+    fail_with_trace(address.to_string() + " is on " + (found ? found->value() : std::string("no interface")) + " of " +
+                    node_text(node) + ", expected " + std::string(interface));
   }
   return *this;
 }
@@ -319,8 +319,8 @@ Scenario& Scenario::expect_violation(std::string_view name) {
   }
   std::string got;
   for (const auto& v : world_->violations()) got += "\n  " + v.invariant + ": " + v.details;
-  fail_with_trace("expected a " + std::string(name) + " violation, got " +
-                  std::to_string(world_->violations().size()) + " of other kinds:" + got);
+  fail_with_trace("expected a " + std::string(name) + " violation, got " + std::to_string(world_->violations().size()) +
+                  " of other kinds:" + got);
   return *this;
 }
 

@@ -51,11 +51,11 @@ class Scenario {
   Scenario& power_off(NodeId node);
   Scenario& power_on(NodeId node);
   Scenario& crash_daemon(NodeId node);
-  Scenario& kill_daemon(NodeId node);  // SIGKILL, and no ExecStopPost or restart after it
+  Scenario& kill_daemon(NodeId node);           // SIGKILL, and no ExecStopPost or restart after it
   Scenario& stall(NodeId node, Duration span);  // SIGSTOP, SIGCONT `span` later
   // A planned stop (SIGTERM): the daemon releases with its hooks, tells the leader and exits.
   Scenario& shutdown(NodeId node);
-  Scenario& start(NodeId node);  // starts a stopped daemon again
+  Scenario& start(NodeId node);                          // starts a stopped daemon again
   Scenario& partition(const std::vector<NodeId>& side);  // from every other node, both ways
   Scenario& cut(NodeId from, NodeId to);                 // one way
   Scenario& heal();
@@ -89,7 +89,7 @@ class Scenario {
   std::optional<NodeId> node_hosting(std::string_view group) const;  // the node holding its first IP
   // The nodes whose kernels serve `address` now (held, and their serving limit not passed).
   std::vector<NodeId> servers(const IpAddress& address) const;
-  std::optional<NodeId> leader() const;                              // the live leader of the highest epoch
+  std::optional<NodeId> leader() const;  // the live leader of the highest epoch
   std::optional<InterfaceName> interface_of(const IpAddress& address, NodeId node) const;
   // When `node`'s kernel last added / removed `address` (nullopt: never).
   std::optional<TimePoint> last_added(const IpAddress& address, NodeId node) const;

@@ -155,7 +155,7 @@ TEST(InvariantChecker, ReportsEpochsGoingBackAndTwoLeadersOfOneEpoch) {
   EXPECT_TRUE(checker.daemon_state(kTimeZero, 0, 0, 4, false));
   EXPECT_FALSE(checker.daemon_state(kTimeZero, 0, 1, 0, false));  // a restarted daemon starts over
   EXPECT_FALSE(checker.daemon_state(kTimeZero, 1, 0, 7, true));
-  EXPECT_FALSE(checker.daemon_state(kTimeZero, 2, 0, 8, true));   // a newer leader may overlap
+  EXPECT_FALSE(checker.daemon_state(kTimeZero, 2, 0, 8, true));  // a newer leader may overlap
   EXPECT_TRUE(checker.daemon_state(kTimeZero, 0, 1, 7, true));
 }
 
@@ -181,9 +181,11 @@ HandMade two_nodes_one_group() {
   HandMade made;
   made.view.groups = layout->groups;
   for (std::uint32_t i = 0; i < 2; ++i) {
-    made.view.nodes.push_back(NodeView{NodeId(i), NodeFlags(),
-                                       {{InterfaceName("eth1"), LinkState::kUp}, {InterfaceName("eth2"), LinkState::kUp}},
-                                       layout->addresses});
+    made.view.nodes.push_back(
+        NodeView{NodeId(i),
+                 NodeFlags(),
+                 {{InterfaceName("eth1"), LinkState::kUp}, {InterfaceName("eth2"), LinkState::kUp}},
+                 layout->addresses});
   }
   made.kernels.resize(2);
   return made;

@@ -57,7 +57,8 @@ std::string node_line(const NodeView& node) {
 std::string address_lines(const ClusterView& view, const AddressList* shared) {
   std::string out;
   if (shared != nullptr) {
-    for (const auto& entry : *shared) out += "addresses " + entry.prefix.to_string() + " " + interface_list(entry) + "\n";
+    for (const auto& entry : *shared)
+      out += "addresses " + entry.prefix.to_string() + " " + interface_list(entry) + "\n";
   }
   for (const auto& node : view.nodes) {
     if (node.addresses.get() == shared || !node.addresses) continue;
@@ -80,7 +81,8 @@ std::string group_lines(const ClusterView& view) {
       out += " " + member.address.to_string();
       if (member.preferred) out += "@" + member.preferred->value();
     }
-    if (group.on_path_loss != PathLossPolicy::kMove) out += " on-path-loss=" + std::string(to_string(group.on_path_loss));
+    if (group.on_path_loss != PathLossPolicy::kMove)
+      out += " on-path-loss=" + std::string(to_string(group.on_path_loss));
     out += "\n";
   }
   return out;

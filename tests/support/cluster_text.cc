@@ -105,7 +105,8 @@ Result<void> CaseParser::line(const std::vector<std::string_view>& f) {
     auto address = IpAddress::parse(f[1]);
     auto pnn = parse_unsigned(f[2]);
     if (!address || !pnn) return fail("", "current ADDRESS PNN IF");
-    current.push_back({*address, Placement{NodeId(static_cast<std::uint32_t>(*pnn)), InterfaceName(std::string(f[3]))}, ""});
+    current.push_back(
+        {*address, Placement{NodeId(static_cast<std::uint32_t>(*pnn)), InterfaceName(std::string(f[3]))}, ""});
     return success();
   }
   if (word == "expect" && (f.size() == 3 || f.size() == 4)) {
