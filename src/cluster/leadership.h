@@ -61,6 +61,9 @@ struct Leader {
   // This leader is in a planned stop and owes a run, started after the Shutdown, that ends
   // well (it plans the leader's own groups away) before it steps down.
   bool owes_stop_run = false;
+  // This leader has renewed its own lease at least once: from then on a lapse of it means
+  // the leader went a whole lease without quorum, or its daemon did not run at all.
+  bool has_renewed_lease = false;
 };
 
 using Role = std::variant<Follower, Candidate, Leader>;

@@ -257,7 +257,8 @@ void NodeMachine::State::send_heartbeats() {
     }
     out.push_back(SendMessage{peer, heartbeat});
   }
-  if (lead() && membership.has_quorum(now, lock.is_held())) {
+  if (Leader* leading = lead(); leading && membership.has_quorum(now, lock.is_held())) {
+    leading->has_renewed_lease = true;
     lease.extend_to(now + lease_timeout());
     limit_serving();  // before any take this step orders itself
   }
@@ -272,6 +273,14 @@ void NodeMachine::State::limit_serving() {
 }
 
 void NodeMachine::State::check_lease() {
+  // A leader renews its own lease at every heartbeat while it has quorum, so a lapsed one
+  // means its view of the cluster is a lease old: after a stall, the messages and lock news
+  // still queued for it would show a quorum and a lock that may both be gone, and another
+  // node may lead and hold its groups by now. It must not renew on that view and take them
+  // back (the simulator's 2-node sweep, seed 95): it steps down and learns the cluster anew.
+  if (const Leader* leading = lead(); leading && leading->has_renewed_lease && !has_lease()) {
+    step_down("its own lease lapsed (no quorum, or the daemon did not run, for a whole lease)");
+  }
   if (held.empty() || has_lease()) return;
   release_all("lease lapsed");
 }
