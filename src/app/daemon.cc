@@ -127,7 +127,7 @@ node::NodeIo Daemon::node_io() {
 // What tandemd reads or runs as root must be there and trusted (docs/design/trust.md):
 // the events and state directories are made when missing; a file cluster lock needs its
 // directory, since without it no node could ever lead.
-Result<void> Daemon::check_paths() {
+Result<void> Daemon::check_paths() const {
   const auto& paths = config_.settings.paths;
   if (auto events = sys::ensure_trusted_directory(paths.events, "events directory", ::geteuid()); !events) {
     return events;
@@ -172,8 +172,8 @@ Result<void> Daemon::start() {
 
   control_ = std::make_unique<sys::ControlServer>(
       context_, config_.settings.paths.socket,
-      [this](std::string request, sys::Responder responder) {
-        on_control_request(std::move(request), std::move(responder));
+      [this](const std::string& request, sys::Responder responder) {
+        on_control_request(request, std::move(responder));
       },
       logger_of(log_).prefixed("control socket: "));
   if (auto listening = control_->start(); !listening) return fail(listening.error());

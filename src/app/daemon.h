@@ -95,13 +95,13 @@ class Daemon {
   void handle(const cluster::Event& event);
   void on_lock_outcome(cluster::LockState state);
   void on_addresses_changed();
-  void on_control_request(std::string request, sys::Responder responder);
+  void on_control_request(const std::string& request, sys::Responder responder);
   void answer_status(std::uint64_t request_id, const proto::StatusReply& status);
   void answer_admin(std::uint64_t request_id, bool ok, const std::string& message);
   void log_action(const cluster::Log& line);
   void report_status_line();
   std::unique_ptr<io::ClusterLock> make_lock();
-  Result<void> check_paths();
+  Result<void> check_paths() const;
   void apply_running_config();
   void apply_reload(ReloadRead read);
   node::NodeIo node_io();

@@ -29,7 +29,7 @@ std::map<IpAddress, std::uint32_t> routing_tables_of(const proto::StatusReply& s
 
 }  // namespace
 
-void Daemon::on_control_request(std::string request, sys::Responder responder) {
+void Daemon::on_control_request(const std::string& request, sys::Responder responder) {
   auto parsed = ctl::parse_control_request(request);
   if (!parsed) {
     responder.reply(ctl::reply_error(ctl::ReplyCode::kBadRequest, parsed.error().message()));

@@ -62,7 +62,7 @@ std::string own_path() { return own_directory() + "/tandem-lab"; }
 // tandemd beside tandem-lab (a build tree), else where the packages install it
 // (/usr/bin/tandem-lab, /usr/sbin/tandemd).
 std::string default_tandemd() {
-  const std::string beside = own_directory() + "/tandemd";
+  std::string beside = own_directory() + "/tandemd";
   if (::access(beside.c_str(), X_OK) == 0) return beside;
   const std::string bin = own_directory();
   return bin.substr(0, bin.rfind('/')) + "/sbin/tandemd";
@@ -85,6 +85,7 @@ int with_lab(const Globals& globals, const std::function<Result<void>(const Lab&
 // Replaces this process with `argv` (exit status passes through).
 int replace_with(const std::vector<std::string>& arguments) {
   std::vector<char*> argv;
+  argv.reserve(arguments.size() + 1);
   for (const auto& argument : arguments) argv.push_back(const_cast<char*>(argument.c_str()));
   argv.push_back(nullptr);
   ::execvp(argv[0], argv.data());
@@ -112,7 +113,7 @@ struct UpArguments {
 // examples/iscsi-tgt/60.iscsi-tgt of the source tree this was built from, else where the
 // package installs it.
 std::string default_iscsi_hook() {
-  const std::string source = TANDEM_ISCSI_HOOK;
+  std::string source = TANDEM_ISCSI_HOOK;
   if (::access(source.c_str(), X_OK) == 0) return source;
   return "/usr/share/tandem/examples/iscsi-tgt/60.iscsi-tgt";
 }
@@ -386,7 +387,8 @@ int run_iscsi_read(const Globals& globals, const IscsiReadArguments& arguments) 
     std::cout << tandem::lab::iscsi_outage_json(outage).dump() << std::endl;
   });
   if (!reader) return failed(reader.error());
-  std::int64_t end_ms = arguments.seconds > 0 ? tandem::lab::monotonic_ms() + arguments.seconds * 1000 : 0;
+  std::int64_t end_ms =
+      arguments.seconds > 0 ? tandem::lab::monotonic_ms() + std::int64_t{arguments.seconds} * 1000 : 0;
   while ((end_ms == 0 || tandem::lab::monotonic_ms() < end_ms) && !(*reader)->failure()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }

@@ -74,7 +74,9 @@ void NodeMachine::State::check_announcement_invariants() const {
   // 10. Every announcement still to be sent names an address this node holds, on the
   //     interface it holds it on, and no release under way is to remove: a release, a lost
   //     lease or a move cancelled the rest. A node that is shutting down schedules none.
-  for (const auto& [address, pending] : announcements.pending()) {
+  for (const auto& scheduled : announcements.pending()) {
+    const IpAddress& address = scheduled.first;  // not a structured binding: the lambda below
+    const auto& pending = scheduled.second;      // captures them (clang-tidy's clang 14)
     TANDEM_CHECK(pending.sends_left >= 1);
     TANDEM_CHECK(!shutting_down());
     TANDEM_CHECK(!executor.is_releasing(address));

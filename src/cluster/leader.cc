@@ -213,6 +213,7 @@ static Assignment current_of(const PlanInput& input) {
     }
   }
   std::vector<IpAssignment> entries;
+  entries.reserve(current.size());
   for (auto& [address, entry] : current) entries.push_back(std::move(entry));
   return Assignment(std::move(entries));
 }

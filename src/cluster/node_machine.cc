@@ -37,8 +37,13 @@ void NodeMachine::State::send(NodeId to, proto::Message message) {
 std::uint64_t NodeMachine::State::run_hook(HookEvent event, std::vector<std::string> arguments) {
   const std::uint64_t id = next_hook_id++;
   // Built in place: moving a RunHook temporary into the Action makes GCC 12 warn falsely
-  // (-Wmaybe-uninitialized) since the Message variant grew.
-  out.emplace_back(std::in_place_type<RunHook>, id, event, std::move(arguments));
+  // (-Wmaybe-uninitialized) since the Message variant grew. The alternative is made
+  // default and then filled, since clang-tidy's clang 14 cannot build an aggregate from
+  // parentheses (C++20's P0960).
+  auto& hook = std::get<RunHook>(out.emplace_back(std::in_place_type<RunHook>));
+  hook.id = id;
+  hook.event = event;
+  hook.arguments = std::move(arguments);
   return id;
 }
 
@@ -404,7 +409,8 @@ void NodeMachine::State::send_report() {
 // hook still runs (see PlannedStop::releasing()).
 std::vector<HeldAddress> NodeMachine::State::reported_held() const {
   std::vector<HeldAddress> all = held;
-  for (const auto& [hook, entry] : stop.releasing()) {
+  for (const auto& [hook, releasing] : stop.releasing()) {
+    const HeldAddress& entry = releasing;  // a lambda may not capture a structured binding before clang 16
     const bool is_listed = std::any_of(all.begin(), all.end(),
                                        [&](const HeldAddress& h) { return h.prefix.address == entry.prefix.address; });
     if (!is_listed) all.push_back(entry);

@@ -96,7 +96,8 @@ TakeoverPlan plan_takeover(const PlanInput& input) {
   for (const auto& [node, held] : input.held) {
     for (const auto& entry : held) holders[entry.prefix.address].push_back({node, entry.interface, entry.prefix});
   }
-  for (const auto& [node, held] : input.maybe_held) {
+  for (const auto& [maybe_holder, held] : input.maybe_held) {
+    const NodeId node = maybe_holder;  // a lambda may not capture a structured binding before clang 16
     for (const auto& entry : held) {
       auto& who = holders[entry.prefix.address];
       const bool is_known = std::any_of(who.begin(), who.end(), [&](const Holder& h) { return h.node == node; });

@@ -150,8 +150,11 @@ HostSettingsCheck check_host_settings(const AddressList& addresses, const Sysctl
   HostSettingsCheck check;
   for (const auto& [interface, families] : interfaces_of(addresses)) {
     if (is_reserved(interface)) {
-      check.problems.push_back("interface " + interface + " cannot be set up: its name is also the kernel's " +
-                               "name for a group of settings (net/ipv4/conf/" + interface + ")");
+      std::string problem = "interface " + interface;
+      problem += " cannot be set up: its name is also the kernel's name for a group of settings (net/ipv4/conf/";
+      problem += interface;
+      problem += ")";
+      check.problems.push_back(std::move(problem));
       continue;
     }
     for (const Rule& rule : kRules) {

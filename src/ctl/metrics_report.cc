@@ -158,7 +158,12 @@ std::string statistics_text(const MetricsReport& report) {
   std::size_t width = 0;
   for (const auto& line : lines) width = std::max(width, line.first.size());
   std::string out;
-  for (const auto& [name, value] : lines) out += name + std::string(width + 2 - name.size(), ' ') + value + "\n";
+  for (const auto& [name, value] : lines) {
+    out += name;
+    out.append(width + 2 - name.size(), ' ');
+    out += value;
+    out += '\n';
+  }
   return out;
 }
 

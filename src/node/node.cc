@@ -8,7 +8,7 @@
 
 namespace tandem::node {
 
-Node::Node(cluster::NodeConfig config, NodeIo io)
+Node::Node(const cluster::NodeConfig& config, NodeIo io)
     : machine_(config), io_(std::move(io)), watch_(config.self, config.groups) {}
 
 MachineGlance Node::glance(TimePoint now) const {

@@ -47,7 +47,7 @@ inline constexpr std::size_t kNotifyQueueMax = 64;
 
 class Node {
  public:
-  Node(cluster::NodeConfig config, NodeIo io);
+  Node(const cluster::NodeConfig& config, NodeIo io);
 
   // Feeds one event and carries out every action it produced, then re-arms the timer.
   void handle(const cluster::Event& event, TimePoint now);

@@ -31,7 +31,7 @@ Result<UniqueFd> open_regular(const std::string& path, Links links) {
 
 Result<std::string> read_up_to(const std::string& path, int fd, std::size_t size_max) {
   std::string text;
-  std::array<char, 16 * 1024> buffer{};
+  std::array<char, std::size_t{16} * 1024> buffer{};
   for (;;) {
     // Never asks for more than one byte past the limit.
     const std::size_t want = std::min(buffer.size(), size_max + 1 - text.size());

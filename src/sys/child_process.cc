@@ -34,7 +34,7 @@ constexpr int kParentDeathSignal = SIGTERM;
 // Bytes read from the stdout pipe per read(), and at most per wake-up or at exit: bounded so
 // a child that writes without pause cannot hold the loop.
 constexpr std::size_t kReadChunk = 4096;
-constexpr std::size_t kReadPerWakeMax = 64 * 1024;
+constexpr std::size_t kReadPerWakeMax = std::size_t{64} * 1024;
 
 // fds at most marked close-on-exec one by one when close_range() is missing (Linux < 5.11).
 constexpr int kFallbackFdMax = 65536;
@@ -80,6 +80,7 @@ std::vector<std::string> child_environment(const std::vector<std::string>& extra
 
 std::vector<char*> pointers_to(std::vector<std::string>& strings) {
   std::vector<char*> result;
+  result.reserve(strings.size() + 1);
   for (std::string& s : strings) result.push_back(s.data());
   result.push_back(nullptr);
   return result;

@@ -93,7 +93,7 @@ Answer send_request(int fd, const std::string& path, std::string_view data, Cloc
 
 Answer read_reply(int fd, const std::string& path, Clock::time_point deadline, std::chrono::milliseconds timeout) {
   std::string reply;
-  std::array<char, 64 * 1024> buffer;
+  std::array<char, std::size_t{64} * 1024> buffer;
   for (;;) {
     const ssize_t count = ::read(fd, buffer.data(), buffer.size());
     if (count > 0) {

@@ -137,8 +137,7 @@ void Responder::reply(std::string json) {
 
 ControlServer::ControlServer(asio::io_context& context, std::string path, Handler handler, Logger log,
                              ControlServerOptions options)
-    : context_(context),
-      path_(std::move(path)),
+    : path_(std::move(path)),
       handler_(std::move(handler)),
       log_(std::move(log)),
       options_(options),

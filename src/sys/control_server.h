@@ -121,7 +121,6 @@ class ControlServer {
   void answer(const std::shared_ptr<ControlConnection>& connection, std::string line);
   void close(std::uint64_t id);
 
-  asio::io_context& context_;
   std::string path_;
   Handler handler_;
   Logger log_;

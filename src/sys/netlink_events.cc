@@ -12,12 +12,12 @@ namespace tandem::sys {
 namespace {
 
 // One read of events; a burst larger than this is read in several.
-constexpr std::size_t kEventBufferSize = 32 * 1024;
+constexpr std::size_t kEventBufferSize = std::size_t{32} * 1024;
 
 }  // namespace
 
 NetlinkEvents::NetlinkEvents(asio::io_context& context, std::string what, std::string whole, std::uint32_t groups,
-                             OnMessage on_message, Resynchronise resynchronise, Logger log, Failed failed,
+                             OnMessage on_message, Resynchronise resynchronise, const Logger& log, Failed failed,
                              OnBurstEnd on_burst_end)
     : what_(std::move(what)),
       whole_(std::move(whole)),

@@ -39,7 +39,7 @@ class NetlinkEvents {
 
   // `what` names the events in log lines ("link"), `whole` the state ("every link").
   NetlinkEvents(asio::io_context& context, std::string what, std::string whole, std::uint32_t groups,
-                OnMessage on_message, Resynchronise resynchronise, Logger log, Failed failed,
+                OnMessage on_message, Resynchronise resynchronise, const Logger& log, Failed failed,
                 OnBurstEnd on_burst_end = nullptr);
   ~NetlinkEvents();
   NetlinkEvents(const NetlinkEvents&) = delete;

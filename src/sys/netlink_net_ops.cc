@@ -88,7 +88,7 @@ Result<void> ensure_promote_secondaries(const InterfaceName& interface) {
 
 }  // namespace
 
-NetlinkNetOps::NetlinkNetOps(std::vector<InterfaceName> public_interfaces, Logger log)
+NetlinkNetOps::NetlinkNetOps(std::vector<InterfaceName> public_interfaces, const Logger& log)
     : public_interfaces_(std::move(public_interfaces)), log_(log.prefixed("netlink: ")) {}
 
 Result<void> NetlinkNetOps::add_address(const IpPrefix& prefix, const InterfaceName& interface) {

@@ -24,7 +24,7 @@ namespace tandem::sys {
 
 class NetlinkNetOps final : public io::NetOps {
  public:
-  NetlinkNetOps(std::vector<InterfaceName> public_interfaces, Logger log);
+  NetlinkNetOps(std::vector<InterfaceName> public_interfaces, const Logger& log);
   NetlinkNetOps(const NetlinkNetOps&) = delete;
   NetlinkNetOps& operator=(const NetlinkNetOps&) = delete;
 

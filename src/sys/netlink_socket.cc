@@ -15,7 +15,7 @@ namespace {
 
 // Large enough for any single route netlink message batch the kernel sends (it fills at
 // most one page-sized skb per read for dumps; 32 KiB leaves ample room).
-constexpr std::size_t kReceiveBufferSize = 32 * 1024;
+constexpr std::size_t kReceiveBufferSize = std::size_t{32} * 1024;
 
 int on_data(const nlmsghdr* message, void* data) {
   const auto& on_message = *static_cast<const NetlinkSocket::OnMessage*>(data);

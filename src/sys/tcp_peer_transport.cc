@@ -88,7 +88,7 @@ struct TcpPeerTransport::Inbound {
 };
 
 TcpPeerTransport::TcpPeerTransport(asio::io_context& context, TcpPeerTransportConfig config, Deliver deliver,
-                                   Logger log)
+                                   const Logger& log)
     : context_(context),
       config_(std::move(config)),
       deliver_(std::move(deliver)),
@@ -357,11 +357,11 @@ void TcpPeerTransport::write_next(OutboundLink& link) {
   }
   auto frame = std::make_shared<PeerSendQueue::Frame>(link.queue.pop());
   sign_frame(*frame, link.key);
-  write_bytes(link, std::move(frame));
+  write_bytes(link, frame);
 }
 
 // Writes `bytes` (the hello or one frame), then the next queued frame.
-void TcpPeerTransport::write_bytes(OutboundLink& link, std::shared_ptr<std::vector<std::uint8_t>> bytes) {
+void TcpPeerTransport::write_bytes(OutboundLink& link, const std::shared_ptr<std::vector<std::uint8_t>>& bytes) {
   TANDEM_CHECK(!link.is_writing);
   link.is_writing = true;
   std::weak_ptr<char> alive = alive_;

@@ -93,7 +93,7 @@ class TcpPeerTransport final : public io::PeerTransport {
  public:
   using Deliver = std::function<void(NodeId from, proto::Message message)>;
 
-  TcpPeerTransport(asio::io_context& context, TcpPeerTransportConfig config, Deliver deliver, Logger log);
+  TcpPeerTransport(asio::io_context& context, TcpPeerTransportConfig config, Deliver deliver, const Logger& log);
   // Closes every socket; handlers still pending on the io_context become no-ops.
   ~TcpPeerTransport() override;
   TcpPeerTransport(const TcpPeerTransport&) = delete;
@@ -130,7 +130,7 @@ class TcpPeerTransport final : public io::PeerTransport {
   void watch_for_close(OutboundLink& link);
   void break_link(OutboundLink& link, const std::string& reason);
   void write_next(OutboundLink& link);
-  void write_bytes(OutboundLink& link, std::shared_ptr<std::vector<std::uint8_t>> bytes);
+  void write_bytes(OutboundLink& link, const std::shared_ptr<std::vector<std::uint8_t>>& bytes);
   OutboundLink* live_link(NodeId peer, std::uint64_t generation);
 
   void accept_next();
