@@ -11,7 +11,7 @@
 namespace tandem::sys {
 
 AddressMonitor::AddressMonitor(asio::io_context& context, std::vector<InterfaceName> watched, Changed changed,
-                               Logger log, NetlinkEvents::Failed failed)
+                               const Logger& log, NetlinkEvents::Failed failed)
     : watched_(std::move(watched)),
       changed_(std::move(changed)),
       events_(
@@ -22,7 +22,7 @@ AddressMonitor::AddressMonitor(asio::io_context& context, std::vector<InterfaceN
             if (changed_) changed_();
             return success();
           },
-          std::move(log), std::move(failed), [this] { on_burst_end(); }) {}
+          log, std::move(failed), [this] { on_burst_end(); }) {}
 
 Result<void> AddressMonitor::start(int receive_buffer_bytes) {
   if (auto opened = events_.open(receive_buffer_bytes); !opened) return opened;

@@ -28,7 +28,7 @@ class AddressMonitor {
  public:
   using Changed = std::function<void()>;
 
-  AddressMonitor(asio::io_context& context, std::vector<InterfaceName> watched, Changed changed, Logger log,
+  AddressMonitor(asio::io_context& context, std::vector<InterfaceName> watched, Changed changed, const Logger& log,
                  NetlinkEvents::Failed failed = nullptr);
   AddressMonitor(const AddressMonitor&) = delete;
   AddressMonitor& operator=(const AddressMonitor&) = delete;

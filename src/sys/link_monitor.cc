@@ -47,13 +47,13 @@ std::optional<std::pair<std::string, LinkState>> parse_link(const nlmsghdr& mess
 
 }  // namespace
 
-LinkMonitor::LinkMonitor(asio::io_context& context, std::vector<InterfaceName> watched, Changed changed, Logger log,
-                         Failed failed)
+LinkMonitor::LinkMonitor(asio::io_context& context, std::vector<InterfaceName> watched, Changed changed,
+                         const Logger& log, Failed failed)
     : watched_(std::move(watched)),
       changed_(std::move(changed)),
       events_(
           context, "link", "every link", RTMGRP_LINK, [this](const nlmsghdr& message) { on_link_message(message); },
-          [this] { return resynchronise(); }, std::move(log), std::move(failed)) {}
+          [this] { return resynchronise(); }, log, std::move(failed)) {}
 
 LinkMonitor::~LinkMonitor() = default;
 

@@ -40,7 +40,7 @@ class LinkMonitor {
   // Socket failures in a row (without one good read between) before `failed` is called.
   static constexpr int kRecoveriesMax = NetlinkEvents::kRecoveriesMax;
 
-  LinkMonitor(asio::io_context& context, std::vector<InterfaceName> watched, Changed changed, Logger log,
+  LinkMonitor(asio::io_context& context, std::vector<InterfaceName> watched, Changed changed, const Logger& log,
               Failed failed = nullptr);
   ~LinkMonitor();
   LinkMonitor(const LinkMonitor&) = delete;
