@@ -25,19 +25,8 @@ constexpr std::int64_t kHeldAfterMs = 100;
 // How long after its start a round's replies are surely in.
 constexpr std::int64_t kRoundsLateMs = 50;
 
-class Announcements : public LabTest {
+class Announcements : public WatchedLabTest {
  protected:
-  void TearDown() override {
-    watcher_.reset();  // leaves the client namespace before the lab goes
-    LabTest::TearDown();
-  }
-
-  void start_watcher() {
-    auto watcher = watch_arp();
-    ASSERT_TRUE(watcher.ok()) << watcher.error().message();
-    watcher_ = std::move(*watcher);
-  }
-
   // The announcements from `first` on of an address by a node that did not answer for it
   // around that moment, as text; `first` moves past those judged. One is judged only once
   // the rounds after it are in.
@@ -57,8 +46,6 @@ class Announcements : public LabTest {
     }
     return stale;
   }
-
-  std::unique_ptr<ArpWatcher> watcher_;
 };
 
 TEST_F(Announcements, AHolderWhoseNicsFlapNeverAnnouncesAnAddressItDoesNotHoldNorSharesOne) {

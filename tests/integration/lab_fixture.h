@@ -129,6 +129,23 @@ class LabTest : public ::testing::Test {
   std::unique_ptr<lab::ProbeSession> session_;
 };
 
+// A LabTest with the client's ARP watcher, which it stops before the lab goes.
+class WatchedLabTest : public LabTest {
+ protected:
+  void TearDown() override {
+    watcher_.reset();  // leaves the client namespace before the lab goes
+    LabTest::TearDown();
+  }
+
+  void start_watcher() {
+    auto watcher = watch_arp();
+    ASSERT_TRUE(watcher.ok()) << watcher.error().message();
+    watcher_ = std::move(*watcher);
+  }
+
+  std::unique_ptr<lab::ArpWatcher> watcher_;
+};
+
 // Every group appears, and none is split or silent.
 bool all_whole(const GroupPlaces& places);
 // As all_whole(), and none is on `node`.

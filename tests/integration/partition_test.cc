@@ -11,19 +11,8 @@ namespace {
 
 using lab::ArpWatcher;
 
-class Partition : public LabTest {
+class Partition : public WatchedLabTest {
  protected:
-  void TearDown() override {
-    watcher_.reset();  // leaves the client namespace before the lab goes
-    LabTest::TearDown();
-  }
-
-  void start_watcher() {
-    auto watcher = watch_arp();
-    ASSERT_TRUE(watcher.ok()) << watcher.error().message();
-    watcher_ = std::move(*watcher);
-  }
-
   // Where the wire says each IP is, in the latest answered round: "n1" or "n0+n1".
   std::string wire_text() const {
     std::string text;
@@ -34,8 +23,6 @@ class Partition : public LabTest {
     }
     return text;
   }
-
-  std::unique_ptr<ArpWatcher> watcher_;
 };
 
 // The watcher's own check: without daemons, one IP put on two nodes by hand must show.

@@ -16,19 +16,12 @@ namespace {
 // 3 x LeaseTimeoutMs at its default (800 ms).
 constexpr milliseconds kStall{2400};
 
-class StoppedDaemon : public LabTest {
+class StoppedDaemon : public WatchedLabTest {
  protected:
-  void TearDown() override {
-    watcher_.reset();  // leaves the client namespace before the lab goes
-    LabTest::TearDown();
-  }
-
   // Brings the lab up and starts the ARP watcher once the wire agrees with the client.
   void bring_up_watched() {
     ASSERT_NO_FATAL_FAILURE(bring_up());
-    auto watcher = watch_arp();
-    ASSERT_TRUE(watcher.ok()) << watcher.error().message();
-    watcher_ = std::move(*watcher);
+    ASSERT_NO_FATAL_FAILURE(start_watcher());
     const GroupPlaces before = groups_from_client();
     ASSERT_TRUE(wait_until(2000ms, [&] { return wire_agrees(*watcher_, before); }))
         << "the wire disagrees with the client before the fault";
@@ -57,8 +50,6 @@ class StoppedDaemon : public LabTest {
     const auto conflicts = watcher_->conflicts();
     EXPECT_TRUE(conflicts.empty()) << "rounds with an IP on two nodes:" << conflicts_text(conflicts);
   }
-
-  std::unique_ptr<lab::ArpWatcher> watcher_;
 };
 
 TEST_F(StoppedDaemon, AHolderStoppedForThreeLeasesFallsSilentBeforeItsGroupAnswersElsewhere) {
