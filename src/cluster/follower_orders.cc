@@ -109,7 +109,7 @@ void NodeMachine::State::carry_out_take(OrderInProgress& order, const std::vecto
     if (item.group && !holds_rest_of(config.groups, *item.group, held, items)) {
       const bool is_listed = std::any_of(arrivals.begin(), arrivals.end(),
                                          [&](const Arrival& arrival) { return arrival.group == item.group; });
-      if (!is_listed) arrivals.push_back(Arrival{item.group, {}, {}, {}, Arrival::Stage::kTakeIp, false, false});
+      if (!is_listed) arrivals.emplace_back().group = item.group;
     }
   }
   // The leader named interfaces by the links of this node's latest report it had; the
@@ -118,12 +118,9 @@ void NodeMachine::State::carry_out_take(OrderInProgress& order, const std::vecto
   // arrives on distinct interfaces at once. The leader's next allocation agrees.
   const Assignment local = local_choice(items);
   for (const auto& item : items) {
-    auto arrival = std::find_if(arrivals.begin(), arrivals.end(), [&](const Arrival& each) {
-      return each.group && each.group == item.group;
-    });
-    if (arrival == arrivals.end() || !item.group) {
-      arrival = arrivals.insert(arrivals.end(), Arrival{});
-    }
+    auto arrival = std::find_if(arrivals.begin(), arrivals.end(),
+                                [&](const Arrival& each) { return each.group && each.group == item.group; });
+    if (arrival == arrivals.end()) arrival = arrivals.insert(arrivals.end(), Arrival{});
     arrival->items.push_back(item);
     const auto entry = std::find_if(held.begin(), held.end(),
                                     [&](const HeldAddress& h) { return h.prefix.address == item.prefix.address; });
@@ -172,13 +169,7 @@ void NodeMachine::State::advance_arrival(OrderInProgress& order, Arrival& arriva
     case Arrival::Stage::kReleaseGroup:
       arrival.stage = Arrival::Stage::kReleaseIp;
       for (const auto& item : arrival.items) {
-        auto entry = std::find_if(held.begin(), held.end(),
-                                  [&](const HeldAddress& h) { return h.prefix.address == item.prefix.address; });
-        if (entry == held.end()) continue;
-        out.push_back(RemoveAddress{entry->prefix, entry->interface});
-        track(run_hook(HookEvent::kReleaseIp, ip_hook_arguments(entry->interface, entry->prefix)));
-        announcements.cancel(entry->prefix.address);
-        held.erase(entry);
+        if (const auto hook = remove_held_with_hook(item.prefix.address)) track(*hook);
       }
       return;
     case Arrival::Stage::kReleaseIp:
@@ -199,10 +190,9 @@ void NodeMachine::State::serve_or_release(OrderInProgress& order, Arrival& arriv
     }
     return;
   }
-  log(Log::Level::kWarning, "a take hook failed: releasing " +
-                                (arrival.group ? "group " + arrival.group->value()
-                                               : text_of(arrival.items.front().prefix)) +
-                                " unannounced");
+  log(Log::Level::kWarning,
+      "a take hook failed: releasing " +
+          (arrival.group ? "group " + arrival.group->value() : text_of(arrival.items.front().prefix)) + " unannounced");
   arrival.stage = Arrival::Stage::kReleaseGroup;
   for (const auto& item : arrival.items) announcements.cancel(item.prefix.address);
   if (arrival.group) follow_hook(order, arrival, run_hook(HookEvent::kReleaseGroup, {arrival.group->value()}));
@@ -221,6 +211,19 @@ void NodeMachine::State::carry_out_update(OrderInProgress& order, const std::vec
   }
 }
 
+// Removes `address` from its interface if it is held, and runs its releaseip hook (which
+// reports list until it is done in a planned stop); the hook, or nullopt.
+std::optional<std::uint64_t> NodeMachine::State::remove_held_with_hook(const IpAddress& address) {
+  auto entry = std::find_if(held.begin(), held.end(), [&](const HeldAddress& h) { return h.prefix.address == address; });
+  if (entry == held.end()) return std::nullopt;
+  out.push_back(RemoveAddress{entry->prefix, entry->interface});
+  const std::uint64_t hook = run_hook(HookEvent::kReleaseIp, ip_hook_arguments(entry->interface, entry->prefix));
+  if (shutting_down()) stop.releasing(hook, *entry);
+  announcements.cancel(address);
+  held.erase(entry);
+  return hook;
+}
+
 // Answers, in order, every order whose hooks are done.
 void NodeMachine::State::finish_orders() {
   advance_arrivals();
@@ -229,15 +232,7 @@ void NodeMachine::State::finish_orders() {
     OrderInProgress& order = orders.front();
     if (!order.to_remove.empty()) {
       for (const auto& item : order.to_remove) {
-        auto entry = std::find_if(held.begin(), held.end(),
-                                  [&](const HeldAddress& h) { return h.prefix.address == item.prefix.address; });
-        if (entry == held.end()) continue;
-        out.push_back(RemoveAddress{entry->prefix, entry->interface});
-        const std::uint64_t hook = run_hook(HookEvent::kReleaseIp, ip_hook_arguments(entry->interface, entry->prefix));
-        order.hooks.insert(hook);
-        if (shutting_down()) stop.releasing(hook, *entry);
-        announcements.cancel(entry->prefix.address);
-        held.erase(entry);
+        if (const auto hook = remove_held_with_hook(item.prefix.address)) order.hooks.insert(*hook);
       }
       order.to_remove.clear();
       continue;  // answer once the releaseip hooks are done

@@ -84,12 +84,11 @@ void NodeMachine::State::check_announcement_invariants() const {
       return entry.prefix.address == address && entry.interface == pending.interface;
     });
     TANDEM_CHECK(is_held_there);
-    // 11. (below)
-    TANDEM_CHECK(!executor.is_taking(address));
   }
   // 11. An address a take brought here is announced only once its takeip and takegroup
   //     hooks are done (clients are sent here when the service is ready): while they run,
   //     none of its sends is pending, and none went out in this step.
+  for (const auto& scheduled : announcements.pending()) TANDEM_CHECK(!executor.is_taking(scheduled.first));
   for (const auto& action : out) {
     if (const auto* sent = std::get_if<Announce>(&action)) TANDEM_CHECK(!executor.is_taking(sent->address));
   }

@@ -228,6 +228,7 @@ struct NodeMachine::State {
   void advance_arrivals();
   void advance_arrival(OrderInProgress& order, Arrival& arrival);
   void serve_or_release(OrderInProgress& order, Arrival& arrival);
+  std::optional<std::uint64_t> remove_held_with_hook(const IpAddress& address);
   void finish_orders();
 
   // the leader's work (leader.cc); each takes the Leader alternative it works on

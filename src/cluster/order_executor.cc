@@ -81,8 +81,9 @@ const OrderInProgress* OrderExecutor::stop_release() const {
 
 bool OrderExecutor::is_releasing(const IpAddress& address) const {
   return std::any_of(orders_.begin(), orders_.end(), [&](const OrderInProgress& order) {
-    const bool is_removed = std::any_of(order.to_remove.begin(), order.to_remove.end(),
-                                        [&](const proto::TakeoverItem& item) { return item.prefix.address == address; });
+    const bool is_removed =
+        std::any_of(order.to_remove.begin(), order.to_remove.end(),
+                    [&](const proto::TakeoverItem& item) { return item.prefix.address == address; });
     return is_removed || std::any_of(order.arrivals.begin(), order.arrivals.end(), [&](const Arrival& arrival) {
              return arrival.is_releasing() && arrival.names(address);
            });

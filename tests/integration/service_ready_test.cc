@@ -93,9 +93,8 @@ TEST_F(ServiceReady, AfterAPowerLossTheNewHolderAnnouncesTheGroupOnlyOnceItsTake
   const std::int64_t first_ms = first->t_ms + realtime_minus_monotonic_ms();
   std::cout << "[ INFO     ] " << count << " announcements of g0 by " << new_node << "; the first "
             << (first_ms - *ended) << " ms after its takegroup ended\n";
-  EXPECT_GE(first_ms + kClockSlackMs, *ended)
-      << new_node << " announced " << first->address.to_string() << " " << (*ended - first_ms)
-      << " ms before its takegroup hook ended";
+  EXPECT_GE(first_ms + kClockSlackMs, *ended) << new_node << " announced " << first->address.to_string() << " "
+                                              << (*ended - first_ms) << " ms before its takegroup hook ended";
   EXPECT_FALSE(watcher_->failure()) << watcher_->failure()->message();
   auto conflicts = watcher_->conflicts();
   EXPECT_TRUE(conflicts.empty()) << conflicts.size() << " rounds with an IP on two nodes:" << conflicts_text(conflicts);
