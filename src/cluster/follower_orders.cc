@@ -214,7 +214,8 @@ void NodeMachine::State::carry_out_update(OrderInProgress& order, const std::vec
 // Removes `address` from its interface if it is held, and runs its releaseip hook (which
 // reports list until it is done in a planned stop); the hook, or nullopt.
 std::optional<std::uint64_t> NodeMachine::State::remove_held_with_hook(const IpAddress& address) {
-  auto entry = std::find_if(held.begin(), held.end(), [&](const HeldAddress& h) { return h.prefix.address == address; });
+  auto entry =
+      std::find_if(held.begin(), held.end(), [&](const HeldAddress& h) { return h.prefix.address == address; });
   if (entry == held.end()) return std::nullopt;
   out.push_back(RemoveAddress{entry->prefix, entry->interface});
   const std::uint64_t hook = run_hook(HookEvent::kReleaseIp, ip_hook_arguments(entry->interface, entry->prefix));
