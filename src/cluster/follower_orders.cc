@@ -25,6 +25,12 @@ bool holds_rest_of(const std::vector<IpGroup>& groups, const GroupName& name, co
   });
 }
 
+// The order (to answer) and the arrival (to advance) wait for `hook`.
+void follow_hook(OrderInProgress& order, Arrival& arrival, std::uint64_t hook) {
+  arrival.hooks.insert(hook);
+  order.hooks.insert(hook);
+}
+
 }  // namespace
 
 // =====================================================================================
@@ -96,9 +102,15 @@ void NodeMachine::State::carry_out_take(OrderInProgress& order, const std::vecto
       order.failures.push_back({item.prefix.address, proto::FailureCause::kNoLease, std::string(kNoLease)});
     return;
   }
-  std::set<GroupName> groups;
+  // A group arrives whole; an address in no group, or rejoining a group this node serves
+  // already, arrives alone, with no group hook.
+  std::vector<Arrival> arrivals;
   for (const auto& item : items) {
-    if (item.group && !holds_rest_of(config.groups, *item.group, held, items)) groups.insert(*item.group);
+    if (item.group && !holds_rest_of(config.groups, *item.group, held, items)) {
+      const bool is_listed = std::any_of(arrivals.begin(), arrivals.end(),
+                                         [&](const Arrival& arrival) { return arrival.group == item.group; });
+      if (!is_listed) arrivals.emplace_back().group = item.group;
+    }
   }
   // The leader named interfaces by the links of this node's latest report it had; the
   // links may have changed since (cables plugged back one after the other): this node
@@ -106,21 +118,84 @@ void NodeMachine::State::carry_out_take(OrderInProgress& order, const std::vecto
   // arrives on distinct interfaces at once. The leader's next allocation agrees.
   const Assignment local = local_choice(items);
   for (const auto& item : items) {
+    auto arrival = std::find_if(arrivals.begin(), arrivals.end(),
+                                [&](const Arrival& each) { return each.group && each.group == item.group; });
+    if (arrival == arrivals.end()) arrival = arrivals.insert(arrivals.end(), Arrival{});
+    arrival->items.push_back(item);
     const auto entry = std::find_if(held.begin(), held.end(),
                                     [&](const HeldAddress& h) { return h.prefix.address == item.prefix.address; });
     InterfaceName interface = item.interface;
     if (entry != held.end()) {
-      interface = entry->interface;  // taken again: it stays where it is
+      // Taken again (a resent order): it stays where it is, and stays announced as it was.
+      interface = entry->interface;
     } else {
       if (const auto placement = local.placement_of(item.prefix.address)) interface = placement->interface;
       out.push_back(AddAddress{item.prefix, interface});
       held.push_back({item.prefix, interface});
+      arrival->to_announce.insert(item.prefix.address);  // once its hooks are done
     }
-    // Announced where it is: an address taken again (a resent order) may have moved since.
-    announce(item.prefix.address, interface);
-    order.hooks.insert(run_hook(HookEvent::kTakeIp, ip_hook_arguments(interface, item.prefix)));
+    follow_hook(order, *arrival, run_hook(HookEvent::kTakeIp, ip_hook_arguments(interface, item.prefix)));
   }
-  order.groups_to_announce.assign(groups.begin(), groups.end());
+  order.arrivals = std::move(arrivals);
+}
+
+// Moves every arrival whose stage's hooks are done on to its next stage (see Arrival).
+void NodeMachine::State::advance_arrivals() {
+  for (auto& order : executor.orders()) {
+    for (auto& arrival : order.arrivals) {
+      while (arrival.stage != Arrival::Stage::kDone && arrival.hooks.empty()) advance_arrival(order, arrival);
+    }
+  }
+}
+
+void NodeMachine::State::advance_arrival(OrderInProgress& order, Arrival& arrival) {
+  auto track = [&](std::uint64_t hook) { follow_hook(order, arrival, hook); };
+  if (arrival.is_abandoned) {
+    arrival.stage = Arrival::Stage::kDone;
+    return;
+  }
+  switch (arrival.stage) {
+    case Arrival::Stage::kTakeIp:
+      if (!arrival.has_failed && arrival.group) {
+        arrival.stage = Arrival::Stage::kTakeGroup;
+        track(run_hook(HookEvent::kTakeGroup, {arrival.group->value()}));
+        return;
+      }
+      serve_or_release(order, arrival);
+      return;
+    case Arrival::Stage::kTakeGroup:
+      serve_or_release(order, arrival);
+      return;
+    case Arrival::Stage::kReleaseGroup:
+      arrival.stage = Arrival::Stage::kReleaseIp;
+      for (const auto& item : arrival.items) {
+        if (const auto hook = remove_held_with_hook(item.prefix.address)) track(*hook);
+      }
+      return;
+    case Arrival::Stage::kReleaseIp:
+    case Arrival::Stage::kDone:
+      arrival.stage = Arrival::Stage::kDone;
+      return;
+  }
+}
+
+// The arrival's take hooks are done: it is served, and the addresses it added are announced
+// (where they are now: a link change may have moved them meanwhile). Or one of them failed:
+// it is released as a release order would, releasegroup first, and never announced.
+void NodeMachine::State::serve_or_release(OrderInProgress& order, Arrival& arrival) {
+  if (!arrival.has_failed) {
+    arrival.stage = Arrival::Stage::kDone;
+    for (const auto& entry : held) {
+      if (arrival.to_announce.contains(entry.prefix.address)) announce(entry.prefix.address, entry.interface);
+    }
+    return;
+  }
+  log(Log::Level::kWarning,
+      "a take hook failed: releasing " +
+          (arrival.group ? "group " + arrival.group->value() : text_of(arrival.items.front().prefix)) + " unannounced");
+  arrival.stage = Arrival::Stage::kReleaseGroup;
+  for (const auto& item : arrival.items) announcements.cancel(item.prefix.address);
+  if (arrival.group) follow_hook(order, arrival, run_hook(HookEvent::kReleaseGroup, {arrival.group->value()}));
 }
 
 void NodeMachine::State::carry_out_update(OrderInProgress& order, const std::vector<TakeoverItem>& items) {
@@ -136,32 +211,32 @@ void NodeMachine::State::carry_out_update(OrderInProgress& order, const std::vec
   }
 }
 
+// Removes `address` from its interface if it is held, and runs its releaseip hook (which
+// reports list until it is done in a planned stop); the hook, or nullopt.
+std::optional<std::uint64_t> NodeMachine::State::remove_held_with_hook(const IpAddress& address) {
+  auto entry =
+      std::find_if(held.begin(), held.end(), [&](const HeldAddress& h) { return h.prefix.address == address; });
+  if (entry == held.end()) return std::nullopt;
+  out.push_back(RemoveAddress{entry->prefix, entry->interface});
+  const std::uint64_t hook = run_hook(HookEvent::kReleaseIp, ip_hook_arguments(entry->interface, entry->prefix));
+  if (shutting_down()) stop.releasing(hook, *entry);
+  announcements.cancel(address);
+  held.erase(entry);
+  return hook;
+}
+
 // Answers, in order, every order whose hooks are done.
 void NodeMachine::State::finish_orders() {
+  advance_arrivals();
   auto& orders = executor.orders();
   while (!orders.empty() && orders.front().hooks.empty()) {
     OrderInProgress& order = orders.front();
     if (!order.to_remove.empty()) {
       for (const auto& item : order.to_remove) {
-        auto entry = std::find_if(held.begin(), held.end(),
-                                  [&](const HeldAddress& h) { return h.prefix.address == item.prefix.address; });
-        if (entry == held.end()) continue;
-        out.push_back(RemoveAddress{entry->prefix, entry->interface});
-        const std::uint64_t hook = run_hook(HookEvent::kReleaseIp, ip_hook_arguments(entry->interface, entry->prefix));
-        order.hooks.insert(hook);
-        if (shutting_down()) stop.releasing(hook, *entry);
-        announcements.cancel(entry->prefix.address);
-        held.erase(entry);
+        if (const auto hook = remove_held_with_hook(item.prefix.address)) order.hooks.insert(*hook);
       }
       order.to_remove.clear();
       continue;  // answer once the releaseip hooks are done
-    }
-    if (!order.groups_to_announce.empty()) {
-      for (const auto& group : order.groups_to_announce) {
-        order.hooks.insert(run_hook(HookEvent::kTakeGroup, {group.value()}));
-      }
-      order.groups_to_announce.clear();
-      continue;
     }
     if (order.is_shutdown) {
       const std::size_t failures = order.failures.size();

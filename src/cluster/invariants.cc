@@ -85,6 +85,13 @@ void NodeMachine::State::check_announcement_invariants() const {
     });
     TANDEM_CHECK(is_held_there);
   }
+  // 11. An address a take brought here is announced only once its takeip and takegroup
+  //     hooks are done (clients are sent here when the service is ready): while they run,
+  //     none of its sends is pending, and none went out in this step.
+  for (const auto& scheduled : announcements.pending()) TANDEM_CHECK(!executor.is_taking(scheduled.first));
+  for (const auto& action : out) {
+    if (const auto* sent = std::get_if<Announce>(&action)) TANDEM_CHECK(!executor.is_taking(sent->address));
+  }
 }
 
 void NodeMachine::State::check_leader_invariants(const Leader& lead) const {

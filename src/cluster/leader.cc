@@ -258,7 +258,7 @@ void NodeMachine::State::advance_run(Leader& lead) {
   TakeoverRun& run = *lead.runs.run();
   run.waiting.clear();
   run.deadline = now + takeover_timeout();
-  run.wait_limit = now + takeover_wait_limit();
+  run.wait_limit = now + takeover_wait_limit(run.phase);
   send_phase_orders(lead, false);
   if (!run.waiting.empty()) return;
   if (run.phase == TakeoverRun::Phase::kRelease) {

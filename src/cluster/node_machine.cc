@@ -214,8 +214,9 @@ void NodeMachine::State::on_address_failed(const AddressFailed& failure) {
   log(Log::Level::kError, std::string(failure.was_add ? "adding " : "removing ") + text_of(failure.prefix) + " on " +
                               failure.interface.value() + " failed: " + failure.reason);
   if (failure.was_add) {
-    // We do not hold what the kernel refused.
+    // We do not hold what the kernel refused; a group that was arriving with it is released.
     remove_held(failure.prefix);
+    executor.on_add_refused(failure.prefix.address);
   } else {
     // The kernel still has it: so do we.
     held.push_back({failure.prefix, failure.interface});
@@ -427,13 +428,16 @@ void NodeMachine::State::remove_held(const IpPrefix& prefix) {
 // due from the address's previous interface. An address a release under way is to remove
 // (a link came back while its releasegroup hooks run) moves, but is not announced: its
 // clients are about to be told of its next holder, and a client ignores that news for
-// its locktime after an update. A stopping node only moves what it holds (updates): it
+// its locktime after an update. An address a take under way brought is not announced either
+// (a link change moved it while its takeip or takegroup hooks run): the take announces it
+// where it is once they are done. A stopping node only moves what it holds (updates): it
 // announces the move once, and repeats nothing it is about to release.
 void NodeMachine::State::announce(const IpAddress& address, const InterfaceName& interface) {
   if (executor.is_releasing(address)) {
     announcements.cancel(address);
     return;
   }
+  if (executor.is_taking(address)) return;  // announced when its take hooks are done
   const std::uint32_t count = shutting_down() ? 1 : std::max<std::uint32_t>(config.tunables.announce_count, 1);
   out.push_back(announcements.start(address, interface, now, count, ms(config.tunables.announce_interval_ms)));
 }
@@ -446,6 +450,7 @@ void NodeMachine::State::release_all(const std::string& why) {
   if (held.empty()) return;
   log(Log::Level::kWarning, "releasing every public address: " + why);
   announcements.cancel_all();
+  executor.abandon_arrivals();  // no takegroup for what is gone, and nothing announced
   for (const auto& entry : held) {
     out.push_back(RemoveAddress{entry.prefix, entry.interface});
     const std::uint64_t hook = run_hook(HookEvent::kReleaseIp, ip_hook_arguments(entry.interface, entry.prefix));

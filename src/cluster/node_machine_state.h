@@ -118,10 +118,14 @@ struct NodeMachine::State {
   Duration lease_timeout() const { return ms(config.tunables.lease_timeout_ms); }
   Duration lease_margin() const { return ms(config.tunables.lease_margin_ms); }
   Duration takeover_timeout() const { return ms(config.tunables.takeover_timeout_ms); }
-  // The longest a node still heard may take to answer a takeover order: two stages of hooks
-  // (takeip then takegroup, releasegroup then releaseip), each killed at
-  // EventScriptTimeoutMs, plus TakeoverTimeoutMs for the messages.
-  Duration takeover_wait_limit() const { return 2 * ms(config.tunables.event_script_timeout_ms) + takeover_timeout(); }
+  // The longest a node still heard may take to answer a takeover order: its stages of hooks,
+  // each killed at EventScriptTimeoutMs, plus TakeoverTimeoutMs for the messages. A release
+  // has two (releasegroup, releaseip); a take four (takeip, takegroup, and, when one of
+  // those fails, the release of what it took: releasegroup, releaseip).
+  Duration takeover_wait_limit(TakeoverRun::Phase phase) const {
+    const int stages = phase == TakeoverRun::Phase::kRelease ? 2 : 4;
+    return stages * ms(config.tunables.event_script_timeout_ms) + takeover_timeout();
+  }
   Duration monitor_interval() const { return ms(config.tunables.monitor_interval_ms); }
 
   NodeId self() const { return config.self; }
@@ -221,6 +225,10 @@ struct NodeMachine::State {
   void carry_out_release(OrderInProgress& order, const std::vector<TakeoverItem>& items);
   void carry_out_take(OrderInProgress& order, const std::vector<TakeoverItem>& items);
   void carry_out_update(OrderInProgress& order, const std::vector<TakeoverItem>& items);
+  void advance_arrivals();
+  void advance_arrival(OrderInProgress& order, Arrival& arrival);
+  void serve_or_release(OrderInProgress& order, Arrival& arrival);
+  std::optional<std::uint64_t> remove_held_with_hook(const IpAddress& address);
   void finish_orders();
 
   // the leader's work (leader.cc); each takes the Leader alternative it works on

@@ -7,7 +7,9 @@
 //     the newer run decided;
 //   - the newest run whose take this node carried out (applied), which its reports carry
 //     so that the leader can tell an older report from a newer one.
-// What an order does to the node's addresses is decided in follower_orders.cc.
+// A take order brings its addresses in Arrivals (one per group that arrives), each served
+// only once its hooks are done: see Arrival. What an order does to the node's addresses is
+// decided in follower_orders.cc.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +25,35 @@
 
 namespace tandem::cluster {
 
+// A group a take order brings to this node (or one address in no group, or one rejoining a
+// group this node serves already), on its way to being served. Its stages, in order:
+//   kTakeIp       its addresses are added, one takeip hook each;
+//   kTakeGroup    once they are all done, its takegroup hook (a group only);
+//   kDone         once that is done, the addresses it added are announced: clients are sent
+//                 here only when the service (an iSCSI target, say) is ready for them.
+// A hook that fails (or an address the kernel refused) sends it instead through
+//   kReleaseGroup its releasegroup hook (a group only), as a release order would;
+//   kReleaseIp    its addresses are removed, one releaseip hook each; then kDone,
+// unannounced, and the order answers with the failure (a failed take, as the leader counts it).
+// An arrival abandoned while taking (the lease lapsed, a planned stop) runs no more hooks
+// and announces nothing: what it took is released by whatever abandoned it.
+struct Arrival {
+  enum class Stage { kTakeIp, kTakeGroup, kReleaseGroup, kReleaseIp, kDone };
+
+  std::optional<GroupName> group;          // whose takegroup/releasegroup run; absent: none
+  std::vector<proto::TakeoverItem> items;  // the order's addresses of it
+  std::set<IpAddress> to_announce;         // those it added (not held before): announced when done
+  std::set<std::uint64_t> hooks;           // the current stage's hooks still running
+  Stage stage = Stage::kTakeIp;
+  bool has_failed = false;
+  bool is_abandoned = false;
+
+  // Whether its take hooks may still run: nothing it added may be announced yet.
+  bool is_taking() const { return stage == Stage::kTakeIp || stage == Stage::kTakeGroup; }
+  bool is_releasing() const { return stage == Stage::kReleaseGroup || stage == Stage::kReleaseIp; }
+  bool names(const IpAddress& address) const;
+};
+
 // A takeover order this node is carrying out, waiting for its hooks before it answers.
 struct OrderInProgress {
   NodeId leader;
@@ -33,8 +64,8 @@ struct OrderInProgress {
   std::vector<proto::TakeoverFailure> failures;
   // Addresses to remove once the releasegroup hooks have run.
   std::vector<proto::TakeoverItem> to_remove;
-  // Groups whose takegroup hook runs once every takeip hook is done.
-  std::vector<GroupName> groups_to_announce;
+  // What a take brings, each on its way to being served (its hooks are in `hooks` too).
+  std::vector<Arrival> arrivals;
   // The release of a planned stop (Shutdown): answered with the final report, not an ack.
   bool is_shutdown = false;
 };
@@ -67,14 +98,23 @@ class OrderExecutor {
   // Whether this very order (a resend) is under way: it is not started again, and is
   // answered when the one under way is done.
   bool is_under_way(NodeId leader, std::uint64_t epoch, std::uint64_t run_id, proto::TakeoverKind kind) const;
-  // A hook ended: the first order waiting for it notes a failure. False if none waited.
+  // A hook ended: the first order waiting for it notes a failure (and so does the arrival
+  // that ran it, which is then released). False if none waited.
   bool on_hook(std::uint64_t hook, bool ok);
+  // The kernel refused to add `address`: an arrival that added it fails.
+  void on_add_refused(const IpAddress& address);
+  // Every arrival still taking runs no more hooks and announces nothing (lease lost, stop).
+  void abandon_arrivals();
   // Every order under way fails (an address operation the kernel refused).
   void fail_all(const proto::TakeoverFailure& failure);
   // The planned stop's own release, if it is under way.
   const OrderInProgress* stop_release() const;
-  // Whether an order under way is to remove `address` (its releasegroup hooks still run).
+  // Whether an order under way is to remove `address` (its releasegroup hooks still run),
+  // or an arrival that failed is releasing it.
   bool is_releasing(const IpAddress& address) const;
+  // Whether `address` came with an arrival whose take hooks may still run: it is not to be
+  // announced yet (the arrival announces it when they are done).
+  bool is_taking(const IpAddress& address) const;
 
  private:
   std::deque<OrderInProgress> orders_;

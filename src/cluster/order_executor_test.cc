@@ -90,5 +90,55 @@ TEST(OrderExecutor, KnowsAnAddressAReleaseUnderWayIsToRemove) {
   EXPECT_FALSE(executor.is_releasing(staying.address));
 }
 
+// An order taking `address` for group target1, its takeip hook 4 running.
+OrderInProgress take_of(const IpPrefix& address) {
+  OrderInProgress take{NodeId(1), 1, 1, proto::TakeoverKind::kTake, {4}, {}, {}, {}, false};
+  Arrival arrival;
+  arrival.group = GroupName("target1");
+  arrival.items = {{address, InterfaceName("eth1"), GroupName("target1")}};
+  arrival.to_announce = {address.address};
+  arrival.hooks = {4};
+  take.arrivals.push_back(arrival);
+  return take;
+}
+
+TEST(OrderExecutor, AnAddressATakeAddedIsNotToBeAnnouncedWhileItsTakeHooksRun) {
+  OrderExecutor executor;
+  const IpPrefix arriving = IpPrefix::parse("198.51.100.10/24").value();
+  executor.orders().push_back(take_of(arriving));
+  EXPECT_TRUE(executor.is_taking(arriving.address));
+  EXPECT_FALSE(executor.is_releasing(arriving.address));
+  executor.orders()[0].arrivals[0].stage = Arrival::Stage::kDone;
+  EXPECT_FALSE(executor.is_taking(arriving.address));
+}
+
+TEST(OrderExecutor, AFailedTakeHookFailsItsArrivalAndNamesItsGroup) {
+  OrderExecutor executor;
+  const IpPrefix arriving = IpPrefix::parse("198.51.100.10/24").value();
+  executor.orders().push_back(take_of(arriving));
+  EXPECT_TRUE(executor.on_hook(4, false));
+  const OrderInProgress& take = executor.orders()[0];
+  EXPECT_TRUE(take.arrivals[0].has_failed);
+  EXPECT_TRUE(take.arrivals[0].hooks.empty());
+  ASSERT_EQ(take.failures.size(), 1u);
+  EXPECT_EQ(take.failures[0].address, arriving.address);
+  EXPECT_EQ(take.failures[0].cause, proto::FailureCause::kHookFailed);
+  EXPECT_EQ(take.failures[0].reason, "a hook failed: the group target1 is released unannounced");
+}
+
+TEST(OrderExecutor, AnAbandonedArrivalAnnouncesNothingButOneReleasingGoesOn) {
+  OrderExecutor executor;
+  const IpPrefix arriving = IpPrefix::parse("198.51.100.10/24").value();
+  const IpPrefix failed = IpPrefix::parse("198.51.100.11/24").value();
+  executor.orders().push_back(take_of(arriving));
+  executor.orders().push_back(take_of(failed));
+  executor.orders()[1].arrivals[0].stage = Arrival::Stage::kReleaseGroup;
+  executor.abandon_arrivals();
+  EXPECT_FALSE(executor.is_taking(arriving.address));
+  EXPECT_TRUE(executor.orders()[0].arrivals[0].is_abandoned);
+  EXPECT_FALSE(executor.orders()[1].arrivals[0].is_abandoned);
+  EXPECT_TRUE(executor.is_releasing(failed.address));
+}
+
 }  // namespace
 }  // namespace tandem::cluster

@@ -71,7 +71,7 @@ void NodeMachine::State::on_shutdown() {
   log(Log::Level::kInfo, "shutting down: taking nothing more, releasing " + std::to_string(held.size()) +
                              " public address" + (held.size() == 1 ? "" : "es"));
   // A group still being taken is released right after: its takegroup hook does not run.
-  for (auto& order : executor.orders()) order.groups_to_announce.clear();
+  executor.abandon_arrivals();
   announcements.cancel_all();      // nothing this node is about to release is announced again
   send_report();                   // STOPPED: the leader places our groups elsewhere from now on
   if (Leader* leading = lead()) {  // ... and a leader does so itself, at once, before it steps down

@@ -4,13 +4,13 @@
 
 #include <gtest/gtest.h>
 
-#include "cluster/action_test_support.h"
-#include "cluster/node_machine.h"
+#include "cluster/follower_test_support.h"
 
 namespace tandem::cluster {
 namespace {
 
 using testing::all_of;
+using testing::hook_of;
 using testing::sent;
 
 using namespace std::chrono_literals;
@@ -32,37 +32,11 @@ NodeConfig config_of(std::uint32_t self) {
   return config;
 }
 
-std::optional<RunHook> hook_of(const std::vector<Action>& actions, HookEvent event) {
-  for (const auto& hook : all_of<RunHook>(actions)) {
-    if (hook.event == event) return hook;
-  }
-  return std::nullopt;
-}
-
 bool is_done(const std::vector<Action>& actions) { return !all_of<ShutdownDone>(actions).empty(); }
 
-// A node that follows node 1 (epoch 1) and holds a lease: node 1's heartbeats echo ours.
-struct Follower {
-  explicit Follower(NodeConfig config = config_of(0)) : machine(std::move(config)) {
-    const auto started = machine.on(Start{{}, {{kEth1, LinkState::kUp}}}, now);
-    const auto heartbeats = sent<proto::Heartbeat>(started, NodeId(1));
-    incarnation = heartbeats.at(0).incarnation;
-    last_seq = heartbeats.at(0).sent_seq;
-    (void)echo_from_leader();
-  }
-  std::vector<Action> on(const Event& event) { return machine.on(event, now); }
-  // Node 1's heartbeat, claiming leadership of epoch 1 and echoing our latest heartbeat.
-  std::vector<Action> echo_from_leader(std::optional<NodeId> leader = NodeId(1)) {
-    proto::Heartbeat heartbeat{1, leader, ++leader_seq, last_seq, NodeFlags(), 77, incarnation};
-    return on(PeerMessage{NodeId(1), heartbeat});
-  }
-  // Moves time on by `span` and remembers the sequence number of any heartbeat we send.
-  std::vector<Action> tick(Duration span) {
-    now += span;
-    auto actions = on(Tick{});
-    for (const auto& heartbeat : sent<proto::Heartbeat>(actions, NodeId(1))) last_seq = heartbeat.sent_seq;
-    return actions;
-  }
+// A follower of node 1 with a lease, and kAddress to take.
+struct Follower : testing::Follower {
+  Follower() : testing::Follower(config_of(0), {{kEth1, LinkState::kUp}}) {}
   // Node 1 orders run 1 to put kAddress here; the takeip and takegroup hooks succeed.
   void take_the_address() {
     const proto::TakeoverOrder take{1, 1, proto::TakeoverKind::kTake, {{kAddress, kEth1, kTarget}}};
@@ -72,12 +46,6 @@ struct Follower {
     (void)on(HookFinished{hook_of(announce, HookEvent::kTakeGroup)->id, true});
     ASSERT_EQ(machine.held().size(), 1u);
   }
-
-  TimePoint now = kTimeZero + 1s;
-  NodeMachine machine;
-  std::uint64_t incarnation = 0;
-  std::uint64_t last_seq = 0;
-  std::uint64_t leader_seq = 0;
 };
 
 TEST(PlannedStop, ReleasesWithHooksLikeAReleaseOrderThenReportsThatItHoldsNothing) {

@@ -38,15 +38,16 @@ constexpr std::array<TunableSpec, 15> kSpecs{{
     {"TakeoverTimeoutMs", &Tunables::takeover_timeout_ms, 2000, 100, 600000,
      "How long one phase of a takeover run waits for the acknowledgement of a node it no "
      "longer hears before that node gains a ban credit (CTDB: TakeoverTimeout 9 s). A node "
-     "still heard may be running its hooks: it is waited for up to 2 x EventScriptTimeoutMs "
-     "+ TakeoverTimeoutMs (two stages of hooks, each killed at EventScriptTimeoutMs), and "
+     "still heard may be running its hooks: it is waited for up to N x EventScriptTimeoutMs "
+     "+ TakeoverTimeoutMs (N stages of hooks, each killed at EventScriptTimeoutMs: 2 for a "
+     "release, 4 for a take, whose failure releases what it took), and "
      "resent orders do not start hooks already running."},
     {"MonitorIntervalMs", &Tunables::monitor_interval_ms, 1000, 100, 3600000,
      "How often the monitor hook runs; a failure makes the node UNHEALTHY."},
     {"EventScriptTimeoutMs", &Tunables::event_script_timeout_ms, 30000, 100, 3600000,
      "A hook running longer is killed and counts as failed (CTDB: EventScriptTimeout 30 s). "
      "A slow hook within it is no failure: the leader waits for a node it still hears up to "
-     "2 x EventScriptTimeoutMs + TakeoverTimeoutMs per takeover phase."},
+     "2 (release) or 4 (take) x EventScriptTimeoutMs + TakeoverTimeoutMs per takeover phase."},
     {"BanPeriodS", &Tunables::ban_period_s, 300, 1, 86400,
      "How long a misbehaving node stays banned (CTDB: RecoveryBanPeriod 300 s)."},
     {"BanCreditsMax", &Tunables::ban_credits_max, 3, 1, 1000,

@@ -5,11 +5,10 @@
 // revision the hook sets per node (node_label); everything else of the LUN's identity is
 // the same on every node.
 //
-// What is NOT asserted, and why: the outage lengths (bench/iscsi measures them); and that
-// a move costs no failed login: today the addresses are announced before `takegroup`
-// runs, so an initiator may reach the new node before its target exists and fail a login
-// or two inside the outage (docs/design/iscsi.md). The ARP watcher's view is not
-// compared with the initiator's (only the initiator's sessions are checked for a split).
+// What is NOT asserted, and why: the outage lengths (bench/iscsi measures them). That the
+// addresses are announced only once `takegroup` created the target is checked on the wire
+// by service_ready_test.cc. The ARP watcher's view is not compared with the initiator's
+// (only the initiator's sessions are checked for a split).
 #include <unistd.h>
 
 #include <cstdlib>

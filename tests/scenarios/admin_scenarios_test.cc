@@ -54,6 +54,21 @@ TEST(Admin, ANodeThatCannotReleaseIsBanned) {
   s.expect_group_not_on("target1", stuck).expect_all_groups_hosted();
 }
 
+// A group moved to a node whose takegroup fails: each take there releases the group
+// unannounced and fails the run (a ban credit); after BanCreditsMax the node is banned and
+// the group is served elsewhere. No step announces what a failed take brought (the node
+// machine's invariant 11) nor anything a node does not hold (stale-announcement).
+TEST(Admin, ANodeWhoseTakegroupFailsReleasesTheGroupAndIsBanned) {
+  Scenario s({.nodes = 3, .interfaces = 2, .groups = 3, .group_size = 2, .seed = 28});
+  s.run_for(2s);
+  const NodeId from = *s.node_hosting("target1");
+  const NodeId broken = another_node(s, from);
+  s.fail_hook(broken, HookEvent::kTakeGroup);
+  (void)s.admin(from, move_group("target1", broken));
+  EXPECT_TRUE(s.run_until([&] { return s.is_banned(broken); }, 10s));
+  s.run_for(3s).expect_group_not_on("target1", broken).expect_all_groups_hosted();
+}
+
 // takeip takes 2.5 s on every node, longer than TakeoverTimeoutMs (2 s) but well within
 // EventScriptTimeoutMs: the nodes are slow, not failing, and earn no ban credit (with
 // BanCreditsMax 1, a single credit would ban).
