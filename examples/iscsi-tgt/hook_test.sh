@@ -32,7 +32,14 @@ case "$op/$mode" in
   new/logicalunit) echo "        LUN: 1" >> "$state/targets" ;;
   new/portal) echo "Portal: ${param#portal=},1" >> "$state/portals" ;;
   delete/portal) grep -vxF "Portal: ${param#portal=},1" "$state/portals" > "$state/p" || true; mv "$state/p" "$state/portals" ;;
-  delete/target) : > "$state/targets" ;;
+  delete/target)
+    # `busy N`: the LUN has a command in flight for N more attempts, as tgtd says then.
+    if [ -s "$state/busy" ] && [ "$(cat "$state/busy")" -gt 0 ]; then
+      echo $(($(cat "$state/busy") - 1)) > "$state/busy"
+      echo "tgtadm: this logical unit is still active" >&2
+      exit 22
+    fi
+    : > "$state/targets" ;;
 esac
 exit 0
 FAKE
@@ -93,6 +100,23 @@ test_releasegroup_removes_the_portals_before_the_target() {
   target=$(line_of "--op delete --force --mode target --tid 1")
   [ -n "$portal" ] && [ -n "$target" ] && [ "$portal" -lt "$target" ] || fail "wrong order or missing"
   [ ! -s "$work/state/portals" ] && [ ! -s "$work/state/targets" ] || fail "something is left"
+}
+
+test_releasegroup_takes_the_target_offline_and_waits_for_its_commands_in_flight() {
+  run_hook takegroup g0 || fail "exited $?"
+  echo 3 > "$work/state/busy"
+  run_hook releasegroup g0 2>/dev/null || fail "exited $? while the LUN was busy for 3 attempts"
+  offline=$(line_of "--op update --mode target --tid 1 --name state --value offline")
+  [ -n "$offline" ] || fail "the target was not taken offline"
+  [ "$(calls | grep -c -- "--op delete --force --mode target --tid 1")" -eq 4 ] || fail "not 4 attempts"
+  [ ! -s "$work/state/targets" ] || fail "the target is left"
+}
+
+test_releasegroup_fails_when_the_target_stays_busy() {
+  run_hook takegroup g0 || fail "exited $?"
+  echo 1000 > "$work/state/busy"
+  echo "busy_seconds = 1" >> "$work/events.d/iscsi-tgt.conf"
+  if run_hook releasegroup g0 2>/dev/null; then fail "succeeded with the target still there"; fi
 }
 
 test_monitor_fails_while_tgtd_does_not_answer() {
