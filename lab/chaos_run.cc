@@ -66,7 +66,8 @@ class ChaosJudge {
   void watch_until(std::int64_t until_ms, ChaosReport& report) {
     while (elapsed_ms() < until_ms) {
       look(report);
-      std::this_thread::sleep_for(std::min(kPoll * 5, milliseconds(std::max<std::int64_t>(until_ms - elapsed_ms(), 1))));
+      std::this_thread::sleep_for(
+          std::min(kPoll * 5, milliseconds(std::max<std::int64_t>(until_ms - elapsed_ms(), 1))));
     }
     look(report);
   }
@@ -174,24 +175,37 @@ Result<std::string> carry_out(const Lab& lab, const Fault& fault, const ChaosRun
     return std::string();
   };
   switch (fault.kind) {
-    case FaultKind::kNicDown: return done(lab.nic_down(node, interface));
-    case FaultKind::kNicUp: return done(lab.nic_up(node, interface));
-    case FaultKind::kCrash: return done(lab.crash(node));
-    case FaultKind::kRestart: return done(lab.restart(node));
-    case FaultKind::kKill: return done(lab.kill(node));
-    case FaultKind::kKillAlone: return done(lab.kill_alone(node));
-    case FaultKind::kStart: return done(lab.start(node));
-    case FaultKind::kStall: return done(lab.pause(node));
-    case FaultKind::kResume: return done(lab.resume(node));
-    case FaultKind::kHeal: return done(lab.heal());
+    case FaultKind::kNicDown:
+      return done(lab.nic_down(node, interface));
+    case FaultKind::kNicUp:
+      return done(lab.nic_up(node, interface));
+    case FaultKind::kCrash:
+      return done(lab.crash(node));
+    case FaultKind::kRestart:
+      return done(lab.restart(node));
+    case FaultKind::kKill:
+      return done(lab.kill(node));
+    case FaultKind::kKillAlone:
+      return done(lab.kill_alone(node));
+    case FaultKind::kStart:
+      return done(lab.start(node));
+    case FaultKind::kStall:
+      return done(lab.pause(node));
+    case FaultKind::kResume:
+      return done(lab.resume(node));
+    case FaultKind::kHeal:
+      return done(lab.heal());
     case FaultKind::kPartition: {
       std::vector<std::string> names;
       for (int index : fault.nodes) names.push_back(node_name(index));
       return done(lab.partition(names));
     }
-    case FaultKind::kDeleteAddress: return delete_address(lab, fault.address_index);
-    case FaultKind::kDeadPath: return done(run_verb(lab, options.lab_program, {"deadpath", node, interface}));
-    case FaultKind::kLivePath: return done(run_verb(lab, options.lab_program, {"livepath", node, interface}));
+    case FaultKind::kDeleteAddress:
+      return delete_address(lab, fault.address_index);
+    case FaultKind::kDeadPath:
+      return done(run_verb(lab, options.lab_program, {"deadpath", node, interface}));
+    case FaultKind::kLivePath:
+      return done(run_verb(lab, options.lab_program, {"livepath", node, interface}));
   }
   return fail("chaos", "unknown fault");
 }
@@ -286,11 +300,11 @@ std::string chaos_summary_text(const ChaosReport& report) {
   std::map<std::string, int> by_kind;
   for (const auto& record : report.faults) ++by_kind[std::string(fault_kind_name(record.fault.kind))];
   std::ostringstream text;
-  text << "chaos summary: seed " << report.seed << ", " << report.duration_ms / 1000 << " s, "
-       << report.faults.size() << " faults\n  by kind:";
+  text << "chaos summary: seed " << report.seed << ", " << report.duration_ms / 1000 << " s, " << report.faults.size()
+       << " faults\n  by kind:";
   for (const auto& [kind, count] : by_kind) text << " " << kind << "=" << count;
-  text << "\n  failed faults: " << report.failed_fault_count() << "\n  one IP on two nodes: "
-       << report.conflicts.size() << " ARP rounds\n  group splits: " << report.splits.size()
+  text << "\n  failed faults: " << report.failed_fault_count() << "\n  one IP on two nodes: " << report.conflicts.size()
+       << " ARP rounds\n  group splits: " << report.splits.size()
        << " ARP rounds\n  convergence after the final heal: ";
   if (report.convergence_ms) {
     text << *report.convergence_ms << " ms";
@@ -312,8 +326,11 @@ std::string chaos_report_json(const ChaosReport& report) {
   for (const auto& record : report.faults) {
     const std::string kind(fault_kind_name(record.fault.kind));
     by_kind[kind] = by_kind.value(kind, 0) + 1;
-    nlohmann::json fault{{"at_ms", record.fault.at_ms}, {"done_ms", record.done_ms}, {"kind", kind},
-                         {"text", record.text},         {"final_heal", record.fault.is_final_heal}};
+    nlohmann::json fault{{"at_ms", record.fault.at_ms},
+                         {"done_ms", record.done_ms},
+                         {"kind", kind},
+                         {"text", record.text},
+                         {"final_heal", record.fault.is_final_heal}};
     if (!record.error.empty()) fault["error"] = record.error;
     faults.push_back(std::move(fault));
   }

@@ -131,12 +131,12 @@ constexpr std::array kFaultSpecs{
     FaultSpec{FaultKind::kNicDown, 4, nic_downs},
     FaultSpec{FaultKind::kNicUp, 6, nic_ups},
     FaultSpec{FaultKind::kCrash, 1, crashes},
-    FaultSpec{FaultKind::kRestart, 3, restarts},
+    FaultSpec{FaultKind::kRestart, 5, restarts},
     FaultSpec{FaultKind::kKill, 1, kills},
     FaultSpec{FaultKind::kKillAlone, 1, lone_kills},
-    FaultSpec{FaultKind::kStart, 3, starts},
+    FaultSpec{FaultKind::kStart, 5, starts},
     FaultSpec{FaultKind::kPartition, 1, partitions},
-    FaultSpec{FaultKind::kHeal, 3, heals},
+    FaultSpec{FaultKind::kHeal, 5, heals},
     FaultSpec{FaultKind::kStall, 2, stalls},
     FaultSpec{FaultKind::kDeleteAddress, 2, address_deletions},
     // Weight 0 until the lab has `tandem-lab deadpath`/`livepath` (then 3 and 5, say).
@@ -203,20 +203,34 @@ std::vector<Fault> final_heal(const ChaosState& state) {
 
 std::string_view fault_kind_name(FaultKind kind) {
   switch (kind) {
-    case FaultKind::kNicDown: return "nic-down";
-    case FaultKind::kNicUp: return "nic-up";
-    case FaultKind::kCrash: return "crash";
-    case FaultKind::kRestart: return "restart";
-    case FaultKind::kKill: return "kill";
-    case FaultKind::kKillAlone: return "kill --no-release-all";
-    case FaultKind::kStart: return "start";
-    case FaultKind::kPartition: return "partition";
-    case FaultKind::kHeal: return "heal";
-    case FaultKind::kStall: return "stall";
-    case FaultKind::kResume: return "resume";
-    case FaultKind::kDeleteAddress: return "deladdr";
-    case FaultKind::kDeadPath: return "deadpath";
-    case FaultKind::kLivePath: return "livepath";
+    case FaultKind::kNicDown:
+      return "nic-down";
+    case FaultKind::kNicUp:
+      return "nic-up";
+    case FaultKind::kCrash:
+      return "crash";
+    case FaultKind::kRestart:
+      return "restart";
+    case FaultKind::kKill:
+      return "kill";
+    case FaultKind::kKillAlone:
+      return "kill --no-release-all";
+    case FaultKind::kStart:
+      return "start";
+    case FaultKind::kPartition:
+      return "partition";
+    case FaultKind::kHeal:
+      return "heal";
+    case FaultKind::kStall:
+      return "stall";
+    case FaultKind::kResume:
+      return "resume";
+    case FaultKind::kDeleteAddress:
+      return "deladdr";
+    case FaultKind::kDeadPath:
+      return "deadpath";
+    case FaultKind::kLivePath:
+      return "livepath";
   }
   return "?";
 }
@@ -251,17 +265,28 @@ void ChaosState::apply(const Fault& fault) {
   ChaosNode* node = fault.node >= 0 ? &nodes[static_cast<std::size_t>(fault.node)] : nullptr;
   const auto k = static_cast<std::size_t>(std::max(fault.interface - 1, 0));
   switch (fault.kind) {
-    case FaultKind::kNicDown: node->is_link_down[k] = true; break;
-    case FaultKind::kNicUp: node->is_link_down[k] = false; break;
-    case FaultKind::kCrash: node->is_powered = false; node->is_daemon_running = false; break;
+    case FaultKind::kNicDown:
+      node->is_link_down[k] = true;
+      break;
+    case FaultKind::kNicUp:
+      node->is_link_down[k] = false;
+      break;
+    case FaultKind::kCrash:
+      node->is_powered = false;
+      node->is_daemon_running = false;
+      break;
     case FaultKind::kRestart:
       node->is_powered = true;
       node->is_daemon_running = true;
       std::fill(node->is_link_down.begin(), node->is_link_down.end(), false);
       break;
     case FaultKind::kKill:
-    case FaultKind::kKillAlone: node->is_daemon_running = false; break;
-    case FaultKind::kStart: node->is_daemon_running = true; break;
+    case FaultKind::kKillAlone:
+      node->is_daemon_running = false;
+      break;
+    case FaultKind::kStart:
+      node->is_daemon_running = true;
+      break;
     case FaultKind::kPartition:
       is_partitioned = true;
       for (int cut : fault.nodes) nodes[static_cast<std::size_t>(cut)].is_cut_off = true;
@@ -270,11 +295,20 @@ void ChaosState::apply(const Fault& fault) {
       is_partitioned = false;
       for (auto& each : nodes) each.is_cut_off = false;
       break;
-    case FaultKind::kStall: node->is_stalled = true; break;
-    case FaultKind::kResume: node->is_stalled = false; break;
-    case FaultKind::kDeleteAddress: break;  // the daemon restores it: no lasting state
-    case FaultKind::kDeadPath: node->is_path_dead[k] = true; break;
-    case FaultKind::kLivePath: node->is_path_dead[k] = false; break;
+    case FaultKind::kStall:
+      node->is_stalled = true;
+      break;
+    case FaultKind::kResume:
+      node->is_stalled = false;
+      break;
+    case FaultKind::kDeleteAddress:
+      break;  // the daemon restores it: no lasting state
+    case FaultKind::kDeadPath:
+      node->is_path_dead[k] = true;
+      break;
+    case FaultKind::kLivePath:
+      node->is_path_dead[k] = false;
+      break;
   }
 }
 
@@ -349,7 +383,8 @@ std::vector<Fault> make_chaos_schedule(const ChaosShape& shape, const ChaosOptio
     if (!fault) continue;
     fault->at_ms = t_ms;
     if (fault->kind == FaultKind::kStall) {
-      fault->span_ms = std::min(random.between(options.stall_min.count(), options.stall_max.count()), end_ms - t_ms - 1);
+      fault->span_ms =
+          std::min(random.between(options.stall_min.count(), options.stall_max.count()), end_ms - t_ms - 1);
       Fault resume = on_node(FaultKind::kResume, fault->node);
       resume.at_ms = t_ms + fault->span_ms;
       resumes.insert(std::upper_bound(resumes.begin(), resumes.end(), resume,

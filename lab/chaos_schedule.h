@@ -56,12 +56,12 @@ std::string_view fault_kind_name(FaultKind kind);
 struct Fault {
   std::int64_t at_ms = 0;  // from the start of the run
   FaultKind kind = FaultKind::kHeal;
-  int node = -1;                   // index of the node, or -1
-  int interface = 0;               // public interface k (eth<k>), k >= 1; 0 when none
-  std::vector<int> nodes;          // kPartition: the cut-off side
-  std::int64_t span_ms = 0;        // kStall: until its kResume
-  int address_index = -1;          // kDeleteAddress: into the lab's public IPs (Lab::public_ips)
-  bool is_final_heal = false;      // part of the heal at the end
+  int node = -1;               // index of the node, or -1
+  int interface = 0;           // public interface k (eth<k>), k >= 1; 0 when none
+  std::vector<int> nodes;      // kPartition: the cut-off side
+  std::int64_t span_ms = 0;    // kStall: until its kResume
+  int address_index = -1;      // kDeleteAddress: into the lab's public IPs (Lab::public_ips)
+  bool is_final_heal = false;  // part of the heal at the end
 
   friend bool operator==(const Fault&, const Fault&) = default;
 };

@@ -368,6 +368,7 @@ struct ChaosArguments {
   std::uint64_t seed = 1;
   std::string json;
   bool keep = false;
+  bool is_dry_run = false;
   int convergence_ms = 5000;
   UpArguments up;
 };
@@ -386,7 +387,26 @@ Result<Lab> chaos_lab(const Globals& globals, const ChaosArguments& arguments, b
   return Lab::up(*options);
 }
 
+// The schedule alone, for a lab of the options of `up` (3 x 2 x 3 unless --nodes, ...).
+int print_chaos_schedule(const Globals& globals, const ChaosArguments& arguments) {
+  auto options = up_options(globals, arguments.up);
+  if (!options) return failed(options.error());
+  auto plan = tandem::lab::make_lab_plan(options->lab);
+  if (!plan) return failed(plan.error());
+  tandem::lab::ChaosOptions schedule;
+  schedule.seed = arguments.seed;
+  schedule.duration = std::chrono::seconds(arguments.seconds);
+  const tandem::lab::ChaosShape shape{static_cast<int>(plan->nodes.size()), plan->options.public_interface_count,
+                                      static_cast<int>(plan->public_addresses().size())};
+  if (auto checked = tandem::lab::check_chaos_options(shape, schedule); !checked) return failed(checked.error());
+  for (const auto& fault : tandem::lab::make_chaos_schedule(shape, schedule)) {
+    std::printf("%9.3f s  %s\n", static_cast<double>(fault.at_ms) / 1000.0, tandem::lab::fault_text(fault).c_str());
+  }
+  return 0;
+}
+
 int run_chaos_verb(const Globals& globals, const ChaosArguments& arguments) {
+  if (arguments.is_dry_run) return print_chaos_schedule(globals, arguments);
   bool is_ours = false;
   auto lab = chaos_lab(globals, arguments, is_ours);
   if (!lab) return failed(lab.error());
@@ -412,7 +432,8 @@ int run_chaos_verb(const Globals& globals, const ChaosArguments& arguments) {
     file << tandem::lab::chaos_report_json(*report) << "\n";
     if (!file) return failed({arguments.json, "cannot write the report"});
   }
-  if (is_ours && !report->is_clean()) std::cout << "the lab is left up for a look: tandem-lab --prefix " << globals.prefix << " down\n";
+  if (is_ours && !report->is_clean())
+    std::cout << "the lab is left up for a look: tandem-lab --prefix " << globals.prefix << " down\n";
   return report->is_clean() ? 0 : kExitFailed;
 }
 
@@ -421,7 +442,8 @@ Verb add_chaos(CLI::App& tool, const Globals& globals) {
   CLI::App* verb = tool.add_subcommand(
       "chaos",
       "A random fault schedule, replayable from its seed, against the lab (or a new one), with the ARP watcher "
-      "and the prober; fails on one IP answered from two nodes, a split group, or no convergence after the final heal.");
+      "and the prober; fails on one IP answered from two nodes, a split group, or no convergence after the final "
+      "heal.");
   verb->add_option("--seconds", arguments->seconds, "When the final heal comes")
       ->capture_default_str()
       ->check(CLI::Range(1, 86400));
@@ -432,6 +454,11 @@ Verb add_chaos(CLI::App& tool, const Globals& globals) {
                    "How long after the final heal every group may take to be whole and answered")
       ->capture_default_str();
   verb->add_flag("--keep", arguments->keep, "Leave a lab it brought up running at the end");
+  verb->add_flag("--dry-run", arguments->is_dry_run,
+                 "Print the schedule (for a lab of --nodes, --nics, --groups) and run nothing");
+  verb->add_option("--nodes", arguments->up.nodes, "For a lab it brings up, or --dry-run")->capture_default_str();
+  verb->add_option("--nics", arguments->up.nics, "For a lab it brings up, or --dry-run")->capture_default_str();
+  verb->add_option("--groups", arguments->up.groups, "For a lab it brings up, or --dry-run")->capture_default_str();
   verb->add_option("--tandemd", arguments->up.tandemd,
                    "For a lab it brings up: the daemon (default: tandemd next to tandem-lab, else ../sbin/tandemd)");
   return {verb, [&globals, arguments] { return run_chaos_verb(globals, *arguments); }};
