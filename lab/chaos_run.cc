@@ -86,7 +86,8 @@ class ChaosJudge {
         }
         const std::string node = latest->answer->substr(0, latest->answer->find(' '));
         if (!place.empty() && node != place) {
-          why = group.name + ": split between " + place + " and " + node;
+          why = group.name + ": split between " + place;
+          why += " and " + node;
           return false;
         }
         place = node;
