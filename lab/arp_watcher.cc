@@ -333,6 +333,11 @@ std::set<std::string> ArpWatcher::owners_now(const IpAddress& address) const {
   return ledger_.owners_in(ledger_.rounds() - 2, address);
 }
 
+std::set<std::string> ArpWatcher::owners_in(std::uint64_t round, const IpAddress& address) const {
+  std::lock_guard lock(mutex_);
+  return ledger_.owners_in(round, address);
+}
+
 bool ArpWatcher::answered_between(const IpAddress& address, const std::string& owner, std::int64_t from_ms,
                                   std::int64_t to_ms) const {
   std::lock_guard lock(mutex_);

@@ -162,6 +162,9 @@ class ArpWatcher {
   // Who answered `address` in the latest round that has had time to be answered (the one
   // before the current), e.g. to see where an IP is on the wire.
   std::set<std::string> owners_now(const IpAddress& address) const;
+  // Who answered `address` in `round` (ArpLedger::owners_in), e.g. to compare the IPs of
+  // one group round by round.
+  std::set<std::string> owners_in(std::uint64_t round, const IpAddress& address) const;
   // ArpLedger::answered_between().
   bool answered_between(const IpAddress& address, const std::string& owner, std::int64_t from_ms,
                         std::int64_t to_ms) const;

@@ -14,6 +14,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <memory>
@@ -22,6 +23,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "lab/chaos_run.h"
+#include "lab/chaos_schedule.h"
 #include "lab/demo.h"
 #include "lab/iscsi_reader.h"
 #include "lab/lab_iscsi.h"
@@ -359,6 +362,107 @@ Verb add_demo(CLI::App& tool, const Globals& globals) {
           }};
 }
 
+struct ChaosArguments {
+  int seconds = 120;
+  std::uint64_t seed = 1;
+  std::string json;
+  bool keep = false;
+  bool is_dry_run = false;
+  int convergence_ms = 5000;
+  UpArguments up;
+};
+
+// The lab under the prefix, or a new one (3 x 2 x 3) that is taken down at the end.
+Result<Lab> chaos_lab(const Globals& globals, const ChaosArguments& arguments, bool& is_ours) {
+  if (auto lab = Lab::open(globals.prefix, globals.state_root)) {
+    is_ours = false;
+    if (!lab->record().has_daemons) return tandem::fail("lab " + globals.prefix, "was built with --no-daemon");
+    return lab;
+  }
+  is_ours = true;
+  std::cout << "chaos: no lab " << globals.prefix << ", bringing one up" << std::endl;
+  auto options = up_options(globals, arguments.up);
+  if (!options) return tandem::fail(options.error());
+  return Lab::up(*options);
+}
+
+// The schedule alone, for a lab of the options of `up` (3 x 2 x 3 unless --nodes, ...).
+int print_chaos_schedule(const Globals& globals, const ChaosArguments& arguments) {
+  auto options = up_options(globals, arguments.up);
+  if (!options) return failed(options.error());
+  auto plan = tandem::lab::make_lab_plan(options->lab);
+  if (!plan) return failed(plan.error());
+  tandem::lab::ChaosOptions schedule;
+  schedule.seed = arguments.seed;
+  schedule.duration = std::chrono::seconds(arguments.seconds);
+  const tandem::lab::ChaosShape shape{static_cast<int>(plan->nodes.size()), plan->options.public_interface_count,
+                                      static_cast<int>(plan->public_addresses().size())};
+  if (auto checked = tandem::lab::check_chaos_options(shape, schedule); !checked) return failed(checked.error());
+  for (const auto& fault : tandem::lab::make_chaos_schedule(shape, schedule)) {
+    std::printf("%9.3f s  %s\n", static_cast<double>(fault.at_ms) / 1000.0, tandem::lab::fault_text(fault).c_str());
+  }
+  return 0;
+}
+
+int run_chaos_verb(const Globals& globals, const ChaosArguments& arguments) {
+  if (arguments.is_dry_run) return print_chaos_schedule(globals, arguments);
+  bool is_ours = false;
+  auto lab = chaos_lab(globals, arguments, is_ours);
+  if (!lab) return failed(lab.error());
+  tandem::lab::ChaosRunOptions options;
+  options.schedule.seed = arguments.seed;
+  options.schedule.duration = std::chrono::seconds(arguments.seconds);
+  options.convergence_limit = std::chrono::milliseconds(arguments.convergence_ms);
+  options.lab_program = own_path();
+  const tandem::lab::ChaosShape shape{static_cast<int>(lab->plan().nodes.size()),
+                                      lab->plan().options.public_interface_count,
+                                      static_cast<int>(lab->public_ips().size())};
+  if (auto checked = tandem::lab::check_chaos_options(shape, options.schedule); !checked)
+    return failed(checked.error());
+  const auto schedule = tandem::lab::make_chaos_schedule(shape, options.schedule);
+  auto report = tandem::lab::run_chaos(*lab, schedule, options, std::cout);
+  if (is_ours && !arguments.keep && report && report->is_clean()) {
+    if (auto gone = Lab::down(globals.prefix, globals.state_root); !gone) return failed(gone.error());
+  }
+  if (!report) return failed(report.error());
+  std::cout << tandem::lab::chaos_summary_text(*report);
+  if (!arguments.json.empty()) {
+    std::ofstream file(arguments.json);
+    file << tandem::lab::chaos_report_json(*report) << "\n";
+    if (!file) return failed({arguments.json, "cannot write the report"});
+  }
+  if (is_ours && !report->is_clean())
+    std::cout << "the lab is left up for a look: tandem-lab --prefix " << globals.prefix << " down\n";
+  return report->is_clean() ? 0 : kExitFailed;
+}
+
+Verb add_chaos(CLI::App& tool, const Globals& globals) {
+  auto arguments = std::make_shared<ChaosArguments>();
+  CLI::App* verb = tool.add_subcommand(
+      "chaos",
+      "A random fault schedule, replayable from its seed, against the lab (or a new one), with the ARP watcher "
+      "and the prober; fails on one IP answered from two nodes, a split group, or no convergence after the final "
+      "heal.");
+  verb->add_option("--seconds", arguments->seconds, "When the final heal comes")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 86400));
+  verb->add_option("--seed", arguments->seed, "The schedule's seed: the same seed gives the same faults")
+      ->capture_default_str();
+  verb->add_option("--json", arguments->json, "Write the report (every fault, violation and the convergence) here");
+  verb->add_option("--convergence-ms", arguments->convergence_ms,
+                   "How long after the final heal every group may take to be whole and answered")
+      ->capture_default_str();
+  verb->add_flag("--keep", arguments->keep, "Leave a lab it brought up running at the end");
+  verb->add_flag("--dry-run", arguments->is_dry_run,
+                 "Print the schedule (for a lab of --nodes, --nics, --groups) and run nothing");
+  verb->add_option("--nodes", arguments->up.nodes, "For a lab it brings up, or --dry-run")->capture_default_str();
+  verb->add_option("--nics", arguments->up.nics, "For a lab it brings up, or --dry-run")->capture_default_str();
+  verb->add_option("--groups", arguments->up.groups, "For a lab it brings up, or --dry-run")->capture_default_str();
+  verb->add_option("--tandemd", arguments->up.tandemd,
+                   "For a lab it brings up: the daemon (default: tandemd next to tandem-lab, else ../sbin/tandemd)");
+  return {verb, [&globals, arguments] { return run_chaos_verb(globals, *arguments); }};
+}
+
 struct IscsiReadArguments {
   std::string group = "g0";
   int seconds = 0;
@@ -498,6 +602,7 @@ int main(int argc, char** argv) {
       add_exec(tool, globals),
       add_tandem(tool, globals),
       add_demo(tool, globals),
+      add_chaos(tool, globals),
       add_iscsi_read(tool, globals),
       add_listen(tool),
       add_probe(tool),

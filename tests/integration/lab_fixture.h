@@ -75,6 +75,8 @@ class LabTest : public ::testing::Test {
   void bring_up_network_only(const lab::LabOptions& options);
 
   const lab::Lab& lab() const { return *lab_; }
+  // Stops the prober bring_up() started (for a test that runs its own).
+  void stop_prober() { session_.reset(); }
   lab::ProbeSession& probe() const { return *session_; }
   const lab::LabPlan& plan() const { return lab_->plan(); }
   IpAddress ip(const std::string& text) const { return IpAddress::parse(text).value(); }
