@@ -125,5 +125,34 @@ TEST(Admin, MonitorFailureMovesTheNodesGroupsAway) {
   s.expect_group_not_on("target1", sick).expect_all_groups_hosted().expect_converged();
 }
 
+// The pins of moveip/movegroup travel in the leader's heartbeats, so the next leader keeps
+// them: a group moved by hand onto a node that has another stays there when the leader
+// is lost, where a rebalance would otherwise even the load again.
+TEST(Admin, APinOutlivesTheLeadersCrash) {
+  Scenario s({.nodes = 4, .interfaces = 2, .groups = 4, .group_size = 2, .seed = 23});
+  s.run_for(2s).expect_all_groups_hosted();
+  const NodeId leader = *s.leader();
+  // A group of a follower, moved to another follower that hosts a group already.
+  std::string group;
+  NodeId from;
+  NodeId to;
+  for (const char* name : {"target1", "target2", "target3", "target4"}) {
+    from = *s.node_hosting(name);
+    if (from == leader) continue;
+    for (NodeId node : s.nodes()) {
+      if (node != leader && node != from) to = node;
+    }
+    group = name;
+    break;
+  }
+  ASSERT_FALSE(group.empty());
+  const auto reply = s.admin(leader, move_group(group, to));
+  ASSERT_TRUE(reply.ok) << reply.message;
+  s.run_for(1s).expect_group_on(group, to);
+  s.power_off(leader).run_for(5s).expect_all_groups_hosted().expect_converged();
+  ASSERT_TRUE(s.leader());
+  s.expect_group_on(group, to);
+}
+
 }  // namespace
 }  // namespace tandem::sim
