@@ -74,7 +74,7 @@ class InvariantChecker {
   std::unordered_map<IpAddress, std::size_t> group_of_;
   std::vector<IpGroup> groups_;
   std::map<NodeIndex, DaemonEpoch> epochs_;
-  std::set<NodeIndex> wiped_;  // nodes whose disk was wiped since their last daemon's report
+  std::set<NodeIndex> wiped_;                     // nodes whose disk was wiped since their last daemon's report
   std::map<NodeIndex, std::uint64_t> leaders_;    // node -> the epoch it leads
   std::map<NodeIndex, TimePoint> serving_until_;  // real time; a node not listed serves
 };

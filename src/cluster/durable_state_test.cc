@@ -57,7 +57,8 @@ struct Harness {
 // Where the first action of type T is in `actions` (actions.size(): none).
 template <typename T>
 std::size_t first(const std::vector<Action>& actions) {
-  const auto it = std::find_if(actions.begin(), actions.end(), [](const Action& a) { return std::holds_alternative<T>(a); });
+  const auto it =
+      std::find_if(actions.begin(), actions.end(), [](const Action& a) { return std::holds_alternative<T>(a); });
   return static_cast<std::size_t>(it - actions.begin());
 }
 

@@ -97,7 +97,8 @@ Result<DurableState> parse_durable_state(std::string_view text, std::string_view
       return fail(place(file_name, line.number), "unknown key " + quote(key));
     }
     if (auto [it, is_new] = values.try_emplace(key, *value, line.number); !is_new) {
-      return fail(place(file_name, line.number), key + " is already given on line " + std::to_string(it->second.second));
+      return fail(place(file_name, line.number),
+                  key + " is already given on line " + std::to_string(it->second.second));
     }
   }
   for (const char* key : {"version", "node", "epoch", "voted_epoch"}) {
@@ -105,8 +106,9 @@ Result<DurableState> parse_durable_state(std::string_view text, std::string_view
   }
   const auto& [version, version_line] = values.at("version");
   if (version != kVersion) {
-    return fail(place(file_name, version_line),
-                "version " + std::to_string(version) + " is not one this tandemd reads (" + std::to_string(kVersion) + ")");
+    return fail(
+        place(file_name, version_line),
+        "version " + std::to_string(version) + " is not one this tandemd reads (" + std::to_string(kVersion) + ")");
   }
   const auto& [node, node_line] = values.at("node");
   if (node != self.value()) {

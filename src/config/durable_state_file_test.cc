@@ -61,7 +61,8 @@ TEST(DurableStateFile, RefusesAnUnknownVersion) {
 }
 
 TEST(DurableStateFile, RefusesAMissingOrRepeatedOrUnknownKey) {
-  EXPECT_TRUE(fails_at(parse(sealed("\nversion 1\nnode 2\nepoch 1\n")), "durable_state", "has no \"voted_epoch\" line"));
+  EXPECT_TRUE(
+      fails_at(parse(sealed("\nversion 1\nnode 2\nepoch 1\n")), "durable_state", "has no \"voted_epoch\" line"));
   EXPECT_TRUE(fails_at(parse(sealed("\nversion 1\nnode 2\nepoch 1\nepoch 2\nvoted_epoch 1\n")), "durable_state:5",
                        "epoch is already given on line 4"));
   EXPECT_TRUE(fails_at(parse(sealed("\nversion 1\nnode 2\nterm 1\n")), "durable_state:4", "unknown key 'term'"));
