@@ -7,12 +7,14 @@ namespace tandem::sim {
 namespace {
 
 constexpr std::uint64_t kSaltFaults = 11;
+constexpr std::uint64_t kSaltDisks = 12;
 
 }  // namespace
 
 FaultSchedule::FaultSchedule(SimWorld& world, std::uint64_t seed, Duration mean_gap, bool planned_stops, bool stalls)
     : world_(world),
       rng_(mix_seed(seed, kSaltFaults)),
+      disk_rng_(mix_seed(seed, kSaltDisks)),
       mean_gap_(mean_gap),
       planned_stops_(planned_stops),
       stalls_(stalls) {}
@@ -137,6 +139,8 @@ void FaultSchedule::power_loss() {
   const NodeIndex node = any_node();
   if (!world_.node(node).powered || (powered_off_count() + 1) * 2 >= world_.node_count()) return;
   world_.power_off(node);
+  // One machine in four comes back with a new disk: a fresh node, which must be as safe.
+  if (disk_rng_.below(4) == 0) world_.wipe_disk(node);
   later(rng_.between(std::chrono::milliseconds(1000), std::chrono::milliseconds(4000)),
         [this, node] { world_.power_on(node); });
 }

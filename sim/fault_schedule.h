@@ -1,7 +1,8 @@
 // FaultSchedule: random faults for one seed, for the sweep.
 //
 // Faults arrive at random (exponential gaps of mean `mean_gap`), each drawn from the faults
-// the simulator models (docs/design/cluster.md): power loss and restart, daemon crash, symmetric and one-way
+// the simulator models (docs/design/cluster.md): power loss and restart (one in four with
+// the disk wiped: the node comes back fresh), daemon crash, symmetric and one-way
 // partitions, a degraded network (delay, loss, duplication, reordering), link down/up and
 // flapping, lock holder loss, a failing monitor, an address removed behind a daemon's back,
 // and admin commands (disable/enable, moveip, movegroup), planned stops (SIGTERM, then a
@@ -60,6 +61,7 @@ class FaultSchedule {
 
   SimWorld& world_;
   SimRng rng_;
+  SimRng disk_rng_;  // which power losses also wipe the disk; apart, so the schedule stays seed for seed
   Duration mean_gap_;
   bool planned_stops_;
   bool stalls_;

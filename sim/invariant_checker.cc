@@ -111,11 +111,14 @@ std::optional<Violation> InvariantChecker::daemon_state(TimePoint at, NodeIndex 
                                                         std::uint64_t epoch, bool is_leader) {
   std::optional<Violation> violation;
   auto [seen, fresh] = epochs_.try_emplace(node, DaemonEpoch{incarnation, epoch});
-  if (!fresh && seen->second.incarnation == incarnation && epoch < seen->second.epoch) {
+  const bool is_restart = seen->second.incarnation != incarnation;
+  // A restarted daemon resumes from the epoch its disk kept (cluster::PersistState).
+  if (!fresh && (!is_restart || !wiped_.contains(node)) && epoch < seen->second.epoch) {
     violation = Violation{at, kEpoch,
                           node_name(node) + " went from epoch " + std::to_string(seen->second.epoch) + " back to " +
-                              std::to_string(epoch)};
+                              std::to_string(epoch) + (is_restart ? " across a restart that kept its disk" : "")};
   }
+  if (is_restart) wiped_.erase(node);
   seen->second = DaemonEpoch{incarnation, epoch};
   if (!is_leader) {
     leaders_.erase(node);

@@ -16,6 +16,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <unordered_map>
 #include <vector>
 
@@ -42,11 +43,14 @@ class InvariantChecker {
                                      const std::vector<proto::HeldAddress>& kernel) const;
 
   // After each event a daemon handled: its epoch and whether it leads now. `incarnation`
-  // tells a restarted daemon (which may start again from epoch 0) from the one before.
+  // tells a restarted daemon from the one before: it starts from the epoch its disk kept,
+  // so its epoch goes back only after disk_wiped().
   std::optional<Violation> daemon_state(TimePoint at, NodeIndex node, std::uint64_t incarnation, std::uint64_t epoch,
                                         bool is_leader);
   // The daemon is gone (crash or power loss): it leads nothing any more.
   void daemon_gone(NodeIndex node);
+  // The node's durable state is lost: its next daemon may start again from epoch 0.
+  void disk_wiped(NodeIndex node) { wiped_.insert(node); }
 
   // The nodes that hold `address` now (in their kernels, serving or not).
   std::vector<NodeIndex> holders(const IpAddress& address) const;
@@ -70,6 +74,7 @@ class InvariantChecker {
   std::unordered_map<IpAddress, std::size_t> group_of_;
   std::vector<IpGroup> groups_;
   std::map<NodeIndex, DaemonEpoch> epochs_;
+  std::set<NodeIndex> wiped_;                     // nodes whose disk was wiped since their last daemon's report
   std::map<NodeIndex, std::uint64_t> leaders_;    // node -> the epoch it leads
   std::map<NodeIndex, TimePoint> serving_until_;  // real time; a node not listed serves
 };

@@ -18,6 +18,22 @@
 
 namespace tandem::sim {
 
+// The node's state directory: it survives crashes, power loss and restarts, as a disk
+// does; wipe() loses it (a disk replaced, a machine reinstalled): the next daemon starts as
+// a fresh node.
+class SimDisk final : public io::DurableStore {
+ public:
+  Result<void> save(const DurableState& state) override {
+    state_ = state;
+    return success();
+  }
+  const std::optional<DurableState>& state() const { return state_; }
+  void wipe() { state_.reset(); }
+
+ private:
+  std::optional<DurableState> state_;
+};
+
 // kSlow: succeeds, but only after WorldOptions::slow_hook.
 enum class HookFault : std::uint8_t { kNone, kFail, kHang, kSlow };
 
@@ -37,6 +53,7 @@ struct SimNode {
   SimClock clock;
   SimNetOps kernel;
   SimNodeIo io;
+  SimDisk disk;
   std::unique_ptr<node::Node> daemon;
   bool powered = true;
   std::uint64_t incarnation = 0;

@@ -248,7 +248,8 @@ node::NodeIo SimWorld::io_for(SimNode& node) {
                       std::move(status),
                       std::move(log),
                       std::move(shutdown_done),
-                      options_.ignores_serving_limit ? nullptr : &node.kernel};
+                      options_.ignores_serving_limit ? nullptr : &node.kernel,
+                      &node.disk};
 }
 
 void SimWorld::start_daemon(NodeIndex index) {
@@ -257,7 +258,7 @@ void SimWorld::start_daemon(NodeIndex index) {
   node.daemon = std::make_unique<node::Node>(node.config, io_for(node));
   node.is_stopped = false;
   trace(index, "start", std::to_string(node.kernel.held().size()) + " addresses found");
-  feed(index, cluster::Start{node.kernel.list_addresses(), node.kernel.links()});
+  feed(index, cluster::Start{node.kernel.list_addresses(), node.kernel.links(), node.disk.state()});
 }
 
 // The daemon is gone (crash, power loss, the end of a planned stop): nothing it asked for

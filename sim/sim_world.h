@@ -93,6 +93,9 @@ class SimWorld final : private KernelObserver, private NodeIoPort {
   void power_off(NodeIndex node);
   void power_on(NodeIndex node);
   void crash_daemon(NodeIndex node);
+  // The node's state directory is lost (a disk replaced, a machine reinstalled): its next
+  // daemon starts as a fresh node, which must be as safe as one that kept it.
+  void wipe_disk(NodeIndex node);
   // SIGKILL with nothing after it (no systemd): no ExecStopPost removes the addresses and
   // nothing restarts the daemon; only the kernel's serving limit ends what they serve.
   void kill_daemon(NodeIndex node);

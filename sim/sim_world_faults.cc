@@ -56,6 +56,12 @@ void SimWorld::crash_daemon(NodeIndex index) {
   queue_.push(now_ + options_.stop_cleanup_delay + options_.restart_delay, RestartDaemon{index, node.incarnation});
 }
 
+void SimWorld::wipe_disk(NodeIndex index) {
+  trace(index, "FAULT", "disk wiped");
+  nodes_[index]->disk.wipe();
+  checker_.disk_wiped(index);
+}
+
 void SimWorld::kill_daemon(NodeIndex index) {
   SimNode& node = *nodes_[index];
   if (!node.is_running()) return;

@@ -121,6 +121,7 @@ node::NodeIo Daemon::node_io() {
       // Called from inside Node::handle(): finish outside it.
       .shutdown_done = [this] { asio::post(context_, [this] { finish_shutdown(); }); },
       .limiter = limiter_.get(),
+      .store = durable_.get(),
   };
 }
 
@@ -144,6 +145,14 @@ Result<void> Daemon::start() {
   if (!checked) return fail(checked.error());
   for (const auto& warning : *checked) log_->warn("configuration: {}", warning);
   if (auto usable = check_paths(); !usable) return usable;
+  // What this node voted and led is read before anything else happens; a file that cannot
+  // be trusted stops the start here (docs/design/cluster.md, "Durable state").
+  const std::string durable_path = durable_state_path(config_.settings.paths.state);
+  auto durable = load_durable_state(durable_path, config_.self);
+  if (!durable) return fail(durable.error());
+  durable_ = std::make_unique<DurableStateFile>(durable_path, config_.self, [this](const Error& error) {
+    asio::post(context_, [this, error] { stop_on_fatal_error(error); });  // not from inside Node::handle()
+  });
   apply_host_settings(config_.public_addresses, config_.settings.manage_host_settings,
                       host_settings_place(config_.settings.paths.state), *log_);
   auto key = sys::load_cluster_key(config_.settings.key_file);
@@ -185,7 +194,7 @@ Result<void> Daemon::start() {
   // Rules and routes a crashed daemon left behind go before anything is taken, as stale
   // addresses do (the machine removes those).
   routed_net_.remove_all_routes("start");
-  handle(cluster::Start{net_.list_addresses(), *links});
+  handle(cluster::Start{net_.list_addresses(), *links, *durable});
   return success();
 }
 

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "app/daemon_config.h"
+#include "app/durable_state.h"
 #include "app/file_reader.h"
 #include "app/source_routed_net_ops.h"
 #include "app/daemon_history.h"
@@ -130,6 +131,8 @@ class Daemon {
   // The kernel's bound on what the addresses serve (docs/design/cluster.md): made before
   // node_, which uses it, and outliving it; its tables outlive the daemon.
   std::unique_ptr<sys::NftServingLimiter> limiter_;
+  // The state directory's durable state (app/durable_state.h): made before node_, which uses it.
+  std::unique_ptr<DurableStateFile> durable_;
   std::unique_ptr<node::Node> node_;
   std::unique_ptr<sys::ControlServer> control_;
 

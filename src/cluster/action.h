@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/time.h"
+#include "model/durable_state.h"
 #include "model/hook_event.h"
 #include "model/ids.h"
 #include "model/ip_address.h"
@@ -48,6 +49,15 @@ struct LimitServing {
   TimePoint until;
   std::vector<IpAddress> addresses;
   friend bool operator==(const LimitServing&, const LimitServing&) = default;
+};
+
+// Write `state` to the state directory, durably (fsync), before any other action of the
+// same call is carried out: the machine puts it first in the batch whenever the highest
+// epoch seen or voted in grows, so a vote (or a leader's epoch) is on disk before any
+// message says it. A restarted daemon hands it back in Start::durable.
+struct PersistState {
+  DurableState state;
+  friend bool operator==(const PersistState&, const PersistState&) = default;
 };
 
 struct RunHook {
@@ -92,7 +102,7 @@ struct Log {
 // held() still lists then (only when the stop was cut short) is the daemon's to remove.
 struct ShutdownDone {};
 
-using Action = std::variant<SendMessage, AddAddress, RemoveAddress, Announce, LimitServing, RunHook, TryLock,
-                            ReleaseLock, ReplyAdmin, ReplyStatus, Log, ShutdownDone>;
+using Action = std::variant<SendMessage, AddAddress, RemoveAddress, Announce, LimitServing, PersistState, RunHook,
+                            TryLock, ReleaseLock, ReplyAdmin, ReplyStatus, Log, ShutdownDone>;
 
 }  // namespace tandem::cluster

@@ -5,11 +5,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 
 #include "cluster/node_config.h"
 #include "model/cluster_view.h"
+#include "model/durable_state.h"
 #include "model/ids.h"
 #include "model/ip_address.h"
 #include "proto/message.h"
@@ -21,6 +23,11 @@ struct Start {
   // What the kernel holds on the node's public interfaces now (io::NetOps::list_addresses).
   std::vector<proto::HeldAddress> found;
   std::map<InterfaceName, LinkState> links;
+  // What the daemon read from its state directory at start-up (app/durable_state.h):
+  // nullopt for a fresh node (no file: a first start, or a wiped disk), which sits out
+  // 2 x DeadTimeoutMs before it votes. A file that cannot be trusted never gets here: the
+  // daemon refuses to start (docs/design/cluster.md, "Durable state").
+  std::optional<DurableState> durable = std::nullopt;
 };
 
 // A wake-up the machine asked for (next_wakeup()) has come.

@@ -20,7 +20,7 @@ bool is_take(const Action& action) {
 }  // namespace
 
 NodeMachine::State::CallStart NodeMachine::State::call_start() const {
-  CallStart start{epoch(), {}};
+  CallStart start{epoch(), {}, started, leadership.durable()};
   for (const auto& entry : held) start.held.insert(entry.prefix.address);
   return start;
 }
@@ -64,6 +64,17 @@ void NodeMachine::State::check_invariants(const CallStart& start) {
     std::vector<IpAddress> listed;
     for (const auto& address : *addresses) listed.push_back(address.address());
     TANDEM_CHECK(serving_limit.is_told(lease.until(), listed));
+  }
+
+  // 12. What must survive a restart is on disk before it is acted on: a started node's disk
+  //     was told its highest epoch seen and voted in, and a call that raised either (other
+  //     than the Start that read them) says so first, before any vote or heartbeat it sends.
+  if (started) {
+    TANDEM_CHECK(durable_told == leadership.durable());
+    if (start.started && start.durable != leadership.durable()) {
+      const auto* persist = out.empty() ? nullptr : std::get_if<PersistState>(&out.front());
+      TANDEM_CHECK(persist != nullptr && persist->state == leadership.durable());
+    }
   }
 
   check_announcement_invariants();

@@ -19,6 +19,13 @@ void Leadership::raise_epoch(std::uint64_t seen) {
   if (Follower* follower = following()) follower->leader.reset();
 }
 
+void Leadership::restore(const DurableState& durable) {
+  TANDEM_CHECK(epoch_ == 0 && voted_epoch_ == 0);  // once, before anything was seen
+  TANDEM_CHECK(following() != nullptr && !following()->leader);
+  epoch_ = durable.epoch;
+  voted_epoch_ = durable.voted_epoch;
+}
+
 void Leadership::follow(NodeId leader, TimePoint now) {
   TANDEM_CHECK(!is_leader());
   TANDEM_CHECK(leader != self_);

@@ -25,6 +25,7 @@
 #include "base/time.h"
 #include "cluster/bans.h"
 #include "cluster/takeover_driver.h"
+#include "model/durable_state.h"
 #include "model/ids.h"
 #include "proto/message.h"
 
@@ -92,8 +93,15 @@ class Leadership {
   // The leader followed is lost, or said it leads no more.
   void lose_leader();
 
+  // What a restarted node read from its state directory, before anything else happens:
+  // it never votes or stands in, nor leads, an epoch at or below those.
+  void restore(const DurableState& durable);
+  // What must survive a restart: the highest epoch seen and the highest voted in.
+  DurableState durable() const { return DurableState{epoch_, voted_epoch_}; }
+
   // Votes: one per epoch, never for an epoch seen or voted in, nor before `no_votes_before`
-  // (a restarted node sits out one election round, having forgotten its earlier votes).
+  // (a fresh node, without durable state, sits out one election round: it may have
+  // forgotten earlier votes with a wiped disk).
   bool may_vote(std::uint64_t epoch, TimePoint now) const;
   void record_vote(std::uint64_t epoch);
   void no_votes_before(TimePoint when) { no_votes_before_ = when; }

@@ -87,9 +87,20 @@ void NodeMachine::State::on_start(const Start& start) {
     log(Log::Level::kInfo, "removed stale address " + text_of(found.prefix) + " from " + found.interface.value());
   }
   health.startup_started(run_hook(HookEvent::kStartup, {}));
-  // Votes cast in an earlier life are forgotten; sitting out one election round keeps this
-  // node from voting twice in one epoch.
-  leadership.no_votes_before(now + 2 * dead_timeout());
+  if (start.durable) {
+    // The disk kept the highest epoch seen and voted in: this node votes, stands and leads
+    // only above them, so it needs no sit-out.
+    leadership.restore(*start.durable);
+    durable_told = *start.durable;
+    log(Log::Level::kInfo, "durable state: epoch " + std::to_string(start.durable->epoch) + ", voted in epoch " +
+                               std::to_string(start.durable->voted_epoch));
+  } else {
+    // A fresh node (a first start, or a wiped disk) may have voted in an earlier life it
+    // no longer remembers: sitting out one election round keeps it from voting twice in
+    // one epoch.
+    leadership.no_votes_before(now + 2 * dead_timeout());
+    log(Log::Level::kInfo, "no durable state: a fresh node, which sits out one election round before it votes");
+  }
   next_heartbeat = now;
 }
 
@@ -127,6 +138,8 @@ void NodeMachine::State::on_heartbeat(NodeId from, const proto::Heartbeat& heart
     return;
   }
   follower->leader_heard = now;
+  pins_heard.clear();
+  for (const auto& pin : heartbeat.pins) pins_heard.emplace(pin.address, pin.node);
   // The lease runs from when we sent the heartbeat the leader acknowledges.
   if (heartbeat.echoed_incarnation != membership.incarnation()) return;
   if (auto sent = membership.sent_at(heartbeat.last_heard_seq)) {
@@ -255,6 +268,9 @@ void NodeMachine::State::send_heartbeats() {
     heartbeat.epoch = epoch();
     heartbeat.leader = leader();
     heartbeat.flags = own_flags();
+    if (const Leader* leading = lead()) {
+      for (const auto& [address, node] : leading->pinned) heartbeat.pins.push_back(proto::Pin{address, node});
+    }
     // A banned node gets no acknowledgement from the leader, so its lease lapses even if
     // the ban order is lost.
     if (lead() && lead()->bans.is_banned(peer)) {
@@ -355,7 +371,7 @@ void NodeMachine::State::on_vote(NodeId from, const proto::Vote& vote) {
 }
 
 void NodeMachine::State::become_leader(std::uint64_t new_epoch) {
-  leadership.become_leader(new_epoch, now);
+  leadership.become_leader(new_epoch, now).pinned = pins_heard;  // the pins of the leader before
   log(Log::Level::kInfo, "became leader in epoch " + std::to_string(epoch()));
   next_heartbeat = now;  // tell everyone at once
   send_report();
@@ -363,9 +379,19 @@ void NodeMachine::State::become_leader(std::uint64_t new_epoch) {
 
 void NodeMachine::State::step_down(const std::string& why) {
   log(Log::Level::kWarning, "stepping down as leader: " + why);
+  pins_heard = lead()->pinned;  // kept, should this node lead again before it hears the next leader
   leadership.step_down();
   if (lock.give_up()) out.push_back(ReleaseLock{});
   lock.retry_after(now + dead_timeout());
+}
+
+// First in the batch, so the node layer writes it before it sends a vote, a candidacy or
+// a leader's heartbeat of the new epoch, or anything else this call decided.
+void NodeMachine::State::persist_durable() {
+  const DurableState now_durable = leadership.durable();
+  if (!started || now_durable == durable_told) return;
+  durable_told = now_durable;
+  out.insert(out.begin(), PersistState{now_durable});
 }
 
 void NodeMachine::State::run_monitor() {
@@ -756,6 +782,7 @@ std::vector<Action> NodeMachine::on(const Event& event, TimePoint now) {
   if (s.started) s.step();
   s.drain_self_inbox();
   if (s.started) s.limit_serving();  // after a reload of the public addresses
+  s.persist_durable();
   s.check_invariants(start);
   return std::move(s.out);
 }

@@ -110,6 +110,11 @@ struct NodeMachine::State {
   TimePoint next_report = kNever;
   Leadership leadership;
   LockClaim lock;
+  // The pins of the leader followed, from its newest heartbeat (leadership.h, Leader::pinned):
+  // a node that leads next starts with them, so a group moved by hand stays where it was put.
+  std::map<IpAddress, NodeId> pins_heard;
+  // What the disk was last told of leadership.durable() (PersistState), or read at start.
+  DurableState durable_told;
 
   // ---------------------------------------------------------------------------------
   // Durations, derived from the tunables each time (never stored twice).
@@ -151,6 +156,8 @@ struct NodeMachine::State {
   struct CallStart {
     std::uint64_t epoch = 0;
     std::set<IpAddress> held;
+    bool started = false;
+    DurableState durable;
   };
   CallStart call_start() const;
   void check_invariants(const CallStart& start);  // invariants.cc
@@ -194,6 +201,8 @@ struct NodeMachine::State {
   void seek_leadership();
   void seek_lock();
   void become_leader(std::uint64_t new_epoch);
+  // Puts PersistState first in this call's actions when the epoch seen or voted in grew.
+  void persist_durable();
   void step_down(const std::string& why);
   void adopt_epoch(std::uint64_t seen, std::optional<NodeId> claimed_leader, NodeId from);
   void run_monitor();

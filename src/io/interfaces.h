@@ -12,6 +12,7 @@
 
 #include "base/result.h"
 #include "base/time.h"
+#include "model/durable_state.h"
 #include "model/hook_event.h"
 #include "model/ids.h"
 #include "model/ip_address.h"
@@ -56,6 +57,16 @@ class ServingLimiter {
  public:
   virtual ~ServingLimiter() = default;
   virtual Result<void> limit(TimePoint until, const std::vector<IpAddress>& addresses) = 0;
+};
+
+// The node's state directory: what must survive a restart of the daemon
+// (cluster::PersistState, docs/design/cluster.md "Durable state"). Synchronous: success
+// means the state is on disk (written, synced, renamed into place, directory synced), so
+// the node layer carries out nothing after it before it returns.
+class DurableStore {
+ public:
+  virtual ~DurableStore() = default;
+  virtual Result<void> save(const DurableState& state) = 0;
 };
 
 // Runs every hook for `event` with `arguments`; completion: Event HookFinished{id, ok}.

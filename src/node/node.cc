@@ -132,6 +132,14 @@ void Node::carry_out(const cluster::Action& action, TimePoint) {
             io_.log(cluster::Log{cluster::Log::Level::kError,
                                  "limiting serving to the lease failed: " + done.error().message(), std::nullopt});
           }
+        } else if constexpr (std::is_same_v<Step, cluster::PersistState>) {
+          // The store makes a failed write safe itself (app/durable_state.h): a later
+          // start then finds no state it could trust, never an outdated one.
+          if (io_.store == nullptr) return;
+          if (auto done = io_.store->save(step.state); !done && io_.log) {
+            io_.log(cluster::Log{cluster::Log::Level::kError,
+                                 "saving the durable state failed: " + done.error().message(), std::nullopt});
+          }
         } else if constexpr (std::is_same_v<Step, cluster::RunHook>) {
           io_.hooks.run(step.id, step.event, step.arguments);
         } else if constexpr (std::is_same_v<Step, cluster::TryLock>) {

@@ -40,6 +40,14 @@ enum class MessageType : std::uint16_t {
 // highest `sent_seq` this node has heard from the receiver (0: none yet), so the receiver
 // learns that contact holds in both directions and which of its own heartbeats (and so
 // which send time) a leader's heartbeat acknowledges: the lease runs from that send time.
+// A group put on a node by hand (moveip/movegroup), named by its first address.
+struct Pin {
+  IpAddress address;
+  NodeId node;
+
+  friend bool operator==(const Pin&, const Pin&) = default;
+};
+
 struct Heartbeat {
   std::uint64_t epoch = 0;           // the highest epoch the sender has seen
   std::optional<NodeId> leader;      // the leader the sender follows, if any
@@ -52,6 +60,9 @@ struct Heartbeat {
   // `last_heard_seq` belongs to.
   std::uint64_t incarnation = 0;
   std::uint64_t echoed_incarnation = 0;
+  // Added in 1.5 (optional): a leader's pins (moveip/movegroup), each group named by its
+  // first address, so that the node that leads next keeps them. Sent by a leader only.
+  std::vector<Pin> pins = {};
 
   friend bool operator==(const Heartbeat&, const Heartbeat&) = default;
 };

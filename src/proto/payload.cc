@@ -16,7 +16,10 @@ namespace {
 
 // Field tags, per message. A tag is never reused for another meaning; see the design page.
 namespace heartbeat_tag {
-enum : FieldTag { kEpoch = 1, kLeader, kSentSeq, kLastHeardSeq, kFlags, kIncarnation, kEchoedIncarnation };
+enum : FieldTag { kEpoch = 1, kLeader, kSentSeq, kLastHeardSeq, kFlags, kIncarnation, kEchoedIncarnation, kPin };
+}
+namespace pin_tag {
+enum : FieldTag { kAddress = 1, kNode };
 }
 namespace state_tag {
 enum : FieldTag {
@@ -99,6 +102,12 @@ void encode(const Heartbeat& message, FieldWriter& out) {
   out.u32(heartbeat_tag::kFlags, message.flags.bits());
   if (message.incarnation != 0) out.u64(heartbeat_tag::kIncarnation, message.incarnation);
   if (message.echoed_incarnation != 0) out.u64(heartbeat_tag::kEchoedIncarnation, message.echoed_incarnation);
+  for (const auto& pin : message.pins) {
+    const auto mark = out.begin_nested(heartbeat_tag::kPin);
+    out.address(pin_tag::kAddress, pin.address);
+    out.node(pin_tag::kNode, pin.node);
+    out.end_nested(mark);
+  }
 }
 
 // The lists a StateReport and a NodeStatus share, each item nested under `tag`.
@@ -271,6 +280,13 @@ Heartbeat decode_heartbeat(Fields& fields) {
     message.incarnation = fields.u64(heartbeat_tag::kIncarnation, "incarnation");
   if (fields.has(heartbeat_tag::kEchoedIncarnation)) {
     message.echoed_incarnation = fields.u64(heartbeat_tag::kEchoedIncarnation, "echoed_incarnation");
+  }
+  for (auto& item : fields.items(heartbeat_tag::kPin, "pins")) {
+    Pin pin;
+    pin.address = item.address(pin_tag::kAddress, "address");
+    pin.node = item.node(pin_tag::kNode, "node");
+    message.pins.push_back(pin);
+    fields.absorb(item);
   }
   return message;
 }

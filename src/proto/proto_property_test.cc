@@ -142,7 +142,10 @@ Message any_message() {
                        any<std::uint64_t>(),
                        NodeFlags(any<std::uint32_t>()),
                        any<std::uint64_t>(),
-                       any<std::uint64_t>()};
+                       any<std::uint64_t>(),
+                       list_of(3, [] {
+                         return Pin{any_address(), any_node()};
+                       })};
     }
     case 1:
       return any_state_report();

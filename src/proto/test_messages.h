@@ -14,7 +14,14 @@ inline IpAddress v4(std::string_view text) { return IpAddress::parse(text).value
 inline IpPrefix prefix(std::string_view text) { return IpPrefix::parse(text).value(); }
 
 inline Heartbeat sample_heartbeat() {
-  return Heartbeat{7, NodeId(2), 41, 39, NodeFlags().with(NodeFlags::kDisabled), 0xabcdef, 0x123456};
+  return Heartbeat{7,
+                   NodeId(2),
+                   41,
+                   39,
+                   NodeFlags().with(NodeFlags::kDisabled),
+                   0xabcdef,
+                   0x123456,
+                   {Pin{v4("198.51.100.10"), NodeId(1)}, Pin{IpAddress::parse("2001:db8::10").value(), NodeId(0)}}};
 }
 
 inline StateReport sample_state_report() {

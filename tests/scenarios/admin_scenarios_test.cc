@@ -140,5 +140,35 @@ TEST(Admin, MonitorFailureMovesTheNodesGroupsAway) {
   s.expect_group_not_on("target1", sick).expect_all_groups_hosted().expect_converged();
 }
 
+// The pins of moveip/movegroup travel in the leader's heartbeats, so the next leader keeps
+// them. Both followers' groups are pinned on one of them, which then has two groups and
+// the other follower none: a rebalance would even that out, the pins forbid it. The leader
+// loses power and comes back (empty): its group goes to the empty follower, and the two
+// pinned groups stay where they were put, through the next leader's runs.
+TEST(Admin, APinOutlivesTheLeadersCrash) {
+  Scenario s({.nodes = 3, .interfaces = 2, .groups = 3, .group_size = 2, .seed = 23});
+  s.run_for(2s).expect_all_groups_hosted();
+  const NodeId leader = *s.leader();
+  std::vector<NodeId> followers;
+  for (NodeId node : s.nodes()) {
+    if (node != leader) followers.push_back(node);
+  }
+  ASSERT_EQ(followers.size(), 2u);
+  const NodeId pinned_on = followers[1];
+  std::vector<std::string> moved;
+  for (const char* name : {"target1", "target2", "target3"}) {
+    if (s.node_hosting(name) != leader) moved.emplace_back(name);
+  }
+  ASSERT_EQ(moved.size(), 2u);
+  for (const auto& group : moved) {
+    const auto reply = s.admin(leader, move_group(group, pinned_on));
+    ASSERT_TRUE(reply.ok) << reply.message;
+  }
+  s.run_for(2s);
+  for (const auto& group : moved) s.expect_group_on(group, pinned_on);
+  s.power_off(leader).run_for(5s).power_on(leader).run_for(10s).expect_all_groups_hosted().expect_converged();
+  for (const auto& group : moved) s.expect_group_on(group, pinned_on);
+}
+
 }  // namespace
 }  // namespace tandem::sim

@@ -77,6 +77,10 @@ Scenario& Scenario::crash_daemon(NodeId node) {
   world_->crash_daemon(node.value());
   return *this;
 }
+Scenario& Scenario::wipe_disk(NodeId node) {
+  world_->wipe_disk(node.value());
+  return *this;
+}
 Scenario& Scenario::kill_daemon(NodeId node) {
   world_->kill_daemon(node.value());
   return *this;
@@ -200,6 +204,11 @@ std::vector<NodeId> Scenario::servers(const IpAddress& address) const {
   std::vector<NodeId> nodes;
   for (NodeIndex index : world_->servers(address)) nodes.emplace_back(index);
   return nodes;
+}
+
+std::uint64_t Scenario::epoch(NodeId node) const {
+  const SimNode& sim_node = world_->node(node.value());
+  return sim_node.is_running() ? sim_node.daemon->machine().epoch() : 0;
 }
 
 std::optional<NodeId> Scenario::leader() const {

@@ -51,6 +51,7 @@ class Scenario {
   Scenario& power_off(NodeId node);
   Scenario& power_on(NodeId node);
   Scenario& crash_daemon(NodeId node);
+  Scenario& wipe_disk(NodeId node);             // its state directory is lost; its next daemon starts fresh
   Scenario& kill_daemon(NodeId node);           // SIGKILL, and no ExecStopPost or restart after it
   Scenario& stall(NodeId node, Duration span);  // SIGSTOP, SIGCONT `span` later
   // A planned stop (SIGTERM): the daemon releases with its hooks, tells the leader and exits.
@@ -89,7 +90,8 @@ class Scenario {
   std::optional<NodeId> node_hosting(std::string_view group) const;  // the node holding its first IP
   // The nodes whose kernels serve `address` now (held, and their serving limit not passed).
   std::vector<NodeId> servers(const IpAddress& address) const;
-  std::optional<NodeId> leader() const;  // the live leader of the highest epoch
+  std::optional<NodeId> leader() const;    // the live leader of the highest epoch
+  std::uint64_t epoch(NodeId node) const;  // the highest epoch its daemon has seen (0: none runs)
   std::optional<InterfaceName> interface_of(const IpAddress& address, NodeId node) const;
   // When `node`'s kernel last added / removed `address` (nullopt: never).
   std::optional<TimePoint> last_added(const IpAddress& address, NodeId node) const;

@@ -153,10 +153,13 @@ TEST(InvariantChecker, ReportsEpochsGoingBackAndTwoLeadersOfOneEpoch) {
   InvariantChecker checker(two_groups());
   EXPECT_FALSE(checker.daemon_state(kTimeZero, 0, 0, 5, false));
   EXPECT_TRUE(checker.daemon_state(kTimeZero, 0, 0, 4, false));
-  EXPECT_FALSE(checker.daemon_state(kTimeZero, 0, 1, 0, false));  // a restarted daemon starts over
+  // A restarted daemon resumes from the epoch its disk kept; only a wiped disk starts over.
+  EXPECT_TRUE(checker.daemon_state(kTimeZero, 0, 1, 0, false));
+  checker.disk_wiped(0);
+  EXPECT_FALSE(checker.daemon_state(kTimeZero, 0, 2, 0, false));
   EXPECT_FALSE(checker.daemon_state(kTimeZero, 1, 0, 7, true));
   EXPECT_FALSE(checker.daemon_state(kTimeZero, 2, 0, 8, true));  // a newer leader may overlap
-  EXPECT_TRUE(checker.daemon_state(kTimeZero, 0, 1, 7, true));
+  EXPECT_TRUE(checker.daemon_state(kTimeZero, 0, 2, 7, true));
 }
 
 TEST(InvariantChecker, ReportsAnAnnouncementOfAnAddressNotHeldThere) {
