@@ -11,6 +11,7 @@
 // heal_all() ends every fault at once: after it, the cluster must converge (invariant 3).
 #pragma once
 
+#include <array>
 #include <functional>
 #include <vector>
 
@@ -35,6 +36,9 @@ class FaultSchedule {
     std::function<void()> action;
   };
 
+  using Fault = void (FaultSchedule::*)();
+  static const std::array<Fault, 12> kFirstFaults;
+
   void inject();
   void later(Duration after, std::function<void()> action);
   void run_due_undos();
@@ -45,6 +49,8 @@ class FaultSchedule {
   std::size_t not_running_count() const;
 
   void power_loss();
+  void crash();
+  void lose_lock();
   void partition();
   void one_way_cut();
   void degrade_network();
@@ -61,9 +67,8 @@ class FaultSchedule {
   SimWorld& world_;
   SimRng rng_;
   Duration mean_gap_;
-  bool planned_stops_;
-  bool stalls_;
-  std::vector<Undo> undos_;  // in the order of their time (stable for equal times)
+  std::vector<Fault> faults_;  // what inject() draws from: kFirstFaults, then the later ones asked for
+  std::vector<Undo> undos_;    // in the order of their time (stable for equal times)
   std::vector<NodeIndex> disabled_;
 };
 
