@@ -144,15 +144,17 @@ Result<void> Daemon::start() {
   if (!checked) return fail(checked.error());
   for (const auto& warning : *checked) log_->warn("configuration: {}", warning);
   // The lock's directory and the key may be on the cluster filesystem: read them bounded.
-  auto usable = read_before_loop<bool>("checking the paths", kReloadReadMax, [settings = config_.settings]() -> Result<bool> {
-    if (auto paths = check_paths(settings); !paths) return fail(paths.error());
-    return true;
-  });
+  auto usable =
+      read_before_loop<bool>("checking the paths", kReloadReadMax, [settings = config_.settings]() -> Result<bool> {
+        if (auto paths = check_paths(settings); !paths) return fail(paths.error());
+        return true;
+      });
   if (!usable) return fail(usable.error());
   apply_host_settings(config_.public_addresses, config_.settings.manage_host_settings,
                       host_settings_place(config_.settings.paths.state), *log_);
-  auto key = read_before_loop<sys::ClusterKey>("reading the cluster key", kReloadReadMax,
-                                               [file = config_.settings.key_file] { return sys::load_cluster_key(file); });
+  auto key =
+      read_before_loop<sys::ClusterKey>("reading the cluster key", kReloadReadMax,
+                                        [file = config_.settings.key_file] { return sys::load_cluster_key(file); });
   if (!key) return fail(key.error());
   const auto addresses = config_.node_addresses();
   sys::TcpPeerTransportConfig mesh{.self = config_.self,

@@ -128,8 +128,7 @@ TEST(ReadBeforeLoop, AReadThatHangsIsAnErrorAtItsLimit) {
   });
   gate->open();  // lets the abandoned thread end
   ASSERT_FALSE(got.ok());
-  EXPECT_EQ(got.error().message(),
-            "reading the configuration: did not finish within 50 ms (a hung filesystem?)");
+  EXPECT_EQ(got.error().message(), "reading the configuration: did not finish within 50 ms (a hung filesystem?)");
 }
 
 }  // namespace

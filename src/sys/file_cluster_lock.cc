@@ -223,17 +223,17 @@ void FileClusterLock::on_check(std::uint64_t hold) {
   // belongs to the open file description that fd_ keeps.
   auto copy = std::make_shared<UniqueFd>(::fcntl(fd_.get(), F_DUPFD_CLOEXEC, 0));
   if (!copy->is_valid()) return lose("cannot duplicate the lock's descriptor: " + errno_text(errno));
-  off_loop<std::optional<std::string>>(
-      [path = path_, copy] { return why_lost(path, copy->get()); },
-      [this, hold](std::optional<std::optional<std::string>> cause) {
-        if (hold != hold_ || !is_held()) return;
-        if (!cause) {
-          return lose("checking it did not finish within " + std::to_string(attempt_limit_.count()) +
-                      " ms (a hung cluster filesystem?)");
-        }
-        if (*cause) return lose(**cause);
-        schedule_check();
-      });
+  off_loop<std::optional<std::string>>([path = path_, copy] { return why_lost(path, copy->get()); },
+                                       [this, hold](std::optional<std::optional<std::string>> cause) {
+                                         if (hold != hold_ || !is_held()) return;
+                                         if (!cause) {
+                                           return lose("checking it did not finish within " +
+                                                       std::to_string(attempt_limit_.count()) +
+                                                       " ms (a hung cluster filesystem?)");
+                                         }
+                                         if (*cause) return lose(**cause);
+                                         schedule_check();
+                                       });
 }
 
 void FileClusterLock::lose(const std::string& cause) {
