@@ -130,6 +130,16 @@ std::vector<ProbeResult> ProbeSession::changes() const {
 }
 
 int ProbeSession::failures_between(const IpAddress& address, std::int64_t from_ms, std::int64_t to_ms) const {
+  return count_between(address, from_ms, to_ms, [](const ProbeResult& result) { return !result.answer; });
+}
+
+int ProbeSession::unreached_between(const IpAddress& address, std::int64_t from_ms, std::int64_t to_ms) const {
+  return count_between(address, from_ms, to_ms,
+                       [](const ProbeResult& result) { return !result.answer && result.error != kLateAnswer; });
+}
+
+int ProbeSession::count_between(const IpAddress& address, std::int64_t from_ms, std::int64_t to_ms,
+                                const std::function<bool(const ProbeResult&)>& counts) const {
   constexpr std::int64_t kMarginMs = 20;  // for the prober to notice a timeout and record it
   std::int64_t settled_ms = to_ms + options_.timeout.count() + kMarginMs;
   if (std::int64_t wait = settled_ms - monotonic_ms(); wait > 0)
@@ -140,7 +150,7 @@ int ProbeSession::failures_between(const IpAddress& address, std::int64_t from_m
        ++it) {
     const ProbeResult& result = *it;
     bool is_inside = result.attempt_start_ms >= from_ms && result.attempt_start_ms < to_ms;
-    if (result.address == address && is_inside && !result.answer) ++count;
+    if (result.address == address && is_inside && counts(result)) ++count;
   }
   return count;
 }

@@ -72,6 +72,9 @@ class ProbeSession {
   // How many attempts on `address` started in [from_ms, to_ms) got no answer. Waits
   // first (up to the probe timeout past `to_ms`) until every such attempt has finished.
   int failures_between(const IpAddress& address, std::int64_t from_ms, std::int64_t to_ms) const;
+  // As failures_between(), without the late answers (kLateAnswer): the attempts that the
+  // network failed, whatever the node's listener did.
+  int unreached_between(const IpAddress& address, std::int64_t from_ms, std::int64_t to_ms) const;
 
   // Why the prober thread stopped early (it could not enter the namespace), if it did.
   std::optional<Error> failure() const;
@@ -89,6 +92,8 @@ class ProbeSession {
   std::optional<ProbeResult> find_answer(const IpAddress& address, std::int64_t since_ms, const AnswerFilter& accept,
                                          std::optional<std::uint64_t>& next) const;
   bool is_stable(std::chrono::milliseconds quiet) const;
+  int count_between(const IpAddress& address, std::int64_t from_ms, std::int64_t to_ms,
+                    const std::function<bool(const ProbeResult&)>& counts) const;
 
   std::vector<IpAddress> addresses_;
   ProbeOptions options_;

@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 
@@ -149,9 +150,21 @@ class ProbeRun {
   void expire(std::int64_t now) {
     for (auto it = attempts_.begin(); it != attempts_.end();) {
       auto next = std::next(it);
-      if (it->second.start_ms + options_.timeout.count() <= now) finish(it, std::nullopt, "timeout");
+      if (it->second.start_ms + options_.timeout.count() <= now) {
+        finish(it, std::nullopt, is_established(it->second) ? kLateAnswer : "timeout");
+      }
       it = next;
     }
+  }
+
+  // Whether the attempt's handshake finished: the network path worked, whatever the
+  // listener did. Asked of the kernel, as this thread may not have seen the event yet.
+  static bool is_established(const Attempt& attempt) {
+    if (attempt.is_connected) return true;
+    tcp_info info{};
+    socklen_t length = sizeof info;
+    if (::getsockopt(attempt.fd.get(), IPPROTO_TCP, TCP_INFO, &info, &length) != 0) return false;
+    return info.tcpi_state != TCP_SYN_SENT && info.tcpi_state != TCP_CLOSE;
   }
 
   std::int64_t earliest_deadline() const {

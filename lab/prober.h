@@ -3,9 +3,9 @@
 // Every `interval` it starts a new non-blocking TCP connect to each address (attempts
 // overlap: a slow one does not delay the next), reads the one line the node's listener
 // sends ("n1 eth2"), and reports every finished attempt: its answer, or why there was none
-// (no answer within `timeout`, refused, unreachable). Going through the client's real
-// neighbour cache, it sees what a storage client sees, announcements included (lab/README.md,
-// "Facts the lab is built on").
+// (no connection within `timeout`, connected but no line within it, refused, unreachable). Going through the client's
+// real neighbour cache, it sees what a storage client sees, announcements included (lab/README.md, "Facts the lab is
+// built on").
 //
 // It runs in the calling thread's network namespace (the client's: see netns.h and
 // ProbeSession) until `stop` is set. Times are CLOCK_MONOTONIC milliseconds (netns.h).
@@ -25,6 +25,11 @@
 
 namespace tandem::lab {
 
+// The error of an attempt whose connection was made (the handshake finished: the network
+// path to the address worked) but whose listener sent no line within the timeout: the
+// node's user space was slow, not the network.
+inline constexpr const char* kLateAnswer = "late answer";
+
 struct ProbeOptions {
   std::uint16_t port = 7000;
   std::chrono::milliseconds interval{10};
@@ -34,7 +39,7 @@ struct ProbeOptions {
 struct ProbeResult {
   IpAddress address;
   std::optional<std::string> answer;  // the listener's line, e.g. "n1 eth2"
-  std::string error;                  // without an answer: "timeout", "refused", "unreachable", ...
+  std::string error;                  // without an answer: "timeout", kLateAnswer, "refused", "unreachable", ...
   std::int64_t attempt_start_ms = 0;
   std::int64_t t_ms = 0;  // when the attempt finished
 

@@ -1,10 +1,14 @@
 // The probe tools on loopback: no namespace, no root, port 0.
 #include "lab/prober.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <thread>
 
+#include "base/unique_fd.h"
 #include "lab/netns.h"
 #include "lab/probe_listener.h"
 #include "lab/probe_session.h"
@@ -103,6 +107,33 @@ TEST(Prober, ReportsARefusedConnectionAsNoAnswer) {
   ASSERT_TRUE(first.has_value());
   EXPECT_FALSE(first->answer.has_value());
   EXPECT_EQ(first->error, "refused");
+}
+
+// A node whose network answers but whose listener does not (a listening socket nobody
+// accepts from: the kernel finishes the handshake alone).
+TEST(Prober, ReportsAConnectionWithoutALineAsALateAnswerNotATimeout) {
+  UniqueFd silent(::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::bind(silent.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address), 0);
+  ASSERT_EQ(::listen(silent.get(), 64), 0);
+  socklen_t length = sizeof address;
+  ASSERT_EQ(::getsockname(silent.get(), reinterpret_cast<sockaddr*>(&address), &length), 0);
+
+  Prober prober({kLoopback}, {ntohs(address.sin_port), milliseconds(10), milliseconds(50)});
+  std::atomic<bool> stop{false};
+  std::optional<ProbeResult> first;
+  ASSERT_TRUE(prober
+                  .run(stop,
+                       [&](const ProbeResult& r) {
+                         first = r;
+                         stop = true;
+                       })
+                  .ok());
+  ASSERT_TRUE(first.has_value());
+  EXPECT_FALSE(first->answer.has_value());
+  EXPECT_EQ(first->error, kLateAnswer);
 }
 
 TEST(FailoverClock, CountsOnlyAnswersToAttemptsStartedAfterTheFault) {

@@ -1,6 +1,7 @@
 #include "sim/fault_schedule.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 namespace tandem::sim {
@@ -11,13 +12,25 @@ constexpr std::uint64_t kSaltDisks = 12;
 
 }  // namespace
 
+// The faults every schedule draws from, in the order the draws index them.
+const std::array<FaultSchedule::Fault, 12> FaultSchedule::kFirstFaults{
+    &FaultSchedule::power_loss,          &FaultSchedule::crash,           &FaultSchedule::partition,
+    &FaultSchedule::one_way_cut,         &FaultSchedule::degrade_network, &FaultSchedule::link_down,
+    &FaultSchedule::link_flap,           &FaultSchedule::lose_lock,       &FaultSchedule::monitor_failure,
+    &FaultSchedule::disable_for_a_while, &FaultSchedule::move_something,  &FaultSchedule::take_address,
+};
+
 FaultSchedule::FaultSchedule(SimWorld& world, std::uint64_t seed, Duration mean_gap, bool planned_stops, bool stalls)
     : world_(world),
       rng_(mix_seed(seed, kSaltFaults)),
       disk_rng_(mix_seed(seed, kSaltDisks)),
       mean_gap_(mean_gap),
-      planned_stops_(planned_stops),
-      stalls_(stalls) {}
+      faults_(kFirstFaults.begin(), kFirstFaults.end()) {
+  // Faults added later come after the first twelve, each only where asked for, so that a
+  // schedule without them is the one from before they existed, seed for seed.
+  if (planned_stops) faults_.push_back(&FaultSchedule::planned_stop);
+  if (stalls) faults_.insert(faults_.end(), {&FaultSchedule::stall, &FaultSchedule::kill_for_a_while});
+}
 
 void FaultSchedule::run(TimePoint from, TimePoint until) {
   world_.run_until(from);
@@ -54,59 +67,15 @@ void FaultSchedule::run_due_undos() {
   }
 }
 
-void FaultSchedule::inject() {
-  const bool has_lock = world_.options().has_cluster_lock;
-  const std::uint64_t kinds = 12u + (planned_stops_ ? 1u : 0u) + (stalls_ ? 2u : 0u);
-  const std::uint64_t kind = rng_.below(kinds);
-  if (stalls_ && kind >= kinds - 2) {
-    if (kind == kinds - 2) {
-      stall();
-    } else {
-      kill_for_a_while();
-    }
-    return;
-  }
-  switch (kind) {
-    case 0:
-      power_loss();
-      break;
-    case 1:
-      if (auto node = any_running_node()) world_.crash_daemon(*node);
-      break;
-    case 2:
-      partition();
-      break;
-    case 3:
-      one_way_cut();
-      break;
-    case 4:
-      degrade_network();
-      break;
-    case 5:
-      link_down();
-      break;
-    case 6:
-      link_flap();
-      break;
-    case 7:
-      if (has_lock) world_.lose_lock();
-      break;
-    case 8:
-      monitor_failure();
-      break;
-    case 9:
-      disable_for_a_while();
-      break;
-    case 10:
-      move_something();
-      break;
-    case 11:
-      take_address();
-      break;
-    default:
-      planned_stop();
-      break;
-  }
+// One fault, drawn evenly from the table.
+void FaultSchedule::inject() { (this->*faults_[rng_.below(faults_.size())])(); }
+
+void FaultSchedule::crash() {
+  if (auto node = any_running_node()) world_.crash_daemon(*node);
+}
+
+void FaultSchedule::lose_lock() {
+  if (world_.options().has_cluster_lock) world_.lose_lock();
 }
 
 NodeIndex FaultSchedule::any_node() { return static_cast<NodeIndex>(rng_.below(world_.node_count())); }

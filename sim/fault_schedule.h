@@ -12,6 +12,7 @@
 // heal_all() ends every fault at once: after it, the cluster must converge (invariant 3).
 #pragma once
 
+#include <array>
 #include <functional>
 #include <vector>
 
@@ -36,6 +37,9 @@ class FaultSchedule {
     std::function<void()> action;
   };
 
+  using Fault = void (FaultSchedule::*)();
+  static const std::array<Fault, 12> kFirstFaults;
+
   void inject();
   void later(Duration after, std::function<void()> action);
   void run_due_undos();
@@ -46,6 +50,8 @@ class FaultSchedule {
   std::size_t not_running_count() const;
 
   void power_loss();
+  void crash();
+  void lose_lock();
   void partition();
   void one_way_cut();
   void degrade_network();
@@ -63,9 +69,8 @@ class FaultSchedule {
   SimRng rng_;
   SimRng disk_rng_;  // which power losses also wipe the disk; apart, so the schedule stays seed for seed
   Duration mean_gap_;
-  bool planned_stops_;
-  bool stalls_;
-  std::vector<Undo> undos_;  // in the order of their time (stable for equal times)
+  std::vector<Fault> faults_;  // what inject() draws from: kFirstFaults, then the later ones asked for
+  std::vector<Undo> undos_;    // in the order of their time (stable for equal times)
   std::vector<NodeIndex> disabled_;
 };
 

@@ -44,6 +44,21 @@ cluster::LockState to_lock_state(sys::LockOutcome outcome) {
   return cluster::LockState::kLost;
 }
 
+// What tandemd reads or runs as root must be there and trusted (docs/design/trust.md):
+// the events and state directories are made when missing; a file cluster lock needs its
+// directory, since without it no node could ever lead.
+Result<void> check_paths(const config::Settings& settings) {
+  const auto& paths = settings.paths;
+  if (auto events = sys::ensure_trusted_directory(paths.events, "events directory", ::geteuid()); !events) {
+    return events;
+  }
+  if (auto state = sys::ensure_trusted_directory(paths.state, "state directory", ::geteuid()); !state) return state;
+  if (settings.cluster_lock.kind == config::ClusterLockSetting::Kind::kFile) {
+    return sys::check_lock_path(settings.cluster_lock.file);
+  }
+  return success();
+}
+
 }  // namespace
 
 Daemon::Daemon(asio::io_context& context, DaemonConfig config, std::shared_ptr<spdlog::logger> log,
@@ -125,26 +140,17 @@ node::NodeIo Daemon::node_io() {
   };
 }
 
-// What tandemd reads or runs as root must be there and trusted (docs/design/trust.md):
-// the events and state directories are made when missing; a file cluster lock needs its
-// directory, since without it no node could ever lead.
-Result<void> Daemon::check_paths() const {
-  const auto& paths = config_.settings.paths;
-  if (auto events = sys::ensure_trusted_directory(paths.events, "events directory", ::geteuid()); !events) {
-    return events;
-  }
-  if (auto state = sys::ensure_trusted_directory(paths.state, "state directory", ::geteuid()); !state) return state;
-  if (config_.settings.cluster_lock.kind == config::ClusterLockSetting::Kind::kFile) {
-    return sys::check_lock_path(config_.settings.cluster_lock.file);
-  }
-  return success();
-}
-
 Result<void> Daemon::start() {
   auto checked = check_daemon_config(config_);
   if (!checked) return fail(checked.error());
   for (const auto& warning : *checked) log_->warn("configuration: {}", warning);
-  if (auto usable = check_paths(); !usable) return usable;
+  // The lock's directory and the key may be on the cluster filesystem: read them bounded.
+  auto usable =
+      read_before_loop<bool>("checking the paths", kReloadReadMax, [settings = config_.settings]() -> Result<bool> {
+        if (auto paths = check_paths(settings); !paths) return fail(paths.error());
+        return true;
+      });
+  if (!usable) return fail(usable.error());
   // What this node voted and led is read before anything else happens; a file that cannot
   // be trusted stops the start here (docs/design/cluster.md, "Durable state").
   const std::string durable_path = durable_state_path(config_.settings.paths.state);
@@ -155,7 +161,9 @@ Result<void> Daemon::start() {
   });
   apply_host_settings(config_.public_addresses, config_.settings.manage_host_settings,
                       host_settings_place(config_.settings.paths.state), *log_);
-  auto key = sys::load_cluster_key(config_.settings.key_file);
+  auto key =
+      read_before_loop<sys::ClusterKey>("reading the cluster key", kReloadReadMax,
+                                        [file = config_.settings.key_file] { return sys::load_cluster_key(file); });
   if (!key) return fail(key.error());
   const auto addresses = config_.node_addresses();
   sys::TcpPeerTransportConfig mesh{.self = config_.self,

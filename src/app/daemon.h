@@ -102,7 +102,6 @@ class Daemon {
   void log_action(const cluster::Log& line);
   void report_status_line();
   std::unique_ptr<io::ClusterLock> make_lock();
-  Result<void> check_paths() const;
   void apply_running_config();
   void apply_reload(ReloadRead read);
   node::NodeIo node_io();

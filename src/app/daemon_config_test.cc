@@ -1,6 +1,7 @@
 #include "app/daemon_config.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -110,6 +111,20 @@ TEST_F(DaemonConfigFiles, MissingFileIsNamed) {
   auto config = load({ip("192.0.2.1")});
   ASSERT_FALSE(config.ok());
   EXPECT_EQ(config.error().message().rfind(path("ip_groups") + ": cannot read", 0), 0u) << config.error().message();
+}
+
+// A FIFO has no end a reader can wait for: refused at once, not read (nor waited on for a
+// writer), whichever file tandem.conf names.
+TEST_F(DaemonConfigFiles, AFifoAsAConfigurationFileIsRefusedNotWaitedOn) {
+  for (const std::string name : {"tandem.conf", "ip_groups"}) {
+    fs::rename(dir_ / name, dir_ / (name + ".kept"));
+    ASSERT_EQ(::mkfifo(path(name).c_str(), 0600), 0);
+    auto config = load({ip("192.0.2.1")});
+    ASSERT_FALSE(config.ok()) << name;
+    EXPECT_EQ(config.error().message(), path(name) + ": not a regular file");
+    fs::remove(dir_ / name);
+    fs::rename(dir_ / (name + ".kept"), dir_ / name);
+  }
 }
 
 }  // namespace

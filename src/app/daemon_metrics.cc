@@ -79,16 +79,8 @@ std::vector<Metric> state_gauges(const MetricsInput& input) {
   gauges.push_back(
       gauge("tandem_has_lease", "1 while this node holds a lease from the leader.", input.has_lease ? 1 : 0));
   Metric flags{"tandem_node_flag", "This node's flags, 1 when set (CTDB's names).", Metric::Type::kGauge, {}};
-  static constexpr std::array<std::pair<NodeFlags::Flag, std::string_view>, 6> kFlags{{
-      {NodeFlags::kDisconnected, "DISCONNECTED"},
-      {NodeFlags::kUnhealthy, "UNHEALTHY"},
-      {NodeFlags::kDisabled, "DISABLED"},
-      {NodeFlags::kBanned, "BANNED"},
-      {NodeFlags::kDeleted, "DELETED"},
-      {NodeFlags::kStopped, "STOPPED"},
-  }};
-  for (const auto& [flag, name] : kFlags) {
-    flags.samples.push_back(MetricSample{{{"flag", std::string(name)}}, input.flags.has(flag) ? 1.0 : 0.0});
+  for (const auto& named : kNodeFlagNames) {
+    flags.samples.push_back(MetricSample{{{"flag", std::string(named.name)}}, input.flags.has(named.flag) ? 1.0 : 0.0});
   }
   gauges.push_back(std::move(flags));
   Metric links{

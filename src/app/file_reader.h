@@ -12,6 +12,10 @@
 // and at most kAbandonedMax such threads may be left: beyond that, read() refuses at once.
 // One read at a time: a read() while one is under way is refused ("WHAT is already under
 // way"). Destroying the reader drops every result still to come.
+//
+// Before the loop runs (at start), read_before_loop() is the same bound for a read the
+// process waits for: the job runs on a thread of its own, and a job that has not finished
+// within the limit gives an error at once, its thread left behind.
 #pragma once
 
 #include <asio.hpp>
@@ -19,6 +23,7 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <future>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -99,5 +104,19 @@ class FileReader {
   std::shared_ptr<Shared> shared_;
   std::shared_ptr<Call> current_;
 };
+
+// Runs `job` on a thread of its own and waits at most `limit` for it: its result, or
+// "WHAT: did not finish within N ms (a hung filesystem?)". For the start, before the event
+// loop runs; the thread of a job that did not finish is left to end when it can.
+template <typename T>
+Result<T> read_before_loop(const std::string& what, std::chrono::milliseconds limit, std::function<Result<T>()> job) {
+  auto task = std::make_shared<std::packaged_task<Result<T>()>>(std::move(job));
+  std::future<Result<T>> result = task->get_future();
+  std::thread([task] { (*task)(); }).detach();
+  if (result.wait_for(limit) != std::future_status::ready) {
+    return fail(what, "did not finish within " + std::to_string(limit.count()) + " ms (a hung filesystem?)");
+  }
+  return result.get();
+}
 
 }  // namespace tandem::app

@@ -109,5 +109,27 @@ TEST(FileReader, RefusesASecondReadWhileOneIsUnderWay) {
   EXPECT_FALSE(reader.is_reading());
 }
 
+TEST(ReadBeforeLoop, GivesTheJobsResultFromAThreadOfItsOwn) {
+  std::thread::id job_thread;
+  auto got = read_before_loop<int>("reading", 10s, [&]() -> Result<int> {
+    job_thread = std::this_thread::get_id();
+    return 42;
+  });
+  ASSERT_TRUE(got.ok()) << got.error().message();
+  EXPECT_EQ(*got, 42);
+  EXPECT_NE(job_thread, std::this_thread::get_id());
+}
+
+TEST(ReadBeforeLoop, AReadThatHangsIsAnErrorAtItsLimit) {
+  auto gate = std::make_shared<Gate>();
+  auto got = read_before_loop<int>("reading the configuration", 50ms, [gate]() -> Result<int> {
+    gate->wait();
+    return 1;
+  });
+  gate->open();  // lets the abandoned thread end
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.error().message(), "reading the configuration: did not finish within 50 ms (a hung filesystem?)");
+}
+
 }  // namespace
 }  // namespace tandem::app

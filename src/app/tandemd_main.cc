@@ -14,6 +14,7 @@
 #include "app/daemon_log.h"
 #include "app/config_check.h"
 #include "app/daemon_config.h"
+#include "app/file_reader.h"
 #include "app/host_settings.h"
 #include "sys/local_addresses.h"
 #include "sys/netlink_net_ops.h"
@@ -49,10 +50,16 @@ std::shared_ptr<spdlog::logger> make_logger(const Options& options) {
   return logger;
 }
 
+// Bounded as a reload's read is (kReloadReadMax): a configuration on a filesystem that hangs
+// ends the start with an error instead of a daemon that never starts nor says why. A FIFO,
+// a device or /dev/zero is refused at once (`FILE: not a regular file`, sys/bounded_file.h).
 tandem::Result<DaemonConfig> load(const std::string& path) {
-  auto local = tandem::sys::local_addresses();
-  if (!local) return tandem::fail(local.error());
-  return tandem::app::load_daemon_config(path, *local);
+  return tandem::app::read_before_loop<DaemonConfig>("reading the configuration", tandem::app::kReloadReadMax,
+                                                     [path]() -> tandem::Result<DaemonConfig> {
+                                                       auto local = tandem::sys::local_addresses();
+                                                       if (!local) return tandem::fail(local.error());
+                                                       return tandem::app::load_daemon_config(path, *local);
+                                                     });
 }
 
 // systemd's ExecStopPost: whatever state the daemon died in, no public address stays, and

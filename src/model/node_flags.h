@@ -1,6 +1,7 @@
 // NodeFlags: the states that stop a node from hosting public IPs, with CTDB's names.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -44,5 +45,19 @@ class NodeFlags {
  private:
   std::uint32_t bits_ = 0;
 };
+
+// Every flag with CTDB's name for it, in CTDB's order: the one table of the names.
+struct NamedNodeFlag {
+  NodeFlags::Flag flag;
+  std::string_view name;
+};
+inline constexpr std::array<NamedNodeFlag, 6> kNodeFlagNames{{
+    {NodeFlags::kDisconnected, "DISCONNECTED"},
+    {NodeFlags::kUnhealthy, "UNHEALTHY"},
+    {NodeFlags::kDisabled, "DISABLED"},
+    {NodeFlags::kBanned, "BANNED"},
+    {NodeFlags::kDeleted, "DELETED"},
+    {NodeFlags::kStopped, "STOPPED"},
+}};
 
 }  // namespace tandem

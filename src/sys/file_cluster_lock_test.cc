@@ -4,8 +4,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
+#include <memory>
+#include <mutex>
 #include <fstream>
 
 #include "sys/lock_test_support.h"
@@ -173,6 +177,68 @@ TEST_F(FileClusterLockTest, NeverFollowsASymbolicLinkAtTheLockPath) {
   ASSERT_FALSE(checked.ok());
   EXPECT_EQ(checked.error().cause,
             "the cluster lock file is a symbolic link, which tandemd does not follow; name the file itself");
+}
+
+TEST_F(FileClusterLockTest, AFifoAtTheLockPathIsRefusedNeverWaitedOn) {
+  ASSERT_EQ(::mkfifo(path_.c_str(), 0600), 0);
+  Recorder recorder;
+  FileClusterLock lock(context_, path_, recorder.report(), recorder.log(), kFastCheck);
+  EXPECT_EQ(acquire(lock, recorder), LockOutcome::kContended);
+  EXPECT_TRUE(recorder.logged(path_ + ": not a regular file"));
+}
+
+// An attempt that does not end until the test lets it: a hung cluster filesystem.
+struct Gate {
+  std::mutex mutex;
+  std::condition_variable opened;
+  bool is_open = false;
+
+  void open() {
+    std::lock_guard lock(mutex);
+    is_open = true;
+    opened.notify_all();
+  }
+  void wait() {
+    std::unique_lock lock(mutex);
+    opened.wait(lock, [&] { return is_open; });
+  }
+};
+
+TEST_F(FileClusterLockTest, AnAttemptThatHangsIsContendedAtItsLimitWhileTheLoopRuns) {
+  auto gate = std::make_shared<Gate>();
+  Recorder recorder;
+  FileClusterLock lock(context_, path_, recorder.report(), recorder.log(), kFastCheck, 50ms,
+                       [gate](const std::string& path) {
+                         gate->wait();
+                         return open_and_lock(path);
+                       });
+  lock.try_acquire();
+  EXPECT_EQ(acquire(lock, recorder), LockOutcome::kContended);
+  EXPECT_EQ(recorder.outcomes.size(), 1u) << "a second try while the first hangs starts no second attempt";
+  EXPECT_TRUE(recorder.logged("did not finish within 50 ms"));
+  gate->open();
+  run_for(context_, 3 * kFastCheck);
+  EXPECT_EQ(recorder.outcomes.size(), 1u) << "the late result was reported";
+}
+
+TEST_F(FileClusterLockTest, ALockTakenTooLateIsReleased) {
+  auto gate = std::make_shared<Gate>();
+  auto finished = std::make_shared<std::atomic<bool>>(false);
+  Recorder recorder, other_recorder;
+  FileClusterLock late(context_, path_, recorder.report(), recorder.log(), kFastCheck, 50ms,
+                       [gate, finished](const std::string& path) {
+                         gate->wait();
+                         auto attempt = open_and_lock(path);
+                         *finished = true;
+                         return attempt;
+                       });
+  ASSERT_EQ(acquire(late, recorder), LockOutcome::kContended);
+  gate->open();
+  ASSERT_TRUE(run_until(context_, [&] { return finished->load(); }));
+  run_for(context_, 3 * kFastCheck);  // the late result reaches the loop and is dropped
+  EXPECT_FALSE(late.is_held());
+  FileClusterLock other(context_, path_, other_recorder.report(), other_recorder.log(), kFastCheck);
+  EXPECT_EQ(acquire(other, other_recorder), LockOutcome::kHeld);
 }
 
 TEST(CheckLockPath, SaysWhatToCreateWhenTheDirectoryIsMissing) {

@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iostream>
 
+#include "lab/netns.h"
 #include "tests/integration/lab_fixture.h"
 
 namespace tandem::integration {
@@ -77,6 +79,57 @@ TEST_F(Failover, ANicBackRestoresThePreferredInterface) {
   auto on_node = addresses_on(node);
   EXPECT_NE(std::find(on_node.begin(), on_node.end(), "198.51.100.10 eth1"), on_node.end());
   EXPECT_EQ(std::find(on_node.begin(), on_node.end(), "198.51.100.10 eth2"), on_node.end()) << "left behind on eth2";
+}
+
+// A cable plugged back in costs clients nothing: the IP is added and announced on its
+// preferred interface before it leaves the other (make-before-break). Removed first, it
+// was missing for a moment, and a probe failed in 1 or 2 of 10 returns.
+//
+// What counts is the network: every probe's connection is made. A probe whose handshake
+// finished but whose line came late (lab::kLateAnswer) is the node's probe listener, a
+// user-space process, not being run in time on a loaded machine (load 12 on 2 cores): in
+// tcpdump captures in the client's namespace, the 2 failed runs of 6 had their SYN-ACK
+// from the preferred interface within 0.1 ms and their line 100-140 ms later, together with
+// every other probe's line of that moment; one of them came 1.4 s after the return, long
+// after the move. Late answers are printed, not failed.
+class FailoverReturn : public WatchedLabTest {};
+
+TEST_F(FailoverReturn, ANicBackCostsTheClientNoProbeInTenReturns) {
+  ASSERT_NO_FATAL_FAILURE(bring_up());
+  ASSERT_NO_FATAL_FAILURE(start_watcher());
+  const IpAddress address = ip("198.51.100.10");
+  const std::string node = groups_from_client().at("g0");
+  int late = 0;
+  for (int round = 0; round < 10; ++round) {
+    ASSERT_TRUE(lab().nic_down(node, "eth1").ok());
+    FailoverClock down(probe());
+    down.mark_fault();
+    ASSERT_TRUE(down.wait(address, kInterfaceMoveLimit, answer_is(node + " eth2")).ok()) << "round " << round;
+    // Longer than the announcements of a move and a neighbour entry's locktime (1 s).
+    ASSERT_TRUE(probe().wait_until_stable(2000ms, kInterfaceMoveLimit)) << "round " << round;
+
+    ASSERT_TRUE(lab().nic_up(node, "eth1").ok());
+    FailoverClock up(probe());
+    up.mark_fault();
+    auto answered = up.wait(address, kInterfaceMoveLimit, answer_is(node + " eth1"));
+    ASSERT_TRUE(answered.ok()) << "round " << round << ": " << answered.error().message();
+    ASSERT_TRUE(probe().wait_until_stable(2000ms, kInterfaceMoveLimit)) << "round " << round;
+    const std::int64_t end_ms = lab::monotonic_ms() - 1000;
+    std::string seen;  // what the client saw meanwhile, for the failure message
+    for (const auto& change : probe().changes()) {
+      if (change.address != address || change.attempt_start_ms < up.fault_ms() || change.attempt_start_ms >= end_ms) {
+        continue;
+      }
+      seen += " +" + std::to_string(change.attempt_start_ms - up.fault_ms()) + " ms: " + change.outcome() + ";";
+    }
+    const int unreached = probe().unreached_between(address, up.fault_ms(), end_ms);
+    EXPECT_EQ(unreached, 0) << "round " << round << ": a probe found no path while " << address
+                            << " returned to eth1; seen:" << seen;
+    late += probe().failures_between(address, up.fault_ms(), end_ms) - unreached;
+  }
+  std::cout << "[ INFO     ] " << late << " probes connected but answered late (the listener, not the network)\n";
+  auto conflicts = watcher_->conflicts();
+  EXPECT_TRUE(conflicts.empty()) << conflicts.size() << " rounds with an IP on two nodes:" << conflicts_text(conflicts);
 }
 
 TEST_F(Failover, ANodeCrashMovesEachOfItsGroupsWholeToOtherNodes) {

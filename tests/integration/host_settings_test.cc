@@ -29,7 +29,8 @@ constexpr milliseconds kNeighbourWait{400};  // ndisc6 collects answers this lon
 // The settings tandemd sets on a public interface (config/host_settings.h).
 const std::vector<std::string> kInterfaceSettings{"arp_ignore", "arp_announce", "ignore_routes_with_linkdown"};
 
-class HostSettings : public LabTest {
+// The watcher here credits each reply to an interface ("n0 eth1"), not to a node.
+class HostSettings : public WatchedLabTest {
  protected:
   // MAC -> "n0 eth1", for every interface of every node: answers name the interface.
   std::map<std::string, std::string> interface_owners() const {
@@ -223,8 +224,6 @@ class HostSettings : public LabTest {
     clock.mark_fault();
     return clock.wait(moved, limit, answer_is(node + " eth1"));
   }
-
-  std::unique_ptr<lab::ArpWatcher> watcher_;
 };
 
 TEST_F(HostSettings, EachIpv4AddressIsAnsweredOnlyByTheMacOfTheInterfaceThatHoldsIt) {
