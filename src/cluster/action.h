@@ -50,6 +50,16 @@ struct LimitServing {
   friend bool operator==(const LimitServing&, const LimitServing&) = default;
 };
 
+// ONE reachability probe (src/cluster/reachability.h): an ARP request (IPv4) or neighbour
+// solicitation (IPv6) for `target`, sent out of `interface`. An answer heard on that
+// interface comes back as Event ProbeAnswered.
+struct SendProbe {
+  InterfaceName interface;
+  IpAddress target;
+
+  friend bool operator==(const SendProbe&, const SendProbe&) = default;
+};
+
 struct RunHook {
   std::uint64_t id = 0;  // answered by HookFinished with the same id
   HookEvent event;
@@ -93,6 +103,6 @@ struct Log {
 struct ShutdownDone {};
 
 using Action = std::variant<SendMessage, AddAddress, RemoveAddress, Announce, LimitServing, RunHook, TryLock,
-                            ReleaseLock, ReplyAdmin, ReplyStatus, Log, ShutdownDone>;
+                            ReleaseLock, ReplyAdmin, ReplyStatus, Log, ShutdownDone, SendProbe>;
 
 }  // namespace tandem::cluster

@@ -38,6 +38,8 @@ struct NodeIo {
   std::function<void()> shutdown_done;
   // The kernel's bound on serving (cluster::LimitServing); null where nothing enforces it.
   io::ServingLimiter* limiter = nullptr;
+  // Reachability probes (cluster::SendProbe); null where nothing probes.
+  io::Prober* prober = nullptr;
 };
 
 // `notify` hook runs (notify_watch.h) carry ids from here up, apart from the machine's own
