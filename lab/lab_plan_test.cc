@@ -280,7 +280,8 @@ TEST(LabPlan, ProbesTheClientsAddressOnEachInterfacesNetworkUnlessTurnedOff) {
             (std::vector<IpAddress>{address("203.0.113.254"), address("2001:db8:113::254")}));
   options.has_probes = false;
   auto off = plan_of(options);
-  EXPECT_TRUE(config::parse_settings(file_at(off, off.nodes[0].paths.config).text, "tandem.conf")->reachability.empty());
+  EXPECT_TRUE(
+      config::parse_settings(file_at(off, off.nodes[0].paths.config).text, "tandem.conf")->reachability.empty());
 }
 
 TEST(LabPlan, MakesEveryDirectoryBeforeTheFilesInIt) {

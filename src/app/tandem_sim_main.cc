@@ -58,8 +58,8 @@ std::string replay_line(const Arguments& a, std::uint64_t seed) {
        << a.groups << " --group-size " << a.group_size << " --sim-seconds " << a.sim_seconds << " --drift "
        << a.drift_percent << " --loss " << a.loss << (a.no_lock ? " --no-lock" : "") << (a.no_wire ? " --no-wire" : "")
        << (a.no_planned_stops ? " --no-planned-stops" : "") << (a.no_stalls ? " --no-stalls" : "")
-       << (a.probes ? " --probes" : "") << " --fabrics "
-       << a.fabrics << " --on-path-loss " << a.on_path_loss << " --trace";
+       << (a.probes ? " --probes" : "") << " --fabrics " << a.fabrics << " --on-path-loss " << a.on_path_loss
+       << " --trace";
   return line.str();
 }
 

@@ -36,9 +36,9 @@ namespace tandem::cluster {
 using ProbeTargets = std::map<InterfaceName, std::vector<IpAddress>>;
 
 struct ProbeCounts {
-  Duration interval{};           // between two rounds
-  std::uint32_t misses = 3;      // failed rounds in a row that make an interface unreachable
-  std::uint32_t successes = 2;   // successful rounds in a row that make it reachable again
+  Duration interval{};          // between two rounds
+  std::uint32_t misses = 3;     // failed rounds in a row that make an interface unreachable
+  std::uint32_t successes = 2;  // successful rounds in a row that make it reachable again
 };
 
 class Reachability {
@@ -49,8 +49,8 @@ class Reachability {
   void configure(const ProbeTargets& targets, TimePoint now);
 
   struct Round {
-    std::vector<SendProbe> probes;              // to send now, in interface then target order
-    std::vector<InterfaceName> changed;     // interfaces whose verdict changed
+    std::vector<SendProbe> probes;       // to send now, in interface then target order
+    std::vector<InterfaceName> changed;  // interfaces whose verdict changed
   };
   // At or after next_due(): ends the round under way for each interface (a success if any
   // target answered in it), starts the next and returns its probes. Earlier: nothing.
@@ -69,10 +69,10 @@ class Reachability {
 
  private:
   struct Tally {
-    bool round_sent = false;     // a round is under way (its probes went out)
-    bool answered = false;       // some target answered in the round under way
-    std::uint32_t misses = 0;    // failed rounds in a row
-    std::uint32_t successes = 0; // successful rounds in a row
+    bool round_sent = false;      // a round is under way (its probes went out)
+    bool answered = false;        // some target answered in the round under way
+    std::uint32_t misses = 0;     // failed rounds in a row
+    std::uint32_t successes = 0;  // successful rounds in a row
     bool reachable = true;
   };
 

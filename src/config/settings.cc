@@ -314,8 +314,8 @@ Result<void> read_reachability(const Section& section, const toml::table& table,
   for (const Entry& entry : in_file_order(table)) {
     auto interface = parse_interface_name(entry.key);
     if (!interface) {
-      return section.error(entry, "[reachability] key " + quote(entry.key) + " is not an interface name: " +
-                                      interface.error().cause);
+      return section.error(
+          entry, "[reachability] key " + quote(entry.key) + " is not an interface name: " + interface.error().cause);
     }
     auto targets = probe_targets_of(*entry.value, section.key_name(entry));
     if (!targets) return section.error(entry, targets.error().cause);
@@ -411,8 +411,8 @@ Result<Settings> parse_settings(std::string_view text, std::string_view file_nam
   return settings;
 }
 
-Result<void> check_probed_interfaces(const Settings& settings, const AddressList& addresses,
-                                     std::string_view file_name, std::string_view addresses_file) {
+Result<void> check_probed_interfaces(const Settings& settings, const AddressList& addresses, std::string_view file_name,
+                                     std::string_view addresses_file) {
   for (const ProbeTargetSetting& probed : settings.reachability) {
     const bool is_public = std::any_of(addresses.begin(), addresses.end(), [&](const PublicAddress& address) {
       return std::find(address.interfaces.begin(), address.interfaces.end(), probed.interface) !=

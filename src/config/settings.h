@@ -110,8 +110,8 @@ struct Settings {
   std::uint16_t port = kDefaultPort;
   bool manage_host_settings = true;  // [network] manage_host_settings
   Tunables tunables;
-  RoutingSettings routing;       // [routing]
-  std::string metrics_textfile;  // [metrics] textfile; "" means none
+  RoutingSettings routing;                       // [routing]
+  std::string metrics_textfile;                  // [metrics] textfile; "" means none
   std::vector<ProbeTargetSetting> reachability;  // [reachability], in file order
 
   friend bool operator==(const Settings&, const Settings&) = default;
@@ -126,7 +126,7 @@ Result<Settings> parse_settings(std::string_view text, std::string_view file_nam
 // Every interface of [reachability] is an interface of some public address of this node
 // (`addresses`, read from `addresses_file`): probes on any other would judge nothing.
 // The error names the tandem.conf line: "FILE:LINE: ...".
-Result<void> check_probed_interfaces(const Settings& settings, const AddressList& addresses,
-                                     std::string_view file_name, std::string_view addresses_file);
+Result<void> check_probed_interfaces(const Settings& settings, const AddressList& addresses, std::string_view file_name,
+                                     std::string_view addresses_file);
 
 }  // namespace tandem::config

@@ -77,7 +77,8 @@ TEST(Settings, RejectsAnUnknownSectionListingTheKnownOnes) {
 }
 
 TEST(Settings, ReadsProbeTargetsPerInterfaceAsAnArrayOrOneString) {
-  auto settings = parse("[reachability]\neth1 = [\"192.0.2.1\", \"2001:db8::1\"]\neth2 = \"198.51.100.1  198.51.100.2\"\n");
+  auto settings =
+      parse("[reachability]\neth1 = [\"192.0.2.1\", \"2001:db8::1\"]\neth2 = \"198.51.100.1  198.51.100.2\"\n");
   ASSERT_TRUE(succeeds(settings));
   const auto address = [](std::string_view text) { return IpAddress::parse(text).value(); };
   EXPECT_EQ(settings->reachability,
@@ -94,8 +95,8 @@ TEST(Settings, RejectsABadProbeTargetWithItsLine) {
                        "192.0.2.1 is listed twice"));
   EXPECT_TRUE(fails_at(parse("[reachability]\neth1 = []\n"), "tandem.conf:2", "names no address to probe"));
   EXPECT_TRUE(fails_at(parse("[reachability]\neth1 = 3\n"), "tandem.conf:2", "must be an array of addresses"));
-  EXPECT_TRUE(fails_at(parse("[reachability]\n\"eth/1\" = \"192.0.2.1\"\n"), "tandem.conf:2",
-                       "is not an interface name"));
+  EXPECT_TRUE(
+      fails_at(parse("[reachability]\n\"eth/1\" = \"192.0.2.1\"\n"), "tandem.conf:2", "is not an interface name"));
 }
 
 TEST(Settings, ManagesTheHostSettingsUnlessTurnedOff) {
@@ -291,9 +292,9 @@ TEST(Settings, RejectsProbesOnAnInterfaceOfNoPublicAddress) {
   auto settings = parse("[reachability]\neth1 = \"192.0.2.1\"\neth9 = \"192.0.2.1\"\n");
   ASSERT_TRUE(succeeds(settings));
   const AddressList addresses{{IpPrefix::parse("198.51.100.10/24").value(), {InterfaceName("eth1")}}};
-  EXPECT_TRUE(fails_at(check_probed_interfaces(*settings, addresses, "tandem.conf", "/etc/tandem/public_addresses"),
-                       "tandem.conf:3",
-                       "[reachability] eth9 is not an interface of any public address in /etc/tandem/public_addresses"));
+  EXPECT_TRUE(fails_at(
+      check_probed_interfaces(*settings, addresses, "tandem.conf", "/etc/tandem/public_addresses"), "tandem.conf:3",
+      "[reachability] eth9 is not an interface of any public address in /etc/tandem/public_addresses"));
   settings->reachability.pop_back();
   EXPECT_TRUE(check_probed_interfaces(*settings, addresses, "tandem.conf", "/etc/tandem/public_addresses"));
 }

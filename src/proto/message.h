@@ -197,7 +197,7 @@ struct NodeStatus {
   bool has_report = false;  // false: links, held and addresses are unknown
   std::map<InterfaceName, LinkState> links;
   std::vector<HeldAddress> held;
-  std::vector<PublicAddress> addresses;  // what it may host (its public_addresses)
+  std::vector<PublicAddress> addresses;               // what it may host (its public_addresses)
   std::map<InterfaceName, std::string> link_reasons;  // 1.5: as StateReport's
 
   friend bool operator==(const NodeStatus&, const NodeStatus&) = default;

@@ -18,11 +18,11 @@ namespace tandem::sys {
 
 namespace {
 
-constexpr std::uint8_t kNeighbourSolicitation = 135;   // ICMPv6 types (RFC 4861)
+constexpr std::uint8_t kNeighbourSolicitation = 135;  // ICMPv6 types (RFC 4861)
 constexpr std::uint8_t kNeighbourAdvertisement = 136;
-constexpr std::uint8_t kSourceLinkLayerAddress = 1;    // NS option type
-constexpr int kNeighbourDiscoveryHopLimit = 255;       // RFC 4861: anything else is dropped
-constexpr std::size_t kArpPacketSize = 28;             // IPv4 over Ethernet
+constexpr std::uint8_t kSourceLinkLayerAddress = 1;  // NS option type
+constexpr int kNeighbourDiscoveryHopLimit = 255;     // RFC 4861: anything else is dropped
+constexpr std::size_t kArpPacketSize = 28;           // IPv4 over Ethernet
 constexpr std::size_t kReadBufferSize = 2048;
 
 void put_u16(std::vector<std::uint8_t>& out, std::uint16_t value) {
@@ -77,7 +77,8 @@ std::optional<IpAddress> neighbour_advertisement_target(std::span<const std::uin
 }
 
 struct PacketProber::Listener {
-  Listener(asio::io_context& context, InterfaceName name, bool v4) : interface(std::move(name)), is_v4(v4), descriptor(context) {}
+  Listener(asio::io_context& context, InterfaceName name, bool v4)
+      : interface(std::move(name)), is_v4(v4), descriptor(context) {}
 
   InterfaceName interface;
   bool is_v4 = true;

@@ -63,8 +63,8 @@ class PacketProber final : public io::Prober {
   Answered answered_;
   Logger log_;
   std::map<std::pair<InterfaceName, bool>, std::unique_ptr<Listener>> listeners_;  // (interface, is_v4)
-  std::map<InterfaceName, std::set<IpAddress>> asked_;  // the targets probed per interface
-  std::set<InterfaceName> failing_;                      // whose last probe could not be sent
+  std::map<InterfaceName, std::set<IpAddress>> asked_;                             // the targets probed per interface
+  std::set<InterfaceName> failing_;                                                // whose last probe could not be sent
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

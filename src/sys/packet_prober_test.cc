@@ -11,11 +11,11 @@ const IpAddress kTarget6 = IpAddress::parse("2001:db8::1").value();
 
 TEST(ProbePackets, AnArpProbeAsksForTheTargetFromAddressZero) {
   EXPECT_EQ(arp_probe_packet(kMac, kTarget),
-            (std::vector<std::uint8_t>{0x00, 0x01, 0x08, 0x00, 6, 4, 0x00, 0x01,    // Ethernet, IPv4, request
-                                       0x02, 0x00, 0x00, 0x00, 0x01, 0x01,          // sender MAC
-                                       0, 0, 0, 0,                                  // sender IP 0.0.0.0
-                                       0, 0, 0, 0, 0, 0,                            // target MAC unknown
-                                       192, 0, 2, 1}));                             // target IP
+            (std::vector<std::uint8_t>{0x00, 0x01, 0x08, 0x00, 6,    4,    0x00, 0x01,  // Ethernet, IPv4, request
+                                       0x02, 0x00, 0x00, 0x00, 0x01, 0x01,              // sender MAC
+                                       0,    0,    0,    0,                             // sender IP 0.0.0.0
+                                       0,    0,    0,    0,    0,    0,                 // target MAC unknown
+                                       192,  0,    2,    1}));                          // target IP
 }
 
 TEST(ProbePackets, AnArpReplyGivesItsSenderAndARequestNothing) {

@@ -61,7 +61,8 @@ TEST(DeadPath, StatusGivesTheReasonALinkIsDown) {
   const proto::StatusReply status = s.status(node);
   const auto& reasons = status.nodes.at(node.value()).link_reasons;
   EXPECT_EQ(reasons.at(InterfaceName("eth2")), "no carrier");
-  EXPECT_EQ(reasons.at(InterfaceName("eth1")).rfind("no reply from 192.0.2.", 0), 0u) << reasons.at(InterfaceName("eth1"));
+  EXPECT_EQ(reasons.at(InterfaceName("eth1")).rfind("no reply from 192.0.2.", 0), 0u)
+      << reasons.at(InterfaceName("eth1"));
 }
 
 }  // namespace
