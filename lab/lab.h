@@ -57,6 +57,11 @@ class Lab {
   // The switch-side port goes down or up: the node sees NO-CARRIER, as for a pulled cable.
   Result<void> nic_down(std::string_view node, std::string_view interface) const;
   Result<void> nic_up(std::string_view node, std::string_view interface) const;
+  // A dead path behind a live carrier (`deadpath`), and its end (`livepath`): the node's
+  // switch port stops forwarding (bridge port state disabled) while the node's interface
+  // keeps its carrier; `forwards` true puts it back to forwarding. A `nic-up` of the port
+  // forwards again too (the bridge sets an enabled port forwarding).
+  Result<void> set_path(std::string_view node, std::string_view interface, bool forwards) const;
   // Power loss: every port of the node down, then SIGKILL of its daemon, and of its tgtd
   // with --iscsi (its addresses stay in the kernel, unreachable).
   Result<void> crash(std::string_view node) const;

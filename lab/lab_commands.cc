@@ -82,6 +82,11 @@ Command set_port_command(const LabPlan& plan, const PlannedNode& node, int link,
                {"link", "set", node.links.at(static_cast<std::size_t>(link)).port, is_up ? "up" : "down"});
 }
 
+Command set_port_forwarding_command(const LabPlan& plan, const PlannedNode& node, int link, bool forwards) {
+  return Command{{"bridge", "-n", plan.switch_netns, "link", "set", "dev",
+                  node.links.at(static_cast<std::size_t>(link)).port, "state", forwards ? "3" : "0"}};
+}
+
 Command attach_private_port_command(const LabPlan& plan, const PlannedNode& node, const std::string& bridge) {
   return ip_in(plan.switch_netns, {"link", "set", node.links.front().port, "master", bridge});
 }

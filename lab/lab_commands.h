@@ -23,6 +23,9 @@ std::vector<Command> setup_commands(const LabPlan& plan);
 // Sets the switch-side port of `node`'s link `link` (0 = eth0) down or up: the node's
 // interface loses or regains carrier, like a pulled cable (lab/README.md).
 Command set_port_command(const LabPlan& plan, const PlannedNode& node, int link, bool is_up);
+// The bridge port state of a node's switch port: forwarding (3), or disabled (0), which
+// drops every frame both ways while both ends keep their carrier.
+Command set_port_forwarding_command(const LabPlan& plan, const PlannedNode& node, int link, bool forwards);
 
 // Moves `node`'s private port to `bridge` (swq: cut off; swp: joined again).
 Command attach_private_port_command(const LabPlan& plan, const PlannedNode& node, const std::string& bridge);

@@ -53,6 +53,14 @@ Result<void> Lab::nic_up(std::string_view node_name, std::string_view interface)
   return run_all({set_port_command(plan_, **node, *link, true)});
 }
 
+Result<void> Lab::set_path(std::string_view node_name, std::string_view interface, bool forwards) const {
+  auto node = find_node(node_name);
+  if (!node) return fail(node.error());
+  auto link = find_link(**node, interface);
+  if (!link) return fail(link.error());
+  return run_all({set_port_forwarding_command(plan_, **node, *link, forwards)});
+}
+
 Result<void> Lab::crash(std::string_view node_name) const {
   auto node = find_node(node_name);
   if (!node) return fail(node.error());

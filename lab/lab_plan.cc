@@ -135,6 +135,18 @@ std::string settings_text(const LabPlan& plan, const PlannedNode& node) {
     text += "[tunables]\n";
     for (const auto& [name, value] : plan.options.tunables) text += name + " = " + toml_value(value) + "\n";
   }
+  if (plan.options.has_probes) {
+    // The client's address on each interface's network (the router's with --routed): on
+    // 198.51.100.0/24 for odd eth<k>, 203.0.113.0/24 for even, as the public IPs.
+    const std::string host = plan.options.is_routed ? "1" : "254";
+    text += "[reachability]\n";
+    for (std::size_t k = 1; k < node.links.size(); ++k) {
+      const bool is_odd = k % 2 == 1;
+      std::string targets = quoted((is_odd ? "198.51.100." : "203.0.113.") + host);
+      if (plan.options.has_ipv6) targets += ", " + quoted((is_odd ? "2001:db8:100::" : "2001:db8:113::") + host);
+      text += node.links[k].interface + " = [" + targets + "]\n";
+    }
+  }
   if (plan.options.is_routed) {
     text += "[routing]\nnetworks = [\"198.51.100.0/24 via 198.51.100.1\", \"203.0.113.0/24 via 203.0.113.1\"";
     if (plan.options.has_ipv6) {

@@ -74,7 +74,11 @@ struct LabOptions {
   // A routed client (`--routed`): the client sits behind a router instead of on swa, and
   // every node's tandem.conf has a [routing] section (per-IP source routing).
   bool is_routed = false;
-  bool has_separate_fabrics = false;           // --fabrics separate: no inter-switch link
+  bool has_separate_fabrics = false;  // --fabrics separate: no inter-switch link
+  // Reachability probes (tandem.conf [reachability]): each public interface probes the
+  // client's address on its network (the router's leg with --routed), so a dead path
+  // behind a live carrier (`deadpath`) fails over. `--no-probes`: carrier alone.
+  bool has_probes = true;
   std::optional<PathLossPolicy> on_path_loss;  // written in ip_groups when given
   // `--iscsi`: tgtd on every node and the example hook serving one iSCSI target per group
   // (lab_iscsi.h).

@@ -264,6 +264,26 @@ TEST(LabPlan, LetsTheDaemonsManageTheHostSettingsUnlessTurnedOff) {
   EXPECT_FALSE(settings->manage_host_settings);
 }
 
+TEST(LabPlan, ProbesTheClientsAddressOnEachInterfacesNetworkUnlessTurnedOff) {
+  LabOptions options;
+  options.has_ipv6 = true;
+  auto plan = plan_of(options);
+  auto settings = config::parse_settings(file_at(plan, plan.nodes[0].paths.config).text, "tandem.conf");
+  ASSERT_TRUE(settings.ok()) << settings.error().message();
+  const auto address = [](std::string_view text) { return IpAddress::parse(text).value(); };
+  ASSERT_EQ(settings->reachability.size(), 2u);
+  EXPECT_EQ(settings->reachability[0].interface, InterfaceName("eth1"));
+  EXPECT_EQ(settings->reachability[0].targets,
+            (std::vector<IpAddress>{address("198.51.100.254"), address("2001:db8:100::254")}));
+  EXPECT_EQ(settings->reachability[1].interface, InterfaceName("eth2"));
+  EXPECT_EQ(settings->reachability[1].targets,
+            (std::vector<IpAddress>{address("203.0.113.254"), address("2001:db8:113::254")}));
+  options.has_probes = false;
+  auto off = plan_of(options);
+  EXPECT_TRUE(
+      config::parse_settings(file_at(off, off.nodes[0].paths.config).text, "tandem.conf")->reachability.empty());
+}
+
 TEST(LabPlan, MakesEveryDirectoryBeforeTheFilesInIt) {
   auto plan = default_plan();
   for (const auto& file : plan.files) {

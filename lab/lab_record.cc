@@ -23,6 +23,7 @@ std::string lab_record_json(const LabRecord& record) {
       {"host_settings", options.manages_host_settings},
       {"routed", options.is_routed},
       {"fabrics", options.has_separate_fabrics ? "separate" : "joined"},
+      {"probes", options.has_probes},
       {"on_path_loss", options.on_path_loss ? std::string(to_string(*options.on_path_loss)) : ""},
       {"tunables", tunables},
       {"state_root", options.state_root},
@@ -52,6 +53,7 @@ Result<LabRecord> parse_lab_record(std::string_view text, std::string_view file_
     options.is_routed = json.value("routed", false);                    // absent in records of older labs
     // Records written before separate fabrics have neither key: joined, no policy.
     options.has_separate_fabrics = json.value("fabrics", std::string("joined")) == "separate";
+    options.has_probes = json.value("probes", false);  // labs recorded before probes had none
     options.on_path_loss = parse_path_loss_policy(json.value("on_path_loss", std::string()));
     for (const auto& pair : json.at("tunables")) {
       options.tunables.emplace_back(pair.at(0).get<std::string>(), pair.at(1).get<std::string>());

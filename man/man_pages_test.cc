@@ -197,7 +197,8 @@ TEST(ManPages, ConfTellsOfEverySectionAndKey) {
   for (const std::string& section : sections) {
     const std::string text = section_of(page, "## [" + section + "]");
     EXPECT_FALSE(text.empty()) << "man/tandem.conf.5.scd has no heading \"## [" << section << "]\"";
-    if (section == "tunables") continue;  // checked one by one above
+    if (section == "tunables") continue;      // checked one by one above
+    if (section == "reachability") continue;  // its keys are the interfaces, not fixed names
     const auto keys = known_keys(section);
     EXPECT_FALSE(keys.empty()) << section;
     for (const std::string& key : keys) {

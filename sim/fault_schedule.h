@@ -4,12 +4,12 @@
 // the simulator models (docs/design/cluster.md): power loss and restart (one in four with
 // the disk wiped: the node comes back fresh), daemon crash, symmetric and one-way
 // partitions, a degraded network (delay, loss, duplication, reordering), link down/up and
-// flapping, lock holder loss, a failing monitor, an address removed behind a daemon's back,
-// and admin commands (disable/enable, moveip, movegroup), planned stops (SIGTERM, then a
-// restart), stalled daemons (SIGSTOP for 0.3-3 s) and daemons killed with no clean-up after
-// them (started again 1-4 s later). Each temporary fault is undone after a random duration. At most a
-// minority of nodes is powered off at once, so the cluster keeps a quorum to fail over to.
-// heal_all() ends every fault at once: after it, the cluster must converge (invariant 3).
+// flapping (with WorldOptions::probes, half of them dead paths behind a live carrier), lock holder loss, a failing
+// monitor, an address removed behind a daemon's back, and admin commands (disable/enable, moveip, movegroup), planned
+// stops (SIGTERM, then a restart), stalled daemons (SIGSTOP for 0.3-3 s) and daemons killed with no clean-up after them
+// (started again 1-4 s later). Each temporary fault is undone after a random duration. At most a minority of nodes is
+// powered off at once, so the cluster keeps a quorum to fail over to. heal_all() ends every fault at once: after it,
+// the cluster must converge (invariant 3).
 #pragma once
 
 #include <array>

@@ -9,8 +9,10 @@ namespace tandem::sim {
 
 Duration default_settle_bound(const WorldOptions& world) {
   const Tunables& t = world.tunables;
+  // With probes, a healed path is trusted again after ProbeSuccesses answered rounds.
+  const Duration probes = world.probes ? (t.probe_successes + 1) * milliseconds(t.probe_interval_ms) : Duration(0);
   return world.stop_cleanup_delay + world.restart_delay + milliseconds(t.dead_timeout_ms) +
-         2 * milliseconds(t.lease_timeout_ms + t.lease_margin_ms) + 2 * milliseconds(t.takeover_timeout_ms);
+         2 * milliseconds(t.lease_timeout_ms + t.lease_margin_ms) + 2 * milliseconds(t.takeover_timeout_ms) + probes;
 }
 
 SeedOutcome run_seed(const SweepOptions& options, std::uint64_t seed, std::ostream* live_trace) {

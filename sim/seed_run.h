@@ -33,6 +33,7 @@ struct SweepOptions {
 //   + DeadTimeout (the leader notices a dead node)
 //   + 2 × (LeaseTimeout + LeaseMargin) (a new leader waits out leases; twice without a lock)
 //   + 2 × TakeoverTimeout (a run that fails on a node that is still coming back, and the next)
+//   + (ProbeSuccesses + 1) × ProbeInterval with WorldOptions::probes (a healed path trusted again)
 // ≈ 7.4 s at the defaults.
 Duration default_settle_bound(const WorldOptions& world);
 

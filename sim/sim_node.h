@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 
 #include "cluster/node_config.h"
 #include "node/node.h"
@@ -74,6 +75,9 @@ struct SimNode {
   TimePoint last_tick_at = TimePoint::min();
   // A stalled daemon (SIGSTOP) handles nothing before this real instant.
   TimePoint stalled_until = kTimeZero;
+  // Interfaces whose carrier is up but whose switch port forwards nothing (a dead path):
+  // no probe sent there is answered.
+  std::set<InterfaceName> silent;
 };
 
 }  // namespace tandem::sim

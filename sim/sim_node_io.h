@@ -21,9 +21,14 @@ class NodeIoPort {
                         const std::vector<std::string>& arguments) = 0;
   virtual void try_lock(NodeIndex node) = 0;
   virtual void release_lock(NodeIndex node) = 0;
+  virtual void probe(NodeIndex node, const InterfaceName& interface, const IpAddress& target) = 0;
 };
 
-class SimNodeIo final : public io::Timers, public io::PeerTransport, public io::HookRunner, public io::ClusterLock {
+class SimNodeIo final : public io::Timers,
+                        public io::PeerTransport,
+                        public io::HookRunner,
+                        public io::ClusterLock,
+                        public io::Prober {
  public:
   SimNodeIo(NodeIndex node, NodeIoPort& port) : node_(node), port_(port) {}
 
@@ -34,6 +39,9 @@ class SimNodeIo final : public io::Timers, public io::PeerTransport, public io::
   }
   void try_acquire() override { port_.try_lock(node_); }
   void release() override { port_.release_lock(node_); }
+  void probe(const InterfaceName& interface, const IpAddress& target) override {
+    port_.probe(node_, interface, target);
+  }
 
  private:
   NodeIndex node_;

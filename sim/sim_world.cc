@@ -54,6 +54,12 @@ std::string join(const std::vector<std::string>& words) {
 }
 
 // A node's view of the rest of the cluster, from its own configuration.
+// The gateway each public interface probes: one per interface name (one network each).
+IpAddress probe_target(const InterfaceName& interface) {
+  const auto digit = static_cast<std::uint32_t>(interface.value().back());
+  return IpAddress::v4((192u << 24) | (2u << 8) | (200u + digit % 50));
+}
+
 cluster::NodeConfig node_config(const WorldOptions& options, const ClusterLayout& layout, NodeIndex index) {
   cluster::NodeConfig config;
   config.self = NodeId(index);
@@ -62,6 +68,11 @@ cluster::NodeConfig node_config(const WorldOptions& options, const ClusterLayout
   config.groups = layout.groups;
   config.tunables = options.tunables;
   config.has_cluster_lock = options.has_cluster_lock;
+  if (options.probes) {
+    for (const auto& address : *layout.addresses) {
+      for (const auto& interface : address.interfaces) config.probe_targets[interface] = {probe_target(interface)};
+    }
+  }
   return config;
 }
 
@@ -249,7 +260,8 @@ node::NodeIo SimWorld::io_for(SimNode& node) {
                       std::move(log),
                       std::move(shutdown_done),
                       options_.ignores_serving_limit ? nullptr : &node.kernel,
-                      &node.disk};
+                      &node.disk,
+                      &node.io};
 }
 
 void SimWorld::start_daemon(NodeIndex index) {
@@ -294,6 +306,16 @@ void SimWorld::feed(NodeIndex index, const cluster::Event& event) {
   if (auto violation = checker_.daemon_state(now_, index, node.incarnation, machine.epoch(), machine.is_leader())) {
     record(std::move(*violation));
   }
+}
+
+// The gateway answers unless the carrier is down or the path is silent, after a random
+// delay; an answer that arrives after the daemon died is dropped (another incarnation).
+void SimWorld::probe(NodeIndex index, const InterfaceName& interface, const IpAddress& target) {
+  SimNode& node = *nodes_[index];
+  const auto link = node.kernel.links().find(interface);
+  if (link == node.kernel.links().end() || link->second != LinkState::kUp || node.silent.contains(interface)) return;
+  const Duration delay = rng_.between(Duration(0), options_.probe_answer_max);
+  queue_.push(now_ + delay, DeferredEvent{index, node.incarnation, cluster::ProbeAnswered{interface, target}});
 }
 
 void SimWorld::dispatch(const DeferredEvent& event) {

@@ -110,6 +110,9 @@ class SimWorld final : private KernelObserver, private NodeIoPort {
   // Starts a stopped daemon; one still stopping is started as soon as it has exited.
   void start(NodeIndex node);
   void set_link(NodeIndex node, const InterfaceName& interface, LinkState state);
+  // A dead path behind a live carrier: the interface keeps its carrier (no LinkChanged)
+  // but its probes go unanswered while `is_silent`; only WorldOptions::probes can see it.
+  void silence_link(NodeIndex node, const InterfaceName& interface, bool is_silent);
   void partition(const std::vector<NodeIndex>& side);
   void cut(NodeIndex from, NodeIndex to);
   void heal_network();
@@ -169,6 +172,7 @@ class SimWorld final : private KernelObserver, private NodeIoPort {
   void run_hook(NodeIndex node, std::uint64_t id, HookEvent event, const std::vector<std::string>& arguments) override;
   void try_lock(NodeIndex node) override;
   void release_lock(NodeIndex node) override;
+  void probe(NodeIndex node, const InterfaceName& interface, const IpAddress& target) override;
 
   void dispatch(DeliverMessage& event);
   void dispatch(const WakeNode& event);

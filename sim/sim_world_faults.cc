@@ -118,6 +118,18 @@ void SimWorld::set_link(NodeIndex index, const InterfaceName& interface, LinkSta
   feed(index, cluster::LinkChanged{interface, state});
 }
 
+void SimWorld::silence_link(NodeIndex index, const InterfaceName& interface, bool is_silent) {
+  SimNode& node = *nodes_[index];
+  trace(index, "FAULT", "link " + interface.value() + (is_silent ? " silent (carrier up)" : " forwards again"));
+  if (is_silent) {
+    meter_.link_down(now_, index, interface, node.kernel.held());
+    node.silent.insert(interface);
+  } else {
+    meter_.fault(now_, index);
+    node.silent.erase(interface);
+  }
+}
+
 void SimWorld::partition(const std::vector<NodeIndex>& side) {
   trace_.add(TraceRecord{now_, -1, "FAULT", -1, 0, 0, "partition " + list(side) + " | the rest"});
   meter_.fault_anywhere(now_);
@@ -227,7 +239,12 @@ ClusterView SimWorld::ground_truth_view() const {
   for (const auto& node : nodes_) {
     NodeFlags flags = NodeFlags().with(NodeFlags::kDisconnected);
     if (node->is_running()) flags = node->daemon->machine().flags().without(NodeFlags::kDisconnected);
-    view.nodes.push_back(NodeView{NodeId(node->index), flags, node->kernel.links(), layout_.addresses});
+    // A silent link is down for allocation once the probes have found it (WorldOptions::probes).
+    auto links = node->kernel.links();
+    if (options_.probes) {
+      for (const auto& interface : node->silent) links[interface] = LinkState::kDown;
+    }
+    view.nodes.push_back(NodeView{NodeId(node->index), flags, std::move(links), layout_.addresses});
   }
   return view;
 }

@@ -52,6 +52,13 @@ struct WorldOptions {
   // changes included. Its own changes must never be "repaired" (address_audit.h).
   bool echo_address_changes = false;
 
+  // Reachability probes (src/cluster/reachability.h): every public interface probes one
+  // target, its network's gateway, which answers each probe within probe_answer_max unless
+  // the link is down or silent (SimWorld::silence_link: carrier up, nothing forwarded).
+  // Off: carrier alone, as without [reachability]; the fault schedule then makes no silent links.
+  bool probes = false;
+  Duration probe_answer_max = std::chrono::milliseconds(2);
+
   bool stop_at_first_violation = true;
   std::size_t trace_lines = 200;
 };

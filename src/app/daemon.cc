@@ -89,6 +89,12 @@ Daemon::Daemon(asio::io_context& context, DaemonConfig config, std::shared_ptr<s
             handle(cluster::HookFinished{id, ok});
           },
           logger_of(log_)),
+      prober_(
+          context,
+          [this](const InterfaceName& interface, const IpAddress& target) {
+            handle(cluster::ProbeAnswered{interface, target});
+          },
+          logger_of(log_)),
       shutdown_bound_(context),
       shutdown_wait_(context) {
   hooks_.set_outcome_observer(
@@ -137,6 +143,7 @@ node::NodeIo Daemon::node_io() {
       .shutdown_done = [this] { asio::post(context_, [this] { finish_shutdown(); }); },
       .limiter = limiter_.get(),
       .store = durable_.get(),
+      .prober = &prober_,
   };
 }
 

@@ -29,6 +29,7 @@
 #include "sys/netlink_net_ops.h"
 #include "sys/netlink_source_routes.h"
 #include "sys/nft_serving_limiter.h"
+#include "sys/packet_prober.h"
 #include "sys/process_hook_runner.h"
 #include "sys/tcp_peer_transport.h"
 
@@ -124,6 +125,7 @@ class Daemon {
   sys::AddressMonitor address_watch_;  // addresses changed behind the daemon's back
   FileReader reader_;                  // a reload's reads
   sys::ProcessHookRunner hooks_;
+  sys::PacketProber prober_;  // reachability probes ([reachability] in tandem.conf)
   std::unique_ptr<sys::TcpPeerTransport> transport_;
   std::unique_ptr<io::ClusterLock> lock_;
   sys::HelperClusterLock* helper_lock_ = nullptr;  // lock_, when it is a helper

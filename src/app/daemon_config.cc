@@ -99,6 +99,11 @@ Result<DaemonConfig> load_daemon_config(const std::string& path, std::span<const
       !tables) {
     return fail(tables.error());
   }
+  if (auto probed = config::check_probed_interfaces(config.settings, config.public_addresses, path,
+                                                    config.settings.paths.public_addresses);
+      !probed) {
+    return fail(probed.error());
+  }
   auto groups = read_ip_groups(config.settings);
   if (!groups) return fail(groups.error());
   config.groups = std::move(*groups);
@@ -119,6 +124,7 @@ cluster::NodeConfig to_node_config(const DaemonConfig& config, std::uint64_t ran
   node.tunables = config.settings.tunables;
   node.has_cluster_lock = config.settings.cluster_lock.kind != config::ClusterLockSetting::Kind::kNone;
   node.random_seed = random_seed;
+  for (const auto& probed : config.settings.reachability) node.probe_targets[probed.interface] = probed.targets;
   return node;
 }
 

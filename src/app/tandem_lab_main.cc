@@ -105,6 +105,7 @@ struct UpArguments {
   bool no_daemon = false;
   bool ipv6 = false;
   bool no_host_settings = false;
+  bool no_probes = false;
   bool routed = false;
   std::string fabrics = "joined";
   std::string on_path_loss;
@@ -130,6 +131,7 @@ Result<tandem::lab::UpOptions> up_options(const Globals& globals, const UpArgume
   options.lab.group_count = arguments.groups;
   options.lab.has_ipv6 = arguments.ipv6;
   options.lab.manages_host_settings = !arguments.no_host_settings;
+  options.lab.has_probes = !arguments.no_probes;
   options.lab.is_routed = arguments.routed;
   options.lab.has_separate_fabrics = arguments.fabrics == "separate";
   if (!arguments.on_path_loss.empty())
@@ -176,6 +178,9 @@ Verb add_up(CLI::App& tool, const Globals& globals) {
                  "Give every group IPv6 addresses too (2001:db8:100::/64, 2001:db8:113::/64)");
   verb->add_flag("--no-host-settings", arguments->no_host_settings,
                  "The daemons leave the nodes' sysctls alone ([network] manage_host_settings = false)");
+  verb->add_flag("--no-probes", arguments->no_probes,
+                 "No reachability probes ([reachability]): links are judged by their carrier alone, so a "
+                 "`deadpath` goes unseen");
   verb->add_flag("--routed", arguments->routed,
                  "Put the client behind a router (P-router) and give every node per-IP source routing");
   verb->add_option("--fabrics", arguments->fabrics,
@@ -253,6 +258,21 @@ Verb add_nic_verb(CLI::App& tool, const Globals& globals, bool is_up) {
             return with_lab(globals, [&](const Lab& lab) {
               return is_up ? lab.nic_up(*node, *interface) : lab.nic_down(*node, *interface);
             });
+          }};
+}
+
+Verb add_path_verb(CLI::App& tool, const Globals& globals, bool is_dead) {
+  auto node = std::make_shared<std::string>();
+  auto interface = std::make_shared<std::string>();
+  CLI::App* verb = tool.add_subcommand(
+      is_dead ? "deadpath" : "livepath",
+      is_dead ? "A dead path behind a live carrier: the node's switch port forwards nothing (bridge port "
+                "state disabled), while the node's interface keeps its carrier."
+              : "The switch port forwards again after `deadpath`.");
+  verb->add_option("NODE", *node, "n0, n1, ...")->required();
+  verb->add_option("IFACE", *interface, "eth1, eth2, ...")->required();
+  return {verb, [&globals, node, interface, is_dead] {
+            return with_lab(globals, [&](const Lab& lab) { return lab.set_path(*node, *interface, !is_dead); });
           }};
 }
 
@@ -589,6 +609,8 @@ int main(int argc, char** argv) {
       add_status(tool, globals),
       add_nic_verb(tool, globals, false),
       add_nic_verb(tool, globals, true),
+      add_path_verb(tool, globals, true),
+      add_path_verb(tool, globals, false),
       add_node_verb(tool, globals, "crash", "Power loss: all the node's links down, then SIGKILL of its tandemd.",
                     &Lab::crash),
       add_node_verb(tool, globals, "restart", "Power back: public addresses flushed, links up, tandemd started.",

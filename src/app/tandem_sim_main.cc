@@ -35,6 +35,7 @@ struct Arguments {
   bool no_wire = false;
   bool no_planned_stops = false;
   bool no_stalls = false;
+  bool probes = false;
   std::string fabrics = "joined";
   std::string on_path_loss = "move";
 };
@@ -56,8 +57,9 @@ std::string replay_line(const Arguments& a, std::uint64_t seed) {
   line << "tandem-sim --seed " << seed << " --nodes " << a.nodes << " --nics " << a.interfaces << " --groups "
        << a.groups << " --group-size " << a.group_size << " --sim-seconds " << a.sim_seconds << " --drift "
        << a.drift_percent << " --loss " << a.loss << (a.no_lock ? " --no-lock" : "") << (a.no_wire ? " --no-wire" : "")
-       << (a.no_planned_stops ? " --no-planned-stops" : "") << (a.no_stalls ? " --no-stalls" : "") << " --fabrics "
-       << a.fabrics << " --on-path-loss " << a.on_path_loss << " --trace";
+       << (a.no_planned_stops ? " --no-planned-stops" : "") << (a.no_stalls ? " --no-stalls" : "")
+       << (a.probes ? " --probes" : "") << " --fabrics " << a.fabrics << " --on-path-loss " << a.on_path_loss
+       << " --trace";
   return line.str();
 }
 
@@ -75,6 +77,7 @@ SweepOptions sweep_options(const Arguments& a) {
   options.world.network.loss = a.loss;
   options.planned_stops = !a.no_planned_stops;
   options.stalls = !a.no_stalls;
+  options.world.probes = a.probes;
   options.sim_time = std::chrono::duration_cast<tandem::Duration>(std::chrono::duration<double>(a.sim_seconds));
   return options;
 }
@@ -125,6 +128,9 @@ int main(int argc, char** argv) {
   app.add_flag(
       "--no-stalls", a.no_stalls,
       "no stalled daemons (SIGSTOP) and no kills without clean-up among the faults: the schedule of earlier versions");
+  app.add_flag("--probes", a.probes,
+               "every public interface probes a gateway (reachability probes), and half the link faults are "
+               "dead paths behind a live carrier (silent links)");
   app.add_option("--fabrics", a.fabrics,
                  "joined: every address may use every interface; separate: address j of a group on interface "
                  "j mod K only, as on two isolated storage fabrics")

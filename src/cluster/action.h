@@ -60,6 +60,16 @@ struct PersistState {
   friend bool operator==(const PersistState&, const PersistState&) = default;
 };
 
+// ONE reachability probe (src/cluster/reachability.h): an ARP request (IPv4) or neighbour
+// solicitation (IPv6) for `target`, sent out of `interface`. An answer heard on that
+// interface comes back as Event ProbeAnswered.
+struct SendProbe {
+  InterfaceName interface;
+  IpAddress target;
+
+  friend bool operator==(const SendProbe&, const SendProbe&) = default;
+};
+
 struct RunHook {
   std::uint64_t id = 0;  // answered by HookFinished with the same id
   HookEvent event;
@@ -103,6 +113,7 @@ struct Log {
 struct ShutdownDone {};
 
 using Action = std::variant<SendMessage, AddAddress, RemoveAddress, Announce, LimitServing, PersistState, RunHook,
-                            TryLock, ReleaseLock, ReplyAdmin, ReplyStatus, Log, ShutdownDone>;
+                            TryLock, ReleaseLock, ReplyAdmin, ReplyStatus, Log, ShutdownDone,
+                            SendProbe>;
 
 }  // namespace tandem::cluster

@@ -43,6 +43,13 @@ struct LinkChanged {
   LinkState state;
 };
 
+// `target` answered a reachability probe (SendProbe) on `interface`: an ARP reply or a
+// neighbour advertisement from it was heard there.
+struct ProbeAnswered {
+  InterfaceName interface;
+  IpAddress target;
+};
+
 enum class LockState : std::uint8_t { kHeld, kContended, kLost };
 
 struct LockChanged {
@@ -99,6 +106,6 @@ struct Reconfigure {
 struct Shutdown {};
 
 using Event = std::variant<Start, Tick, PeerMessage, LinkChanged, LockChanged, HookFinished, AddressFailed,
-                           AdminCommandReceived, StatusQuery, Reconfigure, Shutdown, AddressesSeen>;
+                           AdminCommandReceived, StatusQuery, Reconfigure, Shutdown, AddressesSeen, ProbeAnswered>;
 
 }  // namespace tandem::cluster

@@ -413,6 +413,7 @@ proto::StatusReply NodeMachine::State::leader_status(const Leader& lead, std::ui
       status.monitor_healthy = report.monitor_healthy;
       status.has_report = true;
       status.links = report.links;
+      status.link_reasons = report.link_reasons;
       if (may_hold(lead, node)) status.held = report.held;
       status.addresses = report.addresses;
     }

@@ -6,7 +6,7 @@
 namespace tandem::cluster {
 
 NodeMachine::State::State(NodeConfig c)
-    : config{c.self, std::move(c.groups), c.tunables, c.has_cluster_lock},
+    : config{c.self, std::move(c.groups), c.tunables, c.has_cluster_lock, std::move(c.probe_targets)},
       addresses(std::make_shared<AddressList>(std::move(c.public_addresses))),
       random(c.random_seed),
       membership(c.self, random.next() | 1, std::move(c.nodes), ms(c.tunables.dead_timeout_ms)),
@@ -63,6 +63,7 @@ TimePoint NodeMachine::State::wakeup() const {
   if (const Candidate* candidate = leadership.standing()) when = std::min(when, candidate->deadline);
   if (!shutting_down()) when = std::min(when, health.next_check());
   if (stop.is_under_way()) when = std::min(when, stop.wakeup());
+  if (started) when = std::min(when, reachability.next_due());
   return std::min(when, announcements.next_due());
 }
 
@@ -72,7 +73,9 @@ TimePoint NodeMachine::State::wakeup() const {
 void NodeMachine::State::on_start(const Start& start) {
   if (started) return;
   started = true;
-  links = start.links;
+  carrier = start.links;
+  reachability.configure(config.probe_targets, now);
+  (void)update_links();
   // The kernel hears at once that nothing serves without a lease, before the stale
   // addresses go (a killed daemon's kernel may still let them serve).
   limit_serving();
@@ -170,10 +173,58 @@ void NodeMachine::State::adopt_epoch(std::uint64_t seen, std::optional<NodeId> c
 }
 
 void NodeMachine::State::on_link(const LinkChanged& change) {
-  links[change.interface] = change.state;
+  carrier[change.interface] = change.state;
+  (void)update_links();
   if (!started) return;
   // Local failover: move what this link carried to another up interface now, without
   // waiting for the leader; the leader's next allocation agrees by construction.
+  relocate_locally();
+  send_report();
+}
+
+void NodeMachine::State::on_probe_answered(const ProbeAnswered& answer) {
+  reachability.answered(answer.interface, answer.target);
+}
+
+bool NodeMachine::State::update_links() {
+  std::map<InterfaceName, LinkState> next;
+  for (const auto& [interface, state] : carrier) {
+    const bool is_up = state == LinkState::kUp && reachability.is_reachable(interface);
+    next[interface] = is_up ? LinkState::kUp : LinkState::kDown;
+  }
+  if (next == links) return false;
+  links = std::move(next);
+  return true;
+}
+
+std::map<InterfaceName, std::string> NodeMachine::State::link_reasons() const {
+  std::map<InterfaceName, std::string> reasons;
+  for (const auto& [interface, state] : carrier) {
+    if (state != LinkState::kUp) {
+      reasons[interface] = "no carrier";
+    } else if (auto why = reachability.why_unreachable(interface)) {
+      reasons[interface] = std::move(*why);
+    }
+  }
+  return reasons;
+}
+
+// Probes go out only where the carrier is up (elsewhere the kernel could not send them);
+// a round without them counts as missed, so a carrier that comes back is trusted for
+// allocation only after ProbeSuccesses answered rounds.
+void NodeMachine::State::send_probes() {
+  const Reachability::Round round = reachability.take_due(now, probe_counts());
+  for (const SendProbe& probe : round.probes) {
+    if (auto state = carrier.find(probe.interface); state != carrier.end() && state->second == LinkState::kUp)
+      out.push_back(probe);
+  }
+  for (const InterfaceName& interface : round.changed) {
+    const auto why = reachability.why_unreachable(interface);
+    log(why ? Log::Level::kWarning : Log::Level::kInfo,
+        "interface " + interface.value() + (why ? " unreachable: " + *why : " reachable again"));
+  }
+  if (!update_links()) return;
+  // As a carrier change: local failover now, and the leader hears of it.
   relocate_locally();
   send_report();
 }
@@ -250,6 +301,7 @@ void NodeMachine::State::step() {
   check_lease();
   check_leader();
   expire_status_questions();
+  send_probes();
   if (now >= next_heartbeat) send_heartbeats();
   seek_leadership();
   advance_shutdown();
@@ -413,6 +465,7 @@ proto::StateReport NodeMachine::State::report() const {
   report.epoch = epoch();
   report.flags = own_flags();
   report.links = links;
+  report.link_reasons = link_reasons();
   report.held = reported_held();
   report.monitor_healthy = health.monitor_passes();
   report.addresses = *addresses;
@@ -612,7 +665,7 @@ std::optional<std::string> NodeMachine::State::carry_out(const proto::AdminComma
                           return std::nullopt;
                         },
                         [&](const proto::SetInterfaceLink& set) -> Refusal {
-                          if (!links.contains(set.interface)) return "no such interface on this node";
+                          if (!carrier.contains(set.interface)) return "no such interface on this node";
                           on_link(LinkChanged{set.interface, set.link});
                           return std::nullopt;
                         },
@@ -695,6 +748,7 @@ proto::NodeStatus NodeMachine::State::own_status() const {
   status.monitor_healthy = health.monitor_passes();
   status.has_report = true;
   status.links = links;
+  status.link_reasons = link_reasons();
   status.held = reported_held();
   status.addresses = *addresses;
   return status;
@@ -737,6 +791,11 @@ void NodeMachine::State::on_reconfigure(const Reconfigure& change) {
   }
   config.groups = next.groups;
   config.tunables = next.tunables;
+  config.probe_targets = next.probe_targets;
+  if (started) {
+    reachability.configure(config.probe_targets, now);
+    (void)update_links();  // an interface no longer probed is judged by its carrier again
+  }
   addresses = std::make_shared<AddressList>(next.public_addresses);
   membership.set_dead_timeout(dead_timeout());
   log(Log::Level::kInfo, "reload: " + std::to_string(addresses->size()) + " public addresses, " +
@@ -776,6 +835,7 @@ std::vector<Action> NodeMachine::on(const Event& event, TimePoint now) {
                  [&](const Reconfigure& e) { s.on_reconfigure(e); },
                  [&](const Shutdown&) { s.on_shutdown(); },
                  [&](const AddressesSeen& e) { s.on_addresses_seen(e); },
+                 [&](const ProbeAnswered& e) { s.on_probe_answered(e); },
              },
              event);
   s.drain_self_inbox();

@@ -27,6 +27,7 @@
 #include "cluster/node_machine.h"
 #include "cluster/order_executor.h"
 #include "cluster/planned_stop.h"
+#include "cluster/reachability.h"
 #include "cluster/random.h"
 #include "cluster/serving_limit.h"
 #include "cluster/status_questions.h"
@@ -70,6 +71,7 @@ struct Settings {
   std::vector<IpGroup> groups;
   Tunables tunables;
   bool has_cluster_lock = true;
+  ProbeTargets probe_targets;
 };
 
 struct NodeMachine::State {
@@ -88,7 +90,11 @@ struct NodeMachine::State {
 
   // ---- this node
   bool started = false;
+  // The link state allocation goes by: up when the carrier is up (`carrier`, from LinkChanged)
+  // and the probes still reach a target (`reachability`). Derived by update_links() only.
   std::map<InterfaceName, LinkState> links;
+  std::map<InterfaceName, LinkState> carrier;
+  Reachability reachability;
   bool admin_disabled = false;
   bool admin_stopped = false;
   std::optional<TimePoint> banned_until;  // this node's own ban
@@ -132,6 +138,10 @@ struct NodeMachine::State {
     return stages * ms(config.tunables.event_script_timeout_ms) + takeover_timeout();
   }
   Duration monitor_interval() const { return ms(config.tunables.monitor_interval_ms); }
+  ProbeCounts probe_counts() const {
+    return ProbeCounts{ms(config.tunables.probe_interval_ms), config.tunables.probe_misses,
+                       config.tunables.probe_successes};
+  }
 
   NodeId self() const { return config.self; }
   std::uint64_t epoch() const { return leadership.epoch(); }
@@ -169,6 +179,7 @@ struct NodeMachine::State {
   void on_message(NodeId from, const proto::Message& message);
   void on_heartbeat(NodeId from, const proto::Heartbeat& heartbeat);
   void on_link(const LinkChanged& change);
+  void on_probe_answered(const ProbeAnswered& answer);
   void on_lock(const LockChanged& change);
   void on_hook(const HookFinished& done);
   void on_address_failed(const AddressFailed& failure);
@@ -190,6 +201,13 @@ struct NodeMachine::State {
   void on_vote_request(NodeId from, const proto::VoteRequest& request);
   void on_vote(NodeId from, const proto::Vote& vote);
   void on_shutdown();
+
+  // links: carrier and reachability (node_machine.cc)
+  // Derives `links` again; true if any interface's state changed.
+  bool update_links();
+  // Why each down interface is down ("no carrier", "no reply from ..."), for reports.
+  std::map<InterfaceName, std::string> link_reasons() const;
+  void send_probes();  // in step(): the probe round due, and local failover on a verdict
 
   // periodic
   void step();

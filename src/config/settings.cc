@@ -8,6 +8,7 @@
 #include <toml++/toml.h>
 
 #include "base/text.h"
+#include "config/interface_names.h"
 #include "config/lines.h"
 #include "config/routing_section.h"
 
@@ -276,6 +277,53 @@ Result<void> read_metrics(const Section& section, const toml::table& table, Sett
   return success();
 }
 
+// One interface's targets: an array of address strings, or one string of blank-separated
+// addresses. The error has no place; the caller knows the line.
+Result<std::vector<IpAddress>> probe_targets_of(const toml::node& value, const std::string& key_name) {
+  std::vector<std::string_view> words;
+  if (const auto* text = value.as_string()) {
+    words = split_fields(text->get());
+  } else if (const auto* array = value.as_array()) {
+    for (const toml::node& element : *array) {
+      const auto* item = element.as_string();
+      if (item == nullptr) return fail("", key_name + " must hold only strings (addresses)");
+      words.push_back(item->get());
+    }
+  } else {
+    return fail("", key_name + " must be an array of addresses, or a string of them, not " +
+                        std::string(type_name(value.type())));
+  }
+  if (words.empty()) return fail("", key_name + " names no address to probe");
+  if (words.size() > kProbeTargetsMax) {
+    return fail("", key_name + " names more than " + std::to_string(kProbeTargetsMax) + " addresses to probe");
+  }
+  std::vector<IpAddress> targets;
+  for (std::string_view word : words) {
+    auto address = IpAddress::parse(word);
+    if (!address) return fail("", key_name + ": " + quote(word) + " is not an IPv4 or IPv6 address");
+    if (std::find(targets.begin(), targets.end(), *address) != targets.end()) {
+      return fail("", key_name + ": " + address->to_string() + " is listed twice");
+    }
+    targets.push_back(*address);
+  }
+  return targets;
+}
+
+// [reachability]: one key per public interface, naming the addresses its probes go to.
+Result<void> read_reachability(const Section& section, const toml::table& table, Settings& settings) {
+  for (const Entry& entry : in_file_order(table)) {
+    auto interface = parse_interface_name(entry.key);
+    if (!interface) {
+      return section.error(
+          entry, "[reachability] key " + quote(entry.key) + " is not an interface name: " + interface.error().cause);
+    }
+    auto targets = probe_targets_of(*entry.value, section.key_name(entry));
+    if (!targets) return section.error(entry, targets.error().cause);
+    settings.reachability.push_back(ProbeTargetSetting{*interface, std::move(*targets), entry.line});
+  }
+  return success();
+}
+
 using SectionReader = Result<void> (*)(const Section&, const toml::table&, Settings&);
 
 struct SectionSpec {
@@ -283,13 +331,14 @@ struct SectionSpec {
   SectionReader read;
 };
 
-constexpr std::array<SectionSpec, 7> kSections{{{"node", &read_node},
+constexpr std::array<SectionSpec, 8> kSections{{{"node", &read_node},
                                                 {"paths", &read_paths},
                                                 {"cluster", &read_cluster},
                                                 {"network", &read_network},
                                                 {"tunables", &read_tunables},
                                                 {"routing", &read_routing},
-                                                {"metrics", &read_metrics}}};
+                                                {"metrics", &read_metrics},
+                                                {"reachability", &read_reachability}}};
 
 std::string known_sections() {
   std::string out;
@@ -360,6 +409,22 @@ Result<Settings> parse_settings(std::string_view text, std::string_view file_nam
   Settings settings;
   if (auto read = read_root(file_name, *root, settings); !read) return fail(read.error());
   return settings;
+}
+
+Result<void> check_probed_interfaces(const Settings& settings, const AddressList& addresses, std::string_view file_name,
+                                     std::string_view addresses_file) {
+  for (const ProbeTargetSetting& probed : settings.reachability) {
+    const bool is_public = std::any_of(addresses.begin(), addresses.end(), [&](const PublicAddress& address) {
+      return std::find(address.interfaces.begin(), address.interfaces.end(), probed.interface) !=
+             address.interfaces.end();
+    });
+    if (!is_public) {
+      return fail(place(file_name, probed.line), "[reachability] " + probed.interface.value() +
+                                                     " is not an interface of any public address in " +
+                                                     std::string(addresses_file));
+    }
+  }
+  return success();
 }
 
 }  // namespace tandem::config

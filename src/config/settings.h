@@ -31,6 +31,12 @@
 //   NoIPFailback = 0           # 0/1 tunables also take false/true
 //   [routing]                  # per-IP source routing: config/routing.h
 //   networks = ["198.51.100.0/24 via 198.51.100.1"]
+//   [reachability]             # probe targets per public interface (cluster/reachability.h):
+//   eth1 = ["192.0.2.1", "192.0.2.2"]   # ARP requests (IPv4) / neighbour solicitations
+//                              # (IPv6) go to each out of eth1 every ProbeIntervalMs; eth1
+//                              # counts as down when none answers for ProbeMisses rounds.
+//                              # "192.0.2.1 192.0.2.2" (one string) is the same. An interface
+//                              # not listed is judged by its carrier alone (the default)
 //   [metrics]
 //   textfile = ""              # an absolute path: the daemon rewrites it (atomically) with its
 //                              # metrics in Prometheus's text format on every change, for the
@@ -48,13 +54,28 @@
 #include <vector>
 
 #include "base/result.h"
+#include "model/ids.h"
 #include "model/ip_address.h"
+#include "model/public_address.h"
 #include "config/routing.h"
 #include "model/tunables.h"
 
 namespace tandem::config {
 
 inline constexpr std::uint16_t kDefaultPort = 4379;
+// The most probe targets one interface may have ([reachability]): each is one frame per
+// ProbeIntervalMs.
+inline constexpr std::size_t kProbeTargetsMax = 16;
+
+// One interface's line of [reachability]: where its probes go, and the line, so that a
+// later check against public_addresses can name it.
+struct ProbeTargetSetting {
+  InterfaceName interface;
+  std::vector<IpAddress> targets;  // never empty, no repeats
+  int line = 0;
+
+  friend bool operator==(const ProbeTargetSetting&, const ProbeTargetSetting&) = default;
+};
 
 struct Paths {
   std::string nodes = "/etc/tandem/nodes";
@@ -89,8 +110,9 @@ struct Settings {
   std::uint16_t port = kDefaultPort;
   bool manage_host_settings = true;  // [network] manage_host_settings
   Tunables tunables;
-  RoutingSettings routing;       // [routing]
-  std::string metrics_textfile;  // [metrics] textfile; "" means none
+  RoutingSettings routing;                       // [routing]
+  std::string metrics_textfile;                  // [metrics] textfile; "" means none
+  std::vector<ProbeTargetSetting> reachability;  // [reachability], in file order
 
   friend bool operator==(const Settings&, const Settings&) = default;
 };
@@ -100,5 +122,11 @@ struct Settings {
 Result<ClusterLockSetting> parse_cluster_lock(std::string_view text);
 
 Result<Settings> parse_settings(std::string_view text, std::string_view file_name);
+
+// Every interface of [reachability] is an interface of some public address of this node
+// (`addresses`, read from `addresses_file`): probes on any other would judge nothing.
+// The error names the tandem.conf line: "FILE:LINE: ...".
+Result<void> check_probed_interfaces(const Settings& settings, const AddressList& addresses, std::string_view file_name,
+                                     std::string_view addresses_file);
 
 }  // namespace tandem::config

@@ -73,7 +73,30 @@ TEST(Settings, RejectsInvalidUtf8AsInvalidToml) {
 TEST(Settings, RejectsAnUnknownSectionListingTheKnownOnes) {
   EXPECT_TRUE(fails_at(parse("[node]\n[networks]\nport = 1\n"), "tandem.conf:2",
                        "unknown section [networks]; the known sections are [node], [paths], [cluster], [network], "
-                       "[tunables], [routing], [metrics]"));
+                       "[tunables], [routing], [metrics], [reachability]"));
+}
+
+TEST(Settings, ReadsProbeTargetsPerInterfaceAsAnArrayOrOneString) {
+  auto settings =
+      parse("[reachability]\neth1 = [\"192.0.2.1\", \"2001:db8::1\"]\neth2 = \"198.51.100.1  198.51.100.2\"\n");
+  ASSERT_TRUE(succeeds(settings));
+  const auto address = [](std::string_view text) { return IpAddress::parse(text).value(); };
+  EXPECT_EQ(settings->reachability,
+            (std::vector<ProbeTargetSetting>{
+                {InterfaceName("eth1"), {address("192.0.2.1"), address("2001:db8::1")}, 2},
+                {InterfaceName("eth2"), {address("198.51.100.1"), address("198.51.100.2")}, 3}}));
+  EXPECT_TRUE(parse("")->reachability.empty());
+}
+
+TEST(Settings, RejectsABadProbeTargetWithItsLine) {
+  EXPECT_TRUE(fails_at(parse("[reachability]\n\neth1 = [\"192.0.2.300\"]\n"), "tandem.conf:3",
+                       "reachability.eth1: '192.0.2.300' is not an IPv4 or IPv6 address"));
+  EXPECT_TRUE(fails_at(parse("[reachability]\neth1 = \"192.0.2.1 192.0.2.1\"\n"), "tandem.conf:2",
+                       "192.0.2.1 is listed twice"));
+  EXPECT_TRUE(fails_at(parse("[reachability]\neth1 = []\n"), "tandem.conf:2", "names no address to probe"));
+  EXPECT_TRUE(fails_at(parse("[reachability]\neth1 = 3\n"), "tandem.conf:2", "must be an array of addresses"));
+  EXPECT_TRUE(
+      fails_at(parse("[reachability]\n\"eth/1\" = \"192.0.2.1\"\n"), "tandem.conf:2", "is not an interface name"));
 }
 
 TEST(Settings, ManagesTheHostSettingsUnlessTurnedOff) {
@@ -263,6 +286,17 @@ TEST(ClusterLock, ParsesTheThreeKinds) {
   EXPECT_EQ(parse_cluster_lock("").value().kind, ClusterLockSetting::Kind::kNone);
   EXPECT_EQ(parse_cluster_lock("/l").value().file, "/l");
   EXPECT_EQ(parse_cluster_lock("!helper").value().helper, std::vector<std::string>{"helper"});
+}
+
+TEST(Settings, RejectsProbesOnAnInterfaceOfNoPublicAddress) {
+  auto settings = parse("[reachability]\neth1 = \"192.0.2.1\"\neth9 = \"192.0.2.1\"\n");
+  ASSERT_TRUE(succeeds(settings));
+  const AddressList addresses{{IpPrefix::parse("198.51.100.10/24").value(), {InterfaceName("eth1")}}};
+  EXPECT_TRUE(fails_at(
+      check_probed_interfaces(*settings, addresses, "tandem.conf", "/etc/tandem/public_addresses"), "tandem.conf:3",
+      "[reachability] eth9 is not an interface of any public address in /etc/tandem/public_addresses"));
+  settings->reachability.pop_back();
+  EXPECT_TRUE(check_probed_interfaces(*settings, addresses, "tandem.conf", "/etc/tandem/public_addresses"));
 }
 
 }  // namespace

@@ -146,7 +146,8 @@ void read_all(Fields& fields, std::string_view key, std::vector<T>& out, Read re
 
 Result<StatusInterface> read_interface(const Json& value, const JsonPlace& place) {
   Fields fields(value, place);
-  StatusInterface out{fields.text("name"), fields.text("link"), fields.number("addresses")};
+  StatusInterface out{fields.text("name"), fields.text("link"), fields.number("addresses"),
+                      fields.optional_text("reason")};
   if (!fields.ok()) return fail(fields.error());
   return out;
 }

@@ -22,6 +22,7 @@ struct StatusInterface {
   std::string name;
   std::string link;  // "up", "down" or "unknown"
   std::uint64_t addresses = 0;
+  std::optional<std::string> reason;  // why a down link is down, when the node said
 
   friend bool operator==(const StatusInterface&, const StatusInterface&) = default;
 };

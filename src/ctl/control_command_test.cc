@@ -169,7 +169,8 @@ TEST(RenderReply, PrintsTheVerbsPartOfTheResultForJson) {
   EXPECT_EQ(output.exit_code, kExitOk);
   EXPECT_EQ(json::parse(output.out),
             json::parse(R"({"node": 1, "interfaces": [{"name": "eth1", "link": "up", "addresses": 1},
-                                                       {"name": "eth2", "link": "down", "addresses": 0}]})"));
+                                                       {"name": "eth2", "link": "down", "addresses": 0,
+                                                        "reason": "no reply from 192.0.2.1, 192.0.2.2 for 3 probes"}]})"));
   CliCall disable = call("disable");
   disable.wants_json = true;
   EXPECT_EQ(render_reply(disable, reply_ok(message_result("done"))).out, "{\n  \"message\": \"done\"\n}\n");

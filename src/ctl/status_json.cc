@@ -35,9 +35,14 @@ Json interfaces_json(const proto::NodeStatus& node) {
   Json out = Json::array();
   for (const auto& [name, link] : node.links) {
     const auto count = counts.find(name);
-    out.push_back({{"name", name.value()},
-                   {"link", link == LinkState::kUp ? "up" : "down"},
-                   {"addresses", count == counts.end() ? 0 : count->second}});
+    Json entry{{"name", name.value()},
+               {"link", link == LinkState::kUp ? "up" : "down"},
+               {"addresses", count == counts.end() ? 0 : count->second}};
+    // Why a down link is down ("no carrier", "no reply from ... for 3 probes"), when known.
+    if (auto reason = node.link_reasons.find(name); reason != node.link_reasons.end() && link == LinkState::kDown) {
+      entry["reason"] = reason->second;
+    }
+    out.push_back(std::move(entry));
   }
   for (const auto& [name, count] : counts) {
     if (!node.links.contains(name)) out.push_back({{"name", name.value()}, {"link", "unknown"}, {"addresses", count}});

@@ -199,6 +199,7 @@ Result<View> ifaces_view(const Json& result, const ClusterStatus& status, NodeCh
       node.interfaces.empty() ? "No interfaces configured on node " + pnn + "\n" : "Interfaces on node " + pnn + "\n";
   for (const auto& interface : node.interfaces) {
     text += "name:" + interface.name + " link:" + interface.link +
+            (interface.reason ? " (" + *interface.reason + ")" : "") +
             " references:" + std::to_string(interface.addresses) + "\n";
   }
   const auto index = static_cast<std::size_t>(&node - status.nodes.data());

@@ -144,7 +144,7 @@ TEST_F(StatusViews, IfacesShowsLinksAndReferencesLikeCtdb) {
   EXPECT_EQ(text(ifaces_view(result_, status_, node(1))),
             "Interfaces on node 1\n"
             "name:eth1 link:up references:1\n"
-            "name:eth2 link:down references:0\n");
+            "name:eth2 link:down (no reply from 192.0.2.1, 192.0.2.2 for 3 probes) references:0\n");
   EXPECT_EQ(ifaces_view(result_, status_, node(1))->json,
             json({{"node", 1}, {"interfaces", result_["nodes"][1]["interfaces"]}}));
 }

@@ -42,6 +42,7 @@ inline proto::StatusReply sample_status_reply() {
   node1.flags = NodeFlags().with(NodeFlags::kDisabled);
   node1.has_report = true;
   node1.links = {{name("eth1"), LinkState::kUp}, {name("eth2"), LinkState::kDown}};
+  node1.link_reasons = {{name("eth2"), "no reply from 192.0.2.1, 192.0.2.2 for 3 probes"}};
   node1.held = {{prefix("203.0.113.30/24"), name("eth1")}};
   node1.addresses = full_address_list();
 

@@ -30,7 +30,10 @@ TEST(TunablesJson, ListvarsGivesEveryTunableAndPrintsThemInTheTablesOrder) {
             "BanPeriodS                 = 300\n"
             "BanCreditsMax              = 3\n"
             "AnnounceCount              = 3\n"
-            "AnnounceIntervalMs         = 250\n");
+            "AnnounceIntervalMs         = 250\n"
+            "ProbeIntervalMs            = 200\n"
+            "ProbeMisses                = 3\n"
+            "ProbeSuccesses             = 2\n");
 }
 
 TEST(TunablesJson, ListvarsPrintsNamesFromANewerDaemonLast) {

@@ -69,6 +69,16 @@ class DurableStore {
   virtual Result<void> save(const DurableState& state) = 0;
 };
 
+// Reachability probes (src/cluster/reachability.h): ONE ARP request (IPv4) or neighbour
+// solicitation (IPv6) for `target`, sent out of `interface` alone. An answer from `target`
+// heard on that interface comes back later as Event ProbeAnswered{interface, target}, once
+// per answer. Best effort: a probe that cannot be sent is simply never answered (a miss).
+class Prober {
+ public:
+  virtual ~Prober() = default;
+  virtual void probe(const InterfaceName& interface, const IpAddress& target) = 0;
+};
+
 // Runs every hook for `event` with `arguments`; completion: Event HookFinished{id, ok}.
 // A hook that exceeds its timeout is killed and reported as failed.
 class HookRunner {

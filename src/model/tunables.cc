@@ -8,7 +8,7 @@ namespace tandem {
 
 namespace {
 
-constexpr std::array<TunableSpec, 15> kSpecs{{
+constexpr std::array<TunableSpec, 18> kSpecs{{
     {"IPAllocAlgorithm", &Tunables::ip_alloc_algorithm, 2, 0, 2,
      "How groups are placed on nodes: 0 deterministic (group i on node i mod N), "
      "1 non-deterministic (least loaded, no needless moves), 2 LCP2 (as 1, and IPs of one "
@@ -62,6 +62,18 @@ constexpr std::array<TunableSpec, 15> kSpecs{{
      "The time between two announcements of one address (keepalived: garp_master_delay). "
      "250 ms: a client that lost one frame gets the next a quarter of a second later, and "
      "AnnounceCount 3 ends within half a second."},
+    {"ProbeIntervalMs", &Tunables::probe_interval_ms, 200, 10, 60000,
+     "How often a public interface with probe targets ([reachability] in tandem.conf) sends one "
+     "ARP request (IPv4) or neighbour solicitation (IPv6) to each of them (Linux bonding: "
+     "arp_interval). 200 ms finds a dead path behind a live carrier within a second at a few "
+     "frames a second per target."},
+    {"ProbeMisses", &Tunables::probe_misses, 3, 1, 100,
+     "Probe rounds in a row in which no target answered that make an interface down for "
+     "allocation (its IPs move to another interface of the node). The bound is (ProbeMisses + 1) "
+     "x ProbeIntervalMs; 3 rides out a lost frame or two."},
+    {"ProbeSuccesses", &Tunables::probe_successes, 2, 1, 100,
+     "Probe rounds in a row in which a target answered that bring a down interface back up, so "
+     "a path that flickers does not pull IPs back and forth."},
 }};
 
 }  // namespace

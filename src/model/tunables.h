@@ -39,6 +39,10 @@ struct Tunables {
   // Announcements of a taken or moved address (src/cluster/announcement_schedule.h).
   std::uint32_t announce_count = 3;
   std::uint32_t announce_interval_ms = 250;
+  // Reachability probes of public interfaces with probe targets (src/cluster/reachability.h).
+  std::uint32_t probe_interval_ms = 200;
+  std::uint32_t probe_misses = 3;
+  std::uint32_t probe_successes = 2;
 
   AllocAlgorithm algorithm() const { return static_cast<AllocAlgorithm>(ip_alloc_algorithm); }
 

@@ -140,6 +140,8 @@ void Node::carry_out(const cluster::Action& action, TimePoint) {
             io_.log(cluster::Log{cluster::Log::Level::kError,
                                  "saving the durable state failed: " + done.error().message(), std::nullopt});
           }
+        } else if constexpr (std::is_same_v<Step, cluster::SendProbe>) {
+          if (io_.prober != nullptr) io_.prober->probe(step.interface, step.target);
         } else if constexpr (std::is_same_v<Step, cluster::RunHook>) {
           io_.hooks.run(step.id, step.event, step.arguments);
         } else if constexpr (std::is_same_v<Step, cluster::TryLock>) {

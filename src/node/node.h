@@ -40,6 +40,8 @@ struct NodeIo {
   io::ServingLimiter* limiter = nullptr;
   // The state directory (cluster::PersistState); null where nothing survives a restart.
   io::DurableStore* store = nullptr;
+  // Reachability probes (cluster::SendProbe); null where nothing probes.
+  io::Prober* prober = nullptr;
 };
 
 // `notify` hook runs (notify_watch.h) carry ids from here up, apart from the machine's own

@@ -33,8 +33,8 @@ Action order(std::uint32_t to, std::uint64_t run, proto::TakeoverKind kind, std:
 // The leader's view before a run: node 1 holds 203.0.113.10 on eth1, with `flags`.
 proto::StatusReply view_with_node1(NodeFlags flags, LinkState eth1 = LinkState::kUp) {
   proto::StatusReply status{kWatchStatusIdBase, 3, NodeId(0), true, {}};
-  status.nodes.push_back(proto::NodeStatus{NodeId(0), true, NodeFlags(), true, true, {}, {}, {}});
-  proto::NodeStatus node1{NodeId(1), true, flags, true, true, {{eth("eth1"), eth1}}, {}, {}};
+  status.nodes.push_back(proto::NodeStatus{NodeId(0), true, NodeFlags(), true, true, {}, {}, {}, {}});
+  proto::NodeStatus node1{NodeId(1), true, flags, true, true, {{eth("eth1"), eth1}}, {}, {}, {}};
   node1.held.push_back(proto::HeldAddress{prefix("203.0.113.10/24"), eth("eth1")});
   status.nodes.push_back(node1);
   return status;

@@ -17,8 +17,9 @@ inline constexpr std::uint8_t kMagic[4] = {'T', 'N', 'D', 'M'};
 inline constexpr std::uint8_t kVersionMajor = 1;
 // 1.1 added optional Heartbeat and StateReport fields, 1.2 StatusRequest and StatusReply,
 // 1.3 the optional StateReport field shutting_down, 1.4 the optional TakeoverAck failure
-// field cause, 1.5 the optional Heartbeat field pins.
-inline constexpr std::uint8_t kVersionMinor = 5;
+// field cause, 1.5 the optional Heartbeat field pins,
+// 1.6 the optional link field reason.
+inline constexpr std::uint8_t kVersionMinor = 6;
 
 // Fixed header: magic 4, major 1, minor 1, type 2, flags 2, sender 4, receiver 4,
 // sequence 8, payload length 4.

@@ -93,6 +93,9 @@ struct StateReport {
   // It takes nothing ever again in this life, so `held` lists everything it may hold; the
   // flags say STOPPED too, which is all a 1.2 leader goes by.
   bool shutting_down = false;
+  // Added in 1.5 (optional on the wire, per link): why a down link is down, for people
+  // ("no carrier", "no reply from 192.0.2.1 for 3 probes"). Only down links have one.
+  std::map<InterfaceName, std::string> link_reasons;
 
   friend bool operator==(const StateReport&, const StateReport&) = default;
 };
@@ -205,7 +208,8 @@ struct NodeStatus {
   bool has_report = false;  // false: links, held and addresses are unknown
   std::map<InterfaceName, LinkState> links;
   std::vector<HeldAddress> held;
-  std::vector<PublicAddress> addresses;  // what it may host (its public_addresses)
+  std::vector<PublicAddress> addresses;               // what it may host (its public_addresses)
+  std::map<InterfaceName, std::string> link_reasons;  // 1.5: as StateReport's
 
   friend bool operator==(const NodeStatus&, const NodeStatus&) = default;
 };

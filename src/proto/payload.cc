@@ -39,7 +39,7 @@ namespace address_tag {
 enum : FieldTag { kPrefix = 1, kInterface };
 }
 namespace link_tag {
-enum : FieldTag { kInterface = 1, kState };
+enum : FieldTag { kInterface = 1, kState, kReason };
 }
 namespace held_tag {
 enum : FieldTag { kPrefix = 1, kInterface };
@@ -111,11 +111,16 @@ void encode(const Heartbeat& message, FieldWriter& out) {
 }
 
 // The lists a StateReport and a NodeStatus share, each item nested under `tag`.
-void put_links(FieldWriter& out, FieldTag tag, const std::map<InterfaceName, LinkState>& links) {
+// A down link's reason (1.6) is optional: sent only when there is one.
+void put_links(FieldWriter& out, FieldTag tag, const std::map<InterfaceName, LinkState>& links,
+               const std::map<InterfaceName, std::string>& reasons) {
   for (const auto& [interface, state] : links) {
     const auto mark = out.begin_nested(tag);
     put_interface(out, link_tag::kInterface, interface);
     out.u8(link_tag::kState, static_cast<std::uint8_t>(state));
+    if (auto reason = reasons.find(interface); reason != reasons.end() && state == LinkState::kDown) {
+      put_text(out, link_tag::kReason, reason->second);
+    }
     out.end_nested(mark);
   }
 }
@@ -141,7 +146,7 @@ void put_addresses(FieldWriter& out, FieldTag tag, const std::vector<PublicAddre
 void encode(const StateReport& message, FieldWriter& out) {
   out.u64(state_tag::kEpoch, message.epoch);
   out.u32(state_tag::kFlags, message.flags.bits());
-  put_links(out, state_tag::kLink, message.links);
+  put_links(out, state_tag::kLink, message.links, message.link_reasons);
   put_held(out, state_tag::kHeld, message.held);
   out.boolean(state_tag::kMonitorHealthy, message.monitor_healthy);
   out.u64(state_tag::kConfigGeneration, message.config_generation);
@@ -223,7 +228,7 @@ void encode(const StatusReply& message, FieldWriter& out) {
     out.u32(node_status_tag::kFlags, node.flags.bits());
     out.boolean(node_status_tag::kMonitorHealthy, node.monitor_healthy);
     out.boolean(node_status_tag::kHasReport, node.has_report);
-    put_links(out, node_status_tag::kLink, node.links);
+    put_links(out, node_status_tag::kLink, node.links, node.link_reasons);
     put_held(out, node_status_tag::kHeld, node.held);
     put_addresses(out, node_status_tag::kAddress, node.addresses);
     out.end_nested(mark);
@@ -292,13 +297,18 @@ Heartbeat decode_heartbeat(Fields& fields) {
 }
 
 // The lists a StateReport and a NodeStatus share (see put_links and its neighbours).
-std::map<InterfaceName, LinkState> decode_links(Fields& fields, FieldTag tag) {
+std::map<InterfaceName, LinkState> decode_links(Fields& fields, FieldTag tag,
+                                                std::map<InterfaceName, std::string>& reasons) {
   std::map<InterfaceName, LinkState> links;
   for (auto& item : fields.items(tag, "links")) {
     auto interface = interface_name(item, link_tag::kInterface, "interface");
     const LinkState state = link_state(item, link_tag::kState, "state");
     if (item.ok() && !links.emplace(interface, state).second) {
       item.fail_at("interface", "'" + interface.value() + "' is listed twice");
+    }
+    if (item.has(link_tag::kReason)) {
+      std::string reason = item.text(link_tag::kReason, "reason", kTextMax);
+      if (item.ok()) reasons[interface] = std::move(reason);
     }
     fields.absorb(item);
   }
@@ -336,7 +346,7 @@ StateReport decode_state_report(Fields& fields) {
   StateReport message;
   message.epoch = fields.u64(state_tag::kEpoch, "epoch");
   message.flags = NodeFlags(fields.u32(state_tag::kFlags, "flags"));
-  message.links = decode_links(fields, state_tag::kLink);
+  message.links = decode_links(fields, state_tag::kLink, message.link_reasons);
   message.held = decode_held(fields, state_tag::kHeld);
   message.monitor_healthy = fields.boolean(state_tag::kMonitorHealthy, "monitor_healthy");
   message.config_generation = fields.u64(state_tag::kConfigGeneration, "config_generation");
@@ -472,7 +482,7 @@ NodeStatus decode_node_status(Fields& item) {
   node.flags = NodeFlags(item.u32(node_status_tag::kFlags, "flags"));
   node.monitor_healthy = item.boolean(node_status_tag::kMonitorHealthy, "monitor_healthy");
   node.has_report = item.boolean(node_status_tag::kHasReport, "has_report");
-  node.links = decode_links(item, node_status_tag::kLink);
+  node.links = decode_links(item, node_status_tag::kLink, node.link_reasons);
   node.held = decode_held(item, node_status_tag::kHeld);
   node.addresses = decode_addresses(item, node_status_tag::kAddress);
   return node;

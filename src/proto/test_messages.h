@@ -29,6 +29,7 @@ inline StateReport sample_state_report() {
   report.epoch = 7;
   report.flags = NodeFlags().with(NodeFlags::kUnhealthy);
   report.links = {{InterfaceName("eth1"), LinkState::kUp}, {InterfaceName("eth2"), LinkState::kDown}};
+  report.link_reasons = {{InterfaceName("eth2"), "no carrier"}};
   report.held = {{prefix("198.51.100.10/24"), InterfaceName("eth1")},
                  {prefix("2001:db8::10/64"), InterfaceName("eth1")}};
   report.monitor_healthy = false;
@@ -70,6 +71,7 @@ inline StatusReply sample_status_reply() {
   reported.monitor_healthy = false;
   reported.has_report = true;
   reported.links = {{InterfaceName("eth1"), LinkState::kUp}, {InterfaceName("eth2"), LinkState::kDown}};
+  reported.link_reasons = {{InterfaceName("eth2"), "no reply from 192.0.2.1 for 3 probes"}};
   reported.held = {{prefix("198.51.100.10/24"), InterfaceName("eth1")},
                    {prefix("2001:db8::10/64"), InterfaceName("eth1")}};
   reported.addresses = {{prefix("198.51.100.10/24"), {InterfaceName("eth1"), InterfaceName("eth2")}},

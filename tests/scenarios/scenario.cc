@@ -16,6 +16,7 @@ WorldOptions world_options(const ScenarioOptions& options) {
   world.ignores_serving_limit = options.ignores_serving_limit;
   world.tunables = options.tunables;
   world.echo_address_changes = options.echo_address_changes;
+  world.probes = options.probes;
   world.stop_at_first_violation = false;  // a scenario looks at everything that went wrong
   return world;
 }
@@ -59,6 +60,10 @@ void Scenario::fail_with_trace(const std::string& what) const {
 
 Scenario& Scenario::link_down(NodeId node, std::string_view interface) {
   world_->set_link(node.value(), InterfaceName(std::string(interface)), LinkState::kDown);
+  return *this;
+}
+Scenario& Scenario::silence(NodeId node, std::string_view interface, bool is_silent) {
+  world_->silence_link(node.value(), InterfaceName(std::string(interface)), is_silent);
   return *this;
 }
 Scenario& Scenario::link_up(NodeId node, std::string_view interface) {

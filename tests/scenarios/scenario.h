@@ -35,6 +35,7 @@ struct ScenarioOptions {
   bool ignores_serving_limit = false;
   Tunables tunables{};
   bool echo_address_changes = false;  // see WorldOptions
+  bool probes = false;                // see WorldOptions
 };
 
 class Scenario {
@@ -48,6 +49,8 @@ class Scenario {
   // --- faults ---
   Scenario& link_down(NodeId node, std::string_view interface);
   Scenario& link_up(NodeId node, std::string_view interface);
+  // A dead path behind a live carrier, and its end (SimWorld::silence_link).
+  Scenario& silence(NodeId node, std::string_view interface, bool is_silent = true);
   Scenario& power_off(NodeId node);
   Scenario& power_on(NodeId node);
   Scenario& crash_daemon(NodeId node);
