@@ -55,6 +55,7 @@ Daemon::Daemon(asio::io_context& context, DaemonConfig config, std::shared_ptr<s
       timers_(context, [this] { handle(cluster::Tick{}); }),
       net_(config_.public_interfaces(), logger_of(log_)),
       routed_net_(net_, source_routes_, config_.settings.routing, logger_of(log_)),
+      tcp_connections_(logger_of(log_).prefixed("tcp connections: ")),
       links_(
           context, config_.public_interfaces(),
           [this](InterfaceName interface, LinkState state) {
@@ -121,6 +122,7 @@ node::NodeIo Daemon::node_io() {
       // Called from inside Node::handle(): finish outside it.
       .shutdown_done = [this] { asio::post(context_, [this] { finish_shutdown(); }); },
       .limiter = limiter_.get(),
+      .connections = &tcp_connections_,
   };
 }
 

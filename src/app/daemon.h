@@ -29,6 +29,7 @@
 #include "sys/netlink_source_routes.h"
 #include "sys/nft_serving_limiter.h"
 #include "sys/process_hook_runner.h"
+#include "sys/sock_diag_tcp_connections.h"
 #include "sys/tcp_peer_transport.h"
 
 namespace tandem::sys {
@@ -119,7 +120,8 @@ class Daemon {
   sys::AsioTimers timers_;
   sys::NetlinkNetOps net_;
   sys::NetlinkSourceRoutes source_routes_;
-  SourceRoutedNetOps routed_net_;  // net_ with per-IP source routing: what the node uses
+  SourceRoutedNetOps routed_net_;                // net_ with per-IP source routing: what the node uses
+  sys::SockDiagTcpConnections tcp_connections_;  // tickle lists, tickle ACKs, planned resets
   sys::LinkMonitor links_;
   sys::AddressMonitor address_watch_;  // addresses changed behind the daemon's back
   FileReader reader_;                  // a reload's reads

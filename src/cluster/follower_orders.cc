@@ -115,6 +115,7 @@ void NodeMachine::State::carry_out_take(OrderInProgress& order, const std::vecto
       if (const auto placement = local.placement_of(item.prefix.address)) interface = placement->interface;
       out.push_back(AddAddress{item.prefix, interface});
       held.push_back({item.prefix, interface});
+      tickle_taken(item.prefix.address, interface);  // tickles.cc
     }
     // Announced where it is: an address taken again (a resent order) may have moved since.
     announce(item.prefix.address, interface);
@@ -142,6 +143,7 @@ void NodeMachine::State::finish_orders() {
   while (!orders.empty() && orders.front().hooks.empty()) {
     OrderInProgress& order = orders.front();
     if (!order.to_remove.empty()) {
+      end_connections(order.to_remove);  // tickles.cc: a planned release
       for (const auto& item : order.to_remove) {
         auto entry = std::find_if(held.begin(), held.end(),
                                   [&](const HeldAddress& h) { return h.prefix.address == item.prefix.address; });

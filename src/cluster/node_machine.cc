@@ -63,6 +63,7 @@ TimePoint NodeMachine::State::wakeup() const {
   if (const Candidate* candidate = leadership.standing()) when = std::min(when, candidate->deadline);
   if (!shutting_down()) when = std::min(when, health.next_check());
   if (stop.is_under_way()) when = std::min(when, stop.wakeup());
+  when = std::min(when, tickle_wakeup());
   return std::min(when, announcements.next_due());
 }
 
@@ -106,6 +107,7 @@ void NodeMachine::State::on_message(NodeId from, const proto::Message& message) 
                  [&](const proto::Vote& m) { on_vote(from, m); },
                  [&](const proto::StatusRequest& m) { on_status_request(from, m); },
                  [&](const proto::StatusReply& m) { on_status_reply(from, m); },
+                 [&](const proto::TickleList& m) { on_tickle_list(from, m); },
              },
              message);
 }
@@ -243,7 +245,9 @@ void NodeMachine::State::step() {
   run_monitor();
   if (now >= next_report) send_report();
   finish_shutdown();
+  update_tickle_lists();
   send_due_announcements();  // last: whatever this step released is announced no more
+  send_due_tickles();        // and tickled no more
 }
 
 void NodeMachine::State::send_heartbeats() {
@@ -745,6 +749,7 @@ std::vector<Action> NodeMachine::on(const Event& event, TimePoint now) {
                  [&](const Reconfigure& e) { s.on_reconfigure(e); },
                  [&](const Shutdown&) { s.on_shutdown(); },
                  [&](const AddressesSeen& e) { s.on_addresses_seen(e); },
+                 [&](const ConnectionsListed& e) { s.on_connections_listed(e); },
              },
              event);
   s.drain_self_inbox();

@@ -30,7 +30,9 @@ TEST(TunablesJson, ListvarsGivesEveryTunableAndPrintsThemInTheTablesOrder) {
             "BanPeriodS                 = 300\n"
             "BanCreditsMax              = 3\n"
             "AnnounceCount              = 3\n"
-            "AnnounceIntervalMs         = 250\n");
+            "AnnounceIntervalMs         = 250\n"
+            "TickleUpdateIntervalMs     = 1000\n"
+            "TickleCount                = 3\n");
 }
 
 TEST(TunablesJson, ListvarsPrintsNamesFromANewerDaemonLast) {

@@ -72,8 +72,6 @@ Result<TcpConnection> TcpConnection::parse(std::string_view server_text, std::st
 std::string TcpConnection::to_string() const { return server.to_string() + " " + client.to_string(); }
 
 std::ostream& operator<<(std::ostream& out, const TcpEndpoint& endpoint) { return out << endpoint.to_string(); }
-std::ostream& operator<<(std::ostream& out, const TcpConnection& connection) {
-  return out << connection.to_string();
-}
+std::ostream& operator<<(std::ostream& out, const TcpConnection& connection) { return out << connection.to_string(); }
 
 }  // namespace tandem

@@ -28,9 +28,9 @@ TEST(TcpEndpoint, ParsesAndPrintsIpv6InBrackets) {
 }
 
 TEST(TcpEndpoint, RejectsMalformedTextWithTheReason) {
-  for (auto text : {"192.0.2.10", "192.0.2.10:", "192.0.2.10:0", "192.0.2.10:65536", "192.0.2.10:03260",
-                    "192.0.2.10:32a", "2001:db8::1:3260", "[2001:db8::1]", "[2001:db8::1]3260", "[192.0.2.10]:1",
-                    "192.0.2.300:1", ":1", ""}) {
+  for (auto text :
+       {"192.0.2.10", "192.0.2.10:", "192.0.2.10:0", "192.0.2.10:65536", "192.0.2.10:03260", "192.0.2.10:32a",
+        "2001:db8::1:3260", "[2001:db8::1]", "[2001:db8::1]3260", "[192.0.2.10]:1", "192.0.2.300:1", ":1", ""}) {
     const auto parsed = TcpEndpoint::parse(text);
     EXPECT_FALSE(parsed.ok()) << text;
     if (!parsed.ok()) {
@@ -73,7 +73,7 @@ TEST(TcpConnection, OrdersByServerThenClient) {
   std::vector<std::string> texts;
   for (const auto& connection : ordered) texts.push_back(connection.to_string());
   EXPECT_EQ(texts, (std::vector<std::string>{"192.0.2.10:2 198.51.100.1:8", "192.0.2.10:2 198.51.100.1:9",
-                                              "192.0.2.11:1 198.51.100.1:9"}));
+                                             "192.0.2.11:1 198.51.100.1:9"}));
 }
 
 }  // namespace

@@ -8,7 +8,7 @@ namespace tandem {
 
 namespace {
 
-constexpr std::array<TunableSpec, 15> kSpecs{{
+constexpr std::array<TunableSpec, 17> kSpecs{{
     {"IPAllocAlgorithm", &Tunables::ip_alloc_algorithm, 2, 0, 2,
      "How groups are placed on nodes: 0 deterministic (group i on node i mod N), "
      "1 non-deterministic (least loaded, no needless moves), 2 LCP2 (as 1, and IPs of one "
@@ -61,6 +61,17 @@ constexpr std::array<TunableSpec, 15> kSpecs{{
      "The time between two announcements of one address (keepalived: garp_master_delay). "
      "250 ms: a client that lost one frame gets the next a quarter of a second later, and "
      "AnnounceCount 3 ends within half a second."},
+    {"TickleUpdateIntervalMs", &Tunables::tickle_update_interval_ms, 1000, 0, 3600000,
+     "How often a node lists the established TCP connections to the public IPs it holds "
+     "(sock_diag) and sends the lists to its peers, so that the node that takes an IP over "
+     "after a failure can send each client a tickle ACK and the client resets at once "
+     "(CTDB: TickleUpdateInterval 20 s). A connection younger than this may be missed. 0 "
+     "turns tickle lists and tickle ACKs off: clients of a failed node then wait for their "
+     "own TCP timeouts."},
+    {"TickleCount", &Tunables::tickle_count, 3, 1, 20,
+     "How many tickle ACKs a node sends for each recorded connection of an IP it takes over, "
+     "the first once the address is in its kernel and the rest AnnounceIntervalMs apart "
+     "(CTDB sends 3): one lost packet does not leave a client hanging."},
 }};
 
 }  // namespace

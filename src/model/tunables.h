@@ -39,6 +39,9 @@ struct Tunables {
   // Announcements of a taken or moved address (src/cluster/announcement_schedule.h).
   std::uint32_t announce_count = 3;
   std::uint32_t announce_interval_ms = 250;
+  // Tickle ACKs after a takeover (src/cluster/tickle_lists.h); 0 turns them off.
+  std::uint32_t tickle_update_interval_ms = 1000;
+  std::uint32_t tickle_count = 3;
 
   AllocAlgorithm algorithm() const { return static_cast<AllocAlgorithm>(ip_alloc_algorithm); }
 

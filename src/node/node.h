@@ -38,6 +38,9 @@ struct NodeIo {
   std::function<void()> shutdown_done;
   // The kernel's bound on serving (cluster::LimitServing); null where nothing enforces it.
   io::ServingLimiter* limiter = nullptr;
+  // The TCP connections on the public addresses (cluster::ListConnections,
+  // ResetConnections, SendTickles); null where there are none to see (the lists stay empty).
+  io::TcpConnections* connections = nullptr;
 };
 
 // `notify` hook runs (notify_watch.h) carry ids from here up, apart from the machine's own
@@ -64,6 +67,7 @@ class Node {
  private:
   void carry_out(const cluster::Action& action, TimePoint now);
   void run_machine(const cluster::Event& event, TimePoint now);
+  cluster::ConnectionsListed listed(io::TcpConnections& connections, const std::vector<IpAddress>& addresses);
   MachineGlance glance(TimePoint now) const;
   void report(const MoveRecord& record);
   void queue_notify(std::vector<std::string> arguments);
