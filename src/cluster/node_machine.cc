@@ -756,6 +756,7 @@ std::vector<Action> NodeMachine::on(const Event& event, TimePoint now) {
   if (s.started) s.step();
   s.drain_self_inbox();
   if (s.started) s.limit_serving();  // after a reload of the public addresses
+  s.drop_unheld_tickles();           // after a release the leader ordered itself
   s.check_invariants(start);
   return std::move(s.out);
 }

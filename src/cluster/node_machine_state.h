@@ -222,6 +222,7 @@ struct NodeMachine::State {
   void on_tickle_list(NodeId from, const proto::TickleList& list);
   void tickle_taken(const IpAddress& address, const InterfaceName& interface);
   void send_due_tickles();  // last in step()
+  void drop_unheld_tickles();
   void end_connections(const std::vector<TakeoverItem>& items);
   void check_tickle_invariants() const;
 

@@ -73,8 +73,10 @@ void NodeMachine::State::tickle_taken(const IpAddress& address, const InterfaceN
   tickling[address] = std::move(connections);
 }
 
-// Last in step(): repeats due, and none for an address this node no longer holds.
-void NodeMachine::State::send_due_tickles() {
+// No repeats for an address this node no longer holds (released, removed, lease lost) or
+// while it stops. Run in step() and again at the end of every call (NodeMachine::on), since
+// a release can happen after step() (an order the leader gave itself).
+void NodeMachine::State::drop_unheld_tickles() {
   for (auto pending = tickling.begin(); pending != tickling.end();) {
     const IpAddress& address = pending->first;
     const bool is_held = std::any_of(held.begin(), held.end(),
@@ -86,6 +88,11 @@ void NodeMachine::State::send_due_tickles() {
     }
     ++pending;
   }
+}
+
+// Last in step(): the repeats due.
+void NodeMachine::State::send_due_tickles() {
+  drop_unheld_tickles();
   for (const auto& due : tickles.take_due(now)) {
     out.push_back(SendTickles{due.address, tickling[due.address]});
   }

@@ -98,7 +98,8 @@ void Node::run_machine(const cluster::Event& event, TimePoint now) {
   }
 }
 
-cluster::ConnectionsListed Node::listed(io::TcpConnections& connections, const std::vector<IpAddress>& addresses) {
+cluster::ConnectionsListed Node::listed(io::TcpConnections& connections,
+                                        const std::vector<IpAddress>& addresses) const {
   auto found = connections.list(addresses);
   if (found) return cluster::ConnectionsListed{true, std::move(*found)};
   if (io_.log) {

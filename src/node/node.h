@@ -67,7 +67,7 @@ class Node {
  private:
   void carry_out(const cluster::Action& action, TimePoint now);
   void run_machine(const cluster::Event& event, TimePoint now);
-  cluster::ConnectionsListed listed(io::TcpConnections& connections, const std::vector<IpAddress>& addresses);
+  cluster::ConnectionsListed listed(io::TcpConnections& connections, const std::vector<IpAddress>& addresses) const;
   MachineGlance glance(TimePoint now) const;
   void report(const MoveRecord& record);
   void queue_notify(std::vector<std::string> arguments);
