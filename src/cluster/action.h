@@ -115,8 +115,8 @@ struct SendTickles {
   friend bool operator==(const SendTickles&, const SendTickles&) = default;
 };
 
-using Action = std::variant<SendMessage, AddAddress, RemoveAddress, Announce, LimitServing, RunHook, TryLock,
-                            ReleaseLock, ReplyAdmin, ReplyStatus, Log, ShutdownDone, ListConnections,
-                            ResetConnections, SendTickles>;
+using Action =
+    std::variant<SendMessage, AddAddress, RemoveAddress, Announce, LimitServing, RunHook, TryLock, ReleaseLock,
+                 ReplyAdmin, ReplyStatus, Log, ShutdownDone, ListConnections, ResetConnections, SendTickles>;
 
 }  // namespace tandem::cluster
