@@ -55,6 +55,33 @@ Result<void> SimNetOps::limit(TimePoint until, const std::vector<IpAddress>&) {
   return success();
 }
 
+TcpConnection sim_connection_to(const IpAddress& address) {
+  const IpAddress client = address.is_v4() ? IpAddress::v4(0xCB007100U + 200U)  // 203.0.113.200
+                                           : IpAddress::parse("2001:db8:ffff::200").value();
+  const auto port = static_cast<std::uint16_t>(40000 + (address.low_bits() % 20000));
+  return TcpConnection{{address, kSimServicePort}, {client, port}};
+}
+
+Result<std::vector<TcpConnection>> SimNetOps::list(const std::vector<IpAddress>& addresses) {
+  std::vector<TcpConnection> connections;
+  for (const auto& entry : held_) {
+    if (std::find(addresses.begin(), addresses.end(), entry.prefix.address) != addresses.end()) {
+      connections.push_back(sim_connection_to(entry.prefix.address));
+    }
+  }
+  return connections;
+}
+
+std::size_t SimNetOps::reset(const std::vector<IpAddress>& addresses) {
+  observer_.connections_reset(node_, addresses);
+  return addresses.size();
+}
+
+void SimNetOps::send_tickles(const std::vector<TcpConnection>& connections) {
+  if (connections.empty()) return;
+  observer_.tickled(node_, connections.front().server.address, connections);
+}
+
 void SimNetOps::clear() {
   while (!held_.empty()) {
     const proto::HeldAddress last = held_.back();

@@ -29,6 +29,10 @@ class KernelObserver {
   virtual void announced(NodeIndex node, const IpAddress& address, const InterfaceName& interface) = 0;
   // The daemon told the kernel until when its addresses serve (`until` on the node's clock).
   virtual void serving_limited(NodeIndex node, TimePoint until) = 0;
+  // The daemon sent one tickle ACK for each of `connections`, all to `address`.
+  virtual void tickled(NodeIndex node, const IpAddress& address, const std::vector<TcpConnection>& connections) = 0;
+  // The daemon ended the TCP connections to `addresses` (a planned release).
+  virtual void connections_reset(NodeIndex node, const std::vector<IpAddress>& addresses) = 0;
 };
 
 struct KernelFaults {
@@ -37,7 +41,13 @@ struct KernelFaults {
   bool removals_late = false;  // test only: a removal reports success but happens later
 };
 
-class SimNetOps final : public io::NetOps, public io::ServingLimiter {
+// The simulated clients: each public address this kernel holds has one established TCP
+// connection, from the client client_of(address) (a fixed address of the address's
+// family and a port derived from it), to port kSimServicePort.
+inline constexpr std::uint16_t kSimServicePort = 3260;
+TcpConnection sim_connection_to(const IpAddress& address);
+
+class SimNetOps final : public io::NetOps, public io::ServingLimiter, public io::TcpConnections {
  public:
   SimNetOps(NodeIndex node, std::vector<InterfaceName> interfaces, KernelObserver& observer);
 
@@ -46,6 +56,10 @@ class SimNetOps final : public io::NetOps, public io::ServingLimiter {
   void announce(const IpAddress& address, const InterfaceName& interface) override;
   std::vector<proto::HeldAddress> list_addresses() override { return held_; }
   Result<void> limit(TimePoint until, const std::vector<IpAddress>& addresses) override;
+  // The simulated clients' connections to the held addresses among `addresses`.
+  Result<std::vector<TcpConnection>> list(const std::vector<IpAddress>& addresses) override;
+  std::size_t reset(const std::vector<IpAddress>& addresses) override;
+  void send_tickles(const std::vector<TcpConnection>& connections) override;
 
   // For the world: outside the daemon's view.
   const std::vector<proto::HeldAddress>& held() const { return held_; }

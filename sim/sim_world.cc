@@ -261,7 +261,9 @@ node::NodeIo SimWorld::io_for(SimNode& node) {
                       std::move(shutdown_done),
                       options_.ignores_serving_limit ? nullptr : &node.kernel,
                       &node.disk,
-                      &node.io};
+                      &node.io,
+
+                      &node.kernel};
 }
 
 void SimWorld::start_daemon(NodeIndex index) {
@@ -414,6 +416,30 @@ void SimWorld::announced(NodeIndex index, const IpAddress& address, const Interf
   if (auto stale = checker_.announced(now_, index, address, interface, nodes_[index]->kernel.held())) {
     record(std::move(*stale));
   }
+}
+
+// Invariant 6: a node tickles only connections to an address its kernel holds, from that
+// address (a tickle from anywhere else would reset clients of the address's real holder).
+void SimWorld::tickled(NodeIndex index, const IpAddress& address, const std::vector<TcpConnection>& connections) {
+  tickles_.push_back(TickleRecord{now_, index, address, connections});
+  trace(index, "tickle", address.to_string() + " x" + std::to_string(connections.size()));
+  const auto& kernel = nodes_[index]->kernel.held();
+  const bool is_held = std::any_of(kernel.begin(), kernel.end(),
+                                   [&](const proto::HeldAddress& entry) { return entry.prefix.address == address; });
+  const bool is_from_address = std::all_of(connections.begin(), connections.end(),
+                                           [&](const TcpConnection& c) { return c.server.address == address; });
+  if (!is_held || !is_from_address) {
+    record(Violation{now_, kStaleTickle,
+                     "node " + std::to_string(index) + " tickled connections of " + address.to_string() +
+                         (is_held ? " from another address" : ", which its kernel does not hold")});
+  }
+}
+
+void SimWorld::connections_reset(NodeIndex index, const std::vector<IpAddress>& addresses) {
+  resets_.push_back(ResetRecord{now_, index, addresses});
+  std::string text;
+  for (const auto& address : addresses) text += (text.empty() ? "" : " ") + address.to_string();
+  trace(index, "reset-connections", text);
 }
 
 // --- bookkeeping ---

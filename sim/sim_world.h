@@ -64,6 +64,20 @@ struct AnnouncementRecord {
   InterfaceName interface;
 };
 
+// One SendTickles as the simulated kernel carried it out, or one ResetConnections
+// (`connections` empty, `addresses` the addresses whose connections ended).
+struct TickleRecord {
+  TimePoint at;
+  NodeIndex node = 0;
+  IpAddress address;
+  std::vector<TcpConnection> connections;
+};
+struct ResetRecord {
+  TimePoint at;
+  NodeIndex node = 0;
+  std::vector<IpAddress> addresses;
+};
+
 class SimWorld final : private KernelObserver, private NodeIoPort {
  public:
   // Fails on a cluster shape make_layout() refuses. `live_trace`: print every trace line.
@@ -139,6 +153,8 @@ class SimWorld final : private KernelObserver, private NodeIoPort {
   const std::vector<AddressChange>& address_history() const { return history_; }
   const std::vector<HookRecord>& hook_history() const { return hooks_run_; }               // every hook started
   const std::vector<AnnouncementRecord>& announcements() const { return announcements_; }  // every one sent
+  const std::vector<TickleRecord>& tickles() const { return tickles_; }                    // every one sent
+  const std::vector<ResetRecord>& resets() const { return resets_; }                       // every planned end
   const std::vector<Violation>& violations() const { return violations_; }
   const FailoverMeter& meter() const { return meter_; }
   std::vector<std::string> trace_tail() const { return trace_.tail(); }
@@ -165,6 +181,8 @@ class SimWorld final : private KernelObserver, private NodeIoPort {
   void address_removed(NodeIndex node, const IpPrefix& prefix, const InterfaceName& interface) override;
   void removal_deferred(NodeIndex node, const IpPrefix& prefix, const InterfaceName& interface) override;
   void announced(NodeIndex node, const IpAddress& address, const InterfaceName& interface) override;
+  void tickled(NodeIndex node, const IpAddress& address, const std::vector<TcpConnection>& connections) override;
+  void connections_reset(NodeIndex node, const std::vector<IpAddress>& addresses) override;
   void serving_limited(NodeIndex node, TimePoint until) override;
   // NodeIoPort
   void wake_at(NodeIndex node, TimePoint local) override;
@@ -210,6 +228,8 @@ class SimWorld final : private KernelObserver, private NodeIoPort {
   std::vector<AddressChange> history_;
   std::vector<HookRecord> hooks_run_;
   std::vector<AnnouncementRecord> announcements_;
+  std::vector<TickleRecord> tickles_;
+  std::vector<ResetRecord> resets_;
   std::vector<Violation> violations_;
   std::vector<std::uint64_t> move_requests_;  // ids of moveip/movegroup commands
   bool placement_pinned_ = false;             // one of them was carried out

@@ -14,6 +14,7 @@ inline constexpr const char* kConvergence = "convergence";               // 3: n
 inline constexpr const char* kEpoch = "epoch";                           // 4: epochs shrank, stale order obeyed
 inline constexpr const char* kWire = "wire";                             // a message did not survive encode/decode
 inline constexpr const char* kStaleAnnouncement = "stale-announcement";  // 5: announced what it does not hold there
+inline constexpr const char* kStaleTickle = "stale-tickle";  // 6: tickled connections of an address it does not hold
 
 struct Violation {
   TimePoint at;

@@ -70,6 +70,7 @@ Daemon::Daemon(asio::io_context& context, DaemonConfig config, std::shared_ptr<s
       timers_(context, [this] { handle(cluster::Tick{}); }),
       net_(config_.public_interfaces(), logger_of(log_)),
       routed_net_(net_, source_routes_, config_.settings.routing, logger_of(log_)),
+      tcp_connections_(logger_of(log_).prefixed("tcp connections: ")),
       links_(
           context, config_.public_interfaces(),
           [this](InterfaceName interface, LinkState state) {
@@ -144,6 +145,7 @@ node::NodeIo Daemon::node_io() {
       .limiter = limiter_.get(),
       .store = durable_.get(),
       .prober = &prober_,
+      .connections = &tcp_connections_,
   };
 }
 

@@ -31,6 +31,7 @@
 #include "sys/nft_serving_limiter.h"
 #include "sys/packet_prober.h"
 #include "sys/process_hook_runner.h"
+#include "sys/sock_diag_tcp_connections.h"
 #include "sys/tcp_peer_transport.h"
 
 namespace tandem::sys {
@@ -120,7 +121,8 @@ class Daemon {
   sys::AsioTimers timers_;
   sys::NetlinkNetOps net_;
   sys::NetlinkSourceRoutes source_routes_;
-  SourceRoutedNetOps routed_net_;  // net_ with per-IP source routing: what the node uses
+  SourceRoutedNetOps routed_net_;                // net_ with per-IP source routing: what the node uses
+  sys::SockDiagTcpConnections tcp_connections_;  // tickle lists, tickle ACKs, planned resets
   sys::LinkMonitor links_;
   sys::AddressMonitor address_watch_;  // addresses changed behind the daemon's back
   FileReader reader_;                  // a reload's reads

@@ -12,6 +12,7 @@
 #include "model/hook_event.h"
 #include "model/ids.h"
 #include "model/ip_address.h"
+#include "model/tcp_connection.h"
 #include "proto/message.h"
 
 namespace tandem::cluster {
@@ -112,8 +113,30 @@ struct Log {
 // held() still lists then (only when the stop was cut short) is the daemon's to remove.
 struct ShutdownDone {};
 
+// Lists the kernel's established TCP connections to `addresses` (this node's held public
+// IPs), for the tickle lists (src/cluster/tickle_lists.h). Answered by ConnectionsListed.
+struct ListConnections {
+  std::vector<IpAddress> addresses;
+  friend bool operator==(const ListConnections&, const ListConnections&) = default;
+};
+
+// Ends every TCP connection to `addresses` (SOCK_DESTROY): a planned release, just before
+// the addresses go, so that clients reconnect to the next holder at once.
+struct ResetConnections {
+  std::vector<IpAddress> addresses;
+  friend bool operator==(const ResetConnections&, const ResetConnections&) = default;
+};
+
+// ONE tickle ACK for each of `connections` (all to `address`, which this node holds and the
+// kernel has). The machine emits the first at a take and the repeats when due (TickleCount).
+struct SendTickles {
+  IpAddress address;
+  std::vector<TcpConnection> connections;
+  friend bool operator==(const SendTickles&, const SendTickles&) = default;
+};
+
 using Action = std::variant<SendMessage, AddAddress, RemoveAddress, Announce, LimitServing, PersistState, RunHook,
-                            TryLock, ReleaseLock, ReplyAdmin, ReplyStatus, Log, ShutdownDone,
-                            SendProbe>;
+                            TryLock, ReleaseLock, ReplyAdmin, ReplyStatus, Log, ShutdownDone, SendProbe,
+                            ListConnections, ResetConnections, SendTickles>;
 
 }  // namespace tandem::cluster

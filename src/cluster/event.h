@@ -14,6 +14,7 @@
 #include "model/durable_state.h"
 #include "model/ids.h"
 #include "model/ip_address.h"
+#include "model/tcp_connection.h"
 #include "proto/message.h"
 
 namespace tandem::cluster {
@@ -105,7 +106,15 @@ struct Reconfigure {
 // (at the latest EventScriptTimeoutMs after the Shutdown). See docs/design/cluster.md.
 struct Shutdown {};
 
+// The answer to ListConnections: the established TCP connections to the addresses it
+// named, or `ok` false when the kernel could not be asked (the lists stay as they were).
+struct ConnectionsListed {
+  bool ok = true;
+  std::vector<TcpConnection> connections;
+};
+
 using Event = std::variant<Start, Tick, PeerMessage, LinkChanged, LockChanged, HookFinished, AddressFailed,
-                           AdminCommandReceived, StatusQuery, Reconfigure, Shutdown, AddressesSeen, ProbeAnswered>;
+                           AdminCommandReceived, StatusQuery, Reconfigure, Shutdown, AddressesSeen, ProbeAnswered,
+                           ConnectionsListed>;
 
 }  // namespace tandem::cluster

@@ -186,7 +186,9 @@ void NodeMachine::State::serve_or_release(OrderInProgress& order, Arrival& arriv
   if (!arrival.has_failed) {
     arrival.stage = Arrival::Stage::kDone;
     for (const auto& entry : held) {
-      if (arrival.to_announce.contains(entry.prefix.address)) announce(entry.prefix.address, entry.interface);
+      if (!arrival.to_announce.contains(entry.prefix.address)) continue;
+      announce(entry.prefix.address, entry.interface);
+      tickle_taken(entry.prefix.address, entry.interface);  // tickles.cc: the service is ready now
     }
     return;
   }
@@ -232,6 +234,7 @@ void NodeMachine::State::finish_orders() {
   while (!orders.empty() && orders.front().hooks.empty()) {
     OrderInProgress& order = orders.front();
     if (!order.to_remove.empty()) {
+      end_connections(order.to_remove);  // tickles.cc: a planned release
       for (const auto& item : order.to_remove) {
         if (const auto hook = remove_held_with_hook(item.prefix.address)) order.hooks.insert(*hook);
       }

@@ -78,6 +78,7 @@ void NodeMachine::State::check_invariants(const CallStart& start) {
   }
 
   check_announcement_invariants();
+  check_tickle_invariants();
   if (const Leader* leading = lead()) check_leader_invariants(*leading);
 }
 

@@ -64,6 +64,7 @@ TimePoint NodeMachine::State::wakeup() const {
   if (!shutting_down()) when = std::min(when, health.next_check());
   if (stop.is_under_way()) when = std::min(when, stop.wakeup());
   if (started) when = std::min(when, reachability.next_due());
+  when = std::min(when, tickle_wakeup());
   return std::min(when, announcements.next_due());
 }
 
@@ -120,6 +121,7 @@ void NodeMachine::State::on_message(NodeId from, const proto::Message& message) 
                  [&](const proto::Vote& m) { on_vote(from, m); },
                  [&](const proto::StatusRequest& m) { on_status_request(from, m); },
                  [&](const proto::StatusReply& m) { on_status_reply(from, m); },
+                 [&](const proto::TickleList& m) { on_tickle_list(from, m); },
              },
              message);
 }
@@ -309,7 +311,9 @@ void NodeMachine::State::step() {
   run_monitor();
   if (now >= next_report) send_report();
   finish_shutdown();
+  update_tickle_lists();
   send_due_announcements();  // last: whatever this step released is announced no more
+  send_due_tickles();        // and tickled no more
 }
 
 void NodeMachine::State::send_heartbeats() {
@@ -836,6 +840,7 @@ std::vector<Action> NodeMachine::on(const Event& event, TimePoint now) {
                  [&](const Shutdown&) { s.on_shutdown(); },
                  [&](const AddressesSeen& e) { s.on_addresses_seen(e); },
                  [&](const ProbeAnswered& e) { s.on_probe_answered(e); },
+                 [&](const ConnectionsListed& e) { s.on_connections_listed(e); },
              },
              event);
   s.drain_self_inbox();
@@ -843,6 +848,7 @@ std::vector<Action> NodeMachine::on(const Event& event, TimePoint now) {
   s.drain_self_inbox();
   if (s.started) s.limit_serving();  // after a reload of the public addresses
   s.persist_durable();
+  s.drop_unheld_tickles();           // after a release the leader ordered itself
   s.check_invariants(start);
   return std::move(s.out);
 }

@@ -32,6 +32,7 @@
 #include "cluster/serving_limit.h"
 #include "cluster/status_questions.h"
 #include "cluster/takeover_plan.h"
+#include "cluster/tickle_lists.h"
 
 namespace tandem::cluster {
 
@@ -109,6 +110,12 @@ struct NodeMachine::State {
   std::map<std::uint64_t, NodeId> forwarded;  // admin request id -> the node we asked
   StatusQuestions status_questions;
   AddressRepairs repairs;  // counted by on_addresses_seen()
+  // ---- tickle lists and tickle ACKs (tickles.cc)
+  TickleLists tickle_lists;
+  AnnouncementSchedule tickles;  // the repeats; invariant: only addresses in `held`, each in `tickling`
+  std::map<IpAddress, std::vector<TcpConnection>> tickling;  // what each pending repeat sends
+  TimePoint next_tickle_update = kTimeZero;
+  std::uint64_t tickle_listings = 0;
 
   // ---- membership and leadership
   Membership membership;
@@ -236,6 +243,19 @@ struct NodeMachine::State {
   void announce(const IpAddress& address, const InterfaceName& interface);  // the first send, and the repeats
   void send_due_announcements();
   std::vector<HeldAddress> reported_held() const;  // held, and what a planned stop is releasing
+
+  // tickle lists and tickle ACKs (tickles.cc)
+  bool are_tickles_on() const;
+  std::vector<IpAddress> held_addresses() const;
+  void update_tickle_lists();  // in step()
+  TimePoint tickle_wakeup() const;
+  void on_connections_listed(const ConnectionsListed& listed);
+  void on_tickle_list(NodeId from, const proto::TickleList& list);
+  void tickle_taken(const IpAddress& address, const InterfaceName& interface);
+  void send_due_tickles();  // last in step()
+  void drop_unheld_tickles();
+  void end_connections(const std::vector<TakeoverItem>& items);
+  void check_tickle_invariants() const;
 
   // a planned stop (planned_stop.cc)
   void advance_shutdown();  // in step(), before the leader's work

@@ -33,7 +33,10 @@ TEST(TunablesJson, ListvarsGivesEveryTunableAndPrintsThemInTheTablesOrder) {
             "AnnounceIntervalMs         = 250\n"
             "ProbeIntervalMs            = 200\n"
             "ProbeMisses                = 3\n"
-            "ProbeSuccesses             = 2\n");
+            "ProbeSuccesses             = 2\n"
+
+            "TickleUpdateIntervalMs     = 1000\n"
+            "TickleCount                = 3\n");
 }
 
 TEST(TunablesJson, ListvarsPrintsNamesFromANewerDaemonLast) {

@@ -16,6 +16,7 @@
 #include "model/hook_event.h"
 #include "model/ids.h"
 #include "model/ip_address.h"
+#include "model/tcp_connection.h"
 #include "proto/message.h"
 
 namespace tandem::io {
@@ -46,6 +47,24 @@ class NetOps {
   virtual void announce(const IpAddress& address, const InterfaceName& interface) = 0;
   // Every address on the node's public interfaces, managed or not, for start-up clean-up.
   virtual std::vector<proto::HeldAddress> list_addresses() = 0;
+};
+
+// The kernel's TCP connections on this node's public addresses (the tickle lists,
+// src/cluster/tickle_lists.h). Synchronous: the kernel answers at once.
+class TcpConnections {
+ public:
+  virtual ~TcpConnections() = default;
+  // The established TCP connections whose local end is one of `addresses`, the local end
+  // as `server`. An error when the kernel could not be asked (nothing is known then).
+  virtual Result<std::vector<TcpConnection>> list(const std::vector<IpAddress>& addresses) = 0;
+  // Ends every TCP connection whose local end is one of `addresses`, so that their clients
+  // reset at once (a planned release). Returns how many were ended; failures are logged.
+  virtual std::size_t reset(const std::vector<IpAddress>& addresses) = 0;
+  // ONE tickle ACK per connection: a TCP ACK with sequence and acknowledgement numbers 0
+  // from its server end to its client end. The client answers with an ACK carrying its
+  // real numbers, which the node's kernel (without such a socket) answers with a reset.
+  // The node machine decides the repeats (src/cluster/tickle_schedule.h).
+  virtual void send_tickles(const std::vector<TcpConnection>& connections) = 0;
 };
 
 // The kernel's bound on serving (docs/design/cluster.md, "The kernel's bound"): once

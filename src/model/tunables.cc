@@ -8,7 +8,7 @@ namespace tandem {
 
 namespace {
 
-constexpr std::array<TunableSpec, 18> kSpecs{{
+constexpr std::array<TunableSpec, 20> kSpecs{{
     {"IPAllocAlgorithm", &Tunables::ip_alloc_algorithm, 2, 0, 2,
      "How groups are placed on nodes: 0 deterministic (group i on node i mod N), "
      "1 non-deterministic (least loaded, no needless moves), 2 LCP2 (as 1, and IPs of one "
@@ -74,6 +74,17 @@ constexpr std::array<TunableSpec, 18> kSpecs{{
     {"ProbeSuccesses", &Tunables::probe_successes, 2, 1, 100,
      "Probe rounds in a row in which a target answered that bring a down interface back up, so "
      "a path that flickers does not pull IPs back and forth."},
+    {"TickleUpdateIntervalMs", &Tunables::tickle_update_interval_ms, 1000, 0, 3600000,
+     "How often a node lists the established TCP connections to the public IPs it holds "
+     "(sock_diag) and sends the lists to its peers, so that the node that takes an IP over "
+     "after a failure can send each client a tickle ACK and the client resets at once "
+     "(CTDB: TickleUpdateInterval 20 s). A connection younger than this may be missed. 0 "
+     "turns tickle lists and tickle ACKs off: clients of a failed node then wait for their "
+     "own TCP timeouts."},
+    {"TickleCount", &Tunables::tickle_count, 3, 1, 20,
+     "How many tickle ACKs a node sends for each recorded connection of an IP it takes over, "
+     "the first with its first announcement (once takeip and takegroup are done) and the rest AnnounceIntervalMs apart "
+     "(CTDB sends 3): one lost packet does not leave a client hanging."},
 }};
 
 }  // namespace

@@ -43,6 +43,9 @@ struct Tunables {
   std::uint32_t probe_interval_ms = 200;
   std::uint32_t probe_misses = 3;
   std::uint32_t probe_successes = 2;
+  // Tickle ACKs after a takeover (src/cluster/tickle_lists.h); 0 turns them off.
+  std::uint32_t tickle_update_interval_ms = 1000;
+  std::uint32_t tickle_count = 3;
 
   AllocAlgorithm algorithm() const { return static_cast<AllocAlgorithm>(ip_alloc_algorithm); }
 

@@ -79,6 +79,14 @@ void Node::run_machine(const cluster::Event& event, TimePoint now) {
           announce && refused.contains(announce->address)) {
         continue;
       }
+      if (const auto* tickle = std::get_if<cluster::SendTickles>(&action);
+          tickle && refused.contains(tickle->address)) {
+        continue;
+      }
+      if (const auto* list = std::get_if<cluster::ListConnections>(&action)) {
+        if (io_.connections != nullptr) pending.push_back(listed(*io_.connections, list->addresses));
+        continue;
+      }
       if (const auto* remove = std::get_if<cluster::RemoveAddress>(&action)) {
         if (auto done = io_.net.remove_address(remove->prefix, remove->interface); !done) {
           pending.push_back(cluster::AddressFailed{remove->prefix, remove->interface, false, done.error().message()});
@@ -88,6 +96,16 @@ void Node::run_machine(const cluster::Event& event, TimePoint now) {
       carry_out(action, now);
     }
   }
+}
+
+cluster::ConnectionsListed Node::listed(io::TcpConnections& connections,
+                                        const std::vector<IpAddress>& addresses) const {
+  auto found = connections.list(addresses);
+  if (found) return cluster::ConnectionsListed{true, std::move(*found)};
+  if (io_.log) {
+    io_.log(cluster::Log{cluster::Log::Level::kWarning, "tickle lists: " + found.error().message(), std::nullopt});
+  }
+  return cluster::ConnectionsListed{false, {}};
 }
 
 void Node::queue_notify(std::vector<std::string> arguments) {
@@ -156,8 +174,13 @@ void Node::carry_out(const cluster::Action& action, TimePoint) {
           if (io_.log) io_.log(step);
         } else if constexpr (std::is_same_v<Step, cluster::ShutdownDone>) {
           if (io_.shutdown_done) io_.shutdown_done();
+        } else if constexpr (std::is_same_v<Step, cluster::ResetConnections>) {
+          if (io_.connections != nullptr) (void)io_.connections->reset(step.addresses);
+        } else if constexpr (std::is_same_v<Step, cluster::SendTickles>) {
+          if (io_.connections != nullptr) io_.connections->send_tickles(step.connections);
         } else if constexpr (std::is_same_v<Step, cluster::AddAddress> ||
-                             std::is_same_v<Step, cluster::RemoveAddress>) {
+                             std::is_same_v<Step, cluster::RemoveAddress> ||
+                             std::is_same_v<Step, cluster::ListConnections>) {
           // Carried out in handle(), where failures are fed back.
         } else {
           static_assert(kUnhandled<Step>, "an action nobody carries out");

@@ -42,6 +42,9 @@ struct NodeIo {
   io::DurableStore* store = nullptr;
   // Reachability probes (cluster::SendProbe); null where nothing probes.
   io::Prober* prober = nullptr;
+  // The TCP connections on the public addresses (cluster::ListConnections,
+  // ResetConnections, SendTickles); null where there are none to see (the lists stay empty).
+  io::TcpConnections* connections = nullptr;
 };
 
 // `notify` hook runs (notify_watch.h) carry ids from here up, apart from the machine's own
@@ -68,6 +71,7 @@ class Node {
  private:
   void carry_out(const cluster::Action& action, TimePoint now);
   void run_machine(const cluster::Event& event, TimePoint now);
+  cluster::ConnectionsListed listed(io::TcpConnections& connections, const std::vector<IpAddress>& addresses) const;
   MachineGlance glance(TimePoint now) const;
   void report(const MoveRecord& record);
   void queue_notify(std::vector<std::string> arguments);

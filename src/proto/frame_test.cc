@@ -22,7 +22,7 @@ TEST(Frame, LaysOutTheHeaderByteByByte) {
   const auto bytes = vote_frame();
   const std::vector<std::uint8_t> header(bytes.begin(), bytes.begin() + kHeaderSize);
   const std::vector<std::uint8_t> expected = {
-      'T', 'N', 'D', 'M', 1, 6,         // magic, version 1.6
+      'T', 'N', 'D', 'M', 1, 7,         // magic, version 1.7
       0,   8,   0,   0,                 // type Vote, flags
       0,   0,   0,   1,   0, 0, 0, 2,   // sender 1, receiver 2
       0,   0,   0,   0,   0, 0, 0, 99,  // sequence
@@ -90,7 +90,7 @@ TEST(Frame, RefusesAnotherMajorVersion) {
   auto bytes = vote_frame();
   bytes[4] = 2;
   bytes[5] = 3;
-  EXPECT_EQ(decode_error(bytes), "frame: protocol version 2.3 is not supported (this node speaks 1.6)");
+  EXPECT_EQ(decode_error(bytes), "frame: protocol version 2.3 is not supported (this node speaks 1.7)");
 }
 
 TEST(Frame, AcceptsAnOlderMinorVersion) {

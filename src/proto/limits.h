@@ -18,8 +18,8 @@ inline constexpr std::uint8_t kVersionMajor = 1;
 // 1.1 added optional Heartbeat and StateReport fields, 1.2 StatusRequest and StatusReply,
 // 1.3 the optional StateReport field shutting_down, 1.4 the optional TakeoverAck failure
 // field cause, 1.5 the optional Heartbeat field pins,
-// 1.6 the optional link field reason.
-inline constexpr std::uint8_t kVersionMinor = 6;
+// 1.6 the optional link field reason, 1.7 TickleList.
+inline constexpr std::uint8_t kVersionMinor = 7;
 
 // Fixed header: magic 4, major 1, minor 1, type 2, flags 2, sender 4, receiver 4,
 // sequence 8, payload length 4.
@@ -36,5 +36,11 @@ inline constexpr std::size_t kFrameSizeMax = kHeaderSize + kPayloadSizeMax + kTa
 inline constexpr std::size_t kInterfaceNameMax = 15;  // Linux's IFNAMSIZ less the NUL
 inline constexpr std::size_t kGroupNameMax = 64;
 inline constexpr std::size_t kTextMax = 1024;  // reasons and admin replies, in bytes
+
+// The connections one TickleList may carry: each takes at most 64 bytes encoded (two IPv6
+// endpoints), so the largest list stays within half of kPayloadSizeMax. A holder with
+// more connections to one public IP sends the first kTickleConnectionsMax (in order) and
+// logs that the rest are left out.
+inline constexpr std::size_t kTickleConnectionsMax = 8192;
 
 }  // namespace tandem::proto

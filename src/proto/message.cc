@@ -8,7 +8,7 @@ MessageType message_type(const Message& message) {
   static constexpr MessageType kTypes[] = {
       MessageType::kHeartbeat,     MessageType::kStateReport, MessageType::kTakeoverOrder, MessageType::kTakeoverAck,
       MessageType::kAdminRequest,  MessageType::kAdminReply,  MessageType::kVoteRequest,   MessageType::kVote,
-      MessageType::kStatusRequest, MessageType::kStatusReply,
+      MessageType::kStatusRequest, MessageType::kStatusReply, MessageType::kTickleList,
   };
   static_assert(std::size(kTypes) == std::variant_size_v<Message>);
   return kTypes[message.index()];
@@ -36,13 +36,15 @@ std::string_view message_name(MessageType type) {
       return "StatusRequest";
     case MessageType::kStatusReply:
       return "StatusReply";
+    case MessageType::kTickleList:
+      return "TickleList";
   }
   return "unknown message";
 }
 
 bool is_known_message_type(std::uint16_t type) {
   return type >= static_cast<std::uint16_t>(MessageType::kHeartbeat) &&
-         type <= static_cast<std::uint16_t>(MessageType::kStatusReply);
+         type <= static_cast<std::uint16_t>(MessageType::kTickleList);
 }
 
 bool is_no_misbehaviour(FailureCause cause) {

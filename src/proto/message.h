@@ -18,6 +18,7 @@
 #include "model/ids.h"
 #include "model/ip_address.h"
 #include "model/node_flags.h"
+#include "model/tcp_connection.h"
 #include "proto/admin_command.h"
 
 namespace tandem::proto {
@@ -34,6 +35,7 @@ enum class MessageType : std::uint16_t {
   kVote = 8,
   kStatusRequest = 9,  // added in 1.2
   kStatusReply = 10,   // added in 1.2
+  kTickleList = 11,    // added in 1.5
 };
 
 // Sent by every node to every peer each heartbeat interval. `last_heard_seq` echoes the
@@ -225,9 +227,21 @@ struct StatusReply {
   friend bool operator==(const StatusReply&, const StatusReply&) = default;
 };
 
+// Added in 1.5: the established TCP connections to one public IP as its holder last listed
+// them (its tickle list, src/cluster/tickle_lists.h), sent by the holder to every peer when
+// the list changes and now and then besides, so that whichever node takes the IP over
+// after a failure can tickle them. Every connection's server address is `address`; at
+// most kTickleConnectionsMax of them.
+struct TickleList {
+  IpAddress address;
+  std::vector<TcpConnection> connections;
+
+  friend bool operator==(const TickleList&, const TickleList&) = default;
+};
+
 // The order of the alternatives follows MessageType (message_type() relies on it).
 using Message = std::variant<Heartbeat, StateReport, TakeoverOrder, TakeoverAck, AdminRequest, AdminReply, VoteRequest,
-                             Vote, StatusRequest, StatusReply>;
+                             Vote, StatusRequest, StatusReply, TickleList>;
 
 MessageType message_type(const Message& message);
 // "Heartbeat", "TakeoverOrder", ...: the first word of every error about a payload.

@@ -71,6 +71,12 @@ enum : FieldTag { kRequestId = 1 };
 namespace status_reply_tag {
 enum : FieldTag { kRequestId = 1, kEpoch, kAnsweredBy, kFromLeader, kNode };
 }
+namespace tickle_tag {
+enum : FieldTag { kAddress = 1, kConnection };
+}
+namespace connection_tag {
+enum : FieldTag { kServerAddress = 1, kServerPort, kClientAddress, kClientPort };
+}
 namespace node_status_tag {
 enum : FieldTag { kNode = 1, kConnected, kFlags, kMonitorHealthy, kHasReport, kLink, kHeld, kAddress };
 }
@@ -213,6 +219,19 @@ void encode(const Vote& message, FieldWriter& out) {
 
 void encode(const StatusRequest& message, FieldWriter& out) {
   out.u64(status_request_tag::kRequestId, message.request_id);
+}
+
+void encode(const TickleList& message, FieldWriter& out) {
+  TANDEM_CHECK(message.connections.size() <= kTickleConnectionsMax);
+  out.address(tickle_tag::kAddress, message.address);
+  for (const auto& connection : message.connections) {
+    const auto mark = out.begin_nested(tickle_tag::kConnection);
+    out.address(connection_tag::kServerAddress, connection.server.address);
+    out.u32(connection_tag::kServerPort, connection.server.port);
+    out.address(connection_tag::kClientAddress, connection.client.address);
+    out.u32(connection_tag::kClientPort, connection.client.port);
+    out.end_nested(mark);
+  }
 }
 
 // Each node is a nested item whose own lists nest one level deeper (a fixed depth).
@@ -505,6 +524,43 @@ StatusReply decode_status_reply(Fields& fields) {
   return message;
 }
 
+std::uint16_t port(Fields& fields, FieldTag tag, std::string_view name) {
+  const std::uint32_t value = fields.u32(tag, name);
+  if (fields.ok() && (value == 0 || value > 65535)) {
+    fields.fail_at(name, "port " + std::to_string(value) + " is out of range 1..65535");
+  }
+  return static_cast<std::uint16_t>(value);
+}
+
+TickleList decode_tickle_list(Fields& fields) {
+  TickleList message;
+  message.address = fields.address(tickle_tag::kAddress, "address");
+  auto items = fields.items(tickle_tag::kConnection, "connections");
+  if (items.size() > kTickleConnectionsMax) {
+    fields.fail_at("connections",
+                   std::to_string(items.size()) + " connections exceed " + std::to_string(kTickleConnectionsMax));
+    return message;
+  }
+  message.connections.reserve(items.size());
+  for (auto& item : items) {
+    TcpConnection connection;
+    connection.server.address = item.address(connection_tag::kServerAddress, "server_address");
+    connection.server.port = port(item, connection_tag::kServerPort, "server_port");
+    connection.client.address = item.address(connection_tag::kClientAddress, "client_address");
+    connection.client.port = port(item, connection_tag::kClientPort, "client_port");
+    if (item.ok() && connection.server.address != message.address) {
+      item.fail_at("server_address",
+                   connection.server.address.to_string() + " is not the list's address " + message.address.to_string());
+    }
+    if (item.ok() && connection.client.address.family() != connection.server.address.family()) {
+      item.fail_at("client_address", "is not of the server address's family");
+    }
+    message.connections.push_back(connection);
+    fields.absorb(item);
+  }
+  return message;
+}
+
 Message decode_fields(MessageType type, Fields& fields) {
   switch (type) {
     case MessageType::kHeartbeat:
@@ -527,6 +583,8 @@ Message decode_fields(MessageType type, Fields& fields) {
       return decode_status_request(fields);
     case MessageType::kStatusReply:
       return decode_status_reply(fields);
+    case MessageType::kTickleList:
+      return decode_tickle_list(fields);
   }
   TANDEM_CHECK(false);  // is_known_message_type() was checked first
   return Heartbeat{};

@@ -34,7 +34,7 @@ TEST(Payload, RoundTripsEveryMessageOfTheCatalogue) {
 TEST(Payload, RoundTripsMessagesWithEmptyListsAndDefaults) {
   for (const Message& message :
        std::vector<Message>{Heartbeat{}, StateReport{}, TakeoverOrder{}, TakeoverAck{}, AdminRequest{}, AdminReply{},
-                            VoteRequest{}, Vote{}, StatusRequest{}, StatusReply{}}) {
+                            VoteRequest{}, Vote{}, StatusRequest{}, StatusReply{}, TickleList{}}) {
     EXPECT_EQ(round_trip(message), message) << message_name(message_type(message));
   }
 }
@@ -373,6 +373,43 @@ TEST(Payload, RefusesOrShortensEveryTruncationOfAStatusReply) {
       EXPECT_NE(*decoded, Message(testing::sample_status_reply())) << size;
     }
   }
+}
+
+// A TickleList of `count` connections to 198.51.100.10:3260, the last one's ends as given.
+Writer tickle_list_bytes(std::size_t count, const IpAddress& last_server, std::uint32_t last_client_port) {
+  Writer out;
+  FieldWriter fields(out);
+  fields.address(1, v4("198.51.100.10"));
+  for (std::size_t i = 0; i < count; ++i) {
+    const bool is_last = i + 1 == count;
+    const auto mark = fields.begin_nested(2);
+    fields.address(1, is_last ? last_server : v4("198.51.100.10"));
+    fields.u32(2, 3260);
+    fields.address(3, v4("203.0.113.7"));
+    fields.u32(4, is_last ? last_client_port : static_cast<std::uint32_t>(1024 + i % 60000));
+    fields.end_nested(mark);
+  }
+  return out;
+}
+
+TEST(Payload, RefusesATickleListLongerThanItsLimit) {
+  const auto out = tickle_list_bytes(kTickleConnectionsMax + 1, v4("198.51.100.10"), 80);
+  EXPECT_EQ(decode_error(MessageType::kTickleList, out),
+            "TickleList.connections: 8193 connections exceed " + std::to_string(kTickleConnectionsMax));
+  EXPECT_EQ(decode_error(MessageType::kTickleList, tickle_list_bytes(kTickleConnectionsMax, v4("198.51.100.10"), 80)),
+            "ok");
+}
+
+TEST(Payload, RefusesATickleConnectionToAnotherAddressThanTheList) {
+  EXPECT_EQ(decode_error(MessageType::kTickleList, tickle_list_bytes(3, v4("198.51.100.11"), 80)),
+            "TickleList.connections[2].server_address: 198.51.100.11 is not the list's address 198.51.100.10");
+}
+
+TEST(Payload, RefusesATicklePortOutOfRange) {
+  EXPECT_EQ(decode_error(MessageType::kTickleList, tickle_list_bytes(1, v4("198.51.100.10"), 70000)),
+            "TickleList.connections[0].client_port: port 70000 is out of range 1..65535");
+  EXPECT_EQ(decode_error(MessageType::kTickleList, tickle_list_bytes(1, v4("198.51.100.10"), 0)),
+            "TickleList.connections[0].client_port: port 0 is out of range 1..65535");
 }
 
 TEST(Payload, RefusesAnUnknownMessageType) {

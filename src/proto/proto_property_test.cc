@@ -132,8 +132,26 @@ StatusReply any_status_reply() {
   return reply;
 }
 
+// Ends of one family, the server's address the list's (decoding refuses anything else).
+TickleList any_tickle_list() {
+  TickleList list;
+  list.address = any_address();
+  const bool is_v4 = list.address.is_v4();
+  list.connections = list_of(4, [&] {
+    IpAddress client = IpAddress::v4(any<std::uint32_t>());
+    if (!is_v4) {
+      IpAddress::Bytes bytes{};
+      for (auto& byte : bytes) byte = any<std::uint8_t>();
+      client = IpAddress::v6(bytes);
+    }
+    const auto port = [] { return static_cast<std::uint16_t>(pick<std::uint32_t>(1, 65535)); };
+    return TcpConnection{{list.address, port()}, {client, port()}};
+  });
+  return list;
+}
+
 Message any_message() {
-  switch (pick(0, 9)) {
+  switch (pick(0, 10)) {
     case 0: {
       auto leader = chance(50) ? std::optional<NodeId>(any_node()) : std::nullopt;
       return Heartbeat{any<std::uint64_t>(),
@@ -169,6 +187,8 @@ Message any_message() {
       return Vote{any<std::uint64_t>(), any_node()};
     case 8:
       return StatusRequest{any<std::uint64_t>()};
+    case 9:
+      return any_tickle_list();
     default:
       return any_status_reply();
   }

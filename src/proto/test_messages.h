@@ -82,11 +82,17 @@ inline StatusReply sample_status_reply() {
   return StatusReply{6, 7, NodeId(0), true, {reported, unreported}};
 }
 
+inline TickleList sample_tickle_list() {
+  return TickleList{IpAddress::parse("198.51.100.10").value(),
+                    {TcpConnection::parse("198.51.100.10:3260 203.0.113.7:51234").value(),
+                     TcpConnection::parse("198.51.100.10:3260 203.0.113.8:40000").value()}};
+}
+
 inline std::vector<Message> sample_messages() {
   return {sample_heartbeat(),        sample_state_report(),  sample_takeover_order(),
           sample_takeover_ack(),     sample_admin_request(), AdminReply{5, false, "node 3 is banned"},
           VoteRequest{8, NodeId(1)}, Vote{8, NodeId(1)},     StatusRequest{6},
-          sample_status_reply()};
+          sample_status_reply(),     sample_tickle_list()};
 }
 
 inline Envelope envelope_of(Message message) {

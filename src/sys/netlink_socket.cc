@@ -31,9 +31,9 @@ std::string error_text(int error) {
   return ::strerror_r(error, buffer, sizeof buffer);
 }
 
-Result<NetlinkSocket> NetlinkSocket::open(std::uint32_t groups, bool is_non_blocking) {
+Result<NetlinkSocket> NetlinkSocket::open(std::uint32_t groups, bool is_non_blocking, int protocol) {
   int type = SOCK_RAW | SOCK_CLOEXEC | (is_non_blocking ? SOCK_NONBLOCK : 0);
-  UniqueFd fd(::socket(AF_NETLINK, type, NETLINK_ROUTE));
+  UniqueFd fd(::socket(AF_NETLINK, type, protocol));
   if (!fd.is_valid()) return fail("netlink", "cannot open a socket: " + error_text(errno));
   sockaddr_nl address{};
   address.nl_family = AF_NETLINK;

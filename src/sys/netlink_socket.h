@@ -1,4 +1,5 @@
-// NetlinkSocket: one NETLINK_ROUTE socket, for request/acknowledge and dump exchanges.
+// NetlinkSocket: one netlink socket (NETLINK_ROUTE unless told otherwise, e.g.
+// NETLINK_SOCK_DIAG), for request/acknowledge and dump exchanges.
 //
 // Messages are built and parsed with libmnl; the socket itself is a UniqueFd so that it has
 // exactly one owner. A socket opened with multicast groups is for NetlinkEvents' event
@@ -28,8 +29,8 @@ class NetlinkSocket {
   using OnMessage = std::function<void(const nlmsghdr& message)>;
 
   // `groups`: RTMGRP_* bits to subscribe to (0 for none). `is_non_blocking` for sockets
-  // read by an event loop.
-  static Result<NetlinkSocket> open(std::uint32_t groups, bool is_non_blocking);
+  // read by an event loop. `protocol`: NETLINK_ROUTE, NETLINK_SOCK_DIAG, ...
+  static Result<NetlinkSocket> open(std::uint32_t groups, bool is_non_blocking, int protocol = NETLINK_ROUTE);
 
   // Sends `request` (its sequence number is set here) and reads the answer up to the
   // acknowledgement or the end of the dump, calling `on_message` for each data message.
