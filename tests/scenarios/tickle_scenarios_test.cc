@@ -58,8 +58,19 @@ TEST(Tickles, TheNewHolderTicklesTheFailedHoldersConnectionsTickleCountTimes) {
     EXPECT_EQ(record.node, taker.value());
     EXPECT_EQ(record.connections, std::vector<TcpConnection>{sim_connection_to(address)});
   }
-  // The first goes out as the address arrives in the new holder's kernel.
-  EXPECT_EQ(std::optional<TimePoint>(sent[0].at), s.last_added(address, taker));
+  // The first goes out with the new holder's first announcement of the address: once its
+  // takeip and takegroup hooks are done, after the address arrived in its kernel.
+  std::optional<TimePoint> first_announced;
+  for (const auto& announcement : s.world().announcements()) {
+    if (announcement.address == address && announcement.node == taker.value() &&
+        announcement.at >= *s.last_added(address, taker)) {
+      first_announced = announcement.at;
+      break;
+    }
+  }
+  ASSERT_TRUE(first_announced.has_value());
+  EXPECT_EQ(std::optional<TimePoint>(sent[0].at), first_announced);
+  EXPECT_GT(sent[0].at, *s.last_added(address, taker));
 }
 
 TEST(Tickles, NoTickleAcksWhenTickleUpdateIntervalIsZero) {
