@@ -56,14 +56,26 @@ const std::vector<bool>& paths_of(const ChaosNode& node) { return node.is_path_d
 
 bool is_running(const ChaosNode& node) { return is_reachable(node) && node.is_daemon_running; }
 
+// A dead path and a NIC down never meet on one interface: the lab sets a switch port's
+// forwarding state only while the port is up (`bridge link set ... state` answers "Network
+// is down" otherwise), and a NIC brought up forwards again whatever its state was.
+std::vector<Fault> without_dead_or_down(std::vector<Fault> faults, const ChaosState& state) {
+  std::erase_if(faults, [&](const Fault& fault) {
+    const ChaosNode& node = state.nodes[static_cast<std::size_t>(fault.node)];
+    const auto k = static_cast<std::size_t>(fault.interface - 1);
+    return node.is_link_down[k] || node.is_path_dead[k];
+  });
+  return faults;
+}
+
 std::vector<Fault> nic_downs(const ChaosState& state, const ChaosShape&) {
-  return per_interface(state, FaultKind::kNicDown, false, links_of);
+  return without_dead_or_down(per_interface(state, FaultKind::kNicDown, false, links_of), state);
 }
 std::vector<Fault> nic_ups(const ChaosState& state, const ChaosShape&) {
   return per_interface(state, FaultKind::kNicUp, true, links_of);
 }
 std::vector<Fault> dead_paths(const ChaosState& state, const ChaosShape&) {
-  return per_interface(state, FaultKind::kDeadPath, false, paths_of);
+  return without_dead_or_down(per_interface(state, FaultKind::kDeadPath, false, paths_of), state);
 }
 std::vector<Fault> live_paths(const ChaosState& state, const ChaosShape&) {
   return per_interface(state, FaultKind::kLivePath, true, paths_of);
@@ -139,9 +151,8 @@ constexpr std::array kFaultSpecs{
     FaultSpec{FaultKind::kHeal, 5, heals},
     FaultSpec{FaultKind::kStall, 2, stalls},
     FaultSpec{FaultKind::kDeleteAddress, 2, address_deletions},
-    // Weight 0 until the lab has `tandem-lab deadpath`/`livepath` (then 3 and 5, say).
-    FaultSpec{FaultKind::kDeadPath, 0, dead_paths},
-    FaultSpec{FaultKind::kLivePath, 0, live_paths},
+    FaultSpec{FaultKind::kDeadPath, 2, dead_paths},  // `tandem-lab deadpath`: carrier up, nothing forwarded
+    FaultSpec{FaultKind::kLivePath, 4, live_paths},
 };
 
 // The faults of `spec` that keep the cluster able to recover.
@@ -274,6 +285,8 @@ void ChaosState::apply(const Fault& fault) {
     case FaultKind::kCrash:
       node->is_powered = false;
       node->is_daemon_running = false;
+      // A power loss takes its switch ports down; the restart brings them up forwarding.
+      std::fill(node->is_path_dead.begin(), node->is_path_dead.end(), false);
       break;
     case FaultKind::kRestart:
       node->is_powered = true;

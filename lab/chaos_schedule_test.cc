@@ -36,8 +36,8 @@ TEST(ChaosSchedule, ASeedReplaysTheFaultsItGaveBefore) {
   std::vector<std::string> texts;
   for (const auto& fault : schedule) texts.push_back(std::to_string(fault.at_ms) + " " + fault_text(fault));
   const std::vector<std::string> expected{
-      "2182 partition n0",     "3944 heal",      "6265 stall n0 1.389",
-      "7596 nic-down n1 eth1", "7654 resume n0", "9774 nic-up n1 eth1",
+      "2182 partition n0",     "3944 nic-down n1 eth1", "6265 deladdr #0",      "6844 nic-up n1 eth1",    "7418 heal",
+      "8385 deadpath n2 eth2", "8893 nic-down n0 eth2", "10000 nic-up n0 eth2", "10000 livepath n2 eth2",
   };
   EXPECT_EQ(texts, expected);
 }
@@ -126,21 +126,16 @@ TEST(ChaosSchedule, DrawsEveryKindOfTheTableWithAWeightAndNoOther) {
     if (spec.weight > 0) weighted.insert(spec.kind);
   }
   EXPECT_EQ(drawn, weighted);
-  EXPECT_FALSE(drawn.contains(FaultKind::kDeadPath)) << "no `tandem-lab deadpath` yet";
+  EXPECT_TRUE(drawn.contains(FaultKind::kDeadPath));
 }
 
-// What the table's dead-path entry does once it has a weight: dead paths are drawn, kept
-// within the invariant, and made live again by the final heal.
-TEST(ChaosSchedule, DeadPathsAreDrawnAndHealedOnceTheirEntryHasAWeight) {
-  std::vector<FaultSpec> specs(chaos_fault_specs().begin(), chaos_fault_specs().end());
-  for (auto& spec : specs) {
-    if (spec.kind == FaultKind::kDeadPath) spec.weight = 3;
-    if (spec.kind == FaultKind::kLivePath) spec.weight = 5;
-  }
+// Dead paths (carrier up, nothing forwarded) are drawn, kept within the invariant, and made
+// live again by the final heal.
+TEST(ChaosSchedule, DeadPathsAreDrawnAndHealedByTheEnd) {
   int dead_paths = 0;
   for (std::uint64_t seed = 1; seed <= 20; ++seed) {
     ChaosState state(kShape);
-    for (const auto& fault : make_chaos_schedule(kShape, options_with(seed), specs)) {
+    for (const auto& fault : make_chaos_schedule(kShape, options_with(seed))) {
       state.apply(fault);
       ASSERT_TRUE(state.can_recover()) << "seed " << seed << " after " << fault_text(fault);
       if (fault.kind == FaultKind::kDeadPath) ++dead_paths;
@@ -148,6 +143,23 @@ TEST(ChaosSchedule, DeadPathsAreDrawnAndHealedOnceTheirEntryHasAWeight) {
     for (const auto& node : state.nodes) EXPECT_TRUE(node.is_whole()) << "seed " << seed;
   }
   EXPECT_GT(dead_paths, 0);
+}
+
+// The lab can set a switch port's forwarding only while the port is up: no dead path is
+// drawn on a NIC that is down, and no NIC is taken down under a dead path.
+TEST(ChaosSchedule, ADeadPathAndANicDownNeverMeetOnOneInterface) {
+  for (std::uint64_t seed = 1; seed <= 30; ++seed) {
+    ChaosState state(kShape);
+    for (const auto& fault : make_chaos_schedule(kShape, options_with(seed, seconds(300)))) {
+      state.apply(fault);
+      for (const auto& node : state.nodes) {
+        for (std::size_t k = 0; k < node.is_path_dead.size(); ++k) {
+          ASSERT_FALSE(node.is_path_dead[k] && node.is_link_down[k])
+              << "seed " << seed << " after " << fault_text(fault);
+        }
+      }
+    }
+  }
 }
 
 Fault fault_of(FaultKind kind, int node, int interface = 0) {
