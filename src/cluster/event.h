@@ -113,8 +113,8 @@ struct ConnectionsListed {
   std::vector<TcpConnection> connections;
 };
 
-using Event = std::variant<Start, Tick, PeerMessage, LinkChanged, LockChanged, HookFinished, AddressFailed,
-                           AdminCommandReceived, StatusQuery, Reconfigure, Shutdown, AddressesSeen, ProbeAnswered,
-                           ConnectionsListed>;
+using Event =
+    std::variant<Start, Tick, PeerMessage, LinkChanged, LockChanged, HookFinished, AddressFailed, AdminCommandReceived,
+                 StatusQuery, Reconfigure, Shutdown, AddressesSeen, ProbeAnswered, ConnectionsListed>;
 
 }  // namespace tandem::cluster

@@ -848,7 +848,7 @@ std::vector<Action> NodeMachine::on(const Event& event, TimePoint now) {
   s.drain_self_inbox();
   if (s.started) s.limit_serving();  // after a reload of the public addresses
   s.persist_durable();
-  s.drop_unheld_tickles();           // after a release the leader ordered itself
+  s.drop_unheld_tickles();  // after a release the leader ordered itself
   s.check_invariants(start);
   return std::move(s.out);
 }
