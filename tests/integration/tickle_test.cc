@@ -154,7 +154,7 @@ std::optional<Ending> wait_for_end(const IdleConnection& connection, millisecond
   return ending;
 }
 
-class Tickles : public WatchedLabTest {
+class TickleAcks : public WatchedLabTest {
  protected:
   void TearDown() override {
     service_.stop();
@@ -192,7 +192,7 @@ class Tickles : public WatchedLabTest {
   IdleConnection connection_;
 };
 
-TEST_F(Tickles, AfterAPowerLossTheNewHolderResetsAnIdleClientConnection) {
+TEST_F(TickleAcks, AfterAPowerLossTheNewHolderResetsAnIdleClientConnection) {
   ASSERT_NO_FATAL_FAILURE(bring_up_with_connection({}));
   std::this_thread::sleep_for(kListsSpread);
 
@@ -212,7 +212,7 @@ TEST_F(Tickles, AfterAPowerLossTheNewHolderResetsAnIdleClientConnection) {
             << (ended->t_ms - *announced) << " ms after " << new_node << " first announced g0\n";
 }
 
-TEST_F(Tickles, WithoutTickleListsAnIdleClientConnectionSurvivesAPowerLoss) {
+TEST_F(TickleAcks, WithoutTickleListsAnIdleClientConnectionSurvivesAPowerLoss) {
   ASSERT_NO_FATAL_FAILURE(bring_up_with_connection({{"TickleUpdateIntervalMs", "0"}}));
   std::this_thread::sleep_for(kListsSpread);
 
@@ -224,7 +224,7 @@ TEST_F(Tickles, WithoutTickleListsAnIdleClientConnectionSurvivesAPowerLoss) {
   EXPECT_FALSE(ended) << "the idle connection ended (" << ended->how << ") with no tickle lists";
 }
 
-TEST_F(Tickles, AMovegroupResetsTheGroupsConnectionsAndANewConnectionReachesTheNewNode) {
+TEST_F(TickleAcks, AMovegroupResetsTheGroupsConnectionsAndANewConnectionReachesTheNewNode) {
   ASSERT_NO_FATAL_FAILURE(bring_up_with_connection({}));
   std::string target;
   for (const auto& node : nodes_but(holder_)) {
