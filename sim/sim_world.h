@@ -142,6 +142,8 @@ class SimWorld final : private KernelObserver, private NodeIoPort {
   std::uint64_t admin(NodeIndex node, const proto::AdminCommand& command);
   // Asks the node's control socket for the status; the answer lands in status_replies().
   std::uint64_t status(NodeIndex node);
+  // `tandem addtickle` (is_add) or `tandem deltickle` on `node`; answered in replies().
+  std::uint64_t tickle_edit(NodeIndex node, bool is_add, const TcpConnection& connection);
   // Reloads the node's configuration (SIGHUP): its public addresses, IP groups and
   // tunables become `config`'s, and stay so across restarts. The world's own checks
   // (convergence, ground truth) still judge by the layout and options' tunables.

@@ -221,6 +221,13 @@ std::uint64_t SimWorld::status(NodeIndex index) {
   return id;
 }
 
+std::uint64_t SimWorld::tickle_edit(NodeIndex index, bool is_add, const TcpConnection& connection) {
+  const std::uint64_t id = ++next_request_id_;
+  trace(index, is_add ? "ADDTICKLE" : "DELTICKLE", std::to_string(id) + " " + connection.to_string());
+  feed(index, cluster::TickleEdit{id, is_add, connection});
+  return id;
+}
+
 void SimWorld::reconfigure(NodeIndex index, const cluster::NodeConfig& config) {
   SimNode& node = *nodes_[index];
   trace(index, "RELOAD",

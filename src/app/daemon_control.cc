@@ -6,6 +6,7 @@
 #include "base/overloaded.h"
 #include "ctl/control_request.h"
 #include "ctl/status_json.h"
+#include "ctl/tickle_views.h"
 #include "ctl/tunables_json.h"
 
 namespace tandem::app {
@@ -67,6 +68,15 @@ void Daemon::on_control_request(const std::string& request, sys::Responder respo
           responder.reply(ctl::reply_ok(ctl::to_json(metrics())));
         } else if constexpr (std::is_same_v<Request, ctl::History>) {
           responder.reply(ctl::reply_ok(history_.to_json(value.count)));
+        } else if constexpr (std::is_same_v<Request, ctl::GetTickles>) {
+          const auto* entry = node_->machine().tickle_lists().find(value.address);
+          responder.reply(ctl::reply_ok(
+              entry == nullptr ? ctl::tickles_result(value.address, std::nullopt, {})
+                               : ctl::tickles_result(value.address, entry->recorded_by, entry->connections)));
+        } else if constexpr (std::is_same_v<Request, ctl::TickleEdit>) {
+          const std::uint64_t id = next_request_id_++;
+          pending_.emplace(id, std::move(responder));
+          handle(cluster::TickleEdit{id, value.is_add, value.connection});
         } else if constexpr (std::is_same_v<Request, ctl::Reload>) {
           // Answered when the reads, off the loop, are done (std::function needs a copyable
           // callable: the move-only Responder is shared).

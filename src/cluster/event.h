@@ -113,8 +113,18 @@ struct ConnectionsListed {
   std::vector<TcpConnection> connections;
 };
 
+// `tandem addtickle` / `tandem deltickle` from the local control socket: a connection to a
+// public IP this node holds joins or leaves that IP's tickle list (tickle_lists.h), which
+// then goes to the peers at once. Answered by one ReplyAdmin with the same id; refused
+// when this node does not hold the connection's server address (its holder keeps the list).
+struct TickleEdit {
+  std::uint64_t request_id = 0;
+  bool is_add = true;
+  TcpConnection connection;
+};
+
 using Event =
     std::variant<Start, Tick, PeerMessage, LinkChanged, LockChanged, HookFinished, AddressFailed, AdminCommandReceived,
-                 StatusQuery, Reconfigure, Shutdown, AddressesSeen, ProbeAnswered, ConnectionsListed>;
+                 StatusQuery, Reconfigure, Shutdown, AddressesSeen, ProbeAnswered, ConnectionsListed, TickleEdit>;
 
 }  // namespace tandem::cluster

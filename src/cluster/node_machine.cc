@@ -841,6 +841,7 @@ std::vector<Action> NodeMachine::on(const Event& event, TimePoint now) {
                  [&](const AddressesSeen& e) { s.on_addresses_seen(e); },
                  [&](const ProbeAnswered& e) { s.on_probe_answered(e); },
                  [&](const ConnectionsListed& e) { s.on_connections_listed(e); },
+                 [&](const TickleEdit& e) { s.on_tickle_edit(e); },
              },
              event);
   s.drain_self_inbox();
@@ -855,6 +856,7 @@ std::vector<Action> NodeMachine::on(const Event& event, TimePoint now) {
 
 TimePoint NodeMachine::next_wakeup() const { return state_->wakeup(); }
 NodeId NodeMachine::self() const { return state_->config.self; }
+const TickleLists& NodeMachine::tickle_lists() const { return state_->tickle_lists; }
 std::uint64_t NodeMachine::epoch() const { return state_->epoch(); }
 std::optional<NodeId> NodeMachine::leader() const { return state_->leader(); }
 bool NodeMachine::is_leader() const { return state_->leadership.is_leader(); }

@@ -16,6 +16,7 @@
 #include "cluster/action.h"
 #include "cluster/address_audit.h"
 #include "cluster/event.h"
+#include "cluster/tickle_lists.h"
 #include "cluster/node_config.h"
 
 namespace tandem::cluster {
@@ -42,6 +43,9 @@ class NodeMachine {
   NodeFlags flags() const;
   bool is_shutting_down() const;   // a Shutdown came (ShutdownDone may have too)
   AddressRepairs repairs() const;  // answers to AddressesSeen so far
+  // The tickle lists this node knows (`tandem gettickles`): its own for the IPs it holds,
+  // the last its peers sent for the others.
+  const TickleLists& tickle_lists() const;
 
  private:
   struct State;

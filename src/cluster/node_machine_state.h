@@ -251,6 +251,8 @@ struct NodeMachine::State {
   TimePoint tickle_wakeup() const;
   void on_connections_listed(const ConnectionsListed& listed);
   void on_tickle_list(NodeId from, const proto::TickleList& list);
+  void on_tickle_edit(const TickleEdit& edit);
+  void send_tickle_list(const IpAddress& address);
   void tickle_taken(const IpAddress& address, const InterfaceName& interface);
   void send_due_tickles();  // last in step()
   void drop_unheld_tickles();

@@ -43,12 +43,45 @@ void NodeMachine::State::on_connections_listed(const ConnectionsListed& listed) 
                                   std::to_string(proto::kTickleConnectionsMax) + " connections only");
   }
   const bool is_resend = ++tickle_listings % kTickleResendEvery == 0;
-  for (const auto& address : is_resend ? held_addresses() : recorded.changed) {
-    const proto::TickleList message = tickle_lists.message_for(address);
-    for (NodeId peer : membership.nodes()) {
-      if (peer != config.self) out.push_back(SendMessage{peer, message});
-    }
+  for (const auto& address : is_resend ? held_addresses() : recorded.changed) send_tickle_list(address);
+}
+
+void NodeMachine::State::send_tickle_list(const IpAddress& address) {
+  const proto::TickleList message = tickle_lists.message_for(address);
+  for (NodeId peer : membership.nodes()) {
+    if (peer != config.self) out.push_back(SendMessage{peer, message});
   }
+}
+
+// `tandem addtickle` / `deltickle`: only the holder's list counts (a peer's copy is
+// replaced by the holder's next message), so a node edits the lists of the IPs it holds.
+void NodeMachine::State::on_tickle_edit(const TickleEdit& edit) {
+  const IpAddress& address = edit.connection.server.address;
+  const std::string what = edit.connection.client.to_string() + " -> " + edit.connection.server.to_string();
+  auto answer = [&](bool ok, const std::string& message) { out.push_back(ReplyAdmin{edit.request_id, ok, message}); };
+  const bool is_held =
+      std::any_of(held.begin(), held.end(), [&](const HeldAddress& entry) { return entry.prefix.address == address; });
+  if (!started || shutting_down() || !is_held) {
+    answer(false, address.to_string() + " is not a public IP node " + std::to_string(config.self.value()) +
+                      " holds: its tickle list is kept by the node holding it (DST must be a public IP held here)");
+    return;
+  }
+  const TickleLists::Entry* entry = tickle_lists.find(address);
+  const bool is_listed =
+      entry != nullptr && entry->recorded_by == config.self && entry->connections.contains(edit.connection);
+  if (edit.is_add) {
+    if (is_listed) return answer(true, what + " is listed already");
+    if (!tickle_lists.add(config.self, edit.connection)) {
+      return answer(false, "the tickle list of " + address.to_string() + " is full (" +
+                               std::to_string(proto::kTickleConnectionsMax) + " connections)");
+    }
+  } else {
+    if (!is_listed) return answer(false, what + " is not in the tickle list of " + address.to_string());
+    (void)tickle_lists.remove(edit.connection);
+  }
+  log(Log::Level::kInfo, std::string(edit.is_add ? "added " : "deleted ") + "tickle " + what);
+  send_tickle_list(address);
+  answer(true, std::string(edit.is_add ? "added " : "deleted ") + what);
 }
 
 void NodeMachine::State::on_tickle_list(NodeId from, const proto::TickleList& list) {

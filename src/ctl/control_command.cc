@@ -10,13 +10,14 @@
 #include "ctl/json_reader.h"
 #include "ctl/metrics_report.h"
 #include "ctl/status_views.h"
+#include "ctl/tickle_views.h"
 #include "ctl/tunable_views.h"
 
 namespace tandem::ctl {
 
 namespace {
 
-constexpr std::array<VerbSpec, 25> kVerbs{{
+constexpr std::array<VerbSpec, 28> kVerbs{{
     {"status", "Show every node, its flags, the epoch and the leader.", {}, 0, false, false},
     {"ip", "Show the public IPs a node may host and who holds each (-n all: every IP).", {}, 0, true, true},
     {"ipinfo", "Show one public IP: who holds it, on which interface, its group.", {"IP", ""}, 1, true, false},
@@ -46,6 +47,24 @@ constexpr std::array<VerbSpec, 25> kVerbs{{
      {},
      0,
      true,
+     false},
+    {"gettickles",
+     "Show the TCP connections this node knows to public IP IP (its tickle list).",
+     {"IP", ""},
+     1,
+     false,
+     false},
+    {"addtickle",
+     "Add connection SRC:PORT (client) to DST:PORT (a public IP this node holds) to its tickle list.",
+     {"SRC:PORT", "DST:PORT"},
+     2,
+     false,
+     false},
+    {"deltickle",
+     "Delete connection SRC:PORT to DST:PORT from the tickle list of DST.",
+     {"SRC:PORT", "DST:PORT"},
+     2,
+     false,
      false},
 }};
 
@@ -202,6 +221,25 @@ Result<ControlRequest> history_request(const CliCall& call) {
   return ControlRequest(History{static_cast<std::uint32_t>(*count)});
 }
 
+// addtickle / deltickle SRC:PORT DST:PORT: SRC the client's end, DST the public IP's (CTDB's order).
+Result<ControlRequest> tickle_edit_request(const CliCall& call) {
+  auto source = TcpEndpoint::parse(call.arguments[0]);
+  if (!source) {
+    return fail("", "SRC:PORT: expected ADDRESS:PORT ([ADDRESS]:PORT for IPv6), got '" + call.arguments[0] +
+                        "': " + source.error().message());
+  }
+  auto destination = TcpEndpoint::parse(call.arguments[1]);
+  if (!destination) {
+    return fail("", "DST:PORT: expected ADDRESS:PORT ([ADDRESS]:PORT for IPv6), got '" + call.arguments[1] +
+                        "': " + destination.error().message());
+  }
+  if (source->address.family() != destination->address.family()) {
+    return fail("", "SRC:PORT and DST:PORT must both be IPv4 or both IPv6, got '" + call.arguments[0] + "' and '" +
+                        call.arguments[1] + "'");
+  }
+  return ControlRequest(TickleEdit{call.verb == "addtickle", TcpConnection{*destination, *source}});
+}
+
 CommandOutput render_result(const CliCall& call, const Json& result) {
   if (is_query(call.verb)) return render_query(call, result);
   if (call.verb == "listvars" || call.verb == "getvar") {
@@ -212,6 +250,12 @@ CommandOutput render_result(const CliCall& call, const Json& result) {
   }
   if (call.verb == "setvar") return CommandOutput{kExitOk, call.wants_json ? pretty(result) : "", ""};
   if (call.verb == "statistics" || call.verb == "metrics") return render_metrics(call, result);
+  if (call.verb == "gettickles") {
+    if (call.wants_json) return CommandOutput{kExitOk, pretty(result), ""};
+    auto text = tickles_text(result);
+    if (!text) return verb_failed(call.verb, "malformed reply from tandemd: " + text.error().message(), kExitFailed);
+    return CommandOutput{kExitOk, *text, ""};
+  }
   if (call.verb == "history") {
     if (call.wants_json) return CommandOutput{kExitOk, pretty(result), ""};
     auto text = history_text(result);
@@ -255,6 +299,12 @@ Result<ControlRequest> request_for(const CliCall& call) {
   if (call.verb == "getvar") return ControlRequest(GetVar{call.arguments[0]});
   if (call.verb == "setvar") return ControlRequest(SetVar{call.arguments[0], call.arguments[1]});
   if (call.verb == "statistics" || call.verb == "metrics") return ControlRequest(Statistics{});
+  if (call.verb == "gettickles") {
+    auto address = parse_ip_argument(call.arguments[0]);
+    if (!address) return fail(address.error());
+    return ControlRequest(GetTickles{*address});
+  }
+  if (call.verb == "addtickle" || call.verb == "deltickle") return tickle_edit_request(call);
   return ControlRequest(Reload{});
 }
 

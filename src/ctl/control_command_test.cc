@@ -63,12 +63,68 @@ TEST(RequestFor, BuildsTheRequestOfEveryVerb) {
       {call("getvar", {"NoIPFailback"}), GetVar{"NoIPFailback"}},
       {call("setvar", {"NoIPFailback", "1"}), SetVar{"NoIPFailback", "1"}},
       {call("reload"), Reload{}},
+      {call("gettickles", {"203.0.113.10"}), GetTickles{IpAddress::parse("203.0.113.10").value()}},
+      {call("addtickle", {"198.51.100.7:51234", "203.0.113.10:3260"}),
+       TickleEdit{true, TcpConnection::parse("203.0.113.10:3260 198.51.100.7:51234").value()}},
+      {call("deltickle", {"[2001:db8::7]:51234", "[2001:db8::10]:3260"}),
+       TickleEdit{false, TcpConnection::parse("[2001:db8::10]:3260 [2001:db8::7]:51234").value()}},
   };
   for (const auto& [cli, expected] : cases) {
     auto request = request_for(cli);
     ASSERT_TRUE(request.ok()) << cli.verb << ": " << request.error();
     EXPECT_EQ(*request, expected) << cli.verb;
   }
+}
+
+TEST(RequestFor, RefusesAMalformedTickleEndpointNamingTheArgument) {
+  const std::vector<std::pair<CliCall, std::string>> cases = {
+      {call("addtickle", {"198.51.100.7", "203.0.113.10:3260"}), "SRC:PORT: expected ADDRESS:PORT"},
+      {call("addtickle", {"198.51.100.7:51234", "203.0.113.10:0"}), "DST:PORT: expected ADDRESS:PORT"},
+      {call("deltickle", {"198.51.100.7:51234", "2001:db8::10:3260"}), "DST:PORT: expected ADDRESS:PORT"},
+      {call("addtickle", {"198.51.100.7:51234", "[2001:db8::10]:3260"}),
+       "SRC:PORT and DST:PORT must both be IPv4 or both IPv6"},
+      {call("gettickles", {"203.0.113.10:3260"}), "IP: expected an IP address without prefix"},
+      {call("addtickle", {"198.51.100.7:51234"}), "expected 2 arguments: SRC:PORT DST:PORT"},
+  };
+  for (const auto& [cli, error] : cases) EXPECT_TRUE(usage_error(cli).starts_with(error)) << usage_error(cli);
+}
+
+TEST(RunControl, PrintsATickleListAsCtdbDoes) {
+  FakeDaemon daemon{reply_ok(json{{"address", "203.0.113.10"},
+                                  {"recorded_by", 1},
+                                  {"connections",
+                                   {{{"source", "198.51.100.7:51234"}, {"destination", "203.0.113.10:3260"}},
+                                    {{"source", "198.51.100.8:40000"}, {"destination", "203.0.113.10:3260"}}}}}),
+                    {},
+                    {}};
+  const auto output = run_control(call("gettickles", {"203.0.113.10"}), daemon.exchange());
+  EXPECT_EQ(output.exit_code, 0);
+  EXPECT_EQ(output.out,
+            "Connections for IP 203.0.113.10: 2 (recorded by node 1)\n"
+            "SRC: 198.51.100.7:51234 DST: 203.0.113.10:3260\n"
+            "SRC: 198.51.100.8:40000 DST: 203.0.113.10:3260\n");
+  EXPECT_EQ(daemon.requests, std::vector<std::string>{R"({"address":"203.0.113.10","command":"gettickles"})"});
+}
+
+TEST(RunControl, PrintsAnEmptyTickleListWithoutARecorder) {
+  FakeDaemon daemon{
+      reply_ok(json{{"address", "203.0.113.10"}, {"recorded_by", nullptr}, {"connections", json::array()}}), {}, {}};
+  const auto output = run_control(call("gettickles", {"203.0.113.10"}), daemon.exchange());
+  EXPECT_EQ(output.out, "Connections for IP 203.0.113.10: 0\n");
+}
+
+TEST(RunControl, CallsATickleListWithoutConnectionsAMalformedReply) {
+  FakeDaemon daemon{reply_ok(json{{"address", "203.0.113.10"}, {"recorded_by", 1}}), {}, {}};
+  const auto output = run_control(call("gettickles", {"203.0.113.10"}), daemon.exchange());
+  EXPECT_EQ(output.exit_code, 1);
+  EXPECT_EQ(output.err, "tandem: gettickles: malformed reply from tandemd: result: missing \"connections\"\n");
+}
+
+TEST(RunControl, PrintsTheDaemonsRefusalOfAnAddtickle) {
+  FakeDaemon daemon{reply_error(ReplyCode::kRefused, "203.0.113.10 is not a public IP node 0 holds"), {}, {}};
+  const auto output = run_control(call("addtickle", {"198.51.100.7:51234", "203.0.113.10:3260"}), daemon.exchange());
+  EXPECT_EQ(output.exit_code, 1);
+  EXPECT_EQ(output.err, "tandem: addtickle: 203.0.113.10 is not a public IP node 0 holds\n");
 }
 
 TEST(RequestFor, ExplainsEveryUsageError) {
@@ -232,6 +288,8 @@ TEST(ControlVerbs, EveryVerbBuildsARequestFromPlaceholderArguments) {
                              : name == "LINK"                    ? "up"
                              : name == "IFACE"                   ? "eth1"
                              : name == "NAME" || name == "VALUE" ? "x"
+                             : name == "SRC:PORT"                ? "198.51.100.7:51234"
+                             : name == "DST:PORT"                ? "203.0.113.10:3260"
                                                                  : "1");
     }
     auto request = request_for(call(std::string(spec.name), arguments));

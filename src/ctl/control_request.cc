@@ -35,7 +35,7 @@ std::optional<Kind> find_admin(std::string_view word) {
 std::string known_commands() {
   std::string list = "status";
   for (Kind kind : kAdminKinds) list += ", " + std::string(proto::command_word(kind));
-  return list + ", listvars, getvar, setvar, reload, statistics, history";
+  return list + ", listvars, getvar, setvar, reload, statistics, history, gettickles, addtickle, deltickle";
 }
 
 // The argument's key in the request, e.g. "seconds" for ban's.
@@ -210,6 +210,43 @@ Result<ControlRequest> parse_history(const Json& object, const JsonPlace& place)
   return ControlRequest(History{*number});
 }
 
+Result<ControlRequest> parse_gettickles(const Json& object, const JsonPlace& place) {
+  if (auto known = expect_known_keys(object, place, {"command", "address"}); !known) return fail(known.error());
+  auto value = required_member(object, "address", place);
+  if (!value) return fail(value.error());
+  auto text = read_string(**value, place.member("address"));
+  if (!text) return fail(text.error());
+  auto address = IpAddress::parse(*text);
+  if (!address) {
+    return fail(place.member("address").to_string(), "expected an IP address without prefix, got " + describe(**value));
+  }
+  return ControlRequest(GetTickles{*address});
+}
+
+Result<TcpEndpoint> read_endpoint(const Json& object, std::string_view key, const JsonPlace& place) {
+  auto value = required_member(object, key, place);
+  if (!value) return fail(value.error());
+  auto text = read_string(**value, place.member(key));
+  if (!text) return fail(text.error());
+  auto endpoint = TcpEndpoint::parse(*text);
+  if (!endpoint) return fail(place.member(key).to_string(), endpoint.error().message());
+  return *endpoint;
+}
+
+Result<ControlRequest> parse_tickle_edit(const Json& object, const JsonPlace& place, bool is_add) {
+  if (auto known = expect_known_keys(object, place, {"command", "source", "destination"}); !known) {
+    return fail(known.error());
+  }
+  auto source = read_endpoint(object, "source", place);
+  if (!source) return fail(source.error());
+  auto destination = read_endpoint(object, "destination", place);
+  if (!destination) return fail(destination.error());
+  if (source->address.is_v4() != destination->address.is_v4()) {
+    return fail(place.to_string(), "source and destination must both be IPv4 or both IPv6");
+  }
+  return ControlRequest(TickleEdit{is_add, TcpConnection{*destination, *source}});
+}
+
 // status, listvars, reload and statistics take nothing but their command.
 template <typename Request>
 Result<ControlRequest> parse_bare(const Json& object, const JsonPlace& place) {
@@ -249,6 +286,8 @@ std::string_view command_word(const ControlRequest& request) {
     std::string_view operator()(const Reload&) const { return "reload"; }
     std::string_view operator()(const Statistics&) const { return "statistics"; }
     std::string_view operator()(const History&) const { return "history"; }
+    std::string_view operator()(const GetTickles&) const { return "gettickles"; }
+    std::string_view operator()(const TickleEdit& edit) const { return edit.is_add ? "addtickle" : "deltickle"; }
   };
   return std::visit(Word{}, request);
 }
@@ -263,6 +302,11 @@ Json to_json(const ControlRequest& request) {
     out["value"] = set->value;
   }
   if (const auto* history = std::get_if<History>(&request); history && history->count) out["count"] = *history->count;
+  if (const auto* get = std::get_if<GetTickles>(&request)) out["address"] = get->address.to_string();
+  if (const auto* edit = std::get_if<TickleEdit>(&request)) {
+    out["source"] = edit->connection.client.to_string();
+    out["destination"] = edit->connection.server.to_string();
+  }
   return out;
 }
 
@@ -285,6 +329,8 @@ Result<ControlRequest> parse_control_request(std::string_view line) {
   if (*word == "history") return parse_history(*document, place);
   if (*word == "getvar") return parse_getvar(*document, place);
   if (*word == "setvar") return parse_setvar(*document, place);
+  if (*word == "gettickles") return parse_gettickles(*document, place);
+  if (*word == "addtickle" || *word == "deltickle") return parse_tickle_edit(*document, place, *word == "addtickle");
   return fail(place.member("command").to_string(),
               "unknown command " + describe(**command_value) + " (known: " + known_commands() + ")");
 }

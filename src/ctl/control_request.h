@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/result.h"
+#include "model/tcp_connection.h"
 #include "proto/message.h"
 
 namespace tandem::ctl {
@@ -77,7 +78,25 @@ struct History {
   friend bool operator==(const History&, const History&) = default;
 };
 
-using ControlRequest = std::variant<Status, Admin, ListVars, GetVar, SetVar, Reload, Statistics, History>;
+// `gettickles`: the tickle list this node knows for `address` (ctl/tickle_views.h).
+struct GetTickles {
+  IpAddress address;
+
+  friend bool operator==(const GetTickles&, const GetTickles&) = default;
+};
+
+// `addtickle` / `deltickle`: a connection joins or leaves the tickle list of its server
+// address, which the receiving node must hold. {"command": "addtickle", "source":
+// "CLIENT:PORT", "destination": "PUBLIC-IP:PORT"}, as CTDB's SRC and DST.
+struct TickleEdit {
+  bool is_add = true;
+  TcpConnection connection;
+
+  friend bool operator==(const TickleEdit&, const TickleEdit&) = default;
+};
+
+using ControlRequest =
+    std::variant<Status, Admin, ListVars, GetVar, SetVar, Reload, Statistics, History, GetTickles, TickleEdit>;
 
 // "status", "disable", "listvars", ...: the request's "command".
 std::string_view command_word(const ControlRequest& request);

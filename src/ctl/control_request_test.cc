@@ -46,6 +46,11 @@ TEST(ControlRequest, EncodesEveryRequestAsOneLineThatParsesBack) {
       {Statistics{}, R"({"command":"statistics"})"},
       {History{}, R"({"command":"history"})"},
       {History{5}, R"({"command":"history","count":5})"},
+      {GetTickles{IpAddress::parse("203.0.113.10").value()}, R"({"address":"203.0.113.10","command":"gettickles"})"},
+      {TickleEdit{true, TcpConnection::parse("203.0.113.10:3260 198.51.100.7:51234").value()},
+       R"({"command":"addtickle","destination":"203.0.113.10:3260","source":"198.51.100.7:51234"})"},
+      {TickleEdit{false, TcpConnection::parse("[2001:db8::10]:3260 [2001:db8::7]:51234").value()},
+       R"({"command":"deltickle","destination":"[2001:db8::10]:3260","source":"[2001:db8::7]:51234"})"},
   };
   for (const auto& [request, line] : cases) {
     EXPECT_EQ(encode_request(request), line);
@@ -53,6 +58,12 @@ TEST(ControlRequest, EncodesEveryRequestAsOneLineThatParsesBack) {
     ASSERT_TRUE(parsed.ok()) << line << ": " << parsed.error();
     EXPECT_EQ(*parsed, request) << line;
   }
+}
+
+TEST(ControlRequest, NamesTheKeyOfAMalformedTickleEndpoint) {
+  const std::string error =
+      parse_error(R"({"command": "deltickle", "source": "198.51.100.7", "destination": "203.0.113.10:3260"})");
+  EXPECT_TRUE(error.starts_with("request.source: ")) << error;
 }
 
 TEST(ControlRequest, TakesANumberAsSetvarsValue) {
@@ -96,6 +107,11 @@ TEST(ControlRequest, NamesThePlaceOfEveryError) {
       {R"({"command": "setvar", "name": "NoIPFailback", "value": true})",
        "request.value: expected a number or a string, got true"},
       {R"({"command": "status", "command": "reload"})", "request.command: the key appears twice in one object"},
+      {R"({"command": "gettickles", "address": "203.0.113.10:3260"})",
+       "request.address: expected an IP address without prefix, got \"203.0.113.10:3260\""},
+      {R"({"command": "addtickle", "source": "198.51.100.7:51234"})", "request: missing \"destination\""},
+      {R"({"command": "addtickle", "source": "198.51.100.7:1", "destination": "[2001:db8::10]:3260"})",
+       "request: source and destination must both be IPv4 or both IPv6"},
   };
   for (const auto& [line, error] : cases) EXPECT_EQ(parse_error(line), error) << line;
 }
@@ -137,7 +153,7 @@ TEST(ControlRequest, ListsTheKnownCommandsForAnUnknownOne) {
   EXPECT_EQ(parse_error(R"({"command": "recmaster"})"),
             "request.command: unknown command \"recmaster\" (known: status, disable, enable, stop, continue, unban, "
             "ban, moveip, movegroup, setifacelink, reloadips, ipreallocate, listvars, getvar, setvar, reload, "
-            "statistics, history)");
+            "statistics, history, gettickles, addtickle, deltickle)");
 }
 
 TEST(ControlReply, WritesOneLineForSuccessAndForEachErrorCode) {

@@ -149,15 +149,21 @@ bool Scenario::is_banned(NodeId node) const {
 }
 
 AdminReplyRecord Scenario::admin(NodeId via, const proto::AdminCommand& command) {
-  const std::uint64_t id = world_->admin(via.value(), command);
+  return reply_to(via, world_->admin(via.value(), command), proto::command_word(command));
+}
+
+AdminReplyRecord Scenario::tickle_edit(NodeId via, bool is_add, const TcpConnection& connection) {
+  return reply_to(via, world_->tickle_edit(via.value(), is_add, connection), is_add ? "addtickle" : "deltickle");
+}
+
+AdminReplyRecord Scenario::reply_to(NodeId via, std::uint64_t id, std::string_view what) {
   for (int step = 0; step < 500; ++step) {
     for (const auto& reply : world_->replies()) {
       if (reply.request_id == id && reply.node == via.value()) return reply;
     }
     run_for(std::chrono::milliseconds(10));
   }
-  ADD_FAILURE() << "no reply to " << proto::command_word(command) << " within 5 s (seed " << world_->options().seed
-                << ")";
+  ADD_FAILURE() << "no reply to " << what << " within 5 s (seed " << world_->options().seed << ")";
   return AdminReplyRecord{};
 }
 

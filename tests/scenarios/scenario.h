@@ -82,6 +82,8 @@ class Scenario {
   bool is_banned(NodeId node) const;
   // Sends `command` to `via`'s control socket and runs until the reply (at most 5 s).
   AdminReplyRecord admin(NodeId via, const proto::AdminCommand& command);
+  // `tandem addtickle` (is_add) or `deltickle` on `via`, run until the reply (at most 5 s).
+  AdminReplyRecord tickle_edit(NodeId via, bool is_add, const TcpConnection& connection);
   // Asks `via`'s control socket for the status and runs until the answer (at most 5 s).
   proto::StatusReply status(NodeId via);
   // Reloads `node`'s configuration (SIGHUP) after `edit` changed a copy of it.
@@ -116,6 +118,7 @@ class Scenario {
 
  private:
   void fail_with_trace(const std::string& what) const;
+  AdminReplyRecord reply_to(NodeId via, std::uint64_t request_id, std::string_view what);
   const IpGroup& group(std::string_view name) const;
 
   std::unique_ptr<SimWorld> world_;

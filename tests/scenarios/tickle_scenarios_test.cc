@@ -3,6 +3,8 @@
 // public address one client connection (sim_connection_to), records every tickle ACK and
 // every reset, and the world checks each tickle against the kernel (invariant 6,
 // stale-tickle): run_for() fails on a tickle for an address the node does not hold.
+#include <set>
+
 #include <gtest/gtest.h>
 
 #include "scenario.h"
@@ -111,6 +113,76 @@ TEST(Tickles, APlannedStopEndsTheConnectionsOfWhatTheNodeHeld) {
   const auto [group, node] = follower_group(s);
   s.shutdown(node).run_for(3s).expect_group_not_on(group, node);
   EXPECT_TRUE(was_reset(s, s.ip(group, 0), node));
+}
+
+// The list `node`'s machine knows for `address` (empty when none).
+std::set<TcpConnection> listed_at(Scenario& s, NodeId node, const IpAddress& address) {
+  const auto* entry = s.world().node(node.value()).daemon->machine().tickle_lists().find(address);
+  return entry == nullptr ? std::set<TcpConnection>{} : entry->connections;
+}
+
+TcpConnection admin_connection(const IpAddress& address) {
+  return TcpConnection{{address, 3260}, {IpAddress::parse("203.0.113.77").value(), 40001}};
+}
+
+TEST(TickleEdits, AnAddedConnectionIsListedByTheHolderAndReachesItsPeers) {
+  Scenario s(three_nodes(31));
+  s.run_for(3s).expect_converged();
+  const auto [group, node] = follower_group(s);
+  ASSERT_FALSE(group.empty());
+  const TcpConnection connection = admin_connection(s.ip(group, 0));
+  const auto reply = s.tickle_edit(node, true, connection);
+  EXPECT_TRUE(reply.ok) << reply.message;
+  EXPECT_TRUE(listed_at(s, node, connection.server.address).contains(connection));
+  s.run_for(100ms);
+  EXPECT_TRUE(listed_at(s, *s.leader(), connection.server.address).contains(connection));
+}
+
+TEST(TickleEdits, AnAddedConnectionStaysListedAcrossKernelRefreshes) {
+  Scenario s(three_nodes(32));
+  s.run_for(3s).expect_converged();
+  const auto [group, node] = follower_group(s);
+  ASSERT_FALSE(group.empty());
+  const TcpConnection connection = admin_connection(s.ip(group, 0));
+  ASSERT_TRUE(s.tickle_edit(node, true, connection).ok);
+  s.run_for(std::chrono::milliseconds(3 * Tunables{}.tickle_update_interval_ms));
+  EXPECT_TRUE(listed_at(s, node, connection.server.address).contains(connection));
+}
+
+TEST(TickleEdits, ADeletedConnectionLeavesTheList) {
+  Scenario s(three_nodes(33));
+  s.run_for(3s).expect_converged();
+  const auto [group, node] = follower_group(s);
+  ASSERT_FALSE(group.empty());
+  const TcpConnection connection = admin_connection(s.ip(group, 0));
+  ASSERT_TRUE(s.tickle_edit(node, true, connection).ok);
+  const auto reply = s.tickle_edit(node, false, connection);
+  EXPECT_TRUE(reply.ok) << reply.message;
+  EXPECT_FALSE(listed_at(s, node, connection.server.address).contains(connection));
+}
+
+TEST(TickleEdits, DeletingAConnectionNotListedIsRefused) {
+  Scenario s(three_nodes(34));
+  s.run_for(3s).expect_converged();
+  const auto [group, node] = follower_group(s);
+  ASSERT_FALSE(group.empty());
+  const auto reply = s.tickle_edit(node, false, admin_connection(s.ip(group, 0)));
+  EXPECT_FALSE(reply.ok);
+  EXPECT_NE(reply.message.find("is not in the tickle list of " + s.ip(group, 0).to_string()), std::string::npos)
+      << reply.message;
+}
+
+TEST(TickleEdits, ANodeThatDoesNotHoldTheAddressRefusesToAddAConnectionToIt) {
+  Scenario s(three_nodes(35));
+  s.run_for(3s).expect_converged();
+  const auto [group, node] = follower_group(s);
+  ASSERT_FALSE(group.empty());
+  const NodeId other((node.value() + 1) % 3);
+  const auto reply = s.tickle_edit(other, true, admin_connection(s.ip(group, 0)));
+  EXPECT_FALSE(reply.ok);
+  EXPECT_NE(reply.message.find(s.ip(group, 0).to_string() + " is not a public IP node"), std::string::npos)
+      << reply.message;
+  EXPECT_FALSE(listed_at(s, other, s.ip(group, 0)).contains(admin_connection(s.ip(group, 0))));
 }
 
 }  // namespace
