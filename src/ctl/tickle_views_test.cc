@@ -8,13 +8,14 @@ namespace {
 TcpConnection connection(std::string_view text) { return TcpConnection::parse(text).value(); }
 
 TEST(TickleViews, TheResultOfAListPrintsAsItsText) {
-  const auto result =
-      tickles_result(IpAddress::parse("2001:db8::10").value(), NodeId(2), {connection("[2001:db8::10]:3260 [2001:db8::7]:4")});
+  const auto result = tickles_result(IpAddress::parse("2001:db8::10").value(), NodeId(2),
+                                     {connection("[2001:db8::10]:3260 [2001:db8::7]:4")});
   EXPECT_EQ(result["connections"][0]["source"], "[2001:db8::7]:4");
   EXPECT_EQ(result["connections"][0]["destination"], "[2001:db8::10]:3260");
   auto text = tickles_text(result);
   ASSERT_TRUE(text.ok()) << text.error();
-  EXPECT_EQ(*text, "Connections for IP 2001:db8::10: 1 (recorded by node 2)\nSRC: [2001:db8::7]:4 DST: [2001:db8::10]:3260\n");
+  EXPECT_EQ(*text,
+            "Connections for IP 2001:db8::10: 1 (recorded by node 2)\nSRC: [2001:db8::7]:4 DST: [2001:db8::10]:3260\n");
 }
 
 TEST(TickleViews, AnUnknownListHasNoRecorderAndNoConnections) {
